@@ -1,0 +1,91 @@
+/// A step of a job or of a composite action.
+public struct Step: Sendable {
+    /// `id:`.
+    public var id: String?
+    /// `name:`.
+    public var name: WorkflowString?
+    /// `if:`.
+    public var condition: Condition?
+    /// `uses:`.
+    public var uses: ActionReference?
+    /// `with:`.
+    public var with: ValueMap
+    /// `run:`.
+    public var run: WorkflowString?
+    /// `shell:`.
+    public var shell: String?
+    /// `working-directory:`.
+    public var workingDirectory: WorkflowString?
+    /// `env:`.
+    public var env: ValueMap
+    /// `continue-on-error:`.
+    public var continueOnError: Dynamic<Bool>?
+    /// `timeout-minutes:`.
+    public var timeoutMinutes: Dynamic<Double>?
+    /// Where the step starts.
+    public var location: SourceLocation
+
+    /// Creates an empty step.
+    public init(location: SourceLocation) {
+        self.location = location
+        with = ValueMap()
+        env = ValueMap()
+    }
+
+    /// A display name: `name`, else `Run <first line>` or `Run <action>`.
+    public var displayName: String {
+        if let name { return name.raw }
+        if let run {
+            let first = run.raw.split(separator: "\n", omittingEmptySubsequences: true).first.map(String.init) ?? ""
+            return "Run " + first
+        }
+        if let uses { return "Run " + uses.raw }
+        return "step"
+    }
+}
+
+/// What a step's `uses:` points at.
+public struct ActionReference: Sendable {
+    /// Where the action comes from.
+    public enum Kind: Sendable, Equatable {
+        /// `./path` in the workspace.
+        case local(path: String)
+        /// `docker://image`.
+        case docker(image: String)
+        /// `owner/repo[/path]@ref`.
+        case remote(owner: String, repository: String, path: String?, ref: String)
+    }
+
+    /// `uses:` as written.
+    public let raw: String
+    /// The parsed reference.
+    public let kind: Kind
+    /// Where it is written.
+    public let location: SourceLocation
+
+    /// Parses `uses:`; nil when it is none of the three forms.
+    public init?(_ raw: String, location: SourceLocation) {
+        self.raw = raw
+        self.location = location
+        if raw.hasPrefix("./") || raw == "." {
+            kind = .local(path: raw)
+        } else if raw.hasPrefix("docker://") {
+            let image = String(raw.dropFirst("docker://".count))
+            guard !image.isEmpty else { return nil }
+            kind = .docker(image: image)
+        } else {
+            guard let at = raw.lastIndex(of: "@") else { return nil }
+            let ref = String(raw[raw.index(after: at)...])
+            let parts = raw[..<at].split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+            guard parts.count >= 2, !ref.isEmpty, parts.allSatisfy({ !$0.isEmpty }) else { return nil }
+            let path = parts.count > 2 ? parts[2...].joined(separator: "/") : nil
+            kind = .remote(owner: parts[0], repository: parts[1], path: path, ref: ref)
+        }
+    }
+
+    /// `owner/repo[/path]` without the ref, for remote actions.
+    public var name: String? {
+        guard case .remote(let owner, let repository, let path, _) = kind else { return nil }
+        return [owner, repository, path].compactMap { $0 }.joined(separator: "/")
+    }
+}
