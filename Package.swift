@@ -13,6 +13,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         // Pure core: the `${{ }}` expression language. No I/O, no dependencies.
@@ -22,11 +23,24 @@ let package = Package(
             name: "GaaraWorkflow",
             dependencies: ["GaaraExpressions", .product(name: "Yams", package: "Yams")]
         ),
+        // Pure core: event matching, the job scheduler, runner protocol parsing, secret masking.
+        .target(name: "GaaraEngine", dependencies: ["GaaraWorkflow", "GaaraExpressions"]),
+        // Adapter: child processes (posix_spawn, process groups, one reaper, streamed output).
+        .target(name: "GaaraProcess", dependencies: ["CGaaraSystem"]),
+        // The few Linux calls Glibc's module does not export (pipe2, eventfd, prctl, spawn chdir).
+        .target(name: "CGaaraSystem"),
+        // Adapter: runs workflows on the host (and Docker): steps, built-in actions, composite and reusable workflows.
+        .target(
+            name: "GaaraRunner",
+            dependencies: [
+                "GaaraEngine", "GaaraWorkflow", "GaaraExpressions", "GaaraProcess", .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         // Command-line front end: argument parsing and output formatting.
         .target(
             name: "GaaraCLI",
             dependencies: [
-                "GaaraWorkflow",
+                "GaaraWorkflow", "GaaraEngine", "GaaraRunner", "GaaraProcess",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -38,6 +52,8 @@ let package = Package(
             dependencies: ["GaaraWorkflow"],
             resources: [.copy("Fixtures")]
         ),
+        .testTarget(name: "GaaraEngineTests", dependencies: ["GaaraEngine"]),
+        .testTarget(name: "GaaraProcessTests", dependencies: ["GaaraProcess"]),
         .testTarget(name: "GaaraCLITests", dependencies: ["GaaraCLI"]),
     ],
     swiftLanguageModes: [.v6]

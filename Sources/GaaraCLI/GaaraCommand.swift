@@ -7,7 +7,7 @@ public struct GaaraCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "gaara",
         abstract: "A self-hosted CI/CD engine that runs GitHub Actions workflows.",
-        subcommands: [ValidateCommand.self]
+        subcommands: [RunCommand.self, ValidateCommand.self]
     )
 
     /// Creates the command.

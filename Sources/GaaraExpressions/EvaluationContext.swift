@@ -7,6 +7,8 @@ public enum JobStatus: String, Sendable {
     case failure
     /// The run was cancelled.
     case cancelled
+    /// A needed job was skipped: `success()`, `failure()` and `cancelled()` are all false.
+    case skipped
 }
 
 /// Computes `hashFiles(...)`; supplied by the layer that can read files.

@@ -1,0 +1,210 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import GaaraEngine
+import GaaraRunner
+import Synchronization
+
+/// Prints a run live: every line prefixed with its job (colours on a terminal), step starts and
+/// ends, annotations, and a summary table at the end.
+final class ConsoleReporter: RunObserver {
+    private struct State {
+        var buffer: [UInt8] = []
+        var lastFlush = DispatchTime.now().uptimeNanoseconds
+        var colors: [String: String] = [:]
+        var jobs: [(name: String, result: String, duration: Double)] = []
+        var annotations: [String] = []
+    }
+
+    private let state = Mutex(State())
+    private let color: Bool
+    private let interactive: Bool
+    private let palette = ["\u{1B}[36m", "\u{1B}[35m", "\u{1B}[33m", "\u{1B}[34m", "\u{1B}[32m", "\u{1B}[96m", "\u{1B}[95m", "\u{1B}[94m"]
+    private let reset = "\u{1B}[0m"
+
+    init(color: Bool? = nil) {
+        interactive = isatty(1) == 1
+        self.color = color ?? (interactive && ProcessInfo.processInfo.environment["NO_COLOR"] == nil)
+    }
+
+    private func prefix(_ job: JobLabel, in state: inout State) -> String {
+        guard color else { return "[\(job.name)] " }
+        let code = state.colors[job.name] ?? palette[state.colors.count % palette.count]
+        state.colors[job.name] = code
+        return "\(code)[\(job.name)]\(reset) "
+    }
+
+    private func paint(_ text: String, _ code: String) -> String {
+        color ? "\u{1B}[\(code)m\(text)\(reset)" : text
+    }
+
+    func output(_ job: JobLabel, line: UnsafeRawBufferPointer, kind: OutputKind) {
+        state.withLock { state in
+            let head = prefix(job, in: &state)
+            switch kind {
+            case .plain:
+                state.buffer.append(contentsOf: head.utf8)
+                state.buffer.append(contentsOf: "  ".utf8)
+                state.buffer.append(contentsOf: line)
+            case .groupStart:
+                state.buffer.append(contentsOf: (head + paint("▸ ", "1")).utf8)
+                state.buffer.append(contentsOf: line)
+            case .groupEnd:
+                return
+            case .runner:
+                state.buffer.append(contentsOf: head.utf8)
+                state.buffer.append(contentsOf: "  ".utf8)
+                if color { state.buffer.append(contentsOf: "\u{1B}[2m".utf8) }
+                state.buffer.append(contentsOf: line)
+                if color { state.buffer.append(contentsOf: reset.utf8) }
+            }
+            state.buffer.append(0x0A)
+            let now = DispatchTime.now().uptimeNanoseconds
+            if interactive || state.buffer.count > 64 * 1024 || now - state.lastFlush > 50_000_000 {
+                flush(&state)
+            }
+        }
+    }
+
+    func handle(_ event: RunEvent) {
+        state.withLock { state in
+            var text = ""
+            switch event {
+            case .runStarted(let workflow, let path, _, let directory):
+                text = paint("▶ \(workflow)", "1") + " (\(path)) — logs in \(directory)\n"
+            case .jobSkipped(let job, let name, let reason):
+                text = "[\(name)] " + paint("⊘ skipped: \(reason)", "2") + "\n"
+                state.jobs.append((name, "skipped", 0))
+                _ = job
+            case .jobStarted(let job):
+                text = prefix(job, in: &state) + paint("● job started", "1") + "\n"
+            case .stepStarted(let job, _, let name):
+                text = prefix(job, in: &state) + paint("▶ \(name)", "1") + "\n"
+            case .stepFinished(let job, let result):
+                guard result.outcome != .skipped else { break }
+                let mark: String
+                switch result.conclusion {
+                case .success: mark = result.outcome == .failure ? paint("✓ (failed, continue-on-error)", "33") : paint("✓", "32")
+                case .failure: mark = paint("✗", "31")
+                case .cancelled: mark = paint("⊘ cancelled", "33")
+                case .skipped: mark = "-"
+                }
+                text = prefix(job, in: &state) + "\(mark) \(result.name) " + paint("(\(Self.duration(result.duration)))", "2")
+                if let error = result.error, result.conclusion != .success { text += " — " + paint(error, "31") }
+                text += "\n"
+            case .annotation(let job, let annotation):
+                var location = ""
+                if let file = annotation.file { location = "\(file)\(annotation.line.map { ":\($0)" } ?? ""): " }
+                state.annotations.append("\(job.name): \(annotation.level.rawValue): \(location)\(annotation.message)")
+            case .jobFinished(let job, let result, let duration, _):
+                state.jobs.append((job.name, result.rawValue, duration))
+                let code = result == .success ? "32" : result == .failure ? "31" : "33"
+                text = prefix(job, in: &state) + paint("● job \(result.rawValue)", code) + " " + paint("(\(Self.duration(duration)))", "2") + "\n"
+            case .runFinished(let workflow, let result, let duration):
+                text = summary(workflow: workflow, result: result, duration: duration, state: &state)
+            }
+            state.buffer.append(contentsOf: text.utf8)
+            flush(&state)
+        }
+    }
+
+    private func summary(workflow: String, result: JobResult, duration: Double, state: inout State) -> String {
+        var lines = ["", paint("\(workflow): \(result.rawValue)", result == .success ? "1;32" : result == .failure ? "1;31" : "1;33") + " in \(Self.duration(duration))"]
+        let width = max(4, state.jobs.map(\.name.count).max() ?? 0)
+        lines.append("  " + "JOB".padding(toLength: width, withPad: " ", startingAt: 0) + "  RESULT     DURATION")
+        for job in state.jobs {
+            let code = job.result == "success" ? "32" : job.result == "failure" ? "31" : job.result == "skipped" ? "2" : "33"
+            lines.append(
+                "  " + job.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
+                    + paint(job.result.padding(toLength: 9, withPad: " ", startingAt: 0), code) + "  " + (job.result == "skipped" ? "-" : Self.duration(job.duration)))
+        }
+        if !state.annotations.isEmpty {
+            lines.append("  Annotations:")
+            lines += state.annotations.map { "    " + $0 }
+        }
+        state.jobs = []
+        state.annotations = []
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private func flush(_ state: inout State) {
+        guard !state.buffer.isEmpty else { return }
+        state.buffer.withUnsafeBytes { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let written = write(1, bytes.baseAddress! + offset, bytes.count - offset)
+                if written <= 0 {
+                    if errno == EINTR { continue }
+                    break
+                }
+                offset += written
+            }
+        }
+        state.buffer.removeAll(keepingCapacity: true)
+        state.lastFlush = DispatchTime.now().uptimeNanoseconds
+    }
+
+    /// `850 ms`, `3.2 s`, `2m 05s`.
+    static func duration(_ seconds: Double) -> String {
+        if seconds < 1 { return "\(Int((seconds * 1000).rounded())) ms" }
+        if seconds < 60 { return String(format: "%.1f s", seconds) }
+        return String(format: "%dm %02ds", Int(seconds) / 60, Int(seconds) % 60)
+    }
+}
+
+/// Prints the run as newline-delimited JSON events (`--json`).
+final class JSONEventReporter: RunObserver {
+    private let lock = Mutex(())
+    private let start = Date()
+
+    func output(_ job: JobLabel, line: UnsafeRawBufferPointer, kind: OutputKind) {}
+
+    func handle(_ event: RunEvent) {
+        var object: [String: Any] = ["time": (Date().timeIntervalSince(start) * 1000).rounded() / 1000]
+        switch event {
+        case .runStarted(let workflow, let path, let runID, let directory):
+            object.merge(["event": "run_started", "workflow": workflow, "path": path, "run_id": runID, "directory": directory]) { $1 }
+        case .jobSkipped(let job, let name, let reason):
+            object.merge(["event": "job_skipped", "job": job, "name": name, "reason": reason]) { $1 }
+        case .jobStarted(let job):
+            object.merge(["event": "job_started", "job": job.id, "index": job.index, "name": job.name]) { $1 }
+        case .stepStarted(let job, let number, let name):
+            object.merge(["event": "step_started", "job": job.id, "index": job.index, "step": number, "name": name]) { $1 }
+        case .stepFinished(let job, let result):
+            object.merge([
+                "event": "step_finished", "job": job.id, "index": job.index, "step": result.number, "id": result.id, "name": result.name,
+                "outcome": result.outcome.rawValue, "conclusion": result.conclusion.rawValue, "duration": result.duration, "outputs": result.outputs,
+            ]) { $1 }
+            if let error = result.error { object["error"] = error }
+        case .annotation(let job, let annotation):
+            object.merge(["event": "annotation", "job": job.id, "level": annotation.level.rawValue, "message": annotation.message]) { $1 }
+            if let file = annotation.file { object["file"] = file }
+            if let line = annotation.line { object["line"] = line }
+        case .jobFinished(let job, let result, let duration, let outputs):
+            object.merge([
+                "event": "job_finished", "job": job.id, "index": job.index, "name": job.name, "result": result.rawValue, "duration": duration,
+                "outputs": outputs,
+            ]) { $1 }
+        case .runFinished(let workflow, let result, let duration):
+            object.merge(["event": "run_finished", "workflow": workflow, "result": result.rawValue, "duration": duration]) { $1 }
+        }
+        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]) else { return }
+        lock.withLock { _ in
+            FileHandle.standardOutput.write(data + Data("\n".utf8))
+        }
+    }
+}
+
+/// Sends every event and line to several observers.
+struct FanOutObserver: RunObserver {
+    let observers: [any RunObserver]
+
+    func handle(_ event: RunEvent) {
+        for observer in observers { observer.handle(event) }
+    }
+
+    func output(_ job: JobLabel, line: UnsafeRawBufferPointer, kind: OutputKind) {
+        for observer in observers { observer.output(job, line: line, kind: kind) }
+    }
+}

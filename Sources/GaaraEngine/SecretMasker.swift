@@ -1,0 +1,148 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Synchronization
+
+/// Replaces registered secret values with `***` in output, thread-safe, on bytes.
+///
+/// Multi-line values are registered whole and line by line, so a value printed across several
+/// lines is masked on each. Callers mask whole lines (see ``LineSplitter``); a line longer than the
+/// splitter's limit is cut with an overlap of ``maximumLength`` − 1 bytes so that a secret split
+/// between two output chunks is still found.
+public final class SecretMasker: Sendable {
+    private struct State {
+        var secrets: [[UInt8]] = []
+        var firstBytes = [Bool](repeating: false, count: 256)
+        var maximumLength = 0
+    }
+
+    private let state = Mutex(State())
+
+    /// The replacement text.
+    public static let mask: [UInt8] = Array("***".utf8)
+
+    /// Creates a masker with initial secrets.
+    public init(_ secrets: [String] = []) {
+        for secret in secrets { add(secret) }
+    }
+
+    /// Registers a value (and each of its lines) to mask; blank values are ignored.
+    public func add(_ value: String) {
+        var candidates = [value]
+        if value.contains("\n") || value.contains("\r") {
+            candidates += value.split(whereSeparator: { $0 == "\n" || $0 == "\r" || $0 == "\r\n" }).map(String.init)
+        }
+        state.withLock { state in
+            for candidate in candidates {
+                let bytes = Array(candidate.utf8)
+                guard !bytes.isEmpty, !bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) else { continue }
+                guard !state.secrets.contains(bytes) else { continue }
+                state.secrets.append(bytes)
+                state.secrets.sort { $0.count > $1.count }
+                state.firstBytes[Int(bytes[0])] = true
+                state.maximumLength = max(state.maximumLength, bytes.count)
+            }
+        }
+    }
+
+    /// The length in bytes of the longest secret (0 when there is none).
+    public var maximumLength: Int { state.withLock { $0.maximumLength } }
+
+    /// True when nothing is registered.
+    public var isEmpty: Bool { state.withLock { $0.secrets.isEmpty } }
+
+    /// Returns `bytes` with every secret replaced by `***` (the longest match wins at each position).
+    public func mask(_ bytes: some Collection<UInt8>) -> [UInt8] {
+        state.withLock { state in
+            let input = Array(bytes)
+            guard !state.secrets.isEmpty else { return input }
+            var output: [UInt8] = []
+            output.reserveCapacity(input.count)
+            var index = 0
+            var copiedUpTo = 0
+            while index < input.count {
+                if state.firstBytes[Int(input[index])],
+                    let secret = state.secrets.first(where: { matches($0, input, at: index) })
+                {
+                    output.append(contentsOf: input[copiedUpTo..<index])
+                    output.append(contentsOf: Self.mask)
+                    index += secret.count
+                    copiedUpTo = index
+                } else {
+                    index += 1
+                }
+            }
+            output.append(contentsOf: input[copiedUpTo...])
+            return output
+        }
+    }
+
+    /// Masks a string.
+    public func mask(_ text: String) -> String {
+        if isEmpty { return text }
+        return String(decoding: mask(Array(text.utf8)), as: UTF8.self)
+    }
+
+    private func matches(_ secret: [UInt8], _ input: [UInt8], at index: Int) -> Bool {
+        guard index + secret.count <= input.count else { return false }
+        for offset in 0..<secret.count where input[index + offset] != secret[offset] { return false }
+        return true
+    }
+}
+
+/// Splits a byte stream into lines, holding back an unfinished line until its newline arrives.
+/// A line longer than `limit` is released in pieces, each piece keeping back the last
+/// `overlap` bytes so a masked value is never cut in two.
+public struct LineSplitter: Sendable {
+    private var pending: [UInt8] = []
+    /// The longest line kept whole.
+    public let limit: Int
+
+    /// Creates a splitter.
+    public init(limit: Int = 64 * 1024) {
+        self.limit = limit
+    }
+
+    /// Feeds bytes; calls `emit` with each complete line (without its `\n`, a trailing `\r` removed)
+    /// and `true`, or with a piece of an over-long line and `false`. The buffer passed to `emit` is
+    /// only valid during the call.
+    public mutating func feed(_ bytes: UnsafeRawBufferPointer, overlap: Int, emit: (UnsafeRawBufferPointer, Bool) -> Void) {
+        guard let base = bytes.baseAddress else { return }
+        var start = 0
+        let count = bytes.count
+        while start < count {
+            guard let found = memchr(base + start, 0x0A, count - start) else {
+                pending.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[start..<count]))
+                if pending.count > limit {
+                    let keep = min(max(overlap, 0), pending.count)
+                    let cut = pending.count - keep
+                    pending.withUnsafeBytes { emit(UnsafeRawBufferPointer(rebasing: $0[0..<cut]), false) }
+                    pending.removeFirst(cut)
+                }
+                return
+            }
+            let newline = base.distance(to: UnsafeRawPointer(found))
+            if pending.isEmpty {
+                var end = newline
+                if end > start, bytes[end - 1] == 0x0D { end -= 1 }
+                emit(UnsafeRawBufferPointer(rebasing: bytes[start..<end]), true)
+            } else {
+                pending.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[start..<newline]))
+                if pending.last == 0x0D { pending.removeLast() }
+                pending.withUnsafeBytes { emit($0, true) }
+                pending.removeAll(keepingCapacity: true)
+            }
+            start = newline + 1
+        }
+    }
+
+    /// Releases the unfinished last line, if any.
+    public mutating func finish(emit: (UnsafeRawBufferPointer, Bool) -> Void) {
+        if !pending.isEmpty {
+            pending.withUnsafeBytes { emit($0, true) }
+            pending.removeAll()
+        }
+    }
+}

@@ -1,0 +1,192 @@
+import Foundation
+import GaaraEngine
+import GaaraProcess
+
+/// The actions real workflows lean on, built in so they run offline.
+enum BuiltinAction: String, CaseIterable {
+    case checkout = "actions/checkout"
+    case setupPython = "actions/setup-python"
+    case setupNode = "actions/setup-node"
+    case cache = "actions/cache"
+    case cacheRestore = "actions/cache/restore"
+    case cacheSave = "actions/cache/save"
+    case uploadArtifact = "actions/upload-artifact"
+    case downloadArtifact = "actions/download-artifact"
+
+    init?(name: String) {
+        self.init(rawValue: name)
+    }
+
+    func run(with inputs: [String: String], ref: String, invocation: StepInvocation, execution: JobExecution) async throws -> StepTermination {
+        switch self {
+        case .checkout: return try await Checkout.run(inputs, invocation: invocation, execution: execution)
+        case .setupPython: return try await SetupTool.python(inputs, invocation: invocation, execution: execution)
+        case .setupNode: return try await SetupTool.node(inputs, invocation: invocation, execution: execution)
+        case .cache, .cacheRestore, .cacheSave:
+            return try await ActionsCache.run(self, inputs, invocation: invocation, execution: execution)
+        case .uploadArtifact: return try Artifacts.upload(inputs, invocation: invocation, execution: execution)
+        case .downloadArtifact: return try Artifacts.download(inputs, invocation: invocation, execution: execution)
+        }
+    }
+}
+
+extension JobExecution {
+    /// Runs a helper command (git, tar, ...) for a built-in action, its output going to the step log.
+    func runTool(_ executable: String, _ arguments: [String], in directory: String? = nil, invocation: StepInvocation) async throws {
+        let command = ChildProcess.Command(executable, arguments, environment: invocation.environment, workingDirectory: directory)
+        let output = invocation.output
+        let result: ChildProcess.Termination
+        do {
+            result = try await ChildProcess.run(command, timeout: invocation.timeout) { output.consume($0) }
+        } catch {
+            throw RunnerError("\(error)")
+        }
+        guard result.status.isSuccess else {
+            throw RunnerError("\(executable) \(arguments.joined(separator: " ")) failed with \(result.status)")
+        }
+    }
+
+    /// Runs a helper command and returns its output.
+    func captureTool(_ executable: String, _ arguments: [String], in directory: String? = nil, environment: [String: String]) async throws -> String {
+        let command = ChildProcess.Command(executable, arguments, environment: environment, workingDirectory: directory)
+        let result: (status: ExitStatus, output: String)
+        do {
+            result = try await ChildProcess.capture(command)
+        } catch {
+            throw RunnerError("\(error)")
+        }
+        guard result.status.isSuccess else {
+            throw RunnerError("\(executable) \(arguments.joined(separator: " ")) failed with \(result.status): \(result.output)")
+        }
+        return result.output
+    }
+}
+
+/// `actions/checkout`: fetches the run's commit from the local repository into the workspace.
+enum Checkout {
+    static func run(_ inputs: [String: String], invocation: StepInvocation, execution: JobExecution) async throws -> StepTermination {
+        let configuration = execution.configuration
+        if let repository = inputs["repository"], !repository.isEmpty, repository != configuration.repositoryName {
+            throw RunnerError("checking out another repository ('\(repository)') needs the network; Gaara checks out only the run's own repository")
+        }
+        let target = execution.workspace.appendingPathComponent(inputs["path"] ?? "").standardizedFileURL
+        guard target.path.hasPrefix(execution.workspace.path) else {
+            throw RunnerError("the checkout path '\(inputs["path"] ?? "")' leaves the workspace")
+        }
+        let depth = Int(inputs["fetch-depth"] ?? "1") ?? 1
+        let env = invocation.environment
+        let source = configuration.repository.path
+        var commit = configuration.checkoutCommit
+        var branch: String?
+        if let ref = inputs["ref"], !ref.isEmpty {
+            commit = try await execution.captureTool("git", ["rev-parse", "--verify", "\(ref)^{commit}"], in: source, environment: env)
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            if !ref.hasPrefix("refs/tags/"), (try? await execution.captureTool("git", ["show-ref", "--verify", "refs/heads/" + ref.replacingOccurrences(of: "refs/heads/", with: "")], in: source, environment: env)) != nil {
+                branch = ref.replacingOccurrences(of: "refs/heads/", with: "")
+            }
+        } else if let ref = configuration.event.ref, ref.hasPrefix("refs/heads/") {
+            branch = String(ref.dropFirst("refs/heads/".count))
+        }
+        if inputs["clean"] != "false", FileManager.default.fileExists(atPath: target.path) {
+            for item in (try? FileManager.default.contentsOfDirectory(atPath: target.path)) ?? [] {
+                try? FileManager.default.removeItem(at: target.appendingPathComponent(item))
+            }
+        }
+        try FileManager.default.createDirectory(at: target, withIntermediateDirectories: true)
+        let git = { (arguments: [String]) async throws in try await execution.runTool("git", arguments, in: target.path, invocation: invocation) }
+        try await git(["init", "-q"])
+        try await git(["remote", "add", "origin", "file://" + source])
+        // The commit may be a working-tree snapshot no ref points at: let upload-pack serve any object.
+        var fetch = ["-c", "protocol.version=2", "fetch", "-q", "--no-tags", "--upload-pack=git -c uploadpack.allowAnySHA1InWant=true upload-pack", "origin"]
+        if depth > 0 { fetch.insert("--depth=\(depth)", at: 4) }
+        try await git(fetch + [commit])
+        if depth == 0 {
+            try await git(["fetch", "-q", "--tags", "origin", "+refs/heads/*:refs/remotes/origin/*"])
+        }
+        if let branch {
+            try await git(["checkout", "-q", "--force", "-B", branch, commit])
+        } else {
+            try await git(["checkout", "-q", "--force", "--detach", commit])
+        }
+        if inputs["submodules"].map({ $0 == "true" || $0 == "recursive" }) == true {
+            invocation.output.note("Warning: submodules are not fetched (they need the network)")
+        }
+        if inputs["lfs"] == "true" {
+            invocation.output.note("Warning: Git LFS objects are not fetched")
+        }
+        invocation.output.note("Checked out \(String(commit.prefix(12))) into \(target.path)")
+        return StepTermination(outcome: .success, outputs: ["ref": branch ?? configuration.event.ref ?? "", "commit": commit])
+    }
+}
+
+/// `actions/setup-python` and `actions/setup-node`: use the host's interpreter when its version matches.
+enum SetupTool {
+    static func python(_ inputs: [String: String], invocation: StepInvocation, execution: JobExecution) async throws -> StepTermination {
+        var requested = inputs["python-version"] ?? ""
+        if requested.isEmpty, let file = inputs["python-version-file"], !file.isEmpty {
+            requested = (try? String(contentsOfFile: execution.workspace.appendingPathComponent(file).path, encoding: .utf8))?
+                .split(separator: "\n").first.map { String($0).trimmingCharacters(in: .whitespaces) } ?? ""
+        }
+        let path = invocation.environment["PATH"]
+        guard let python = ChildProcess.resolve("python3", path: path) ?? ChildProcess.resolve("python", path: path) else {
+            throw RunnerError("setup-python: no python3 on this host")
+        }
+        let reported = try await execution.captureTool(python, ["-c", "import platform; print(platform.python_version())"], environment: invocation.environment)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        guard versionMatches(requested, reported) else {
+            throw RunnerError("setup-python: python-version '\(requested)' was requested, but this host has Python \(reported); Gaara uses the host's interpreter and cannot download another")
+        }
+        let shims = execution.toolCache.appendingPathComponent("python-\(reported)/bin")
+        try FileManager.default.createDirectory(at: shims, withIntermediateDirectories: true)
+        let directory = URL(fileURLWithPath: python).deletingLastPathComponent()
+        for (name, target) in [("python", python), ("python3", python), ("pip", directory.appendingPathComponent("pip3").path), ("pip3", directory.appendingPathComponent("pip3").path)] {
+            let link = shims.appendingPathComponent(name)
+            if FileManager.default.fileExists(atPath: target), (try? FileManager.default.destinationOfSymbolicLink(atPath: link.path)) == nil {
+                try? FileManager.default.createSymbolicLink(atPath: link.path, withDestinationPath: target)
+            }
+        }
+        execution.addedPath.removeAll { $0 == shims.path }
+        execution.addedPath.insert(shims.path, at: 0)
+        if let cache = inputs["cache"], !cache.isEmpty {
+            invocation.output.note("Note: cache '\(cache)' is not handled by the built-in setup-python; use actions/cache")
+        }
+        invocation.output.note("Using the host's Python \(reported) (\(python))")
+        return StepTermination(outcome: .success, outputs: ["python-version": reported, "python-path": python, "cache-hit": "false"])
+    }
+
+    static func node(_ inputs: [String: String], invocation: StepInvocation, execution: JobExecution) async throws -> StepTermination {
+        var requested = inputs["node-version"] ?? ""
+        if requested.isEmpty, let file = inputs["node-version-file"], !file.isEmpty {
+            requested = (try? String(contentsOfFile: execution.workspace.appendingPathComponent(file).path, encoding: .utf8))?
+                .split(separator: "\n").first.map { String($0).trimmingCharacters(in: .whitespaces) } ?? ""
+        }
+        guard let node = ChildProcess.resolve("node", path: invocation.environment["PATH"]) else {
+            throw RunnerError("setup-node: no node on this host")
+        }
+        var reported = try await execution.captureTool(node, ["--version"], environment: invocation.environment).trimmingCharacters(in: .whitespacesAndNewlines)
+        if reported.hasPrefix("v") { reported.removeFirst() }
+        let wanted = requested.hasPrefix("v") ? String(requested.dropFirst()) : requested
+        guard ["", "lts/*", "latest", "node", "current"].contains(wanted) || versionMatches(wanted, reported) else {
+            throw RunnerError("setup-node: node-version '\(requested)' was requested, but this host has Node \(reported); Gaara uses the host's node and cannot download another")
+        }
+        invocation.output.note("Using the host's Node \(reported) (\(node))")
+        return StepTermination(outcome: .success, outputs: ["node-version": "v" + reported, "cache-hit": "false"])
+    }
+
+    /// `3.11` matches 3.11.x, `3` and `3.x` match 3.*, `>=3.8` compares; empty matches anything.
+    static func versionMatches(_ spec: String, _ version: String) -> Bool {
+        let spec = spec.trimmingCharacters(in: .whitespaces)
+        if spec.isEmpty { return true }
+        let parts = version.split(separator: ".").map { Int($0) ?? 0 }
+        if spec.hasPrefix(">=") {
+            let wanted = spec.dropFirst(2).split(separator: ".").map { Int($0) ?? 0 }
+            return !parts.lexicographicallyPrecedes(wanted)
+        }
+        let wanted = spec.split(separator: ".")
+        for (index, piece) in wanted.enumerated() {
+            if piece == "x" || piece == "*" { return true }
+            guard index < parts.count, Int(piece) == parts[index] else { return false }
+        }
+        return true
+    }
+}

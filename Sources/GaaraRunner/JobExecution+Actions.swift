@@ -1,0 +1,192 @@
+import Foundation
+import GaaraEngine
+import GaaraExpressions
+import GaaraProcess
+import GaaraWorkflow
+
+extension JobExecution {
+    /// Runs a `uses:` step: a built-in action, a local action (composite, node or docker), or a
+    /// `docker://` image. Any other remote action is an error naming it.
+    func runAction(_ invocation: StepInvocation, scope: inout StepScope) async throws -> StepTermination {
+        guard let reference = invocation.step.uses else { throw RunnerError("the step has neither 'run' nor 'uses'") }
+        let with = try runner.evaluateMap(invocation.step.with, in: invocation.context).mapValues { $0.coercedString }
+        switch reference.kind {
+        case .remote(_, _, _, let ref):
+            let name = reference.name!.lowercased()
+            guard let builtin = BuiltinAction(name: name) else {
+                throw RunnerError(
+                    "action '\(reference.raw)' is not built into Gaara and cannot be fetched; vendor it into the repository and use it as ./path, or use a docker:// image")
+            }
+            invocation.output.note("Run \(reference.raw) (built into Gaara)")
+            return try await builtin.run(with: with, ref: ref, invocation: invocation, execution: self)
+        case .docker(let image):
+            let docker = try await dockerSession()
+            let arguments = invocation.step.with["args"].map { _ in with["args"] ?? "" }
+            return try await docker.runImage(
+                image, entrypoint: with["entrypoint"], arguments: arguments.map(Self.splitArguments) ?? [], inputs: with, invocation: invocation,
+                execution: self)
+        case .local(let path):
+            let directory = workspace.appendingPathComponent(path).standardizedFileURL
+            let metadataURL = ["action.yml", "action.yaml"].map { directory.appendingPathComponent($0) }
+                .first { FileManager.default.fileExists(atPath: $0.path) }
+            guard let metadataURL else {
+                throw RunnerError("no action.yml in \(path) (local actions are read from the workspace: check out the repository first)")
+            }
+            let text = try String(contentsOf: metadataURL, encoding: .utf8)
+            let loaded = ActionLoader.load(text: text, path: path + "/" + metadataURL.lastPathComponent)
+            guard let action = loaded.action, !loaded.hasErrors else {
+                let errors = loaded.diagnostics.filter { $0.severity == .error }.map { "\(loaded.file.path):\($0)" }
+                throw RunnerError("the action at \(path) is invalid:\n" + errors.joined(separator: "\n"))
+            }
+            let inputs = try actionInputs(action, with: with, context: invocation.context)
+            switch action.runs {
+            case .composite(let steps):
+                return try await runComposite(action, steps: steps, directory: directory, inputs: inputs, invocation: invocation, outer: scope)
+            case .node(_, let main, _, let post, _, let postIf):
+                let termination = try await runNode(main, directory: directory, inputs: inputs, invocation: invocation)
+                if let post {
+                    let name = "Post \(invocation.name)"
+                    let environment = invocation.environment
+                    postSteps.append(
+                        PostStep(name: name, condition: postIf ?? "always()") { execution in
+                            await execution.runPostScript(post, directory: directory, inputs: inputs, environment: environment, name: name)
+                        })
+                }
+                return termination
+            case .docker(let image, let entrypoint, let arguments, let env, _, _):
+                let docker = try await dockerSession()
+                var context = invocation.context
+                context[context: "inputs"] = .strings(inputs)
+                let resolvedArguments = try arguments.map { try $0.template.evaluateString(in: context) }
+                let actionEnvironment = try runner.evaluateMap(env, in: context).mapValues(\.coercedString)
+                let imageName: String
+                if image.hasPrefix("docker://") {
+                    imageName = String(image.dropFirst("docker://".count))
+                } else {
+                    imageName = try await docker.build(directory.appendingPathComponent(image), invocation: invocation)
+                }
+                let overrideArguments = invocation.step.with["args"] != nil ? Self.splitArguments(with["args"] ?? "") : resolvedArguments
+                return try await docker.runImage(
+                    imageName, entrypoint: with["entrypoint"] ?? entrypoint, arguments: overrideArguments, inputs: inputs,
+                    extraEnvironment: actionEnvironment, invocation: invocation, execution: self)
+            }
+        }
+    }
+
+    /// The job's Docker session, created on first use (checks that an engine answers).
+    func dockerSession() async throws -> DockerJobSession {
+        if let docker { return docker }
+        let session = try await DockerJobSession.forActions(execution: self)
+        docker = session
+        return session
+    }
+
+    /// Inputs as given in `with`, completed by the action's defaults.
+    func actionInputs(_ action: ActionMetadata, with: [String: String], context: EvaluationContext) throws -> [String: String] {
+        var inputs: [String: String] = [:]
+        for input in action.inputs {
+            if let value = with[input.name] {
+                inputs[input.name] = value
+            } else if let fallback = input.defaultValue {
+                inputs[input.name] = try fallback.template.evaluateString(in: context)
+            } else {
+                inputs[input.name] = ""
+            }
+        }
+        for (name, value) in with where inputs[name] == nil { inputs[name] = value }
+        return inputs
+    }
+
+    /// `INPUT_<NAME>` variables as GitHub passes them to JavaScript and Docker actions.
+    static func inputEnvironment(_ inputs: [String: String]) -> [String: String] {
+        var environment: [String: String] = [:]
+        for (name, value) in inputs {
+            environment["INPUT_" + name.replacingOccurrences(of: " ", with: "_").uppercased()] = value
+        }
+        return environment
+    }
+
+    /// Splits `args` the way GitHub does for Docker actions (spaces, with double-quoted groups).
+    static func splitArguments(_ text: String) -> [String] {
+        var arguments: [String] = []
+        var current = ""
+        var quoted = false
+        var started = false
+        for character in text {
+            if character == "\"" {
+                quoted.toggle()
+                started = true
+            } else if character == " " && !quoted {
+                if started { arguments.append(current) }
+                current = ""
+                started = false
+            } else {
+                current.append(character)
+                started = true
+            }
+        }
+        if started { arguments.append(current) }
+        return arguments
+    }
+
+    func runComposite(
+        _ action: ActionMetadata, steps: [Step], directory: URL, inputs: [String: String], invocation: StepInvocation, outer: StepScope
+    ) async throws -> StepTermination {
+        guard outer.depth < 10 else { throw RunnerError("composite actions nest more than 10 deep") }
+        var scope = StepScope()
+        scope.inputs = .strings(inputs)
+        scope.actionPath = directory.path
+        scope.depth = outer.depth + 1
+        scope.inheritedEnvironment = outer.inheritedEnvironment.merging(try evaluateStepEnvironment(invocation.step, scope: outer, files: invocation.files)) { $1 }
+        scope.inheritedEnvironment["GITHUB_ACTION_PATH"] = directory.path
+        invocation.output.note("Run composite action \(action.name)")
+        invocation.output.finish()
+        let statusBefore = status
+        var failed = false
+        var cancelled = false
+        for step in steps {
+            let result = await runStep(step, scope: &scope)
+            if result.conclusion == .failure { failed = true }
+            if result.outcome == .cancelled { cancelled = true }
+        }
+        var outputs: [String: String] = [:]
+        var context = expressionContext(files: nil, env: environment(for: nil, scope: scope, files: nil, stepEnv: [:]), scope: scope)
+        context[context: "inputs"] = .strings(inputs)
+        for output in action.outputs {
+            if let value = output.value { outputs[output.name] = (try? value.template.evaluateString(in: context)) ?? "" }
+        }
+        // The composite's own step decides the job status through continue-on-error.
+        if status != statusBefore, statusBefore == .success, !cancelled { status = statusBefore }
+        if cancelled { return StepTermination(outcome: .cancelled, error: "the composite action was cancelled", outputs: outputs) }
+        return StepTermination(outcome: failed ? .failure : .success, error: failed ? "a step of the composite action failed" : nil, outputs: outputs)
+    }
+
+    /// Runs a JavaScript action's entry point with the host's node.
+    func runNode(_ main: String, directory: URL, inputs: [String: String], invocation: StepInvocation) async throws -> StepTermination {
+        var environment = invocation.environment.merging(Self.inputEnvironment(inputs)) { $1 }
+        environment["GITHUB_ACTION_PATH"] = directory.path
+        let script = directory.appendingPathComponent(main).path
+        let command = ChildProcess.Command("node", [script], environment: environment, workingDirectory: workspace.path)
+        return try await runProcess(command, invocation: invocation, missingProgram: "JavaScript actions need 'node' on PATH")
+    }
+
+    /// Runs a JavaScript action's `post` script at the end of the job.
+    func runPostScript(_ script: String, directory: URL, inputs: [String: String], environment: [String: String], name: String) async -> (JobResult, String?) {
+        do {
+            let log = try LogWriter(path: logDirectory.appendingPathComponent("\(stepCounter)_\(Self.slug(name).prefix(60)).log").path)
+            let output = StepOutputProcessor(job: label, masker: masker, log: log, observer: observer, debug: configuration.debug)
+            defer { output.finish() }
+            var env = environment.merging(Self.inputEnvironment(inputs)) { $1 }
+            env["GITHUB_ACTION_PATH"] = directory.path
+            let command = ChildProcess.Command("node", [directory.appendingPathComponent(script).path], environment: env, workingDirectory: workspace.path)
+            let files = try makeFileCommandFiles(number: stepCounter)
+            let invocation = StepInvocation(
+                step: Step(location: .start), id: "__post", name: name, files: files, environment: env,
+                context: expressionContext(files: files, env: env), timeout: nil, output: output)
+            let termination = try await runProcess(command, invocation: invocation)
+            return (termination.outcome, termination.error)
+        } catch {
+            return (.failure, "\(error)")
+        }
+    }
+}

@@ -1,0 +1,284 @@
+import Foundation
+import GaaraEngine
+import GaaraExpressions
+import GaaraProcess
+import GaaraWorkflow
+
+extension JobExecution {
+    /// Runs one step (of the job or of a composite action) and records it in `scope`.
+    func runStep(_ step: Step, scope: inout StepScope) async -> StepResult {
+        stepCounter += 1
+        let number = stepCounter
+        let id = step.id ?? generatedID(step, scope: scope)
+        if controller.isCancelled, status != .cancelled {
+            status = timedOut ? .failure : .cancelled
+        }
+        let baseEnvironment = environment(for: step, scope: scope, files: nil, stepEnv: [:])
+        let preContext = expressionContext(files: nil, env: baseEnvironment, scope: scope)
+        let name = (try? step.name?.template.evaluateString(in: preContext)) ?? step.displayName
+        let start = Date()
+
+        // The condition decides whether the step runs at all.
+        var runs: Bool
+        var conditionError: String?
+        do {
+            if let condition = step.condition {
+                runs = try runner.evaluate(condition, in: preContext)
+            } else {
+                runs = status == .success
+            }
+        } catch {
+            runs = false
+            conditionError = "the condition '\(step.condition?.raw ?? "")' failed: \(error)"
+        }
+        if !runs && conditionError == nil {
+            let result = StepResult(
+                number: number, id: id, name: name, outcome: .skipped, conclusion: .skipped, duration: 0, outputs: [:], error: nil)
+            record(result, in: &scope)
+            observer.handle(.stepFinished(label, result))
+            return result
+        }
+
+        observer.handle(.stepStarted(label, number: number, name: name))
+        let logPath = logDirectory.appendingPathComponent("\(number)_\(Self.slug(name).prefix(60)).log").path
+        let log: LogWriter
+        do {
+            log = try LogWriter(path: logPath)
+        } catch {
+            return finishStep(number: number, id: id, name: name, start: start, outcome: .failure, outputs: [:], error: "cannot write \(logPath)", step: step, scope: &scope)
+        }
+        let output = StepOutputProcessor(job: label, masker: masker, log: log, observer: observer, debug: configuration.debug)
+        if let conditionError {
+            output.note("Error: \(conditionError)")
+            output.finish()
+            return finishStep(number: number, id: id, name: name, start: start, outcome: .failure, outputs: [:], error: conditionError, step: step, scope: &scope)
+        }
+
+        var outcome = JobResult.success
+        var outputs: [String: String] = [:]
+        var failure: String?
+        do {
+            let files = try makeFileCommandFiles(number: number)
+            let stepEnv = try evaluateStepEnvironment(step, scope: scope, files: files)
+            let env = environment(for: step, scope: scope, files: files, stepEnv: stepEnv)
+            let context = expressionContext(files: files, env: env, scope: scope)
+            let timeout = try stepTimeout(step, context: context)
+            let execution = StepInvocation(
+                step: step, id: id, name: name, files: files, environment: env, context: context, timeout: timeout, output: output)
+            let termination: StepTermination
+            if step.run != nil {
+                termination = try await runScript(execution)
+            } else {
+                termination = try await runAction(execution, scope: &scope)
+            }
+            outcome = termination.outcome
+            failure = termination.error
+            outputs = try applyFileCommands(files, output: output)
+            for (name, value) in output.legacyOutputs { outputs[name] = value }
+            for (name, value) in termination.outputs { outputs[name] = value }
+        } catch {
+            outcome = .failure
+            failure = "\(error)"
+        }
+        if let failure { output.note("Error: \(failure)") }
+        output.finish()
+        return finishStep(number: number, id: id, name: name, start: start, outcome: outcome, outputs: outputs, error: failure, step: step, scope: &scope)
+    }
+
+    /// Applies `continue-on-error`, updates the job status and the `steps` context, reports the end.
+    func finishStep(
+        number: Int, id: String, name: String, start: Date, outcome: JobResult, outputs: [String: String], error: String?, step: Step,
+        scope: inout StepScope
+    ) -> StepResult {
+        var conclusion = outcome
+        if outcome == .failure, let continueOnError = step.continueOnError {
+            let context = expressionContext(files: nil, env: environment(for: step, scope: scope, files: nil, stepEnv: [:]), scope: scope)
+            if (try? runner.resolve(continueOnError, in: context)) == true { conclusion = .success }
+        }
+        if conclusion == .failure, status == .success { status = .failure }
+        if outcome == .cancelled, status == .success { status = .cancelled }
+        let result = StepResult(
+            number: number, id: id, name: name, outcome: outcome, conclusion: conclusion, duration: Date().timeIntervalSince(start), outputs: outputs,
+            error: error)
+        record(result, in: &scope)
+        observer.handle(.stepFinished(label, result))
+        return result
+    }
+
+    func record(_ result: StepResult, in scope: inout StepScope) {
+        let entry: ExpressionValue = .object([
+            ("outputs", .strings(result.outputs)), ("outcome", .string(result.outcome.rawValue)), ("conclusion", .string(result.conclusion.rawValue)),
+        ])
+        scope.steps.removeAll { $0.0 == result.id }
+        scope.steps.append((result.id, entry))
+    }
+
+    /// GitHub's generated ids: `__run`, `__run_2`, `__actions_checkout`.
+    func generatedID(_ step: Step, scope: StepScope) -> String {
+        var base = "__run"
+        if let uses = step.uses {
+            base = "__" + String(uses.raw.split(separator: "@").first ?? "").map { $0.isLetter || $0.isNumber ? String($0) : "_" }.joined()
+        }
+        var candidate = base
+        var counter = 2
+        while scope.steps.contains(where: { $0.0 == candidate }) {
+            candidate = "\(base)_\(counter)"
+            counter += 1
+        }
+        return candidate
+    }
+
+    /// The environment of a step: host, defaults, workflow and job `env`, `GITHUB_ENV`, a composite
+    /// action's inherited `env`, then the step's own `env`; `PATH` with `GITHUB_PATH` in front.
+    func environment(for step: Step?, scope: StepScope, files: JobFiles?, stepEnv: [String: String]) -> [String: String] {
+        var env = configuration.baseEnvironment
+        let ref = configuration.event.ref ?? ""
+        let defaults: [String: String] = [
+            "CI": "true", "GITHUB_ACTIONS": "true", "GITHUB_WORKSPACE": workspace.path, "GITHUB_SHA": configuration.sha, "GITHUB_REF": ref,
+            "GITHUB_REF_NAME": Contexts.refName(ref), "GITHUB_REF_TYPE": Contexts.refType(ref), "GITHUB_EVENT_NAME": configuration.event.name,
+            "GITHUB_EVENT_PATH": eventPath, "GITHUB_RUN_ID": configuration.runID, "GITHUB_RUN_NUMBER": String(configuration.runNumber),
+            "GITHUB_RUN_ATTEMPT": "1", "GITHUB_JOB": job.id, "GITHUB_ACTOR": configuration.actor, "GITHUB_TRIGGERING_ACTOR": configuration.actor,
+            "GITHUB_REPOSITORY": configuration.repositoryName,
+            "GITHUB_REPOSITORY_OWNER": String(configuration.repositoryName.split(separator: "/").first ?? ""),
+            "GITHUB_WORKFLOW": runner.workflow.name ?? runner.workflow.path, "GITHUB_WORKFLOW_REF": "\(configuration.repositoryName)/\(runner.workflow.path)@\(ref)",
+            "GITHUB_SERVER_URL": configuration.serverURL, "GITHUB_API_URL": configuration.serverURL == "https://github.com" ? "https://api.github.com" : configuration.serverURL + "/api/v3",
+            "GITHUB_GRAPHQL_URL": configuration.serverURL + "/api/graphql", "GITHUB_HEAD_REF": configuration.event.name.hasPrefix("pull_request") ? Contexts.refName(ref) : "",
+            "GITHUB_BASE_REF": configuration.event.baseRef ?? "", "RUNNER_OS": "Linux", "RUNNER_ARCH": Contexts.hostArchitecture,
+            "RUNNER_NAME": "gaara", "RUNNER_ENVIRONMENT": "self-hosted", "RUNNER_TEMP": temp.path, "RUNNER_TOOL_CACHE": toolCache.path,
+            "RUNNER_WORKSPACE": workspace.deletingLastPathComponent().path,
+        ]
+        env.merge(defaults) { $1 }
+        if configuration.debug { env["RUNNER_DEBUG"] = "1" }
+        if let files {
+            env["GITHUB_ENV"] = files.envFile
+            env["GITHUB_OUTPUT"] = files.outputFile
+            env["GITHUB_PATH"] = files.pathFile
+            env["GITHUB_STATE"] = files.stateFile
+            env["GITHUB_STEP_SUMMARY"] = files.summaryFile
+            env["GITHUB_ACTION"] = files.action
+            if !files.actionPath.isEmpty { env["GITHUB_ACTION_PATH"] = files.actionPath }
+        }
+        env.merge(jobEnvironment) { $1 }
+        env.merge(addedEnvironment) { $1 }
+        env.merge(scope.inheritedEnvironment) { $1 }
+        env.merge(stepEnv) { $1 }
+        if let docker { env.merge(docker.serviceEnvironment) { current, _ in current } }
+        if !addedPath.isEmpty {
+            env["PATH"] = (addedPath + [env["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"]).joined(separator: ":")
+        }
+        return env
+    }
+
+    func evaluateStepEnvironment(_ step: Step, scope: StepScope, files: JobFiles) throws -> [String: String] {
+        guard !step.env.isEmpty else { return [:] }
+        let before = environment(for: step, scope: scope, files: files, stepEnv: [:])
+        let context = expressionContext(files: files, env: before, scope: scope)
+        return try runner.evaluateMap(step.env, in: context).mapValues(\.coercedString)
+    }
+
+    func stepTimeout(_ step: Step, context: EvaluationContext) throws -> Double? {
+        var seconds: Double?
+        if let timeout = step.timeoutMinutes {
+            switch timeout {
+            case .value(let minutes): seconds = minutes * 60
+            case .expression(let text): seconds = try text.template.evaluate(in: context).numberValue * 60
+            }
+        }
+        if let deadline {
+            let remaining = max(deadline.timeIntervalSinceNow, 0.001)
+            seconds = min(seconds ?? remaining, remaining)
+        }
+        return seconds
+    }
+
+    /// Creates the empty files of the runner's file commands for one step.
+    func makeFileCommandFiles(number: Int) throws -> JobFiles {
+        let directory = temp.appendingPathComponent("_runner_file_commands")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        var files = JobFiles(workspace: workspace.path, eventPath: eventPath)
+        let suffix = "\(number)_\(UUID().uuidString.prefix(8))"
+        files.envFile = directory.appendingPathComponent("set_env_\(suffix)").path
+        files.outputFile = directory.appendingPathComponent("set_output_\(suffix)").path
+        files.pathFile = directory.appendingPathComponent("add_path_\(suffix)").path
+        files.stateFile = directory.appendingPathComponent("save_state_\(suffix)").path
+        files.summaryFile = directory.appendingPathComponent("step_summary_\(suffix)").path
+        for path in [files.envFile, files.outputFile, files.pathFile, files.stateFile, files.summaryFile] {
+            guard FileManager.default.createFile(atPath: path, contents: nil) else { throw RunnerError("cannot create \(path)") }
+        }
+        return files
+    }
+
+    /// Reads what the step wrote to its command files: outputs, env, path and summary.
+    func applyFileCommands(_ files: JobFiles, output: StepOutputProcessor) throws -> [String: String] {
+        func read(_ path: String) -> String {
+            (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        }
+        var outputs: [String: String] = [:]
+        do {
+            for (name, value) in try FileCommands.parseKeyValues(read(files.outputFile)) { outputs[name] = value }
+        } catch {
+            throw RunnerError("GITHUB_OUTPUT: \(error)")
+        }
+        do {
+            for (name, value) in try FileCommands.parseKeyValues(read(files.envFile)) {
+                if name == "NODE_OPTIONS" || name.uppercased() == "LD_PRELOAD" { continue }
+                addedEnvironment[name] = value
+            }
+        } catch {
+            throw RunnerError("GITHUB_ENV: \(error)")
+        }
+        for directory in FileCommands.parsePath(read(files.pathFile)).reversed() {
+            addedPath.removeAll { $0 == directory }
+            addedPath.insert(directory, at: 0)
+        }
+        let stepSummary = read(files.summaryFile)
+        if !stepSummary.isEmpty { summary += masker.mask(stepSummary) + (stepSummary.hasSuffix("\n") ? "" : "\n") }
+        for path in [files.envFile, files.outputFile, files.pathFile, files.stateFile, files.summaryFile] {
+            try? FileManager.default.removeItem(atPath: path)
+        }
+        return outputs
+    }
+
+    /// Runs the registered post steps, newest first.
+    func runPostSteps(scope: inout StepScope) async {
+        for post in postSteps.reversed() {
+            stepCounter += 1
+            let number = stepCounter
+            let context = expressionContext(files: nil, env: environment(for: nil, scope: scope, files: nil, stepEnv: [:]), scope: scope)
+            let runs: Bool
+            if let syntax = try? ExpressionParser.parse(post.condition) {
+                runs = (try? ExpressionEvaluator.evaluateCondition(syntax, in: context)) ?? false
+            } else {
+                runs = status == .success
+            }
+            guard runs else { continue }
+            let start = Date()
+            observer.handle(.stepStarted(label, number: number, name: post.name))
+            let (outcome, error) = await post.body(self)
+            let result = StepResult(
+                number: number, id: "__post_\(number)", name: post.name, outcome: outcome, conclusion: outcome,
+                duration: Date().timeIntervalSince(start), outputs: [:], error: error)
+            if outcome == .failure, status == .success { status = .failure }
+            observer.handle(.stepFinished(label, result))
+        }
+    }
+}
+
+/// Everything a step needs to run, evaluated.
+struct StepInvocation {
+    let step: Step
+    let id: String
+    let name: String
+    let files: JobFiles
+    let environment: [String: String]
+    let context: EvaluationContext
+    let timeout: Double?
+    let output: StepOutputProcessor
+}
+
+/// How a step's execution ended.
+struct StepTermination {
+    var outcome: JobResult
+    var error: String?
+    var outputs: [String: String] = [:]
+}

@@ -1,0 +1,210 @@
+import Foundation
+import GaaraEngine
+import GaaraExpressions
+import GaaraProcess
+import GaaraWorkflow
+
+/// Runs the steps of one job instance on the host. Used by one task only.
+final class JobExecution: @unchecked Sendable {
+    let runner: WorkflowRunner
+    let job: Job
+    let label: JobLabel
+    let matrix: ExpressionObject?
+    let strategy: ExpressionValue
+    let needs: ExpressionValue
+    let controller: InstanceController
+    var configuration: RunConfiguration { runner.configuration }
+    var observer: any RunObserver { runner.observer }
+    var masker: SecretMasker { runner.masker }
+
+    /// The job's status as the status functions see it.
+    var status: JobStatus = .success
+    /// Variables added with `GITHUB_ENV`, in order.
+    var addedEnvironment: [String: String] = [:]
+    /// Directories added with `GITHUB_PATH`, newest first.
+    var addedPath: [String] = []
+    /// Workflow and job `env`, evaluated at job start.
+    var jobEnvironment: [String: String] = [:]
+    /// The job summary (`GITHUB_STEP_SUMMARY` of every step).
+    var summary = ""
+    /// Steps to run at the end of the job (`post` of actions, cache saves), in order of registration.
+    var postSteps: [PostStep] = []
+    var stepCounter = 0
+    let workspace: URL
+    let temp: URL
+    let logDirectory: URL
+    let toolCache: URL
+    var deadline: Date?
+    var timedOut = false
+    var docker: DockerJobSession?
+
+    init(
+        runner: WorkflowRunner, job: Job, label: JobLabel, matrix: ExpressionObject?, strategy: ExpressionValue, needs: ExpressionValue,
+        controller: InstanceController
+    ) {
+        self.runner = runner
+        self.job = job
+        self.label = label
+        self.matrix = matrix
+        self.strategy = strategy
+        self.needs = needs
+        self.controller = controller
+        let slug = Self.slug(label.id) + (label.index > 0 || matrix != nil ? "-\(label.index)" : "")
+        let base = runner.configuration.runDirectory
+        workspace = base.appendingPathComponent("work/\(slug)")
+        temp = base.appendingPathComponent("tmp/\(slug)")
+        logDirectory = base.appendingPathComponent("logs/\(slug)")
+        toolCache = base.appendingPathComponent("tool-cache")
+    }
+
+    static func slug(_ text: String) -> String {
+        String(text.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." ? $0 : "_" })
+    }
+
+    /// Runs the job and returns its result and outputs.
+    func run() async -> (JobResult, [String: String]) {
+        let start = Date()
+        observer.handle(.jobStarted(label))
+        var setupError: String?
+        do {
+            for directory in [workspace, temp, logDirectory, toolCache] {
+                try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            }
+            try prepareEnvironment()
+            let context = expressionContext(files: nil, env: jobEnvironment)
+            if let timeout = job.timeoutMinutes {
+                let minutes: Double
+                switch timeout {
+                case .value(let value): minutes = value
+                case .expression(let text): minutes = try text.template.evaluate(in: context).numberValue
+                }
+                deadline = Date().addingTimeInterval(minutes * 60)
+            } else {
+                deadline = Date().addingTimeInterval(360 * 60)
+            }
+            if job.container != nil || !job.services.isEmpty {
+                docker = try await DockerJobSession.start(for: self, context: context)
+            }
+        } catch {
+            setupError = "\(error)"
+        }
+        var steps: [StepResult] = []
+        if let setupError {
+            status = .failure
+            let log = try? LogWriter(path: logDirectory.appendingPathComponent("0_set-up-job.log").path)
+            if let log {
+                let processor = StepOutputProcessor(job: label, masker: masker, log: log, observer: observer, debug: configuration.debug)
+                processor.note("Error: could not set up the job: \(setupError)")
+                processor.finish()
+            }
+        } else {
+            var scope = StepScope()
+            for step in job.steps {
+                steps.append(await runStep(step, scope: &scope))
+            }
+            await runPostSteps(scope: &scope)
+            jobOutputsScope = scope
+        }
+        if let docker { await docker.stop() }
+        if !summary.isEmpty {
+            try? summary.write(to: logDirectory.appendingPathComponent("summary.md"), atomically: true, encoding: .utf8)
+        }
+        let outputs = evaluateOutputs()
+        var result: JobResult
+        switch status {
+        case .success, .skipped: result = .success
+        case .failure: result = .failure
+        case .cancelled: result = timedOut ? .failure : .cancelled
+        }
+        if result == .failure, let continueOnError = job.continueOnError {
+            let context = expressionContext(files: nil, env: jobEnvironment)
+            if (try? runner.resolve(continueOnError, in: context)) == true { result = .success }
+        }
+        observer.handle(.jobFinished(label, result: result, duration: Date().timeIntervalSince(start), outputs: outputs))
+        return (result, outputs)
+    }
+
+    var jobOutputsScope = StepScope()
+
+    /// Evaluates `outputs:`; values holding a secret are dropped, as GitHub does.
+    func evaluateOutputs() -> [String: String] {
+        var outputs: [String: String] = [:]
+        let context = expressionContext(files: nil, env: jobEnvironment, scope: jobOutputsScope)
+        for output in job.outputs {
+            guard let value = try? output.value.template.evaluateString(in: context) else { continue }
+            if !masker.isEmpty, masker.mask(value) != value {
+                let line = "Warning: the output '\(output.name)' holds a secret and is not passed on"
+                Array(line.utf8).withUnsafeBytes { observer.output(label, line: $0, kind: .runner) }
+                continue
+            }
+            outputs[output.name] = value
+        }
+        return outputs
+    }
+
+    /// Evaluates workflow `env` then job `env`.
+    func prepareEnvironment() throws {
+        var context = EvaluationContext(contexts: [
+            "github": githubContext(files: nil), "secrets": runner.secrets, "inputs": runner.inputs, "vars": .strings(configuration.variables),
+        ])
+        var environment: [String: String] = [:]
+        for (name, value) in try runner.evaluateMap(runner.workflow.env, in: context) { environment[name] = value.coercedString }
+        context = expressionContext(files: nil, env: environment)
+        for (name, value) in try runner.evaluateMap(job.env, in: context) { environment[name] = value.coercedString }
+        jobEnvironment = environment
+    }
+
+    func githubContext(files: JobFiles?) -> ExpressionValue {
+        Contexts.github(
+            configuration, workflowName: runner.workflow.name ?? runner.workflow.path, workflowPath: runner.workflow.path, job: job.id,
+            files: files)
+    }
+
+    /// The full step-level context.
+    func expressionContext(files: JobFiles?, env: [String: String], scope: StepScope? = nil) -> EvaluationContext {
+        var contexts: [String: ExpressionValue] = [
+            "github": githubContext(files: files ?? JobFiles(workspace: workspace.path, eventPath: eventPath)),
+            "env": .strings(env),
+            "vars": .strings(configuration.variables),
+            "secrets": runner.secrets,
+            "inputs": scope?.inputs ?? runner.inputs,
+            "matrix": matrix.map { .object($0) } ?? .object([(String, ExpressionValue)]()),
+            "strategy": strategy,
+            "needs": needs,
+            "runner": Contexts.runner(temp: temp.path, toolCache: toolCache.path, debug: configuration.debug),
+            "job": jobContextValue(),
+            "steps": .object(scope?.steps ?? []),
+        ]
+        if let scope, scope.inputs == nil { contexts["inputs"] = runner.inputs }
+        return EvaluationContext(contexts: contexts, status: status, fileHasher: WorkspaceHasher(root: workspace.path))
+    }
+
+    func jobContextValue() -> ExpressionValue {
+        var pairs: [(String, ExpressionValue)] = [("status", .string(status == .success || status == .skipped ? "success" : status.rawValue))]
+        if let docker { pairs += docker.contextPairs() }
+        return .object(pairs)
+    }
+
+    var eventPath: String { configuration.runDirectory.appendingPathComponent("event.json").path }
+}
+
+/// The state of a sequence of steps: the job's steps, or a composite action's.
+struct StepScope {
+    /// `steps` context entries in order.
+    var steps: [(String, ExpressionValue)] = []
+    /// The `inputs` context of a composite action (nil: the workflow's).
+    var inputs: ExpressionValue?
+    /// `github.action_path` of a composite action.
+    var actionPath: String?
+    /// Environment a composite action's step passes to its nested steps.
+    var inheritedEnvironment: [String: String] = [:]
+    /// Prefix for generated step ids.
+    var depth = 0
+}
+
+/// A step registered to run at the end of the job.
+struct PostStep {
+    let name: String
+    let condition: String
+    let body: (JobExecution) async -> (JobResult, String?)
+}

@@ -1,0 +1,60 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+
+/// Appends bytes to a file through a 64 KiB buffer with plain `write(2)` calls.
+final class LogWriter: @unchecked Sendable {
+    private let fd: Int32
+    private var buffer: [UInt8] = []
+    private let capacity = 64 * 1024
+
+    /// Opens (creating or truncating) `path`.
+    init(path: String) throws {
+        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
+        buffer.reserveCapacity(capacity)
+    }
+
+    deinit {
+        flush()
+        close(fd)
+    }
+
+    func write(_ bytes: UnsafeRawBufferPointer) {
+        if buffer.count + bytes.count > capacity { flush() }
+        if bytes.count >= capacity {
+            writeAll(bytes)
+        } else {
+            buffer.append(contentsOf: bytes)
+        }
+    }
+
+    func write(_ text: String) {
+        var text = text
+        text.withUTF8 { write(UnsafeRawBufferPointer($0)) }
+    }
+
+    func newline() {
+        if buffer.count + 1 > capacity { flush() }
+        buffer.append(0x0A)
+    }
+
+    func flush() {
+        guard !buffer.isEmpty else { return }
+        buffer.withUnsafeBytes { writeAll($0) }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    private func writeAll(_ bytes: UnsafeRawBufferPointer) {
+        var offset = 0
+        while offset < bytes.count {
+            let written = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                return
+            }
+            offset += written
+        }
+    }
+}
