@@ -45,7 +45,7 @@ let package = Package(
             ]
         ),
         // The thin executable.
-        .executableTarget(name: "gaara", dependencies: ["GaaraCLI"]),
+        .executableTarget(name: "gaara", dependencies: ["GaaraCLI", "GaaraProcess"]),
         .testTarget(name: "GaaraExpressionsTests", dependencies: ["GaaraExpressions"]),
         .testTarget(
             name: "GaaraWorkflowTests",
@@ -54,7 +54,7 @@ let package = Package(
         ),
         .testTarget(name: "GaaraEngineTests", dependencies: ["GaaraEngine"]),
         .testTarget(name: "GaaraProcessTests", dependencies: ["GaaraProcess"]),
-        .testTarget(name: "GaaraCLITests", dependencies: ["GaaraCLI"]),
+        .testTarget(name: "GaaraCLITests", dependencies: ["GaaraCLI"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]
 )

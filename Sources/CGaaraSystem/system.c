@@ -6,6 +6,7 @@
 #ifdef __linux__
 #include <sys/eventfd.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #endif
 
 int gaara_pipe_cloexec(int fds[2]) {
@@ -48,5 +49,14 @@ short gaara_spawn_usevfork_flag(void) {
     return POSIX_SPAWN_USEVFORK;
 #else
     return 0;
+#endif
+}
+
+int gaara_pidfd_open(int pid) {
+#if defined(__linux__) && defined(SYS_pidfd_open)
+    return (int)syscall(SYS_pidfd_open, pid, 0);
+#else
+    (void)pid;
+    return -1;
 #endif
 }

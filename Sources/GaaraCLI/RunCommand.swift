@@ -92,7 +92,7 @@ struct RunCommand: AsyncParsableCommand {
             switch EventMatcher.decide(workflow, trigger) {
             case .matches: selected.append(workflow)
             case .skipped(let reason):
-                if list || graph || !json { FileHandle.standardError.write(Data("gaara: \(workflow.path): not run — \(reason)\n".utf8)) }
+                FileHandle.standardError.write(Data("gaara: \(workflow.path): not run — \(reason)\n".utf8))
             }
         }
         if !job.isEmpty {
@@ -174,7 +174,8 @@ struct RunCommand: AsyncParsableCommand {
 
         let observer: any RunObserver = json ? JSONEventReporter() : ConsoleReporter()
         let slots = JobLimiter(limit: configuration.maxParallelJobs)
-        let runners = selected.map { WorkflowRunner(workflow: $0, configuration: configuration, observer: observer, slots: slots) }
+        let groups = ConcurrencyGroups()
+        let runners = selected.map { WorkflowRunner(workflow: $0, configuration: configuration, observer: observer, slots: slots, groups: groups) }
         let interrupts = InterruptHandler { count in
             if count == 1 {
                 FileHandle.standardError.write(Data("\ngaara: cancelling (SIGTERM to running steps; Ctrl-C again to kill everything)\n".utf8))
@@ -193,8 +194,8 @@ struct RunCommand: AsyncParsableCommand {
         }
         interrupts.stop()
         ChildProcess.killAll()
-        if interrupts.count > 0 || results.contains(.cancelled) { throw ExitCode(130) }
-        if results.contains(.failure) { throw ExitCode(1) }
+        if interrupts.count > 0 { throw ExitCode(130) }
+        if results.contains(.failure) || results.contains(.cancelled) { throw ExitCode(1) }
     }
 
     static func pairs(_ items: [String], option: String) throws(CLIFailure) -> [String: String] {

@@ -86,8 +86,9 @@ public enum ChildProcess {
             kill(-pid, SIGTERM)
             kill(-pid, SIGCONT)
             let pid = self.pid
-            DispatchQueue.global().asyncAfter(deadline: .now() + grace) { [self] in
-                if !stopState.withLock({ $0.exited }) { kill(-pid, SIGKILL) }
+            // The group may outlive its leader (children that ignore SIGTERM): kill it either way.
+            DispatchQueue.global().asyncAfter(deadline: .now() + grace) {
+                kill(-pid, SIGKILL)
             }
         }
 
@@ -110,8 +111,7 @@ public enum ChildProcess {
         _ command: Command, timeout: Double? = nil, onStart: @Sendable (Handle) -> Void = { _ in },
         onOutput: @escaping @Sendable (UnsafeRawBufferPointer) -> Void
     ) async throws(SpawnError) -> Termination {
-        ProcessReaper.shared.startIfNeeded()
-        let (handle, outputFD, wakeFD) = try spawn(command)
+        let (handle, outputFD) = try spawn(command)
         onStart(handle)
         let timer: DispatchWorkItem? = timeout.map { seconds in
             let item = DispatchWorkItem { handle.terminate(timedOut: true) }
@@ -121,20 +121,13 @@ public enum ChildProcess {
         defer { timer?.cancel() }
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Termination, Never>) in
-                let completion = Completion(continuation: continuation)
-                ProcessReaper.shared.onExit(of: handle.pid) { raw in
+                let reader = Thread {
+                    let raw = superviseChild(handle.pid, outputFD: outputFD, onOutput: onOutput)
+                    close(outputFD)
                     let stop = handle.markExited()
                     live.withLock { _ = $0.removeValue(forKey: handle.pid) }
-                    completion.exited(
-                        Termination(status: ExitStatus(raw: raw), wasTerminated: stop.requested, timedOut: stop.timedOut))
-                    var one: UInt64 = 1
-                    _ = write(wakeFD, &one, 8)
-                }
-                let reader = Thread {
-                    drain(outputFD, wakeFD: wakeFD, onOutput: onOutput)
-                    close(outputFD)
-                    close(wakeFD)
-                    completion.drained()
+                    continuation.resume(
+                        returning: Termination(status: ExitStatus(raw: raw), wasTerminated: stop.requested, timedOut: stop.timedOut))
                 }
                 reader.stackSize = 256 * 1024
                 reader.start()
@@ -146,11 +139,40 @@ public enum ChildProcess {
 
     /// Every process started here that has not exited yet, by pid.
     static let live = Mutex<[pid_t: Handle]>([:])
+    /// Every process group started here (a group can outlive its leader).
+    static let groups = Mutex<Set<pid_t>>([])
 
-    /// Sends SIGKILL to the process group of every child still running (the last resort on a
-    /// second Ctrl-C).
+    /// Sends SIGKILL to every process group started here and to every process re-parented to us
+    /// (as child subreaper), so nothing started by a run outlives it.
     public static func killAll() {
-        for handle in live.withLock({ Array($0.values) }) { handle.killGroup() }
+        for group in groups.withLock({ Array($0) }) { kill(-group, SIGKILL) }
+        killOrphans()
+    }
+
+    /// Sends SIGKILL to the process groups of `pids` (background children a step left behind).
+    public static func killGroups(_ pids: [pid_t]) {
+        for pid in pids { kill(-pid, SIGKILL) }
+    }
+
+    /// Makes this process a child subreaper that reaps orphaned grandchildren; call it once from an
+    /// executable whose children are all started here.
+    public static func adoptOrphans() {
+        OrphanReaper.start()
+    }
+
+    /// SIGKILLs every process whose parent is this process and that is not a live child we wait for.
+    static func killOrphans() {
+        let me = getpid()
+        let known = live.withLock { Set($0.keys) }
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return }
+        for entry in entries {
+            guard let pid = pid_t(entry), !known.contains(pid),
+                let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                let close = stat.lastIndex(of: ")")
+            else { continue }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            if fields.count > 1, pid_t(fields[1]) == me { kill(pid, SIGKILL) }
+        }
     }
 
     /// Runs a command to completion and returns its merged output as text (for git, docker, tar...).
@@ -162,64 +184,74 @@ public enum ChildProcess {
         return (termination.status, buffer.withLock { String(decoding: $0, as: UTF8.self) })
     }
 
-    /// Joins the exit and the end of output, resuming the caller once both happened.
-    private final class Completion: Sendable {
-        private let state: Mutex<(termination: Termination?, drained: Bool, continuation: CheckedContinuation<Termination, Never>?)>
-
-        init(continuation: CheckedContinuation<Termination, Never>) {
-            state = Mutex((nil, false, continuation))
-        }
-
-        func exited(_ termination: Termination) {
-            resumeIfDone { $0.termination = termination }
-        }
-
-        func drained() {
-            resumeIfDone { $0.drained = true }
-        }
-
-        private func resumeIfDone(_ update: (inout (termination: Termination?, drained: Bool, continuation: CheckedContinuation<Termination, Never>?)) -> Void) {
-            let ready = state.withLock { state -> (CheckedContinuation<Termination, Never>, Termination)? in
-                update(&state)
-                guard state.drained, let termination = state.termination, let continuation = state.continuation else { return nil }
-                state.continuation = nil
-                return (continuation, termination)
-            }
-            if let (continuation, termination) = ready { continuation.resume(returning: termination) }
-        }
-    }
-
-    /// Reads until end of file; once the process has exited (signalled on `wakeFD`), stops at the
-    /// first 50 ms without data or after 2 s, so a background child holding the pipe cannot stall.
-    private static func drain(_ fd: Int32, wakeFD: Int32, onOutput: (UnsafeRawBufferPointer) -> Void) {
+    /// Reads the child's output and waits for its exit (through a pidfd, reaping only this pid).
+    /// Returns the raw wait status once the process has exited and its output is drained: at end of
+    /// file, or at the first 50 ms without data after the exit (at most 2 s), so a background
+    /// grandchild holding the pipe cannot stall the caller.
+    private static func superviseChild(_ pid: pid_t, outputFD: Int32, onOutput: (UnsafeRawBufferPointer) -> Void) -> Int32 {
         let size = 64 * 1024
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 16)
         defer { buffer.deallocate() }
+        let pidFD = gaara_pidfd_open(pid)
+        defer { if pidFD >= 0 { close(pidFD) } }
+        var status: Int32 = 0
         var exitedAt: UInt64?
-        var fds = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0), pollfd(fd: wakeFD, events: Int16(POLLIN), revents: 0)]
+        var outputOpen = true
+        func reap(blocking: Bool) -> Bool {
+            while true {
+                let result = waitpid(pid, &status, blocking ? 0 : WNOHANG)
+                if result == pid { return true }
+                if result < 0, errno == EINTR { continue }
+                // ECHILD: someone else reaped it (cannot happen for our own children); treat as exited.
+                if result < 0 { return true }
+                return false
+            }
+        }
         while true {
-            let count = read(fd, buffer, size)
-            if count > 0 {
-                onOutput(UnsafeRawBufferPointer(start: buffer, count: count))
+            if outputOpen {
+                let count = read(outputFD, buffer, size)
+                if count > 0 {
+                    onOutput(UnsafeRawBufferPointer(start: buffer, count: count))
+                    continue
+                }
+                if count == 0 {
+                    outputOpen = false
+                } else if errno == EINTR {
+                    continue
+                } else if errno != EAGAIN && errno != EWOULDBLOCK {
+                    outputOpen = false
+                }
+            }
+            if exitedAt != nil {
+                if !outputOpen { return status }
+                if DispatchTime.now().uptimeNanoseconds - exitedAt! > 2_000_000_000 { return status }
+            }
+            if pidFD < 0 {
+                // No pidfd: poll the output with a short timeout and check the exit without blocking.
+                if !outputOpen {
+                    _ = reap(blocking: true)
+                    return status
+                }
+                var fds = [pollfd(fd: outputFD, events: Int16(POLLIN), revents: 0)]
+                let ready = poll(&fds, 1, exitedAt == nil ? 20 : 50)
+                if exitedAt == nil, reap(blocking: false) { exitedAt = DispatchTime.now().uptimeNanoseconds }
+                if ready == 0, exitedAt != nil, DispatchTime.now().uptimeNanoseconds - exitedAt! > 50_000_000 { return status }
                 continue
             }
-            if count == 0 { return }
-            if errno == EINTR { continue }
-            guard errno == EAGAIN || errno == EWOULDBLOCK else { return }
-            if let exitedAt, DispatchTime.now().uptimeNanoseconds - exitedAt > 2_000_000_000 { return }
-            fds[0].revents = 0
-            fds[1].revents = 0
-            let ready = poll(&fds, exitedAt == nil ? 2 : 1, exitedAt == nil ? -1 : 50)
-            if ready == 0 { return }
-            if exitedAt == nil, fds[1].revents & Int16(POLLIN) != 0 {
-                var value: UInt64 = 0
-                _ = read(wakeFD, &value, 8)
+            var fds = [pollfd(fd: pidFD, events: Int16(POLLIN), revents: 0), pollfd(fd: outputFD, events: Int16(POLLIN), revents: 0)]
+            let watched: nfds_t = outputOpen ? 2 : 1
+            if exitedAt != nil { fds[0].events = 0 }
+            let ready = poll(&fds, watched, exitedAt == nil ? -1 : 50)
+            if ready < 0 && errno == EINTR { continue }
+            if exitedAt == nil, fds[0].revents != 0 {
+                _ = reap(blocking: true)
                 exitedAt = DispatchTime.now().uptimeNanoseconds
             }
+            if ready == 0, exitedAt != nil { return status }
         }
     }
 
-    private static func spawn(_ command: Command) throws(SpawnError) -> (Handle, Int32, Int32) {
+    private static func spawn(_ command: Command) throws(SpawnError) -> (Handle, Int32) {
         if let directory = command.workingDirectory {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -233,7 +265,6 @@ public enum ChildProcess {
         guard gaara_pipe_cloexec(&pipeFDs) == 0 else { throw SpawnError(executable: command.executable, code: errno) }
         let (readFD, writeFD) = (pipeFDs[0], pipeFDs[1])
         _ = fcntl(readFD, F_SETFL, fcntl(readFD, F_GETFL) | O_NONBLOCK)
-        let wakeFD = gaara_eventfd()
 
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -270,13 +301,12 @@ public enum ChildProcess {
         close(writeFD)
         guard result == 0 else {
             close(readFD)
-            close(wakeFD)
             throw SpawnError(executable: command.executable, code: result)
         }
-        ProcessReaper.shared.childSpawned()
         let handle = Handle(pid: pid)
         live.withLock { $0[pid] = handle }
-        return (handle, readFD, wakeFD)
+        groups.withLock { _ = $0.insert(pid) }
+        return (handle, readFD)
     }
 
     /// Finds a program in `path` (or returns it when it contains a slash).

@@ -5,78 +5,46 @@ import CGaaraSystem
 import Foundation
 import Synchronization
 
-/// Reaps every child of this process on one thread (`waitpid(-1)`), hands each exit status to
-/// whoever waits for that pid, and reaps orphans re-parented to us as a child subreaper.
+/// Reaps orphans: processes re-parented to this one once it is a child subreaper.
 ///
-/// All child processes of Gaara must be started through ``ChildProcess`` so that their statuses
-/// arrive here; Foundation's `Process` waits on its own pid and would race with this reaper.
-final class ProcessReaper: Sendable {
-    static let shared = ProcessReaper()
+/// Each ``ChildProcess`` waits for its own pid only, so Gaara never steals the exit status of a
+/// child someone else started (Foundation's `Process`, for one). The executable opts in to orphan
+/// reaping; it then collects zombie children that no ``ChildProcess`` is waiting for.
+enum OrphanReaper {
+    private static let started = Mutex(false)
 
-    private struct State {
-        var waiters: [pid_t: @Sendable (Int32) -> Void] = [:]
-        var early: [pid_t: Int32] = [:]
-        var generation = 0
-    }
-
-    private let state = Mutex(State())
-    private let condition = NSCondition()
-    private let started = Mutex(false)
-
-    private init() {}
-
-    /// Starts the reaper thread once and makes this process a child subreaper.
-    func startIfNeeded() {
+    /// Makes this process a child subreaper and starts reaping orphans every half second.
+    static func start() {
         let first = started.withLock { started in
             defer { started = true }
             return !started
         }
         guard first else { return }
         _ = gaara_set_child_subreaper()
-        let thread = Thread { [self] in loop() }
-        thread.name = "gaara-reaper"
+        let thread = Thread {
+            while true {
+                reapOrphans()
+                usleep(500_000)
+            }
+        }
+        thread.name = "gaara-orphan-reaper"
         thread.start()
     }
 
-    /// Tells the reaper a child exists (wakes it when it had none).
-    func childSpawned() {
-        condition.lock()
-        state.withLock { $0.generation += 1 }
-        condition.signal()
-        condition.unlock()
-    }
-
-    /// Calls `handler` with the raw wait status of `pid` once it exits (at once if it already did).
-    func onExit(of pid: pid_t, _ handler: @escaping @Sendable (Int32) -> Void) {
-        let early = state.withLock { state -> Int32? in
-            if let status = state.early.removeValue(forKey: pid) { return status }
-            state.waiters[pid] = handler
-            return nil
-        }
-        if let early { handler(early) }
-    }
-
-    private func loop() {
-        while true {
-            let generation = state.withLock { $0.generation }
+    /// Reaps zombie children that no ``ChildProcess`` waits for.
+    static func reapOrphans() {
+        let me = getpid()
+        let tracked = ChildProcess.live.withLock { Set($0.keys) }
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return }
+        for entry in entries {
+            guard let pid = pid_t(entry), !tracked.contains(pid),
+                let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                let close = stat.lastIndex(of: ")")
+            else { continue }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            guard fields.count > 1, fields[0] == "Z", pid_t(fields[1]) == me else { continue }
             var status: Int32 = 0
-            let pid = waitpid(-1, &status, 0)
-            if pid > 0 {
-                let handler = state.withLock { state -> (@Sendable (Int32) -> Void)? in
-                    if let handler = state.waiters.removeValue(forKey: pid) { return handler }
-                    state.early[pid] = status
-                    // Orphans never get a waiter; keep the table small.
-                    if state.early.count > 4096 { state.early.removeAll() }
-                    return nil
-                }
-                handler?(status)
-            } else if errno == ECHILD {
-                condition.lock()
-                while state.withLock({ $0.generation }) == generation {
-                    condition.wait()
-                }
-                condition.unlock()
-            }
+            _ = waitpid(pid, &status, WNOHANG)
         }
     }
 }

@@ -195,7 +195,7 @@ enum Artifacts {
             let from = source.appendingPathComponent(relative)
             let to = destination.appendingPathComponent(relative)
             var isDirectory: ObjCBool = false
-            manager.fileExists(atPath: from.path, isDirectory: &isDirectory)
+            _ = manager.fileExists(atPath: from.path, isDirectory: &isDirectory)
             if isDirectory.boolValue {
                 try manager.createDirectory(at: to, withIntermediateDirectories: true)
             } else {

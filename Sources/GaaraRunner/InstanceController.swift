@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import GaaraProcess
 import Synchronization
 
@@ -6,7 +9,9 @@ import Synchronization
 final class InstanceController: Sendable {
     private struct State {
         var cancelled = false
+        var generation = 0
         var process: ChildProcess.Handle?
+        var groups: [pid_t] = []
     }
 
     private let state = Mutex(State())
@@ -23,19 +28,29 @@ final class InstanceController: Sendable {
     func cancel() {
         let process = state.withLock { state -> ChildProcess.Handle? in
             state.cancelled = true
+            state.generation += 1
             return state.process
         }
         process?.terminate(grace: grace)
     }
 
-    /// Records the process of the running step (nil when it ended).
-    func setProcess(_ handle: ChildProcess.Handle?) {
-        let cancelled = state.withLock { state -> Bool in
+    /// Kills what is left of every step's process group (the job's orphans), at the end of the job.
+    func killLeftovers() {
+        ChildProcess.killGroups(state.withLock { $0.groups })
+    }
+
+    /// How many times the instance was cancelled; a step notes it when it starts.
+    var generation: Int { state.withLock { $0.generation } }
+
+    /// Records the process of the running step (nil when it ended). A process whose step started
+    /// before a cancellation that came while it was being spawned is stopped at once; steps that
+    /// start after a cancellation (`always()` ones) run.
+    func setProcess(_ handle: ChildProcess.Handle?, startedAt generation: Int = .max) {
+        let stale = state.withLock { state -> Bool in
             state.process = handle
-            return state.cancelled
+            if let handle { state.groups.append(handle.pid) }
+            return handle != nil && state.generation > generation
         }
-        // Cancelled before this step's process existed, but a step that runs after a
-        // cancellation (always()) must still be allowed to run: only stop it on a new cancel.
-        _ = cancelled
+        if stale { handle?.terminate(grace: grace) }
     }
 }

@@ -28,9 +28,10 @@ extension JobExecution {
     func runProcess(_ command: ChildProcess.Command, invocation: StepInvocation, missingProgram: String? = nil) async throws -> StepTermination {
         let output = invocation.output
         let controller = self.controller
+        let generation = invocation.generation
         let termination: ChildProcess.Termination
         do {
-            termination = try await ChildProcess.run(command, timeout: invocation.timeout, onStart: { controller.setProcess($0) }) { chunk in
+            termination = try await ChildProcess.run(command, timeout: invocation.timeout, onStart: { controller.setProcess($0, startedAt: generation) }) { chunk in
                 output.consume(chunk)
             }
         } catch {

@@ -10,6 +10,7 @@ extension JobExecution {
         stepCounter += 1
         let number = stepCounter
         let id = step.id ?? generatedID(step, scope: scope)
+        let generation = controller.generation
         if controller.isCancelled, status != .cancelled {
             status = timedOut ? .failure : .cancelled
         }
@@ -64,7 +65,8 @@ extension JobExecution {
             let context = expressionContext(files: files, env: env, scope: scope)
             let timeout = try stepTimeout(step, context: context)
             let execution = StepInvocation(
-                step: step, id: id, name: name, files: files, environment: env, context: context, timeout: timeout, output: output)
+                step: step, id: id, name: name, files: files, environment: env, context: context, timeout: timeout, output: output,
+                generation: generation)
             let termination: StepTermination
             if step.run != nil {
                 termination = try await runScript(execution)
@@ -184,7 +186,8 @@ extension JobExecution {
             case .expression(let text): seconds = try text.template.evaluate(in: context).numberValue * 60
             }
         }
-        if let deadline {
+        // After the job timed out, cleanup steps (always()) get their own timeout only.
+        if let deadline, !timedOut {
             let remaining = max(deadline.timeIntervalSinceNow, 0.001)
             seconds = min(seconds ?? remaining, remaining)
         }
@@ -274,6 +277,8 @@ struct StepInvocation {
     let context: EvaluationContext
     let timeout: Double?
     let output: StepOutputProcessor
+    /// The controller's cancel generation when the step started.
+    var generation = Int.max
 }
 
 /// How a step's execution ended.

@@ -105,6 +105,8 @@ final class JobExecution: @unchecked Sendable {
             await runPostSteps(scope: &scope)
             jobOutputsScope = scope
         }
+        // Background processes a step left behind do not outlive the job.
+        controller.killLeftovers()
         if let docker { await docker.stop() }
         if !summary.isEmpty {
             try? summary.write(to: logDirectory.appendingPathComponent("summary.md"), atomically: true, encoding: .utf8)

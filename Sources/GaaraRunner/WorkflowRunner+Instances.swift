@@ -20,12 +20,30 @@ extension WorkflowRunner {
             state.finish(key, result: result, outputs: outputs)
             return result
         }
+        var group: (String, Int)?
+        if let concurrency = job.concurrency {
+            do {
+                let name = try concurrency.group.template.evaluateString(in: context)
+                let cancelInProgress = try concurrency.cancelInProgress.map { try resolve($0, in: context) } ?? false
+                guard let id = await groups.acquire("job:" + name, cancelInProgress: cancelInProgress, cancel: { controller.cancel() }) else {
+                    observer.handle(.jobStarted(label))
+                    reportJobError(label.id, "cancelled: a newer job is pending in the concurrency group '\(name)'")
+                    observer.handle(.jobFinished(label, result: .cancelled, duration: 0, outputs: [:]))
+                    state.finish(key, result: .cancelled, outputs: [:])
+                    return .cancelled
+                }
+                group = ("job:" + name, id)
+            } catch {
+                reportJobError(label.id, "the concurrency group failed: \(error)")
+            }
+        }
         await limiter.acquire()
         let execution = JobExecution(
             runner: self, job: job, label: label, matrix: matrix, strategy: strategy, needs: state.needsContext(for: job),
             controller: controller)
         let (result, outputs) = await execution.run()
         await limiter.release()
+        if let (name, id) = group { await groups.release(name, id: id) }
         state.finish(key, result: result, outputs: outputs)
         return result
     }
@@ -85,7 +103,7 @@ extension WorkflowRunner {
             }
             let nested = WorkflowRunner(
                 workflow: called, configuration: configuration, observer: observer, masker: masker, idPrefix: label.id + "/",
-                inputs: .object(inputs), secrets: secretsValue, limiter: limiter)
+                inputs: .object(inputs), secrets: secretsValue, limiter: limiter, groups: groups)
             let watcher = Task {
                 while !Task.isCancelled {
                     if controller.isCancelled {

@@ -28,23 +28,25 @@ public final class WorkflowRunner: Sendable {
     /// The `secrets` context.
     let secrets: ExpressionValue
     let limiter: JobLimiter
+    let groups: ConcurrencyGroups
     private let cancelSignal = CancelSignal()
 
     /// Creates a runner for `workflow`. Runners given the same `slots` share its bound on running jobs.
     public convenience init(
-        workflow: Workflow, configuration: RunConfiguration, observer: any RunObserver, masker: SecretMasker? = nil, slots: JobLimiter? = nil
+        workflow: Workflow, configuration: RunConfiguration, observer: any RunObserver, masker: SecretMasker? = nil, slots: JobLimiter? = nil,
+        groups: ConcurrencyGroups? = nil
     ) {
         let masker = masker ?? SecretMasker(Array(configuration.secrets.values))
         let inputs = Self.dispatchInputs(workflow, configuration.inputs)
         self.init(
             workflow: workflow, configuration: configuration, observer: observer, masker: masker, idPrefix: "", inputs: inputs,
             secrets: .strings(configuration.secrets.merging(["GITHUB_TOKEN": configuration.secrets["GITHUB_TOKEN"] ?? ""]) { $1 }),
-            limiter: slots ?? JobLimiter(limit: configuration.maxParallelJobs))
+            limiter: slots ?? JobLimiter(limit: configuration.maxParallelJobs), groups: groups ?? ConcurrencyGroups())
     }
 
     init(
         workflow: Workflow, configuration: RunConfiguration, observer: any RunObserver, masker: SecretMasker, idPrefix: String,
-        inputs: ExpressionValue, secrets: ExpressionValue, limiter: JobLimiter
+        inputs: ExpressionValue, secrets: ExpressionValue, limiter: JobLimiter, groups: ConcurrencyGroups
     ) {
         self.workflow = workflow
         self.configuration = configuration
@@ -54,6 +56,7 @@ public final class WorkflowRunner: Sendable {
         self.inputs = inputs
         self.secrets = secrets
         self.limiter = limiter
+        self.groups = groups
     }
 
     /// Asks the run to stop: running steps get SIGTERM (SIGKILL after the grace period), then
@@ -105,6 +108,18 @@ public final class WorkflowRunner: Sendable {
                     workflow: workflow.name ?? workflow.path, path: workflow.path, runID: configuration.runID,
                     directory: configuration.runDirectory.path))
         }
+        var workflowGroup: (String, Int)?
+        if let concurrency = workflow.concurrency {
+            let context = EvaluationContext(contexts: ["github": Contexts.github(configuration, workflowName: workflow.name ?? workflow.path, workflowPath: workflow.path, job: "", files: nil), "inputs": inputs, "vars": .strings(configuration.variables)])
+            if let name = try? concurrency.group.template.evaluateString(in: context) {
+                let cancelInProgress = ((try? concurrency.cancelInProgress.map { try resolve($0, in: context) }) ?? nil) ?? false
+                if let id = await groups.acquire("workflow:" + name, cancelInProgress: cancelInProgress, cancel: { [weak self] in self?.cancel() }) {
+                    workflowGroup = ("workflow:" + name, id)
+                } else {
+                    cancel()
+                }
+            }
+        }
         let jobs = selectedJobs()
         let state = RunState(jobs: jobs)
         var scheduler = RunScheduler(jobs: jobs.map { ($0.id, $0.needs.map(\.id)) }, maxParallel: Int.max)
@@ -147,6 +162,7 @@ public final class WorkflowRunner: Sendable {
             cancelSignal.fire()
             group.cancelAll()
         }
+        if let (name, id) = workflowGroup { await groups.release(name, id: id) }
         let results = Dictionary(uniqueKeysWithValues: jobs.compactMap { job in scheduler.result(of: job.id).map { (job.id, $0) } })
         if idPrefix.isEmpty {
             observer.handle(.runFinished(workflow: workflow.name ?? workflow.path, result: finalResult, duration: Date().timeIntervalSince(start)))
@@ -206,11 +222,15 @@ public final class WorkflowRunner: Sendable {
         }
     }
 
+    /// Reports an error about a job as a whole: to the observer, as an annotation, and in `logs/<job>/0_job.log`.
     func reportJobError(_ label: String, _ message: String) {
         let job = JobLabel(id: label, index: 0, name: label)
-        let text = masker.mask("Error: " + message)
-        Array(text.utf8).withUnsafeBytes { observer.output(job, line: $0, kind: .runner) }
-        observer.handle(.annotation(job, Annotation(WorkflowCommand(name: "error", properties: [:], message: text))!))
+        let masked = masker.mask(message)
+        Array(("Error: " + masked).utf8).withUnsafeBytes { observer.output(job, line: $0, kind: .runner) }
+        observer.handle(.annotation(job, Annotation(WorkflowCommand(name: "error", properties: [:], message: masked))!))
+        let directory = configuration.runDirectory.appendingPathComponent("logs/\(JobExecution.slug(label))")
+        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try? ("Error: " + masked + "\n").write(to: directory.appendingPathComponent("0_job.log"), atomically: true, encoding: .utf8)
     }
 
     /// The evaluation context at job level (no `steps`, `env` or `runner`).

@@ -23,10 +23,16 @@ enum GaaraBinary {
         return root.appendingPathComponent(".build/debug/gaara")
     }()
 
+    /// Runs a shell script (for test set-up) and waits for it.
+    static func runShell(_ script: String) async throws -> Output {
+        try await run(["-c", script], executable: URL(fileURLWithPath: "/bin/sh"))
+    }
+
     /// Runs `gaara arguments...` in `directory` and waits for it.
-    static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> Output {
+    /// Waits without blocking a thread of the cooperative pool (tests run concurrently on few cores).
+    static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:], executable: URL? = nil) async throws -> Output {
         let process = Process()
-        process.executableURL = url
+        process.executableURL = executable ?? url
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = directory }
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
@@ -42,8 +48,15 @@ enum GaaraBinary {
         let err = try FileHandle(forWritingTo: errURL)
         process.standardOutput = out
         process.standardError = err
-        try process.run()
-        process.waitUntilExit()
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            process.terminationHandler = { _ in continuation.resume() }
+            do {
+                try process.run()
+            } catch {
+                process.terminationHandler = nil
+                continuation.resume(throwing: error)
+            }
+        }
         try out.close()
         try err.close()
         return Output(

@@ -10,27 +10,27 @@ let validWorkflow = """
           - run: make
     """
 
-@Test func validWorkflowExitsZero() throws {
+@Test func validWorkflowExitsZero() async throws {
     let directory = try TemporaryDirectory()
     try directory.write("ci.yml", validWorkflow)
-    let output = try GaaraBinary.run(["validate", "ci.yml"], in: directory.url)
+    let output = try await GaaraBinary.run(["validate", "ci.yml"], in: directory.url)
     #expect(output.status == 0)
     #expect(output.stdout == "1 file checked: 0 errors, 0 warnings\n")
 }
 
-@Test func brokenWorkflowExitsOneWithCompilerStyleDiagnostics() throws {
+@Test func brokenWorkflowExitsOneWithCompilerStyleDiagnostics() async throws {
     let directory = try TemporaryDirectory()
     try directory.write("ci.yml", validWorkflow.replacingOccurrences(of: "runs-on", with: "runs_on"))
-    let output = try GaaraBinary.run(["validate", "ci.yml"], in: directory.url)
+    let output = try await GaaraBinary.run(["validate", "ci.yml"], in: directory.url)
     #expect(output.status == 1)
     #expect(output.stdout.contains("ci.yml:4:5: error: unknown key 'runs_on' in job 'build' (did you mean 'runs-on'?)\n    runs_on: ubuntu-latest\n    ^\n"))
     #expect(output.stdout.hasSuffix("1 file checked: 2 errors, 0 warnings\n"))
 }
 
-@Test func jsonOutputHasTheDocumentedShape() throws {
+@Test func jsonOutputHasTheDocumentedShape() async throws {
     let directory = try TemporaryDirectory()
     try directory.write("ci.yml", validWorkflow.replacingOccurrences(of: "make", with: "echo ${{ gihtub.sha }}"))
-    let output = try GaaraBinary.run(["validate", "--format", "json", "ci.yml"], in: directory.url)
+    let output = try await GaaraBinary.run(["validate", "--format", "json", "ci.yml"], in: directory.url)
     #expect(output.status == 1)
     let document = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
     #expect(document["errors"] as? Int == 1)
@@ -44,36 +44,36 @@ let validWorkflow = """
     #expect(diagnostic["message"] as? String == "unrecognized named-value 'gihtub' (did you mean 'github'?)")
 }
 
-@Test func defaultsToTheRepositorysWorkflows() throws {
+@Test func defaultsToTheRepositorysWorkflows() async throws {
     let directory = try TemporaryDirectory()
     try directory.write(".github/workflows/ci.yml", validWorkflow)
     try directory.write(".gaara/workflows/deploy.yaml", validWorkflow)
     try directory.write("src/README", "nested")
-    let output = try GaaraBinary.run(["validate"], in: directory.url.appendingPathComponent("src"))
+    let output = try await GaaraBinary.run(["validate"], in: directory.url.appendingPathComponent("src"))
     #expect(output.status == 0)
     #expect(output.stdout == "2 files checked: 0 errors, 0 warnings\n")
 }
 
-@Test func usageErrorsAndUnreadablePathsExitTwo() throws {
+@Test func usageErrorsAndUnreadablePathsExitTwo() async throws {
     let directory = try TemporaryDirectory()
-    let missing = try GaaraBinary.run(["validate", "nope.yml"], in: directory.url)
+    let missing = try await GaaraBinary.run(["validate", "nope.yml"], in: directory.url)
     #expect(missing.status == 2)
     #expect(missing.stderr.contains("nope.yml: no such file or directory"))
-    let badOption = try GaaraBinary.run(["validate", "--format", "xml"], in: directory.url)
+    let badOption = try await GaaraBinary.run(["validate", "--format", "xml"], in: directory.url)
     #expect(badOption.status == 2)
-    let noWorkflows = try GaaraBinary.run(["validate"], in: directory.url)
+    let noWorkflows = try await GaaraBinary.run(["validate"], in: directory.url)
     #expect(noWorkflows.status == 2)
     let binary = directory.url.appendingPathComponent("binary.yml")
     try Data([0xFF, 0xFE, 0x00, 0xC3]).write(to: binary)
-    let notText = try GaaraBinary.run(["validate", "binary.yml"], in: directory.url)
+    let notText = try await GaaraBinary.run(["validate", "binary.yml"], in: directory.url)
     #expect(notText.status == 2)
     #expect(notText.stderr.contains("not UTF-8"))
 }
 
-@Test func actionFilesAreValidatedAsActions() throws {
+@Test func actionFilesAreValidatedAsActions() async throws {
     let directory = try TemporaryDirectory()
     try directory.write("greet/action.yml", "name: greet\nruns:\n  using: composite\n  steps:\n    - run: echo hi\n")
-    let output = try GaaraBinary.run(["validate", "greet/action.yml"], in: directory.url)
+    let output = try await GaaraBinary.run(["validate", "greet/action.yml"], in: directory.url)
     #expect(output.status == 1)
     #expect(output.stdout.contains("greet/action.yml:5:7: error: 'shell' is required for 'run' steps in a composite action"))
 }

@@ -18,4 +18,7 @@ int gaara_set_child_subreaper(void);
 /// The POSIX_SPAWN_USEVFORK flag where it exists, else 0.
 short gaara_spawn_usevfork_flag(void);
 
+/// pidfd_open(2): a file descriptor that becomes readable when the process exits; -1 if unsupported.
+int gaara_pidfd_open(int pid);
+
 #endif

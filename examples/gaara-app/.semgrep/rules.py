@@ -10,11 +10,11 @@ import traceback
 
 import yaml
 
-# ruleid: subprocess-shell-true
+# ruleid: command-run-through-shell
 subprocess.run("ls " + os.environ["DIR"], shell=True)
-# ruleid: subprocess-shell-true
+# ruleid: command-run-through-shell
 os.system("rm -rf /tmp/x")
-# ok: subprocess-shell-true
+# ok: command-run-through-shell
 subprocess.run(["ls", os.environ["DIR"]], check=True)
 
 # ruleid: eval-or-exec-of-dynamic-value

@@ -1,0 +1,125 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import Testing
+
+/// Starts `gaara run` in a repository made from `workflow`, waits until `ready` exists in the
+/// repository, sends SIGINT, and returns the exit status, the seconds it took to exit, and the repo.
+func interruptRun(workflow: String, ready: String, timeout: Double = 20) async throws -> (status: Int32, seconds: Double, repo: URL, output: String, keep: TemporaryDirectory) {
+    let directory = try TemporaryDirectory()
+    let repo = directory.url.appendingPathComponent("repo")
+    try FileManager.default.createDirectory(at: repo.appendingPathComponent(".github/workflows"), withIntermediateDirectories: true)
+    try workflow.write(to: repo.appendingPathComponent(".github/workflows/ci.yml"), atomically: true, encoding: .utf8)
+    let support = RunFixture.root.deletingLastPathComponent().appendingPathComponent("support").path
+    let setup = try await GaaraBinary.runShell(
+        "set -e; export SUPPORT='\(support)'; cd '\(repo.path)'; git init -q -b main; git -c user.name=T -c user.email=t@e add -A; git -c user.name=T -c user.email=t@e commit -qm t")
+    try #require(setup.status == 0)
+    let process = Process()
+    process.executableURL = GaaraBinary.url
+    process.arguments = ["run"]
+    process.currentDirectoryURL = repo
+    let log = directory.url.appendingPathComponent("output.log")
+    _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+    let handle = try FileHandle(forWritingTo: log)
+    process.standardOutput = handle
+    process.standardError = handle
+    try process.run()
+    defer {
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+    let readyPath = repo.appendingPathComponent(ready).path
+    let deadline = Date().addingTimeInterval(timeout)
+    while !FileManager.default.fileExists(atPath: readyPath), Date() < deadline, process.isRunning { try await Task.sleep(for: .milliseconds(50)) }
+    let early = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+    try #require(FileManager.default.fileExists(atPath: readyPath), "the step never got ready: \(early)")
+    try await Task.sleep(for: .milliseconds(200))
+    let start = Date()
+    kill(process.processIdentifier, SIGINT)
+    while process.isRunning, Date().timeIntervalSince(start) < 30 { try await Task.sleep(for: .milliseconds(20)) }
+    let seconds = Date().timeIntervalSince(start)
+    if process.isRunning { process.terminate() }
+    process.waitUntilExit()
+    try handle.close()
+    return (process.terminationStatus, seconds, repo, try String(contentsOf: log, encoding: .utf8), directory)
+}
+
+func isAlive(_ pid: Int32) -> Bool {
+    // A zombie counts as gone: read the state from /proc.
+    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return false }
+    guard let close = stat.lastIndex(of: ")") else { return false }
+    let state = stat[stat.index(close, offsetBy: 2)]
+    return state != "Z" && state != "X"
+}
+
+@Test func ctrlCStopsTheWholeTreeRunsAlwaysStepsAndExits130() async throws {
+    let workflow = """
+        on: push
+        jobs:
+          busy:
+            runs-on: ubuntu-latest
+            steps:
+              - run: |
+                  sleep 300 & echo $! >> "$GITHUB_WORKSPACE/../../../pids"
+                  sh -c 'trap "" TERM; sleep 300 & echo $! >> "$0"; wait' "$GITHUB_WORKSPACE/../../../pids" &
+                  echo $! >> "$GITHUB_WORKSPACE/../../../pids"
+                  (trap "" TERM; while true; do sleep 1; done) &
+                  echo $! >> "$GITHUB_WORKSPACE/../../../pids"
+                  echo $$ >> "$GITHUB_WORKSPACE/../../../pids"
+                  sleep 0.3
+                  touch "$GITHUB_WORKSPACE/../../../ready"
+                  wait
+              - run: echo never-after-cancel
+              - if: always()
+                run: touch "$GITHUB_WORKSPACE/../../../always-ran"
+          waiting:
+            needs: busy
+            runs-on: ubuntu-latest
+            steps:
+              - run: echo never-runs
+        """
+    let result = try await interruptRun(workflow: workflow, ready: ".gaara/runs/ready")
+    #expect(result.status == 130, "\(result.output)")
+    #expect(result.seconds < 5, "took \(result.seconds) s to exit")
+    let pids = try String(contentsOf: result.repo.appendingPathComponent(".gaara/runs/pids"), encoding: .utf8)
+        .split(separator: "\n").compactMap { Int32($0) }
+    #expect(pids.count >= 5)
+    try await Task.sleep(for: .milliseconds(200))
+    for pid in pids { #expect(!isAlive(pid), "process \(pid) survived") }
+    #expect(FileManager.default.fileExists(atPath: result.repo.appendingPathComponent(".gaara/runs/always-ran").path), "\(result.output)")
+    #expect(!result.output.contains("never-after-cancel"))
+    #expect(!result.output.contains("never-runs"))
+}
+
+@Test func ctrlCRemovesContainersAndNetworks() async throws {
+    guard DockerEngine.isAvailable else {
+        #expect(ProcessInfo.processInfo.environment["GAARA_REQUIRE_DOCKER"] != "1", "Docker is required here but not reachable")
+        return
+    }
+    let image = try await GaaraBinary.runShell("sh '\(RunFixture.root.deletingLastPathComponent().path)/support/make-test-image.sh'")
+    try #require(image.status == 0, "\(image.stdout)\(image.stderr)")
+    let workflow = """
+        on: push
+        jobs:
+          boxed:
+            runs-on: ubuntu-latest
+            container: gaara-test/busybox:1
+            services:
+              web:
+                image: gaara-test/httpd:1
+            steps:
+              - run: |
+                  touch "$GITHUB_WORKSPACE/ready"
+                  sleep 300
+        """
+    let list = "docker ps -aq --filter label=gaara.run; docker network ls -q --filter label=gaara.run"
+    let before = Set(try await GaaraBinary.runShell(list).stdout.split(separator: "\n"))
+    let result = try await interruptRun(workflow: workflow, ready: ".gaara/runs/1/work/boxed/ready", timeout: 60)
+    #expect(result.status == 130, "\(result.output)")
+    #expect(result.seconds < 15)
+    let after = Set(try await GaaraBinary.runShell(list).stdout.split(separator: "\n"))
+    #expect(after.subtracting(before).isEmpty, "left behind: \(after.subtracting(before))")
+}

@@ -1,0 +1,1 @@
+console.log(`post ran for ${process.env.INPUT_NAME}`);
