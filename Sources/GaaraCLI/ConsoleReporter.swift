@@ -13,6 +13,7 @@ final class ConsoleReporter: RunObserver {
         var buffer: [UInt8] = []
         var lastFlush = DispatchTime.now().uptimeNanoseconds
         var colors: [String: String] = [:]
+        var prefixes: [String: [UInt8]] = [:]
         var jobs: [(name: String, result: String, duration: Double)] = []
         var annotations: [String] = []
     }
@@ -41,12 +42,29 @@ final class ConsoleReporter: RunObserver {
 
     func output(_ job: JobLabel, line: UnsafeRawBufferPointer, kind: OutputKind) {
         state.withLock { state in
+            if kind == .plain {
+                // The hot path: cached prefix bytes, no string building per line.
+                if let cached = state.prefixes[job.name] {
+                    state.buffer.append(contentsOf: cached)
+                } else {
+                    let bytes = Array((prefix(job, in: &state) + "  ").utf8)
+                    state.prefixes[job.name] = bytes
+                    state.buffer.append(contentsOf: bytes)
+                }
+                state.buffer.append(contentsOf: line)
+                state.buffer.append(0x0A)
+                if interactive || state.buffer.count > 64 * 1024 {
+                    flush(&state)
+                } else if state.buffer.count & 0xFFF < line.count + 64 {
+                    // Check the clock only now and then, not on every line.
+                    if DispatchTime.now().uptimeNanoseconds - state.lastFlush > 50_000_000 { flush(&state) }
+                }
+                return
+            }
             let head = prefix(job, in: &state)
             switch kind {
             case .plain:
-                state.buffer.append(contentsOf: head.utf8)
-                state.buffer.append(contentsOf: "  ".utf8)
-                state.buffer.append(contentsOf: line)
+                break
             case .groupStart:
                 state.buffer.append(contentsOf: (head + paint("▸ ", "1")).utf8)
                 state.buffer.append(contentsOf: line)

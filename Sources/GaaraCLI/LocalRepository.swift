@@ -4,7 +4,10 @@ import GaaraProcess
 
 /// Facts about the local repository a `gaara run` starts from, read with git.
 struct LocalRepository {
+    /// The git top level (or the project folder outside git).
     let root: URL
+    /// The project folder relative to `root` when the workflows live in a subfolder ("" otherwise).
+    var prefix = ""
     let isGit: Bool
     let sha: String
     let branch: String?
@@ -25,25 +28,39 @@ struct LocalRepository {
         return result.output.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    /// Reads the repository at `root` (a folder that is not a git repository works too).
-    static func read(_ root: URL) async -> LocalRepository {
-        let sha = await git(["rev-parse", "--verify", "HEAD"], in: root)
-        let isGit = await git(["rev-parse", "--git-dir"], in: root) != nil
-        let branch = await git(["symbolic-ref", "--short", "-q", "HEAD"], in: root)
-        let parent = await git(["rev-parse", "--verify", "-q", "HEAD~1"], in: root)
-        let actor = await git(["config", "user.name"], in: root) ?? ProcessInfo.processInfo.environment["USER"] ?? "gaara"
-        let email = await git(["config", "user.email"], in: root) ?? ""
-        let message = sha == nil ? "" : await git(["log", "-1", "--format=%B"], in: root) ?? ""
-        let timestamp = sha == nil ? "" : await git(["log", "-1", "--format=%cI"], in: root) ?? ""
+    /// Reads the repository at `root` (a folder that is not a git repository works too), with a
+    /// few git commands run in parallel.
+    static func read(_ root: URL, isGit: Bool) async -> LocalRepository {
+        guard isGit else {
+            let actor = ProcessInfo.processInfo.environment["USER"] ?? "gaara"
+            return LocalRepository(
+                root: root, isGit: false, sha: zeroSHA, branch: nil, parent: nil, actor: actor, email: "",
+                name: "\(actor)/\(root.lastPathComponent)", message: "", timestamp: "")
+        }
+        async let head = git(["log", "-1", "--format=%H%x00%P%x00%cI%x00%B"], in: root)
+        async let branch = git(["symbolic-ref", "--short", "-q", "HEAD"], in: root)
+        async let config = git(["config", "--get-regexp", "^(user\\.name|user\\.email|remote\\.origin\\.url)$"], in: root)
+        let fields = (await head)?.split(separator: "\0", maxSplits: 3, omittingEmptySubsequences: false).map(String.init) ?? []
+        var settings: [String: String] = [:]
+        for line in (await config ?? "").split(separator: "\n") {
+            let parts = line.split(separator: " ", maxSplits: 1)
+            if parts.count == 2 { settings[String(parts[0])] = String(parts[1]) }
+        }
+        let sha = fields.count > 0 && !fields[0].isEmpty ? fields[0] : nil
+        let parent = fields.count > 1 ? fields[1].split(separator: " ").first.map(String.init) : nil
+        let timestamp = fields.count > 2 ? fields[2] : ""
+        let message = fields.count > 3 ? fields[3].trimmingCharacters(in: .whitespacesAndNewlines) : ""
+        let actor = settings["user.name"] ?? ProcessInfo.processInfo.environment["USER"] ?? "gaara"
         var name = root.lastPathComponent
-        if let remote = await git(["config", "--get", "remote.origin.url"], in: root) {
-            name = repositoryName(fromRemote: remote) ?? "\(actor.replacingOccurrences(of: " ", with: "-").lowercased())/\(name)"
+        let owner = actor.replacingOccurrences(of: " ", with: "-").lowercased()
+        if let remote = settings["remote.origin.url"] {
+            name = repositoryName(fromRemote: remote) ?? "\(owner)/\(name)"
         } else {
-            name = "\(actor.replacingOccurrences(of: " ", with: "-").lowercased())/\(name)"
+            name = "\(owner)/\(name)"
         }
         return LocalRepository(
-            root: root, isGit: isGit, sha: sha ?? zeroSHA, branch: branch, parent: parent, actor: actor, email: email, name: name,
-            message: message, timestamp: timestamp)
+            root: root, isGit: true, sha: sha ?? zeroSHA, branch: await branch, parent: parent, actor: actor,
+            email: settings["user.email"] ?? "", name: name, message: message, timestamp: timestamp)
     }
 
     /// `owner/name` from `git@host:owner/name.git` or `https://host/owner/name.git`.
@@ -62,11 +79,13 @@ struct LocalRepository {
         let index = scratch.appendingPathComponent("snapshot-index")
         let environment = ["GIT_INDEX_FILE": index.path]
         if sha != Self.zeroSHA { _ = await Self.git(["read-tree", "HEAD"], in: root, environment: environment) }
+        // A project in a subfolder is checked out as its own tree, as if it were the repository.
+        let writeTree = prefix.isEmpty ? ["write-tree"] : ["write-tree", "--prefix=\(prefix)/"]
         guard await Self.git(["add", "-A"], in: root, environment: environment) != nil,
-            let tree = await Self.git(["write-tree"], in: root, environment: environment)
+            let tree = await Self.git(writeTree, in: root, environment: environment)
         else { return nil }
         try? FileManager.default.removeItem(at: index)
-        if sha != Self.zeroSHA, await Self.git(["rev-parse", "HEAD^{tree}"], in: root) == tree { return sha }
+        if prefix.isEmpty, sha != Self.zeroSHA, await Self.git(["rev-parse", "HEAD^{tree}"], in: root) == tree { return sha }
         var arguments = ["commit-tree", tree, "-m", "gaara: working tree snapshot"]
         if sha != Self.zeroSHA { arguments += ["-p", sha] }
         let identity = ["GIT_AUTHOR_NAME": actor, "GIT_AUTHOR_EMAIL": email.isEmpty ? "gaara@localhost" : email,
@@ -88,18 +107,24 @@ struct LocalRepository {
                 files.insert(path.components(separatedBy: " -> ").last ?? path)
             }
         }
-        return files.sorted()
+        guard !prefix.isEmpty else { return files.sorted() }
+        return files.filter { $0.hasPrefix(prefix + "/") }.map { String($0.dropFirst(prefix.count + 1)) }.sorted()
     }
 
-    /// The default branch: origin's HEAD, else main or master if present, else the current branch.
-    func defaultBranch() async -> String {
-        if let head = await Self.git(["symbolic-ref", "--short", "-q", "refs/remotes/origin/HEAD"], in: root) {
-            return String(head.split(separator: "/").dropFirst().joined(separator: "/"))
+    /// The default branch: origin's HEAD, else main or master if present; nil when none tells.
+    static func defaultBranch(in root: URL, isGit: Bool) async -> String? {
+        guard isGit else { return nil }
+        let refs = await git(["for-each-ref", "--format=%(refname)\t%(symref)", "refs/remotes/origin/HEAD", "refs/heads/main", "refs/heads/master"], in: root) ?? ""
+        var heads = Set<String>()
+        for line in refs.split(separator: "\n") {
+            let parts = line.split(separator: "\t", omittingEmptySubsequences: false)
+            if parts.first == "refs/remotes/origin/HEAD", parts.count > 1, parts[1].hasPrefix("refs/remotes/origin/") {
+                return String(parts[1].dropFirst("refs/remotes/origin/".count))
+            }
+            heads.insert(String(parts.first ?? ""))
         }
-        for candidate in ["main", "master"] where await Self.git(["show-ref", "--verify", "-q", "refs/heads/\(candidate)"], in: root) != nil {
-            return candidate
-        }
-        return branch ?? "main"
+        for candidate in ["main", "master"] where heads.contains("refs/heads/\(candidate)") { return candidate }
+        return nil
     }
 
     var commitObject: ExpressionValue {

@@ -72,17 +72,21 @@ struct RunCommand: AsyncParsableCommand {
         guard FileManager.default.fileExists(atPath: start.path, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw CLIFailure(message: "\(start.path): no such directory", exitCode: 2)
         }
-        let root: URL
-        if let top = await LocalRepository.git(["rev-parse", "--show-toplevel"], in: start) {
-            root = URL(fileURLWithPath: top)
-        } else {
-            root = WorkflowDiscovery.repositoryRoot(from: start)
-        }
+        // The project is the nearest folder with workflows, up to the git top level; a project in a
+        // subfolder of a repository (like examples/gaara-app) runs as if it were the repository.
+        let top = await LocalRepository.git(["rev-parse", "--show-toplevel"], in: start).map { URL(fileURLWithPath: $0).standardizedFileURL }
+        let root = Self.projectRoot(from: start, stop: top) ?? top ?? WorkflowDiscovery.repositoryRoot(from: start)
         let loaded = try loadWorkflows(root: root, cwd: cwd)
-        let repository = await LocalRepository.read(root)
-        let defaultBranch = await repository.defaultBranch()
+        async let defaultBranchLookup = LocalRepository.defaultBranch(in: top ?? root, isGit: top != nil)
+        var repository = await LocalRepository.read(top ?? root, isGit: top != nil)
+        if let top, root.path != top.path, root.path.hasPrefix(top.path + "/") {
+            repository.prefix = String(root.path.dropFirst(top.path.count + 1))
+        }
+        // Path filters need the changed files only when some workflow filters on paths.
+        let filtersPaths = loaded.contains { workflow in workflow.triggers.events.contains { $0.paths != nil || $0.pathsIgnore != nil } }
+        let changed = filtersPaths && (event == "push" || event.hasPrefix("pull_request")) ? await repository.changedFiles() : nil
+        let defaultBranch = await defaultBranchLookup ?? repository.branch ?? "main"
         let parsedInputs = try Self.pairs(inputs, option: "--input")
-        let changed = event == "push" || event.hasPrefix("pull_request") ? await repository.changedFiles() : nil
         let trigger = try LocalEvent.make(
             name: event, repository: repository, payloadFile: eventPath.map { URL(fileURLWithPath: $0, relativeTo: cwd) }, inputs: parsedInputs,
             changedFiles: changed, defaultBranch: defaultBranch)
@@ -111,6 +115,20 @@ struct RunCommand: AsyncParsableCommand {
             return
         }
         try await execute(selected, root: root, repository: repository, trigger: trigger, inputs: parsedInputs, cwd: cwd)
+    }
+
+    /// The nearest folder from `start` up to `stop` holding `.github/workflows` or `.gaara/workflows`.
+    static func projectRoot(from start: URL, stop: URL?) -> URL? {
+        var current = start.standardizedFileURL
+        while true {
+            if WorkflowDiscovery.workflowDirectories.contains(where: { FileManager.default.fileExists(atPath: current.appendingPathComponent($0).path) }) {
+                return current
+            }
+            if let stop, current.path == stop.path { return nil }
+            let parent = current.deletingLastPathComponent()
+            if parent.path == current.path { return nil }
+            current = parent
+        }
     }
 
     /// Loads and validates the workflows; any error is bad input (exit 2).
@@ -164,12 +182,17 @@ struct RunCommand: AsyncParsableCommand {
                 .appendingPathComponent("gaara/actions-cache"),
             event: trigger, sha: repository.sha, checkoutCommit: snapshot, repositoryName: repository.name, actor: repository.actor,
             runID: String(UInt64(Date().timeIntervalSince1970 * 1000) % 10_000_000_000), runNumber: number)
+        configuration.gitRepository = repository.root
         configuration.inputs = inputs
         configuration.secrets = secretValues
         configuration.variables = try Self.pairs(variables, option: "--var")
         if let parallelJobs { configuration.maxParallelJobs = max(1, parallelJobs) }
         if !job.isEmpty { configuration.onlyJobs = Set(job) }
         configuration.debug = debug
+        // Steps can call this gaara (for `gaara gate`): its folder goes at the end of PATH.
+        if let executable = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+            configuration.toolDirectories = [URL(fileURLWithPath: executable).deletingLastPathComponent().path]
+        }
         try ExpressionJSONFile.write(trigger.payload, to: runDirectory.appendingPathComponent("event.json"))
 
         let observer: any RunObserver = json ? JSONEventReporter() : ConsoleReporter()

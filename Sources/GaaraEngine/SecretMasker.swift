@@ -12,10 +12,54 @@ import Synchronization
 /// splitter's limit is cut with an overlap of ``maximumLength`` − 1 bytes so that a secret split
 /// between two output chunks is still found.
 public final class SecretMasker: Sendable {
+    /// An immutable view of the secrets at one moment, for masking many lines without locking.
+    public struct Snapshot: Sendable {
+        let secrets: [[UInt8]]
+        let firstBytes: [Bool]
+        /// The length in bytes of the longest secret (0 when there is none).
+        public let maximumLength: Int
+
+        /// True when nothing is registered.
+        public var isEmpty: Bool { secrets.isEmpty }
+
+        /// Masks `input` into `output` (cleared first); returns false, leaving `output` empty, when
+        /// nothing had to be masked, so the caller can use `input` as it is.
+        public func mask(_ input: UnsafeRawBufferPointer, into output: inout [UInt8]) -> Bool {
+            output.removeAll(keepingCapacity: true)
+            guard !secrets.isEmpty, input.count > 0 else { return false }
+            var index = 0
+            var copiedUpTo = 0
+            var masked = false
+            let count = input.count
+            while index < count {
+                if firstBytes[Int(input[index])], let secret = secrets.first(where: { Self.matches($0, input, at: index) }) {
+                    if !masked { output.reserveCapacity(count) }
+                    masked = true
+                    output.append(contentsOf: UnsafeRawBufferPointer(rebasing: input[copiedUpTo..<index]))
+                    output.append(contentsOf: SecretMasker.mask)
+                    index += secret.count
+                    copiedUpTo = index
+                } else {
+                    index += 1
+                }
+            }
+            guard masked else { return false }
+            output.append(contentsOf: UnsafeRawBufferPointer(rebasing: input[copiedUpTo..<count]))
+            return true
+        }
+
+        static func matches(_ secret: [UInt8], _ input: UnsafeRawBufferPointer, at index: Int) -> Bool {
+            guard index + secret.count <= input.count else { return false }
+            for offset in 0..<secret.count where input[index + offset] != secret[offset] { return false }
+            return true
+        }
+    }
+
     private struct State {
         var secrets: [[UInt8]] = []
         var firstBytes = [Bool](repeating: false, count: 256)
         var maximumLength = 0
+        var version = 0
     }
 
     private let state = Mutex(State())
@@ -43,9 +87,18 @@ public final class SecretMasker: Sendable {
                 state.secrets.sort { $0.count > $1.count }
                 state.firstBytes[Int(bytes[0])] = true
                 state.maximumLength = max(state.maximumLength, bytes.count)
+                state.version += 1
             }
         }
     }
+
+    /// The secrets as they are now.
+    public var snapshot: Snapshot {
+        state.withLock { Snapshot(secrets: $0.secrets, firstBytes: $0.firstBytes, maximumLength: $0.maximumLength) }
+    }
+
+    /// A number that changes whenever a secret is added (to refresh a cached snapshot).
+    public var version: Int { state.withLock { $0.version } }
 
     /// The length in bytes of the longest secret (0 when there is none).
     public var maximumLength: Int { state.withLock { $0.maximumLength } }
@@ -55,40 +108,17 @@ public final class SecretMasker: Sendable {
 
     /// Returns `bytes` with every secret replaced by `***` (the longest match wins at each position).
     public func mask(_ bytes: some Collection<UInt8>) -> [UInt8] {
-        state.withLock { state in
-            let input = Array(bytes)
-            guard !state.secrets.isEmpty else { return input }
-            var output: [UInt8] = []
-            output.reserveCapacity(input.count)
-            var index = 0
-            var copiedUpTo = 0
-            while index < input.count {
-                if state.firstBytes[Int(input[index])],
-                    let secret = state.secrets.first(where: { matches($0, input, at: index) })
-                {
-                    output.append(contentsOf: input[copiedUpTo..<index])
-                    output.append(contentsOf: Self.mask)
-                    index += secret.count
-                    copiedUpTo = index
-                } else {
-                    index += 1
-                }
-            }
-            output.append(contentsOf: input[copiedUpTo...])
-            return output
-        }
+        let input = Array(bytes)
+        let snapshot = self.snapshot
+        var output: [UInt8] = []
+        let masked = input.withUnsafeBytes { snapshot.mask($0, into: &output) }
+        return masked ? output : input
     }
 
     /// Masks a string.
     public func mask(_ text: String) -> String {
         if isEmpty { return text }
         return String(decoding: mask(Array(text.utf8)), as: UTF8.self)
-    }
-
-    private func matches(_ secret: [UInt8], _ input: [UInt8], at index: Int) -> Bool {
-        guard index + secret.count <= input.count else { return false }
-        for offset in 0..<secret.count where input[index + offset] != secret[offset] { return false }
-        return true
     }
 }
 

@@ -309,12 +309,24 @@ public enum ChildProcess {
         return (handle, readFD)
     }
 
+    /// Recent PATH lookups (program and PATH → result), checked again before use.
+    private static let resolved = Mutex<[String: String]>([:])
+
     /// Finds a program in `path` (or returns it when it contains a slash).
     public static func resolve(_ executable: String, path: String?) -> String? {
         if executable.contains("/") { return access(executable, X_OK) == 0 ? executable : nil }
-        for directory in (path ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":") {
+        let searchPath = path ?? "/usr/local/bin:/usr/bin:/bin"
+        let key = executable + "\u{0}" + searchPath
+        if let known = resolved.withLock({ $0[key] }), access(known, X_OK) == 0 { return known }
+        for directory in searchPath.split(separator: ":") {
             let candidate = "\(directory)/\(executable)"
-            if access(candidate, X_OK) == 0 { return candidate }
+            if access(candidate, X_OK) == 0 {
+                resolved.withLock { cache in
+                    if cache.count > 256 { cache.removeAll() }
+                    cache[key] = candidate
+                }
+                return candidate
+            }
         }
         return nil
     }

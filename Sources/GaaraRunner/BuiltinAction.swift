@@ -75,7 +75,7 @@ enum Checkout {
         }
         let depth = Int(inputs["fetch-depth"] ?? "1") ?? 1
         let env = invocation.environment
-        let source = configuration.repository.path
+        let source = configuration.gitRepository.path
         var commit = configuration.checkoutCommit
         var branch: String?
         if let ref = inputs["ref"], !ref.isEmpty {

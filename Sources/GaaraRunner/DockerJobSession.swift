@@ -201,6 +201,7 @@ final class DockerJobSession: @unchecked Sendable {
         var arguments = ["run", "-d", "--name", containerName, "--label", "gaara.run=\(execution.configuration.runID)"]
         if let network { arguments += ["--network", network] }
         // The workspace and temp folders keep their host paths, so every path in the env stays valid.
+        try FastFile.makeDirectories(execution.toolCache.path)
         for path in [execution.workspace.path, execution.temp.path, execution.toolCache.path] { arguments += ["-v", "\(path):\(path)"] }
         for port in spec.ports { arguments += ["-p", port] }
         for volume in spec.volumes { arguments += ["-v", volume] }

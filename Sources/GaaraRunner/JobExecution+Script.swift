@@ -11,10 +11,10 @@ extension JobExecution {
         let script = try step.run!.template.evaluateString(in: invocation.context)
         let shell = try resolveShell(step, context: invocation.context)
         let directory = try workingDirectory(step, context: invocation.context)
-        let scriptURL = temp.appendingPathComponent("\(UUID().uuidString).\(shell.fileExtension)")
-        try script.write(to: scriptURL, atomically: false, encoding: .utf8)
-        defer { try? FileManager.default.removeItem(at: scriptURL) }
-        var arguments = shell.arguments.map { $0.replacingOccurrences(of: "{0}", with: scriptURL.path) }
+        let scriptPath = temp.path + "/\(UUID().uuidString).\(shell.fileExtension)"
+        try FastFile.write(scriptPath, script)
+        defer { FastFile.remove(scriptPath) }
+        var arguments = shell.arguments.map { $0.replacingOccurrences(of: "{0}", with: scriptPath) }
         let executable = arguments.removeFirst()
         if let docker, docker.hasJobContainer {
             return try await docker.exec(

@@ -165,9 +165,11 @@ extension JobExecution {
         env.merge(scope.inheritedEnvironment) { $1 }
         env.merge(stepEnv) { $1 }
         if let docker { env.merge(docker.serviceEnvironment) { current, _ in current } }
-        if !addedPath.isEmpty {
-            env["PATH"] = (addedPath + [env["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"]).joined(separator: ":")
+        var path = env["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+        for directory in configuration.toolDirectories where !path.split(separator: ":").contains(Substring(directory)) {
+            path += ":" + directory
         }
+        env["PATH"] = (addedPath + [path]).joined(separator: ":")
         return env
     }
 
@@ -194,27 +196,29 @@ extension JobExecution {
         return seconds
     }
 
-    /// Creates the empty files of the runner's file commands for one step.
+    /// The runner's file-command files. A job keeps one set and empties it after each step (plain
+    /// `open`, no atomic rename or fsync: creating five files per step costs more than the step).
     func makeFileCommandFiles(number: Int) throws -> JobFiles {
-        let directory = temp.appendingPathComponent("_runner_file_commands")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        if let files = fileCommandFiles { return files }
+        let directory = temp.path + "/_runner_file_commands"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var files = JobFiles(workspace: workspace.path, eventPath: eventPath)
-        let suffix = "\(number)_\(UUID().uuidString.prefix(8))"
-        files.envFile = directory.appendingPathComponent("set_env_\(suffix)").path
-        files.outputFile = directory.appendingPathComponent("set_output_\(suffix)").path
-        files.pathFile = directory.appendingPathComponent("add_path_\(suffix)").path
-        files.stateFile = directory.appendingPathComponent("save_state_\(suffix)").path
-        files.summaryFile = directory.appendingPathComponent("step_summary_\(suffix)").path
+        files.envFile = directory + "/set_env"
+        files.outputFile = directory + "/set_output"
+        files.pathFile = directory + "/add_path"
+        files.stateFile = directory + "/save_state"
+        files.summaryFile = directory + "/step_summary"
         for path in [files.envFile, files.outputFile, files.pathFile, files.stateFile, files.summaryFile] {
-            guard FileManager.default.createFile(atPath: path, contents: nil) else { throw RunnerError("cannot create \(path)") }
+            try FastFile.create(path)
         }
+        fileCommandFiles = files
         return files
     }
 
     /// Reads what the step wrote to its command files: outputs, env, path and summary.
     func applyFileCommands(_ files: JobFiles, output: StepOutputProcessor) throws -> [String: String] {
         func read(_ path: String) -> String {
-            (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+            FastFile.read(path) ?? ""
         }
         var outputs: [String: String] = [:]
         do {
@@ -237,7 +241,7 @@ extension JobExecution {
         let stepSummary = read(files.summaryFile)
         if !stepSummary.isEmpty { summary += masker.mask(stepSummary) + (stepSummary.hasSuffix("\n") ? "" : "\n") }
         for path in [files.envFile, files.outputFile, files.pathFile, files.stateFile, files.summaryFile] {
-            try? FileManager.default.removeItem(atPath: path)
+            FastFile.remove(path)
         }
         return outputs
     }

@@ -30,6 +30,8 @@ final class JobExecution: @unchecked Sendable {
     /// Steps to run at the end of the job (`post` of actions, cache saves), in order of registration.
     var postSteps: [PostStep] = []
     var stepCounter = 0
+    /// The job's file-command files, created on first use.
+    var fileCommandFiles: JobFiles?
     let workspace: URL
     let temp: URL
     let logDirectory: URL
@@ -67,8 +69,8 @@ final class JobExecution: @unchecked Sendable {
         observer.handle(.jobStarted(label))
         var setupError: String?
         do {
-            for directory in [workspace, temp, logDirectory, toolCache] {
-                try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            for directory in [workspace, temp, logDirectory] {
+                try FastFile.makeDirectories(directory.path)
             }
             try prepareEnvironment()
             let context = expressionContext(files: nil, env: jobEnvironment)
@@ -187,7 +189,7 @@ final class JobExecution: @unchecked Sendable {
         return .object(pairs)
     }
 
-    var eventPath: String { configuration.runDirectory.appendingPathComponent("event.json").path }
+    var eventPath: String { configuration.runDirectory.path + "/event.json" }
 }
 
 /// The state of a sequence of steps: the job's steps, or a composite action's.

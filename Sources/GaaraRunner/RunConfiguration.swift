@@ -6,6 +6,9 @@ import GaaraExpressions
 public struct RunConfiguration: Sendable {
     /// The local repository the workflows come from (the source of `actions/checkout`).
     public var repository: URL
+    /// The git repository `actions/checkout` fetches from (the project's enclosing repository when
+    /// the project is a subfolder); defaults to `repository`.
+    public var gitRepository: URL
     /// Where this run keeps logs, workspaces, artifacts and temporary files.
     public var runDirectory: URL
     /// Where `actions/cache` keeps entries (shared between runs).
@@ -43,6 +46,8 @@ public struct RunConfiguration: Sendable {
     public var serverURL: String
     /// Seconds between SIGTERM and SIGKILL when stopping a step.
     public var killGrace: Double
+    /// Folders appended to every step's PATH (where the `gaara` executable lives).
+    public var toolDirectories: [String]
 
     /// Creates a configuration with defaults for everything optional.
     public init(
@@ -50,6 +55,7 @@ public struct RunConfiguration: Sendable {
         repositoryName: String, actor: String, runID: String, runNumber: Int
     ) {
         self.repository = repository
+        gitRepository = repository
         self.runDirectory = runDirectory
         self.cacheDirectory = cacheDirectory
         self.event = event
@@ -67,5 +73,6 @@ public struct RunConfiguration: Sendable {
         baseEnvironment = ProcessInfo.processInfo.environment
         serverURL = "https://github.com"
         killGrace = 2.5
+        toolDirectories = []
     }
 }

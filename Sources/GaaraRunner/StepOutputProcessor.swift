@@ -12,6 +12,10 @@ final class StepOutputProcessor: @unchecked Sendable {
     private let debug: Bool
     private var splitter = LineSplitter()
     private var stopToken: String?
+    /// The masker's secrets, refreshed when one is added (`::add-mask::` in this or another job).
+    private var secrets: SecretMasker.Snapshot
+    private var secretsVersion: Int
+    private var maskBuffer: [UInt8] = []
     /// Outputs set with the deprecated `::set-output`.
     private(set) var legacyOutputs: [(String, String)] = []
     /// State saved with the deprecated `::save-state`.
@@ -25,11 +29,18 @@ final class StepOutputProcessor: @unchecked Sendable {
         self.log = log
         self.observer = observer
         self.debug = debug
+        secrets = masker.snapshot
+        secretsVersion = masker.version
     }
 
     /// Feeds a chunk of output.
     func consume(_ chunk: UnsafeRawBufferPointer) {
-        let overlap = max(masker.maximumLength - 1, 0)
+        let version = masker.version
+        if version != secretsVersion {
+            secrets = masker.snapshot
+            secretsVersion = version
+        }
+        let overlap = max(secrets.maximumLength - 1, 0)
         splitter.feed(chunk, overlap: overlap) { line, complete in
             handle(line, complete: complete)
         }
@@ -51,17 +62,16 @@ final class StepOutputProcessor: @unchecked Sendable {
             let text = String(decoding: line, as: UTF8.self)
             if let command = WorkflowCommand.parse(Substring(text)), perform(command) { return }
         }
-        if masker.isEmpty {
-            log.write(line)
-            if complete { log.newline() }
-            observer.output(job, line: line, kind: .plain)
-        } else {
-            let masked = masker.mask(line)
-            masked.withUnsafeBytes { bytes in
+        if secrets.mask(line, into: &maskBuffer) {
+            maskBuffer.withUnsafeBytes { bytes in
                 log.write(bytes)
                 if complete { log.newline() }
                 observer.output(job, line: bytes, kind: .plain)
             }
+        } else {
+            log.write(line)
+            if complete { log.newline() }
+            observer.output(job, line: line, kind: .plain)
         }
     }
 
@@ -77,6 +87,8 @@ final class StepOutputProcessor: @unchecked Sendable {
         switch command.name {
         case "add-mask":
             masker.add(command.message)
+            secrets = masker.snapshot
+            secretsVersion = masker.version
         case "group":
             emit(Array(masker.mask(command.message).utf8), kind: .groupStart, logPrefix: "##[group]")
         case "endgroup":
