@@ -36,11 +36,15 @@ let package = Package(
                 "GaaraEngine", "GaaraWorkflow", "GaaraExpressions", "GaaraProcess", .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // Pure core: streaming readers of test, coverage and security reports.
+        .target(name: "GaaraReports", dependencies: ["GaaraExpressions"]),
+        // Pure core: quality gates (configuration, evaluation, patch coverage, output formats).
+        .target(name: "GaaraGates", dependencies: ["GaaraReports", "GaaraWorkflow", "GaaraEngine"]),
         // Command-line front end: argument parsing and output formatting.
         .target(
             name: "GaaraCLI",
             dependencies: [
-                "GaaraWorkflow", "GaaraEngine", "GaaraRunner", "GaaraProcess",
+                "GaaraWorkflow", "GaaraEngine", "GaaraRunner", "GaaraProcess", "GaaraReports", "GaaraGates",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -54,6 +58,8 @@ let package = Package(
         ),
         .testTarget(name: "GaaraEngineTests", dependencies: ["GaaraEngine"]),
         .testTarget(name: "GaaraProcessTests", dependencies: ["GaaraProcess"]),
+        .testTarget(name: "GaaraReportsTests", dependencies: ["GaaraReports"], resources: [.copy("reference_counts.py")]),
+        .testTarget(name: "GaaraGatesTests", dependencies: ["GaaraGates"]),
         .testTarget(name: "GaaraCLITests", dependencies: ["GaaraCLI"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]

@@ -7,7 +7,7 @@ public struct GaaraCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "gaara",
         abstract: "A self-hosted CI/CD engine that runs GitHub Actions workflows.",
-        subcommands: [RunCommand.self, ValidateCommand.self]
+        subcommands: [RunCommand.self, ValidateCommand.self, ReportCommand.self, GateCommand.self]
     )
 
     /// Creates the command.
@@ -27,7 +27,7 @@ public struct GaaraCommand: AsyncParsableCommand {
         } catch let exit as ExitCode {
             return exit.rawValue
         } catch let failure as CLIFailure {
-            FileHandle.standardError.write(Data("gaara: \(failure.message)\n".utf8))
+            FileHandle.standardError.write(Data(((failure.plain ? "" : "gaara: ") + failure.message + "\n").utf8))
             return failure.exitCode
         } catch {
             let code = exitCode(for: error)
@@ -46,4 +46,6 @@ public struct GaaraCommand: AsyncParsableCommand {
 struct CLIFailure: Error {
     let message: String
     let exitCode: Int32
+    /// Printed as is, without the `gaara: ` prefix (diagnostics that carry their own `path:line:col:`).
+    var plain = false
 }

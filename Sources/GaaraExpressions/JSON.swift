@@ -3,12 +3,51 @@
 public enum ExpressionJSON {
     /// Parses JSON text into a value; numbers become doubles, objects keep their key order.
     public static func parse(_ text: String) throws(ExpressionEvaluationError) -> ExpressionValue {
-        var reader = JSONReader(bytes: Array(text.utf8))
+        do {
+            return try parse(bytes: Array(text.utf8))
+        } catch {
+            throw ExpressionEvaluationError("invalid JSON at byte \(error.offset + 1): \(error.message)")
+        }
+    }
+
+    /// Parses one JSON document from bytes; errors carry the byte offset.
+    public static func parse(bytes: [UInt8]) throws(JSONSyntaxError) -> ExpressionValue {
+        var reader = JSONReader(bytes: bytes)
         reader.skipWhitespace()
         let value = try reader.readValue(depth: 0)
         reader.skipWhitespace()
         guard reader.atEnd else { throw reader.error("unexpected data after the JSON value") }
         return value
+    }
+
+    /// Parses JSON values separated by whitespace until the end or the first error; returns the
+    /// values read, the error (if any) and the offset where reading stopped.
+    public static func parseValues(bytes: [UInt8]) -> (values: [ExpressionValue], error: JSONSyntaxError?, stoppedAt: Int) {
+        var reader = JSONReader(bytes: bytes)
+        var values: [ExpressionValue] = []
+        reader.skipWhitespace()
+        while !reader.atEnd {
+            let start = reader.index
+            do {
+                values.append(try reader.readValue(depth: 0))
+            } catch {
+                return (values, error, start)
+            }
+            reader.skipWhitespace()
+        }
+        return (values, nil, reader.index)
+    }
+
+    /// Parses a stream of JSON values separated by whitespace (NDJSON, concatenated objects).
+    public static func parseSequence(bytes: [UInt8]) throws(JSONSyntaxError) -> [ExpressionValue] {
+        var reader = JSONReader(bytes: bytes)
+        var values: [ExpressionValue] = []
+        reader.skipWhitespace()
+        while !reader.atEnd {
+            values.append(try reader.readValue(depth: 0))
+            reader.skipWhitespace()
+        }
+        return values
     }
 
     /// Serialises a value the way GitHub's `toJSON` does: two-space indentation, one member per line.
@@ -109,15 +148,15 @@ private struct JSONReader {
 
     var atEnd: Bool { index >= bytes.count }
 
-    func error(_ message: String) -> ExpressionEvaluationError {
-        ExpressionEvaluationError("invalid JSON at byte \(index + 1): \(message)")
+    func error(_ message: String) -> JSONSyntaxError {
+        JSONSyntaxError(message: message, offset: index)
     }
 
     mutating func skipWhitespace() {
         while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
     }
 
-    mutating func readValue(depth: Int) throws(ExpressionEvaluationError) -> ExpressionValue {
+    mutating func readValue(depth: Int) throws(JSONSyntaxError) -> ExpressionValue {
         guard depth < Self.maximumDepth else { throw error("nesting too deep") }
         guard index < bytes.count else { throw error("unexpected end of input") }
         switch bytes[index] {
@@ -132,7 +171,7 @@ private struct JSONReader {
         }
     }
 
-    mutating func readLiteral(_ word: String, _ value: ExpressionValue) throws(ExpressionEvaluationError) -> ExpressionValue {
+    mutating func readLiteral(_ word: String, _ value: ExpressionValue) throws(JSONSyntaxError) -> ExpressionValue {
         let expected = Array(word.utf8)
         guard index + expected.count <= bytes.count, Array(bytes[index..<index + expected.count]) == expected else {
             throw error("unexpected character")
@@ -141,7 +180,7 @@ private struct JSONReader {
         return value
     }
 
-    mutating func readNumber() throws(ExpressionEvaluationError) -> ExpressionValue {
+    mutating func readNumber() throws(JSONSyntaxError) -> ExpressionValue {
         let start = index
         if bytes[index] == UInt8(ascii: "-") { index += 1 }
         func digits(_ reader: inout JSONReader) -> Int {
@@ -164,7 +203,7 @@ private struct JSONReader {
         return .number(value)
     }
 
-    mutating func readString() throws(ExpressionEvaluationError) -> String {
+    mutating func readString() throws(JSONSyntaxError) -> String {
         index += 1
         var scalars = String.UnicodeScalarView()
         var chunkStart = index
@@ -220,7 +259,7 @@ private struct JSONReader {
         throw error("unterminated string")
     }
 
-    mutating func readHex4() throws(ExpressionEvaluationError) -> UInt32 {
+    mutating func readHex4() throws(JSONSyntaxError) -> UInt32 {
         guard index + 4 <= bytes.count else { throw error("invalid \\u escape") }
         var value: UInt32 = 0
         for _ in 0..<4 {
@@ -238,7 +277,7 @@ private struct JSONReader {
         return value
     }
 
-    mutating func readArray(depth: Int) throws(ExpressionEvaluationError) -> ExpressionValue {
+    mutating func readArray(depth: Int) throws(JSONSyntaxError) -> ExpressionValue {
         index += 1
         var elements: [ExpressionValue] = []
         skipWhitespace()
@@ -263,7 +302,7 @@ private struct JSONReader {
         }
     }
 
-    mutating func readObject(depth: Int) throws(ExpressionEvaluationError) -> ExpressionValue {
+    mutating func readObject(depth: Int) throws(JSONSyntaxError) -> ExpressionValue {
         index += 1
         var pairs: [(String, ExpressionValue)] = []
         skipWhitespace()
@@ -293,4 +332,12 @@ private struct JSONReader {
             throw error("expected ',' or '}'")
         }
     }
+}
+
+/// A JSON syntax error with the zero-based byte offset where it was found.
+public struct JSONSyntaxError: Error, Sendable, Equatable {
+    /// What is wrong.
+    public let message: String
+    /// Zero-based byte offset.
+    public let offset: Int
 }
