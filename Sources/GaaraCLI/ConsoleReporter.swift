@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import GaaraEngine
 import GaaraRunner
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Prints a run live: every line prefixed with its job (colours on a terminal), step starts and
 /// ends, annotations, and a summary table at the end.
@@ -128,14 +129,19 @@ final class ConsoleReporter: RunObserver {
     }
 
     private func summary(workflow: String, result: JobResult, duration: Double, state: inout State) -> String {
-        var lines = ["", paint("\(workflow): \(result.rawValue)", result == .success ? "1;32" : result == .failure ? "1;31" : "1;33") + " in \(Self.duration(duration))"]
+        var lines = [
+            "",
+            paint("\(workflow): \(result.rawValue)", result == .success ? "1;32" : result == .failure ? "1;31" : "1;33")
+                + " in \(Self.duration(duration))",
+        ]
         let width = max(4, state.jobs.map(\.name.count).max() ?? 0)
         lines.append("  " + "JOB".padding(toLength: width, withPad: " ", startingAt: 0) + "  RESULT     DURATION")
         for job in state.jobs {
             let code = job.result == "success" ? "32" : job.result == "failure" ? "31" : job.result == "skipped" ? "2" : "33"
             lines.append(
                 "  " + job.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
-                    + paint(job.result.padding(toLength: 9, withPad: " ", startingAt: 0), code) + "  " + (job.result == "skipped" ? "-" : Self.duration(job.duration)))
+                    + paint(job.result.padding(toLength: 9, withPad: " ", startingAt: 0), code) + "  "
+                    + (job.result == "skipped" ? "-" : Self.duration(job.duration)))
         }
         if !state.annotations.isEmpty {
             lines.append("  Annotations:")

@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import GaaraReports
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Reads a file in chunks for the report readers.
 struct FileSource: ByteSource {

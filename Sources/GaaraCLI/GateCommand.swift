@@ -63,7 +63,8 @@ struct GateCommand: AsyncParsableCommand {
         }
         let coverageReports = try reports(coverage, category: .coverage, option: "--coverage", cwd: cwd)
         if !coverage.isEmpty { input.coverage = merged(coverageReports) }
-        let securityReports = try reports(sarif, category: .security, option: "--sarif", cwd: cwd)
+        let securityReports =
+            try reports(sarif, category: .security, option: "--sarif", cwd: cwd)
             + reports(audit, category: .security, option: "--audit", cwd: cwd)
         if !sarif.isEmpty || !audit.isEmpty { input.findings = securityReports.flatMap { $0.findings ?? [] } }
         if !baseline.isEmpty {
@@ -97,9 +98,14 @@ struct GateCommand: AsyncParsableCommand {
 
     static func json(_ report: GateReport, reports: [[String: Any]]) throws -> String {
         let gates: [[String: Any]] = report.results.map {
-            ["context": $0.context, "name": $0.name, "status": $0.status.rawValue, "measured": $0.measured, "threshold": $0.threshold, "details": $0.details]
+            [
+                "context": $0.context, "name": $0.name, "status": $0.status.rawValue, "measured": $0.measured, "threshold": $0.threshold,
+                "details": $0.details,
+            ]
         }
-        let statuses: [[String: Any]] = GateFormatter.statuses(report).map { ["context": $0.context, "state": $0.state, "description": $0.description] }
+        let statuses: [[String: Any]] = GateFormatter.statuses(report).map {
+            ["context": $0.context, "state": $0.state, "description": $0.description]
+        }
         let object: [String: Any] = ["passed": report.passed, "gates": gates, "statuses": statuses, "warnings": report.warnings, "reports": reports]
         let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         return String(decoding: data, as: UTF8.self) + "\n"
@@ -116,7 +122,10 @@ struct GateCommand: AsyncParsableCommand {
     func loadConfiguration(cwd: URL) throws -> GateConfiguration {
         var path = config.map { URL(fileURLWithPath: $0, relativeTo: cwd).path }
         if path == nil {
-            let candidates = [cwd.appendingPathComponent(".gaara/gates.yml"), WorkflowDiscovery.repositoryRoot(from: cwd).appendingPathComponent(".gaara/gates.yml")]
+            let candidates = [
+                cwd.appendingPathComponent(".gaara/gates.yml"),
+                WorkflowDiscovery.repositoryRoot(from: cwd).appendingPathComponent(".gaara/gates.yml"),
+            ]
             path = candidates.first { FileManager.default.fileExists(atPath: $0.path) }?.path
         }
         guard let path else { return GateConfiguration() }
@@ -135,7 +144,10 @@ struct GateCommand: AsyncParsableCommand {
         for glob in globs {
             let files = try Self.expand(glob, cwd: cwd)
             guard !files.isEmpty else { throw CLIFailure(message: "\(option) '\(glob)': no file matches", exitCode: 2) }
-            for file in files { result.append(try ReportFiles.read(cwd.appendingPathComponent(file).path, display: file, expected: category)) }
+            for file in files {
+                let path = file.hasPrefix("/") ? file : cwd.appendingPathComponent(file).path
+                result.append(try ReportFiles.read(path, display: file, expected: category))
+            }
         }
         return result
     }

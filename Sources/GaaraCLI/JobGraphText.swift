@@ -54,7 +54,9 @@ enum JobGraphText {
             for (job, depth) in rows {
                 let needs = job.needs.isEmpty ? "" : "  needs: " + job.needs.map(\.id).joined(separator: ", ")
                 let details = describe(job)
-                output += "  stage \(depth + 1)  " + job.id.padding(toLength: width, withPad: " ", startingAt: 0) + (details.isEmpty ? "" : "  " + details) + needs + "\n"
+                output +=
+                    "  stage \(depth + 1)  " + job.id.padding(toLength: width, withPad: " ", startingAt: 0) + (details.isEmpty ? "" : "  " + details)
+                    + needs + "\n"
             }
         }
         return output

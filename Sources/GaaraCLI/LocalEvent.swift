@@ -25,7 +25,8 @@ enum LocalEvent {
                 baseRef = pull["base"]?["ref"]?.stringValue
             }
             if !ref.hasPrefix("refs/") { ref = "refs/heads/" + ref }
-            return TriggerEvent(name: name, ref: ref, baseRef: baseRef, action: payload["action"]?.stringValue, changedFiles: changedFiles, payload: payload)
+            return TriggerEvent(
+                name: name, ref: ref, baseRef: baseRef, action: payload["action"]?.stringValue, changedFiles: changedFiles, payload: payload)
         }
         let sender: ExpressionValue = .object([("login", .string(repository.actor)), ("type", .string("User"))])
         switch name {
@@ -44,20 +45,29 @@ enum LocalEvent {
                 ("number", .number(1)), ("title", .string(repository.message.split(separator: "\n").first.map(String.init) ?? "")),
                 ("state", .string("open")), ("draft", .bool(false)), ("merged", .bool(false)), ("labels", .array([])),
                 ("head", .object([("ref", .string(head)), ("sha", .string(repository.sha)), ("repo", repository.repositoryObject)])),
-                ("base", .object([("ref", .string(defaultBranch)), ("sha", .string(repository.parent ?? repository.sha)), ("repo", repository.repositoryObject)])),
+                (
+                    "base",
+                    .object([
+                        ("ref", .string(defaultBranch)), ("sha", .string(repository.parent ?? repository.sha)), ("repo", repository.repositoryObject),
+                    ])
+                ),
                 ("user", sender),
             ])
             let payload: ExpressionValue = .object([
-                ("action", .string("opened")), ("number", .number(1)), ("pull_request", pull), ("repository", repository.repositoryObject), ("sender", sender),
+                ("action", .string("opened")), ("number", .number(1)), ("pull_request", pull), ("repository", repository.repositoryObject),
+                ("sender", sender),
             ])
-            return TriggerEvent(name: name, ref: "refs/heads/" + head, baseRef: defaultBranch, action: "opened", changedFiles: changedFiles, payload: payload)
+            return TriggerEvent(
+                name: name, ref: "refs/heads/" + head, baseRef: defaultBranch, action: "opened", changedFiles: changedFiles, payload: payload)
         case "workflow_dispatch":
             let payload: ExpressionValue = .object([
                 ("inputs", .strings(inputs)), ("ref", .string(branchRef)), ("repository", repository.repositoryObject), ("sender", sender),
             ])
             return TriggerEvent(name: name, ref: branchRef, payload: payload)
         case "schedule":
-            return TriggerEvent(name: name, ref: "refs/heads/" + defaultBranch, payload: .object([("schedule", .string("")), ("repository", repository.repositoryObject)]))
+            return TriggerEvent(
+                name: name, ref: "refs/heads/" + defaultBranch,
+                payload: .object([("schedule", .string("")), ("repository", repository.repositoryObject)]))
         default:
             return TriggerEvent(name: name, ref: branchRef, payload: .object([("repository", repository.repositoryObject), ("sender", sender)]))
         }

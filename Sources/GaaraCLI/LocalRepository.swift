@@ -88,8 +88,10 @@ struct LocalRepository {
         if prefix.isEmpty, sha != Self.zeroSHA, await Self.git(["rev-parse", "HEAD^{tree}"], in: root) == tree { return sha }
         var arguments = ["commit-tree", tree, "-m", "gaara: working tree snapshot"]
         if sha != Self.zeroSHA { arguments += ["-p", sha] }
-        let identity = ["GIT_AUTHOR_NAME": actor, "GIT_AUTHOR_EMAIL": email.isEmpty ? "gaara@localhost" : email,
-            "GIT_COMMITTER_NAME": actor, "GIT_COMMITTER_EMAIL": email.isEmpty ? "gaara@localhost" : email]
+        let identity = [
+            "GIT_AUTHOR_NAME": actor, "GIT_AUTHOR_EMAIL": email.isEmpty ? "gaara@localhost" : email,
+            "GIT_COMMITTER_NAME": actor, "GIT_COMMITTER_EMAIL": email.isEmpty ? "gaara@localhost" : email,
+        ]
         return await Self.git(arguments, in: root, environment: identity)
     }
 
@@ -114,7 +116,10 @@ struct LocalRepository {
     /// The default branch: origin's HEAD, else main or master if present; nil when none tells.
     static func defaultBranch(in root: URL, isGit: Bool) async -> String? {
         guard isGit else { return nil }
-        let refs = await git(["for-each-ref", "--format=%(refname)\t%(symref)", "refs/remotes/origin/HEAD", "refs/heads/main", "refs/heads/master"], in: root) ?? ""
+        let refs =
+            await git(
+                ["for-each-ref", "--format=%(refname)\t%(symref)", "refs/remotes/origin/HEAD", "refs/heads/main", "refs/heads/master"], in: root)
+            ?? ""
         var heads = Set<String>()
         for line in refs.split(separator: "\n") {
             let parts = line.split(separator: "\t", omittingEmptySubsequences: false)

@@ -30,7 +30,8 @@ struct ReportCommand: AsyncParsableCommand {
         }
         switch format {
         case .json:
-            let data = try JSONSerialization.data(withJSONObject: ["reports": reports], options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+            let data = try JSONSerialization.data(
+                withJSONObject: ["reports": reports], options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
             FileHandle.standardOutput.write(data + Data("\n".utf8))
         case .text:
             print(lines.joined(separator: "\n"))
@@ -71,7 +72,8 @@ enum ReportJSON {
         }
         if let findings = report.findings {
             let counts = FindingCounts(findings)
-            parts.append("findings: \(counts.critical) critical, \(counts.high) high, \(counts.medium) medium, \(counts.low) low, \(counts.info) info")
+            parts.append(
+                "findings: \(counts.critical) critical, \(counts.high) high, \(counts.medium) medium, \(counts.low) low, \(counts.info) info")
         }
         return parts.joined(separator: ": ")
     }

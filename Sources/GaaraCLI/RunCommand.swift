@@ -1,12 +1,13 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import ArgumentParser
 import Foundation
 import GaaraEngine
 import GaaraProcess
 import GaaraRunner
 import GaaraWorkflow
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// `gaara run`: runs the repository's workflows for an event on this machine.
 struct RunCommand: AsyncParsableCommand {
@@ -121,7 +122,9 @@ struct RunCommand: AsyncParsableCommand {
     static func projectRoot(from start: URL, stop: URL?) -> URL? {
         var current = start.standardizedFileURL
         while true {
-            if WorkflowDiscovery.workflowDirectories.contains(where: { FileManager.default.fileExists(atPath: current.appendingPathComponent($0).path) }) {
+            if WorkflowDiscovery.workflowDirectories.contains(where: {
+                FileManager.default.fileExists(atPath: current.appendingPathComponent($0).path)
+            }) {
                 return current
             }
             if let stop, current.path == stop.path { return nil }
@@ -137,7 +140,9 @@ struct RunCommand: AsyncParsableCommand {
         var result: [Workflow] = []
         var failures = ""
         for (url, _) in files {
-            let display = url.standardizedFileURL.path.hasPrefix(root.path + "/") ? String(url.standardizedFileURL.path.dropFirst(root.path.count + 1)) : url.path
+            let display =
+                url.standardizedFileURL.path.hasPrefix(root.path + "/")
+                ? String(url.standardizedFileURL.path.dropFirst(root.path.count + 1)) : url.path
             let text = try WorkflowDiscovery.read(url, displayPath: display)
             let loaded = WorkflowLoader.load(text: text, path: display)
             if loaded.hasErrors {
@@ -153,8 +158,11 @@ struct RunCommand: AsyncParsableCommand {
         return result
     }
 
-    func execute(_ selected: [Workflow], root: URL, repository: LocalRepository, trigger: TriggerEvent, inputs: [String: String], cwd: URL) async throws {
-        let runsRoot = runDirectory.map { URL(fileURLWithPath: $0, relativeTo: cwd).standardizedFileURL } ?? root.appendingPathComponent(".gaara/runs")
+    func execute(_ selected: [Workflow], root: URL, repository: LocalRepository, trigger: TriggerEvent, inputs: [String: String], cwd: URL)
+        async throws
+    {
+        let runsRoot =
+            runDirectory.map { URL(fileURLWithPath: $0, relativeTo: cwd).standardizedFileURL } ?? root.appendingPathComponent(".gaara/runs")
         try FileManager.default.createDirectory(at: runsRoot, withIntermediateDirectories: true)
         let ignore = runsRoot.appendingPathComponent(".gitignore")
         if !FileManager.default.fileExists(atPath: ignore.path) { try? "*\n".write(to: ignore, atomically: true, encoding: .utf8) }
@@ -173,7 +181,9 @@ struct RunCommand: AsyncParsableCommand {
                 throw CLIFailure(message: "--secret \(item): no value given and no such environment variable", exitCode: 2)
             }
         }
-        let usesCheckout = selected.contains { $0.jobs.contains { $0.steps.contains { $0.uses?.name?.lowercased() == "actions/checkout" } || $0.call != nil } }
+        let usesCheckout = selected.contains {
+            $0.jobs.contains { $0.steps.contains { $0.uses?.name?.lowercased() == "actions/checkout" } || $0.call != nil }
+        }
         let snapshot = usesCheckout ? await repository.snapshotCommit(scratch: runDirectory) : nil
 
         var configuration = RunConfiguration(

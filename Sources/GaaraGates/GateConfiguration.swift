@@ -46,6 +46,15 @@ public struct AllowedFinding: Sendable {
     /// The last day it applies (`YYYY-MM-DD`).
     public var expires: String
 
+    /// Creates an entry.
+    public init(fingerprint: String?, rule: String?, path: String?, reason: String, expires: String) {
+        self.fingerprint = fingerprint
+        self.rule = rule
+        self.path = path
+        self.reason = reason
+        self.expires = expires
+    }
+
     /// True when the entry describes `finding`.
     public func matches(_ finding: Finding) -> Bool {
         if let fingerprint, fingerprint != finding.fingerprint { return false }
@@ -93,7 +102,9 @@ public enum GateConfigurationLoader {
                     continue
                 }
                 guard allowed.contains(key) else {
-                    let hint = allowed.min { distance(key, $0) < distance(key, $1) }.flatMap { distance(key, $0) <= 2 ? " (did you mean '\($0)'?)" : nil } ?? ""
+                    let hint =
+                        allowed.min { distance(key, $0) < distance(key, $1) }.flatMap { distance(key, $0) <= 2 ? " (did you mean '\($0)'?)" : nil }
+                        ?? ""
                     error("unknown key '\(key)' in \(what)\(hint)", pair.key)
                     continue
                 }
@@ -111,7 +122,9 @@ public enum GateConfigurationLoader {
             default: break
             }
             guard let value, range.contains(value) else {
-                error("\(what) must be a number from \(Int(range.lowerBound)) to \(Int(range.upperBound)), found \(node.scalarText.map { "'\($0)'" } ?? node.kindDescription)", node)
+                error(
+                    "\(what) must be a number from \(Int(range.lowerBound)) to \(Int(range.upperBound)), found \(node.scalarText.map { "'\($0)'" } ?? node.kindDescription)",
+                    node)
                 return nil
             }
             return value
@@ -223,7 +236,8 @@ public enum GateConfigurationLoader {
                     error("an allow entry must name a 'fingerprint', a 'rule' or a 'path'", item)
                     continue
                 }
-                entries.append(AllowedFinding(fingerprint: fields["fingerprint"], rule: fields["rule"], path: fields["path"], reason: reason, expires: expires))
+                entries.append(
+                    AllowedFinding(fingerprint: fields["fingerprint"], rule: fields["rule"], path: fields["path"], reason: reason, expires: expires))
             }
             return entries
         }

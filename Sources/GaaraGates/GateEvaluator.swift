@@ -76,7 +76,8 @@ public enum GateEvaluator {
     }
 
     static func testsGate(_ input: GateInput, _ configuration: GateConfiguration) -> GateResult {
-        let threshold = "≤ \(configuration.maximumTestFailures) failed" + (configuration.minimumTests > 0 ? ", ≥ \(configuration.minimumTests) tests" : "")
+        let threshold =
+            "≤ \(configuration.maximumTestFailures) failed" + (configuration.minimumTests > 0 ? ", ≥ \(configuration.minimumTests) tests" : "")
         guard let tests = input.tests else {
             return GateResult(context: "gaara/tests", name: "tests", status: .skipped, measured: "no test report", threshold: threshold, details: [])
         }
@@ -89,9 +90,13 @@ public enum GateEvaluator {
                 return "\(failure.kind): \(failure.suite.isEmpty ? "" : failure.suite + ".")\(failure.name)\(message.isEmpty ? "" : " — " + message)"
             }
         }
-        if tests.total < configuration.minimumTests { details.append("only \(tests.total) tests ran; at least \(configuration.minimumTests) are required") }
+        if tests.total < configuration.minimumTests {
+            details.append("only \(tests.total) tests ran; at least \(configuration.minimumTests) are required")
+        }
         let measured = "\(tests.passed) passed, \(tests.failed) failed, \(tests.errors) errors, \(tests.skipped) skipped of \(tests.total)"
-        return GateResult(context: "gaara/tests", name: "tests", status: details.isEmpty ? .passed : .failed, measured: measured, threshold: threshold, details: details)
+        return GateResult(
+            context: "gaara/tests", name: "tests", status: details.isEmpty ? .passed : .failed, measured: measured, threshold: threshold,
+            details: details)
     }
 
     static func percent(_ value: Double) -> String {
@@ -103,7 +108,9 @@ public enum GateEvaluator {
         var threshold = "≥ \(percent(configuration.projectCoverage))"
         if let drop = configuration.maximumCoverageDrop { threshold += ", drop ≤ \(percent(drop)) points" }
         guard let coverage else {
-            return GateResult(context: "gaara/coverage/project", name: "coverage", status: .skipped, measured: "no coverage report", threshold: threshold, details: [])
+            return GateResult(
+                context: "gaara/coverage/project", name: "coverage", status: .skipped, measured: "no coverage report", threshold: threshold,
+                details: [])
         }
         let totals = coverage.totals
         guard let value = totals.linePercent else {
@@ -113,8 +120,11 @@ public enum GateEvaluator {
         }
         var details: [String] = []
         if value < configuration.projectCoverage {
-            details.append("line coverage \(percent(value)) (\(totals.linesCovered)/\(totals.linesValid)) is below \(percent(configuration.projectCoverage))")
-            let weakest = coverage.files.filter { $0.value.linesValid > 0 }.sorted {
+            details.append(
+                "line coverage \(percent(value)) (\(totals.linesCovered)/\(totals.linesValid)) is below \(percent(configuration.projectCoverage))")
+            let weakest = coverage.files.filter {
+                $0.value.linesValid > 0 && Double($0.value.linesCovered) * 100 / Double($0.value.linesValid) < configuration.projectCoverage
+            }.sorted {
                 Double($0.value.linesCovered) / Double($0.value.linesValid) < Double($1.value.linesCovered) / Double($1.value.linesValid)
             }
             details += weakest.prefix(5).map { "\($0.key): \($0.value.linesCovered)/\($0.value.linesValid) lines covered" }
@@ -124,9 +134,14 @@ public enum GateEvaluator {
         if let drop = configuration.maximumCoverageDrop, let baseValue = base?.totals.linePercent {
             let change = value - baseValue
             measured += ", \(change >= 0 ? "+" : "")\(percent(change)) vs base"
-            if -change > drop { details.append("coverage dropped \(percent(-change)) points from the base (\(percent(baseValue))); at most \(percent(drop)) is allowed") }
+            if -change > drop {
+                details.append(
+                    "coverage dropped \(percent(-change)) points from the base (\(percent(baseValue))); at most \(percent(drop)) is allowed")
+            }
         }
-        return GateResult(context: "gaara/coverage/project", name: "coverage", status: details.isEmpty ? .passed : .failed, measured: measured, threshold: threshold, details: details)
+        return GateResult(
+            context: "gaara/coverage/project", name: "coverage", status: details.isEmpty ? .passed : .failed, measured: measured,
+            threshold: threshold, details: details)
     }
 
     /// Patch coverage as Codecov defines it: changed lines that are coverable, and how many are covered.
@@ -134,7 +149,8 @@ public enum GateEvaluator {
         let threshold = "≥ \(percent(configuration.effectivePatchCoverage))"
         guard let coverage, let changed else {
             let why = coverage == nil ? "no coverage report" : "no base to compare with (--base)"
-            return GateResult(context: "gaara/coverage/patch", name: "patch coverage", status: .skipped, measured: why, threshold: threshold, details: [])
+            return GateResult(
+                context: "gaara/coverage/patch", name: "patch coverage", status: .skipped, measured: why, threshold: threshold, details: [])
         }
         let matcher = PathMatcher(Array(coverage.files.keys))
         var coverable = 0
@@ -158,7 +174,8 @@ public enum GateEvaluator {
         let failed = value < configuration.effectivePatchCoverage
         var details: [String] = []
         if failed {
-            details.append("patch coverage \(percent(value)) (\(covered)/\(coverable) changed lines) is below \(percent(configuration.effectivePatchCoverage))")
+            details.append(
+                "patch coverage \(percent(value)) (\(covered)/\(coverable) changed lines) is below \(percent(configuration.effectivePatchCoverage))")
             details += uncovered.prefix(20)
         }
         return GateResult(
@@ -187,14 +204,16 @@ public enum GateEvaluator {
         let limits = Severity.allCases.compactMap { severity in configuration.maximumFindings[severity].map { "\(severity.rawValue) ≤ \($0)" } }
         let threshold = (limits.isEmpty ? "no limit" : limits.joined(separator: ", ")) + (configuration.newFindingsOnly ? " (new findings)" : "")
         guard var findings = input.findings else {
-            return GateResult(context: "gaara/security", name: "security", status: .skipped, measured: "no security report", threshold: threshold, details: [])
+            return GateResult(
+                context: "gaara/security", name: "security", status: .skipped, measured: "no security report", threshold: threshold, details: [])
         }
         let exclusions = configuration.securityExclusions.map(PathGlob.init)
         findings.removeAll { finding in exclusions.contains { $0.matches(CoverageData.normalize(finding.location)) } }
         var allowed = 0
         for entry in configuration.allowlist {
             if entry.isExpired(today: input.today) {
-                warnings.append("allowlist entry '\(entry.rule ?? entry.fingerprint ?? entry.path ?? "")' expired on \(entry.expires) and no longer applies")
+                warnings.append(
+                    "allowlist entry '\(entry.rule ?? entry.fingerprint ?? entry.path ?? "")' expired on \(entry.expires) and no longer applies")
                 continue
             }
             let before = findings.count
@@ -222,9 +241,12 @@ public enum GateEvaluator {
                 details.append("\(severity.rawValue): [\(finding.tool)] \(finding.rule)\(place) — \(finding.message)")
             }
         }
-        let measured = "\(counts.critical) critical, \(counts.high) high, \(counts.medium) medium, \(counts.low) low, \(counts.info) info"
+        let measured =
+            "\(counts.critical) critical, \(counts.high) high, \(counts.medium) medium, \(counts.low) low, \(counts.info) info"
             + (allowed > 0 ? " (\(allowed) allowed\(baselineNote))" : baselineNote.isEmpty ? "" : " (\(baselineNote.dropFirst(2)))")
-        return GateResult(context: "gaara/security", name: "security", status: details.isEmpty ? .passed : .failed, measured: measured, threshold: threshold, details: details)
+        return GateResult(
+            context: "gaara/security", name: "security", status: details.isEmpty ? .passed : .failed, measured: measured, threshold: threshold,
+            details: details)
     }
 
     /// Coverage without the excluded files.

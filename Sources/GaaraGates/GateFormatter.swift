@@ -84,7 +84,8 @@ public enum GateFormatter {
         let skipped = report.results.filter { $0.status == .skipped }.count
         var output = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         output += "<testsuites name=\"gaara\" tests=\"\(report.results.count)\" failures=\"\(failures)\">\n"
-        output += "  <testsuite name=\"gaara quality gates\" tests=\"\(report.results.count)\" failures=\"\(failures)\" errors=\"0\" skipped=\"\(skipped)\">\n"
+        output +=
+            "  <testsuite name=\"gaara quality gates\" tests=\"\(report.results.count)\" failures=\"\(failures)\" errors=\"0\" skipped=\"\(skipped)\">\n"
         for result in report.results {
             output += "    <testcase classname=\"gaara\" name=\"\(xml(result.context))\">"
             switch result.status {

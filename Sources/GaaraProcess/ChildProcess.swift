@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import CGaaraSystem
 import Foundation
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// A failure to start a process, with the command for context.
 public struct SpawnError: Error, Sendable, CustomStringConvertible {
@@ -333,7 +334,9 @@ public enum ChildProcess {
 
     private static func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> R) -> R {
         let pointers = strings.map { strdup($0) }
-        defer { pointers.forEach { free($0) } }
+        defer {
+            for pointer in pointers { free(pointer) }
+        }
         return (pointers + [nil]).withUnsafeBufferPointer { body($0.baseAddress!) }
     }
 }

@@ -14,7 +14,7 @@ struct CoberturaHandler: XMLHandler {
             guard methodsDepth == 0, file != nil, let number = attributes.integer("number") else { return }
             let hits = attributes.integer("hits") ?? 0
             current.addLine(number, hits: hits)
-            if let branch = attributes.string("branch"), branch.lowercased() == "true", let condition = attributes["condition-coverage"] {
+            if let branch = attributes["branch"], XMLScanner.equalsIgnoringCase(branch, "true"), let condition = attributes["condition-coverage"] {
                 if let (covered, total) = Self.parseCondition(condition) { current.addBranches(number, covered: covered, total: total) }
             }
         case 5 where XMLScanner.equals(name, "class"):
@@ -49,12 +49,11 @@ struct CoberturaHandler: XMLHandler {
 
     /// `"50% (1/2)"` → (1, 2).
     static func parseCondition(_ raw: UnsafeRawBufferPointer) -> (Int, Int)? {
-        let text = String(decoding: raw, as: UTF8.self)
-        guard let open = text.firstIndex(of: "("), let slash = text.firstIndex(of: "/"), let close = text.firstIndex(of: ")"), open < slash,
-            slash < close
+        guard let open = raw.firstIndex(of: UInt8(ascii: "(")), let slash = raw[open...].firstIndex(of: UInt8(ascii: "/")),
+            let close = raw[slash...].firstIndex(of: UInt8(ascii: ")"))
         else { return nil }
-        guard let covered = Int(text[text.index(after: open)..<slash].trimmingWhitespace()),
-            let total = Int(text[text.index(after: slash)..<close].trimmingWhitespace())
+        guard let covered = XMLScanner.parseInteger(UnsafeRawBufferPointer(rebasing: raw[(open + 1)..<slash])),
+            let total = XMLScanner.parseInteger(UnsafeRawBufferPointer(rebasing: raw[(slash + 1)..<close]))
         else { return nil }
         return (covered, total)
     }

@@ -14,11 +14,15 @@ enum JSONReports {
         }
         switch first {
         case .object(let object):
-            if object["runs"] != nil, object["version"]?.stringValue?.hasPrefix("2.") == true || object["$schema"]?.stringValue?.contains("sarif") == true {
+            if object["runs"] != nil,
+                object["version"]?.stringValue?.hasPrefix("2.") == true || object["$schema"]?.stringValue?.contains("sarif") == true
+            {
                 return (.sarif, try sarif(first))
             }
             if case .array? = object["results"], object["metrics"] != nil { return (.bandit, bandit(first)) }
-            if case .array(let dependencies)? = object["dependencies"], dependencies.elements.allSatisfy({ $0["vulns"] != nil || $0["skip_reason"] != nil }) {
+            if case .array(let dependencies)? = object["dependencies"],
+                dependencies.elements.allSatisfy({ $0["vulns"] != nil || $0["skip_reason"] != nil })
+            {
                 return (.pipAudit, pipAudit(dependencies.elements))
             }
             if case .array? = object["vulnerabilities"] { return (.safety, safety(first)) }
@@ -41,7 +45,9 @@ enum JSONReports {
         case .array(let array):
             if array.elements.isEmpty { throw ReportError("an empty JSON array: not a report Gaara knows", offset: 0) }
             if array.elements.allSatisfy(isGovulncheckMessage) { return (.govulncheck, govulncheck(array.elements)) }
-            if array.elements.allSatisfy({ $0["name"] != nil && ($0["vulns"] != nil || $0["skip_reason"] != nil) }) { return (.pipAudit, pipAudit(array.elements)) }
+            if array.elements.allSatisfy({ $0["name"] != nil && ($0["vulns"] != nil || $0["skip_reason"] != nil) }) {
+                return (.pipAudit, pipAudit(array.elements))
+            }
             if array.elements.allSatisfy({ if case .array = $0 { true } else { false } }) { return (.safety, safety(first)) }
             throw ReportError("a JSON array of an unknown shape", offset: 0)
         default:
@@ -94,7 +100,11 @@ enum JSONReports {
             var extensions: [[ExpressionValue]] = []
             if case .array(let list)? = run["tool"]?["extensions"] {
                 for component in list.elements {
-                    if case .array(let componentRules)? = component["rules"] { extensions.append(componentRules.elements) } else { extensions.append([]) }
+                    if case .array(let componentRules)? = component["rules"] {
+                        extensions.append(componentRules.elements)
+                    } else {
+                        extensions.append([])
+                    }
                 }
             }
             guard case .array(let results)? = run["results"] else { continue }
@@ -127,7 +137,8 @@ enum JSONReports {
 
     static func findRule(_ result: ExpressionValue, ruleID: String, rules: [ExpressionValue], extensions: [[ExpressionValue]]) -> ExpressionValue? {
         let reference = result["rule"]
-        if let componentIndex = number(reference?["toolComponent"]?["index"]).map({ Int($0) }), componentIndex >= 0, componentIndex < extensions.count {
+        if let componentIndex = number(reference?["toolComponent"]?["index"]).map({ Int($0) }), componentIndex >= 0, componentIndex < extensions.count
+        {
             let list = extensions[componentIndex]
             if let index = number(reference?["index"]).map({ Int($0) }), index >= 0, index < list.count { return list[index] }
             return list.first { string($0["id"]) == ruleID }
@@ -145,7 +156,8 @@ enum JSONReports {
             return Severity(score: score)
         }
         let levels = ["error", "warning", "note", "none"]
-        let level = [string(result["level"]), string(rule?["defaultConfiguration"]?["level"])].compactMap { $0?.lowercased() }
+        let level =
+            [string(result["level"]), string(rule?["defaultConfiguration"]?["level"])].compactMap { $0?.lowercased() }
             .first { levels.contains($0) } ?? "warning"
         switch level {
         case "error": return .high
@@ -176,7 +188,8 @@ enum JSONReports {
             let file = string(result["filename"]) ?? ""
             let text = string(result["issue_text"]) ?? rule
             return Finding(
-                severity: severity, tool: "bandit", rule: rule, message: firstLine(text), location: file, line: number(result["line_number"]).map { Int($0) },
+                severity: severity, tool: "bandit", rule: rule, message: firstLine(text), location: file,
+                line: number(result["line_number"]).map { Int($0) },
                 fingerprint: fingerprint(["bandit", rule, CoverageData.normalize(file), string(result["code"]) ?? text]))
         }
     }
@@ -191,7 +204,8 @@ enum JSONReports {
                 let id = string(vuln["id"]) ?? ""
                 findings.append(
                     Finding(
-                        severity: .high, tool: "pip-audit", rule: id, message: firstLine(string(vuln["description"]) ?? "\(name) \(version) is vulnerable"),
+                        severity: .high, tool: "pip-audit", rule: id,
+                        message: firstLine(string(vuln["description"]) ?? "\(name) \(version) is vulnerable"),
                         location: "\(name)==\(version)", line: nil, fingerprint: fingerprint(["pip-audit", name, id])))
             }
         }
@@ -227,7 +241,8 @@ enum JSONReports {
             findings.append(
                 Finding(
                     severity: severity, tool: "safety", rule: id, message: firstLine(string(vulnerability["advisory"]) ?? "\(name) is vulnerable"),
-                    location: "\(name)==\(string(vulnerability["analyzed_version"]) ?? "")", line: nil, fingerprint: fingerprint(["safety", name, id])))
+                    location: "\(name)==\(string(vulnerability["analyzed_version"]) ?? "")", line: nil,
+                    fingerprint: fingerprint(["safety", name, id])))
         }
         return findings
     }
@@ -242,7 +257,8 @@ enum JSONReports {
             for (name, entry) in zip(vulnerabilities.keys, vulnerabilities.values) {
                 findings.append(
                     Finding(
-                        severity: npmSeverity(entry["severity"]), tool: "npm audit", rule: name, message: "\(name) \(string(entry["range"]) ?? "") is vulnerable",
+                        severity: npmSeverity(entry["severity"]), tool: "npm audit", rule: name,
+                        message: "\(name) \(string(entry["range"]) ?? "") is vulnerable",
                         location: name, line: nil, fingerprint: fingerprint(["npm", name])))
             }
         } else if case .object(let advisories)? = document["advisories"] {
@@ -250,7 +266,8 @@ enum JSONReports {
                 let module = string(advisory["module_name"]) ?? ""
                 findings.append(
                     Finding(
-                        severity: npmSeverity(advisory["severity"]), tool: "npm audit", rule: id, message: firstLine(string(advisory["title"]) ?? module),
+                        severity: npmSeverity(advisory["severity"]), tool: "npm audit", rule: id,
+                        message: firstLine(string(advisory["title"]) ?? module),
                         location: module, line: nil, fingerprint: fingerprint(["npm", module, id])))
             }
         }
@@ -267,7 +284,8 @@ enum JSONReports {
             let module = string(advisory?["module_name"]) ?? ""
             findings.append(
                 Finding(
-                    severity: npmSeverity(advisory?["severity"]), tool: "yarn audit", rule: id, message: firstLine(string(advisory?["title"]) ?? module),
+                    severity: npmSeverity(advisory?["severity"]), tool: "yarn audit", rule: id,
+                    message: firstLine(string(advisory?["title"]) ?? module),
                     location: module, line: nil, fingerprint: fingerprint(["npm", module, id])))
         }
         return findings
@@ -307,7 +325,8 @@ enum JSONReports {
                 findings.append(
                     Finding(
                         severity: string(entry["severity"]).flatMap(Severity.init(word:)) ?? .high, tool: "composer audit", rule: id,
-                        message: firstLine(string(entry["title"]) ?? package), location: package, line: nil, fingerprint: fingerprint(["composer", package, id])))
+                        message: firstLine(string(entry["title"]) ?? package), location: package, line: nil,
+                        fingerprint: fingerprint(["composer", package, id])))
             }
         }
         return findings
@@ -353,7 +372,9 @@ enum JSONReports {
                         let severity = number(group["max_severity"]).map(Severity.init(score:)) ?? databaseSeverity(ids) ?? .high
                         let id = ids.first ?? ""
                         findings.append(
-                            Finding(severity: severity, tool: "osv-scanner", rule: id, message: "\(name): \(ids.joined(separator: ", "))", location: name, line: nil,
+                            Finding(
+                                severity: severity, tool: "osv-scanner", rule: id, message: "\(name): \(ids.joined(separator: ", "))", location: name,
+                                line: nil,
                                 fingerprint: fingerprint(["osv", name, id])))
                     }
                 } else {
@@ -361,7 +382,9 @@ enum JSONReports {
                         let id = string(vulnerability["id"]) ?? ""
                         let severity = databaseSeverity([id]) ?? .high
                         findings.append(
-                            Finding(severity: severity, tool: "osv-scanner", rule: id, message: firstLine(string(vulnerability["summary"]) ?? id), location: name,
+                            Finding(
+                                severity: severity, tool: "osv-scanner", rule: id, message: firstLine(string(vulnerability["summary"]) ?? id),
+                                location: name,
                                 line: nil, fingerprint: fingerprint(["osv", name, id])))
                     }
                 }

@@ -4,8 +4,10 @@ struct JUnitHandler: XMLHandler {
     let path: String
     private var suites: [String] = []
     private var inCase = false
-    private var caseName = ""
-    private var caseClass = ""
+    /// The case's name and class as raw bytes; decoded only for a failure.
+    private var caseName: [UInt8] = []
+    private var caseClass: [UInt8] = []
+    private var caseClassFromSuite = false
     private var caseFailed = false
     private var caseErrored = false
     private var caseSkipped = false
@@ -24,33 +26,42 @@ struct JUnitHandler: XMLHandler {
 
     mutating func start(_ name: UnsafeRawBufferPointer, attributes: XMLAttributes, selfClosing: Bool) throws {
         depth += 1
-        if XMLScanner.equals(name, "testsuite") || XMLScanner.equals(name, "collection") {
-            suites.append(attributes.string("name") ?? "")
-        } else if XMLScanner.equals(name, "testcase") {
+        if XMLScanner.equals(name, "testcase") {
             inCase = true
             caseDepth = depth
-            caseName = attributes.string("name") ?? ""
-            caseClass = attributes.string("classname") ?? attributes.string("class") ?? suites.last ?? ""
+            remember(attributes["name"], into: &caseName)
+            if let raw = attributes["classname"] ?? attributes["class"] {
+                remember(raw, into: &caseClass)
+                caseClassFromSuite = false
+            } else {
+                caseClassFromSuite = true
+            }
             caseFailed = false
             caseErrored = false
             caseFlaky = false
             message = ""
-            let status = attributes.string("status")?.lowercased() ?? attributes.string("result")?.lowercased() ?? ""
-            caseSkipped = ["skipped", "notrun", "disabled", "ignored"].contains(status)
-            if let time = attributes["time"] { summary.duration += parseDouble(time) }
-        } else if XMLScanner.equals(name, "test"), attributes["result"] != nil {
+            caseSkipped = false
+            if let status = attributes["status"] ?? attributes["result"] {
+                caseSkipped =
+                    XMLScanner.equalsIgnoringCase(status, "skipped") || XMLScanner.equalsIgnoringCase(status, "notrun")
+                    || XMLScanner.equalsIgnoringCase(status, "disabled") || XMLScanner.equalsIgnoringCase(status, "ignored")
+            }
+            if let time = attributes["time"] { summary.duration += XMLScanner.parseDouble(time) }
+        } else if XMLScanner.equals(name, "testsuite") || XMLScanner.equals(name, "collection") {
+            suites.append(attributes.string("name") ?? "")
+        } else if XMLScanner.equals(name, "test"), let result = attributes["result"] {
             // xunit.net: <test name="..." type="..." result="Pass|Fail|Skip" time="...">
             inCase = true
             caseDepth = depth
-            caseName = attributes.string("name") ?? ""
-            caseClass = attributes.string("type") ?? ""
-            let result = attributes.string("result")?.lowercased() ?? ""
-            caseFailed = result == "fail"
+            remember(attributes["name"], into: &caseName)
+            remember(attributes["type"], into: &caseClass)
+            caseClassFromSuite = false
+            caseFailed = XMLScanner.equalsIgnoringCase(result, "fail")
             caseErrored = false
             caseFlaky = false
-            caseSkipped = result == "skip" || result == "notrun"
+            caseSkipped = XMLScanner.equalsIgnoringCase(result, "skip") || XMLScanner.equalsIgnoringCase(result, "notrun")
             message = ""
-            if let time = attributes["time"] { summary.duration += parseDouble(time) }
+            if let time = attributes["time"] { summary.duration += XMLScanner.parseDouble(time) }
         } else if inCase {
             if XMLScanner.equals(name, "failure") {
                 caseFailed = true
@@ -67,6 +78,11 @@ struct JUnitHandler: XMLHandler {
                 captured = []
             }
         }
+    }
+
+    private func remember(_ raw: UnsafeRawBufferPointer?, into storage: inout [UInt8]) {
+        storage.removeAll(keepingCapacity: true)
+        if let raw { storage.append(contentsOf: raw) }
     }
 
     private mutating func beginMessage(_ attributes: XMLAttributes) {
@@ -110,11 +126,9 @@ struct JUnitHandler: XMLHandler {
     private mutating func record(_ kind: String) {
         guard summary.failures.count < 500 else { return }
         let short = message.count > 500 ? String(message.prefix(500)) + "…" : message
-        summary.failures.append(FailedTest(suite: caseClass, name: caseName, kind: kind, message: short, file: path))
-    }
-
-    private func parseDouble(_ raw: UnsafeRawBufferPointer) -> Double {
-        Double(String(decoding: raw, as: UTF8.self).replacing(",", with: "")) ?? 0
+        let name = caseName.withUnsafeBytes { XMLScanner.decode($0) }
+        let suite = caseClassFromSuite ? suites.last ?? "" : caseClass.withUnsafeBytes { XMLScanner.decode($0) }
+        summary.failures.append(FailedTest(suite: suite, name: name, kind: kind, message: short, file: path))
     }
 }
 

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Reads LCOV tracefiles line by line, merging repeated `SF` records of one file.
@@ -84,7 +84,9 @@ enum LCOVParser {
                 perLine[key.line, default: (0, 0)].total += 1
                 if taken > 0 { perLine[key.line, default: (0, 0)].covered += 1 }
             }
-            for (line, count) in perLine { coverage.files[file, default: FileCoverage()].branches[line] = BranchCount(covered: count.covered, total: count.total) }
+            for (line, count) in perLine {
+                coverage.files[file, default: FileCoverage()].addBranches(line, covered: count.covered, total: count.total)
+            }
         }
         return coverage
     }

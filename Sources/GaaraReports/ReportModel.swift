@@ -112,16 +112,27 @@ public struct FailedTest: Sendable, Codable, Equatable {
     public var message: String
     /// The report it came from.
     public var file: String
+
+    /// Creates a failed test.
+    public init(suite: String, name: String, kind: String, message: String, file: String) {
+        self.suite = suite
+        self.name = name
+        self.kind = kind
+        self.message = message
+        self.file = file
+    }
 }
 
 /// Coverage of one source file: which lines are coverable and covered, and branches per line.
+/// Kept compact (bitsets and packed branch entries) so millions of lines stay small in memory.
 public struct FileCoverage: Sendable, Equatable {
     /// Coverable lines.
     public var valid = Bitset()
     /// Covered lines.
     public var covered = Bitset()
-    /// Per line: (covered branches, total branches).
-    public var branches: [Int: BranchCount] = [:]
+    /// Branch entries packed as (line + 1) << 32 | total << 16 | covered, in arrival order;
+    /// ``branches`` resolves repeats.
+    private var branchEntries: [UInt64] = []
 
     /// Creates empty coverage.
     public init() {}
@@ -130,6 +141,20 @@ public struct FileCoverage: Sendable, Equatable {
     public var linesValid: Int { valid.count }
     /// Lines covered.
     public var linesCovered: Int { covered.count }
+
+    /// Per line: (covered branches, total branches); for a line given twice, the entry with more
+    /// branches (then more covered) wins. Line -1 holds branches of an unknown line.
+    public var branches: [Int: BranchCount] {
+        var result: [Int: BranchCount] = [:]
+        for entry in branchEntries {
+            let line = Int(entry >> 32) - 1
+            let candidate = BranchCount(covered: Int(entry & 0xFFFF), total: Int((entry >> 16) & 0xFFFF))
+            if let existing = result[line], (existing.total, existing.covered) >= (candidate.total, candidate.covered) { continue }
+            result[line] = candidate
+        }
+        return result
+    }
+
     /// Branches in all.
     public var branchesValid: Int { branches.values.reduce(0) { $0 + $1.total } }
     /// Branches taken.
@@ -142,19 +167,19 @@ public struct FileCoverage: Sendable, Equatable {
         if hits > 0 { covered.insert(line) }
     }
 
-    /// Records a line's branches, keeping the entry with more branches (then more covered).
+    /// Records a line's branches (line -1: unknown line).
     public mutating func addBranches(_ line: Int, covered: Int, total: Int) {
-        guard line >= -1, total > 0 else { return }
-        let candidate = BranchCount(covered: min(covered, total), total: total)
-        if let existing = branches[line], (existing.total, existing.covered) >= (candidate.total, candidate.covered) { return }
-        branches[line] = candidate
+        guard line >= -1, line < Int(UInt32.max) - 1, total > 0 else { return }
+        let total = min(total, 0xFFFF)
+        let covered = min(max(covered, 0), total)
+        branchEntries.append(UInt64(line + 1) << 32 | UInt64(total) << 16 | UInt64(covered))
     }
 
     /// Union with coverage of the same file from another report.
     public mutating func merge(_ other: FileCoverage) {
         valid.formUnion(other.valid)
         covered.formUnion(other.covered)
-        for (line, count) in other.branches { addBranches(line, covered: count.covered, total: count.total) }
+        branchEntries += other.branchEntries
     }
 }
 
@@ -292,6 +317,17 @@ public struct Finding: Sendable, Codable, Equatable {
     public var line: Int?
     /// A stable identity for comparing with a baseline.
     public var fingerprint: String
+
+    /// Creates a finding.
+    public init(severity: Severity, tool: String, rule: String, message: String, location: String, line: Int?, fingerprint: String) {
+        self.severity = severity
+        self.tool = tool
+        self.rule = rule
+        self.message = message
+        self.location = location
+        self.line = line
+        self.fingerprint = fingerprint
+    }
 }
 
 /// Findings counted by severity.

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import GaaraExpressions
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// What a caller expects a file to be (from `--junit`, `--coverage`, `--sarif`, `--audit`).
 public enum ReportCategory: String, Sendable {
@@ -61,7 +62,8 @@ public enum ReportReader {
                 try scanner.scan(&peek, &handler)
                 throw ReportError("an XML file without a root element", offset: 0)
             case let other?:
-                throw ReportError("XML whose root is <\(other)>: neither a JUnit (<testsuites>, <testsuite>) nor a Cobertura (<coverage>) report", offset: start)
+                throw ReportError(
+                    "XML whose root is <\(other)>: neither a JUnit (<testsuites>, <testsuite>) nor a Cobertura (<coverage>) report", offset: start)
             }
             return report
         }
@@ -127,6 +129,7 @@ public enum ReportReader {
         while index < head.count {
             guard let open = head[index...].firstIndex(of: UInt8(ascii: "<")) else { return nil }
             let next = open + 1 < head.count ? head[open + 1] : 0
+            if next == UInt8(ascii: "/") { return nil }
             if next == UInt8(ascii: "?") || next == UInt8(ascii: "!") {
                 guard let close = head[open...].firstIndex(of: UInt8(ascii: ">")) else { return nil }
                 index = close + 1
@@ -161,7 +164,9 @@ public enum ReportReader {
                 if head[index] == UInt8(ascii: "{") { return index }
                 var next = index + 1
                 while next < head.count, XMLScanner.isSpace(head[next]) { next += 1 }
-                if next < head.count, [UInt8(ascii: "{"), UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "\"")].contains(head[next]) { return index }
+                if next < head.count, [UInt8(ascii: "{"), UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "\"")].contains(head[next]) {
+                    return index
+                }
             }
             guard let newline = head[lineStart...].firstIndex(of: 0x0A) else { return nil }
             lineStart = newline + 1

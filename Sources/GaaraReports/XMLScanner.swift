@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Receives the events of an ``XMLScanner``. Names and values are raw bytes, valid only during
@@ -17,17 +17,25 @@ public protocol XMLHandler {
     var wantsText: Bool { get }
 }
 
+/// Where one attribute's name and value are, relative to the tag's start.
+struct AttributeSpan {
+    var nameStart: Int
+    var nameCount: Int
+    var valueStart: Int
+    var valueCount: Int
+}
+
 /// The attributes of a start tag, looked up by name.
 public struct XMLAttributes {
     let base: UnsafeRawPointer
-    /// (name start, name length, value start, value length) relative to `base`.
-    let spans: [(Int, Int, Int, Int)]
+    let spans: UnsafeBufferPointer<AttributeSpan>
 
     /// The raw value of an attribute, nil when absent.
     public subscript(name: StaticString) -> UnsafeRawBufferPointer? {
-        let wanted = UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
-        for span in spans where span.1 == wanted.count && memcmp(base + span.0, wanted.baseAddress!, span.1) == 0 {
-            return UnsafeRawBufferPointer(start: base + span.2, count: span.3)
+        let count = name.utf8CodeUnitCount
+        let wanted = name.utf8Start
+        for span in spans where span.nameCount == count && memcmp(base + span.nameStart, wanted, count) == 0 {
+            return UnsafeRawBufferPointer(start: base + span.valueStart, count: span.valueCount)
         }
         return nil
     }
@@ -55,7 +63,10 @@ public struct XMLScanner {
     private var position = 0
     private var consumed = 0
     private var atEnd = false
-    private var stack: [[UInt8]] = []
+    /// Names of the open elements, back to back, with their lengths.
+    private var stackBytes: [UInt8] = []
+    private var stackLengths: [Int] = []
+    private var spans: [AttributeSpan] = []
     private var sawRoot = false
 
     /// Creates a scanner.
@@ -95,10 +106,16 @@ public struct XMLScanner {
             try markup(from: position, to: end, &handler)
             position = end + 1
         }
-        if let open = stack.last {
-            throw ReportError("the file ends before </\(String(decoding: open, as: UTF8.self))>: it is truncated", offset: consumed + length)
+        if let open = openName {
+            throw ReportError("the file ends before </\(open)>: it is truncated", offset: consumed + length)
         }
         if !sawRoot { throw ReportError("no XML element found", offset: 0) }
+    }
+
+    /// The innermost open element's name.
+    private var openName: String? {
+        guard let last = stackLengths.last else { return nil }
+        return String(decoding: stackBytes[(stackBytes.count - last)...], as: UTF8.self)
     }
 
     private mutating func skipByteOrderMark() {
@@ -133,7 +150,7 @@ public struct XMLScanner {
     }
 
     private mutating func emitText<Handler: XMLHandler>(_ from: Int, _ to: Int, _ handler: inout Handler) throws {
-        if stack.isEmpty {
+        if stackLengths.isEmpty {
             // Outside the root only whitespace is allowed.
             for index in from..<to where !Self.isSpace(byte(index)) {
                 throw ReportError(sawRoot ? "text after the root element" : "this is not XML (it does not start with '<')", offset: consumed + index)
@@ -185,17 +202,18 @@ public struct XMLScanner {
         }
         if second == UInt8(ascii: "?") { return find("?>", from: max(start, position + 2)).map { $0 + 1 } }
         // A tag: the first '>' outside quotes.
+        let bytes = UnsafePointer<UInt8>(OpaquePointer(buffer))
         var quote: UInt8 = 0
         var index = position + 1
         while index < length {
-            let current = byte(index)
+            let current = bytes[index]
             if quote != 0 {
                 if current == quote { quote = 0 }
+            } else if current == 0x3E {
+                return index
             } else if current == 0x22 || current == 0x27 {
                 quote = current
-            } else if current == UInt8(ascii: ">") {
-                return index
-            } else if current == UInt8(ascii: "<") {
+            } else if current == 0x3C {
                 return -1 - index
             }
             index += 1
@@ -224,7 +242,7 @@ public struct XMLScanner {
         if second == UInt8(ascii: "?") { return }
         if second == UInt8(ascii: "!") {
             // CDATA inside an element is text.
-            if end - start >= 11, memcmp(buffer + start, "<![CDATA[", 9) == 0, !stack.isEmpty, handler.wantsText {
+            if end - start >= 11, memcmp(buffer + start, "<![CDATA[", 9) == 0, !stackLengths.isEmpty, handler.wantsText {
                 handler.text(UnsafeRawBufferPointer(start: buffer + start + 9, count: end - 2 - (start + 9)))
             }
             return
@@ -233,14 +251,17 @@ public struct XMLScanner {
             var nameEnd = start + 2
             while nameEnd < end, !Self.isSpace(byte(nameEnd)) { nameEnd += 1 }
             let name = UnsafeRawBufferPointer(start: buffer + start + 2, count: nameEnd - start - 2)
-            guard let open = stack.popLast() else {
+            guard let openCount = stackLengths.last else {
                 throw ReportError("</\(String(decoding: name, as: UTF8.self))> closes nothing", offset: consumed + start)
             }
-            guard open.count == name.count, open.withUnsafeBytes({ memcmp($0.baseAddress!, name.baseAddress!, name.count) == 0 }) else {
-                throw ReportError(
-                    "</\(String(decoding: name, as: UTF8.self))> does not match <\(String(decoding: open, as: UTF8.self))>",
-                    offset: consumed + start)
+            let matches =
+                openCount == name.count
+                && stackBytes.withUnsafeBytes { memcmp($0.baseAddress! + (stackBytes.count - openCount), name.baseAddress!, name.count) == 0 }
+            guard matches else {
+                throw ReportError("</\(String(decoding: name, as: UTF8.self))> does not match <\(openName ?? "")>", offset: consumed + start)
             }
+            stackLengths.removeLast()
+            stackBytes.removeLast(openCount)
             try handler.end(name)
             return
         }
@@ -249,8 +270,8 @@ public struct XMLScanner {
         while index < end, !Self.isSpace(byte(index)), byte(index) != UInt8(ascii: "/") { index += 1 }
         let nameCount = index - start - 1
         guard nameCount > 0 else { throw ReportError("a tag without a name", offset: consumed + start) }
-        if stack.isEmpty && sawRoot { throw ReportError("a second root element", offset: consumed + start) }
-        var spans: [(Int, Int, Int, Int)] = []
+        if stackLengths.isEmpty && sawRoot { throw ReportError("a second root element", offset: consumed + start) }
+        spans.removeAll(keepingCapacity: true)
         var selfClosing = false
         while index < end {
             let current = byte(index)
@@ -264,28 +285,39 @@ public struct XMLScanner {
                 continue
             }
             let nameStart = index
-            while index < end, byte(index) != UInt8(ascii: "="), !Self.isSpace(byte(index)) { index += 1 }
-            let attributeNameCount = index - nameStart
-            while index < end, Self.isSpace(byte(index)) { index += 1 }
-            guard index < end, byte(index) == UInt8(ascii: "=") else {
+            guard let equalsPointer = memchr(buffer + index, 0x3D, end - index) else {
                 throw ReportError("an attribute without '=' in a tag", offset: consumed + nameStart)
             }
-            index += 1
+            let equals = buffer.distance(to: UnsafeMutableRawPointer(equalsPointer))
+            var nameEnd = equals
+            while nameEnd > nameStart, Self.isSpace(byte(nameEnd - 1)) { nameEnd -= 1 }
+            // A space inside the name means the previous attribute had no '='.
+            if memchr(buffer + nameStart, 0x20, nameEnd - nameStart) != nil {
+                throw ReportError("an attribute without '=' in a tag", offset: consumed + nameStart)
+            }
+            index = equals + 1
             while index < end, Self.isSpace(byte(index)) { index += 1 }
             guard index < end, byte(index) == 0x22 || byte(index) == 0x27 else {
                 throw ReportError("an attribute value without quotes", offset: consumed + index)
             }
             let quote = byte(index)
             let valueStart = index + 1
-            index = valueStart
-            while index < end, byte(index) != quote { index += 1 }
-            spans.append((nameStart - start, attributeNameCount, valueStart - start, index - valueStart))
-            index += 1
+            let closing = memchr(buffer + valueStart, Int32(quote), end - valueStart).map { buffer.distance(to: UnsafeMutableRawPointer($0)) } ?? end
+            spans.append(
+                AttributeSpan(
+                    nameStart: nameStart - start, nameCount: nameEnd - nameStart, valueStart: valueStart - start, valueCount: closing - valueStart))
+            index = closing + 1
         }
         let name = UnsafeRawBufferPointer(start: buffer + start + 1, count: nameCount)
         sawRoot = true
-        if !selfClosing { stack.append(Array(name)) }
-        try handler.start(name, attributes: XMLAttributes(base: UnsafeRawPointer(buffer + start), spans: spans), selfClosing: selfClosing)
+        if !selfClosing {
+            stackBytes.append(contentsOf: name)
+            stackLengths.append(nameCount)
+        }
+        let base = UnsafeRawPointer(buffer + start)
+        try spans.withUnsafeBufferPointer { spans in
+            try handler.start(name, attributes: XMLAttributes(base: base, spans: spans), selfClosing: selfClosing)
+        }
         if selfClosing { try handler.end(name) }
     }
 
@@ -352,6 +384,72 @@ public struct XMLScanner {
         while index < raw.count, isSpace(raw[index]) { index += 1 }
         guard digits > 0, index == raw.count else { return nil }
         return negative ? -value : value
+    }
+
+    /// Parses a decimal number such as `0.125`, `12`, `1e-3` or `1,234.5` (thousands separators
+    /// skipped); 0 when it is not a number.
+    public static func parseDouble(_ raw: UnsafeRawBufferPointer) -> Double {
+        var index = 0
+        while index < raw.count, isSpace(raw[index]) { index += 1 }
+        var negative = false
+        if index < raw.count, raw[index] == UInt8(ascii: "-") || raw[index] == UInt8(ascii: "+") {
+            negative = raw[index] == UInt8(ascii: "-")
+            index += 1
+        }
+        var mantissa: UInt64 = 0
+        var digits = 0
+        var scale = 0
+        var seenPoint = false
+        while index < raw.count {
+            let byte = raw[index]
+            if byte >= 48 && byte <= 57 {
+                if digits < 18 {
+                    mantissa = mantissa * 10 + UInt64(byte - 48)
+                    digits += 1
+                    if seenPoint { scale -= 1 }
+                } else if !seenPoint {
+                    scale += 1
+                }
+            } else if byte == UInt8(ascii: "."), !seenPoint {
+                seenPoint = true
+            } else if byte != UInt8(ascii: ",") {
+                break
+            }
+            index += 1
+        }
+        if index < raw.count, raw[index] == UInt8(ascii: "e") || raw[index] == UInt8(ascii: "E") {
+            index += 1
+            var exponentNegative = false
+            if index < raw.count, raw[index] == UInt8(ascii: "-") || raw[index] == UInt8(ascii: "+") {
+                exponentNegative = raw[index] == UInt8(ascii: "-")
+                index += 1
+            }
+            var exponent = 0
+            while index < raw.count, raw[index] >= 48, raw[index] <= 57 {
+                exponent = min(exponent * 10 + Int(raw[index] - 48), 400)
+                index += 1
+            }
+            scale += exponentNegative ? -exponent : exponent
+        }
+        guard digits > 0 else { return 0 }
+        var value = Double(mantissa)
+        if scale != 0 {
+            let powers: [Double] = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18]
+            if abs(scale) < powers.count {
+                value = scale > 0 ? value * powers[scale] : value / powers[-scale]
+            } else {
+                value *= pow(10, Double(scale))
+            }
+        }
+        return negative ? -value : value
+    }
+
+    /// True when the raw bytes equal `expected` ignoring ASCII case.
+    public static func equalsIgnoringCase(_ raw: UnsafeRawBufferPointer, _ expected: StaticString) -> Bool {
+        guard raw.count == expected.utf8CodeUnitCount else { return false }
+        let other = expected.utf8Start
+        for index in 0..<raw.count where raw[index] | 0x20 != other[index] | 0x20 { return false }
+        return true
     }
 
     /// True when the raw name equals `expected`.

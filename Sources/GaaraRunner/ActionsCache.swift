@@ -38,10 +38,12 @@ enum ActionsCache {
                 PostStep(name: "Post \(invocation.name)", condition: "success()") { execution in
                     do {
                         let log = try LogWriter(path: execution.logDirectory.appendingPathComponent("\(execution.stepCounter)_post-cache.log").path)
-                        let output = StepOutputProcessor(job: execution.label, masker: execution.masker, log: log, observer: execution.observer, debug: false)
+                        let output = StepOutputProcessor(
+                            job: execution.label, masker: execution.masker, log: log, observer: execution.observer, debug: false)
                         defer { output.finish() }
                         let post = StepInvocation(
-                            step: invocation.step, id: invocation.id, name: invocation.name, files: invocation.files, environment: invocation.environment,
+                            step: invocation.step, id: invocation.id, name: invocation.name, files: invocation.files,
+                            environment: invocation.environment,
                             context: invocation.context, timeout: nil, output: output)
                         try await save(key: key, paths: paths, invocation: post, execution: execution, into: directory)
                         return (.success, nil)
@@ -123,7 +125,9 @@ enum ActionsCache {
 enum Artifacts {
     static func upload(_ inputs: [String: String], invocation: StepInvocation, execution: JobExecution) throws -> StepTermination {
         let name = (inputs["name"].flatMap { $0.isEmpty ? nil : $0 }) ?? "artifact"
-        guard !name.contains("/"), !name.contains(".."), !name.contains("\\") else { throw RunnerError("upload-artifact: invalid artifact name '\(name)'") }
+        guard !name.contains("/"), !name.contains(".."), !name.contains("\\") else {
+            throw RunnerError("upload-artifact: invalid artifact name '\(name)'")
+        }
         let lines = (inputs["path"] ?? "").split(separator: "\n").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         guard !lines.isEmpty else { throw RunnerError("upload-artifact: the input 'path' is required") }
         let files = try WorkspaceFiles.matching(lines, root: execution.workspace.path, home: invocation.environment["HOME"])

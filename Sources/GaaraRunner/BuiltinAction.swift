@@ -81,7 +81,11 @@ enum Checkout {
         if let ref = inputs["ref"], !ref.isEmpty {
             commit = try await execution.captureTool("git", ["rev-parse", "--verify", "\(ref)^{commit}"], in: source, environment: env)
                 .trimmingCharacters(in: .whitespacesAndNewlines)
-            if !ref.hasPrefix("refs/tags/"), (try? await execution.captureTool("git", ["show-ref", "--verify", "refs/heads/" + ref.replacingOccurrences(of: "refs/heads/", with: "")], in: source, environment: env)) != nil {
+            if !ref.hasPrefix("refs/tags/"),
+                (try? await execution.captureTool(
+                    "git", ["show-ref", "--verify", "refs/heads/" + ref.replacingOccurrences(of: "refs/heads/", with: "")], in: source,
+                    environment: env)) != nil
+            {
                 branch = ref.replacingOccurrences(of: "refs/heads/", with: "")
             }
         } else if let ref = configuration.event.ref, ref.hasPrefix("refs/heads/") {
@@ -97,7 +101,9 @@ enum Checkout {
         try await git(["init", "-q"])
         try await git(["remote", "add", "origin", "file://" + source])
         // The commit may be a working-tree snapshot no ref points at: let upload-pack serve any object.
-        var fetch = ["-c", "protocol.version=2", "fetch", "-q", "--no-tags", "--upload-pack=git -c uploadpack.allowAnySHA1InWant=true upload-pack", "origin"]
+        var fetch = [
+            "-c", "protocol.version=2", "fetch", "-q", "--no-tags", "--upload-pack=git -c uploadpack.allowAnySHA1InWant=true upload-pack", "origin",
+        ]
         if depth > 0 { fetch.insert("--depth=\(depth)", at: 4) }
         try await git(fetch + [commit])
         if depth == 0 {
@@ -124,22 +130,30 @@ enum SetupTool {
     static func python(_ inputs: [String: String], invocation: StepInvocation, execution: JobExecution) async throws -> StepTermination {
         var requested = inputs["python-version"] ?? ""
         if requested.isEmpty, let file = inputs["python-version-file"], !file.isEmpty {
-            requested = (try? String(contentsOfFile: execution.workspace.appendingPathComponent(file).path, encoding: .utf8))?
+            requested =
+                (try? String(contentsOfFile: execution.workspace.appendingPathComponent(file).path, encoding: .utf8))?
                 .split(separator: "\n").first.map { String($0).trimmingCharacters(in: .whitespaces) } ?? ""
         }
         let path = invocation.environment["PATH"]
         guard let python = ChildProcess.resolve("python3", path: path) ?? ChildProcess.resolve("python", path: path) else {
             throw RunnerError("setup-python: no python3 on this host")
         }
-        let reported = try await execution.captureTool(python, ["-c", "import platform; print(platform.python_version())"], environment: invocation.environment)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let reported = try await execution.captureTool(
+            python, ["-c", "import platform; print(platform.python_version())"], environment: invocation.environment
+        )
+        .trimmingCharacters(in: .whitespacesAndNewlines)
         guard versionMatches(requested, reported) else {
-            throw RunnerError("setup-python: python-version '\(requested)' was requested, but this host has Python \(reported); Gaara uses the host's interpreter and cannot download another")
+            throw RunnerError(
+                "setup-python: python-version '\(requested)' was requested, but this host has Python \(reported); Gaara uses the host's interpreter and cannot download another"
+            )
         }
         let shims = execution.toolCache.appendingPathComponent("python-\(reported)/bin")
         try FileManager.default.createDirectory(at: shims, withIntermediateDirectories: true)
         let directory = URL(fileURLWithPath: python).deletingLastPathComponent()
-        for (name, target) in [("python", python), ("python3", python), ("pip", directory.appendingPathComponent("pip3").path), ("pip3", directory.appendingPathComponent("pip3").path)] {
+        for (name, target) in [
+            ("python", python), ("python3", python), ("pip", directory.appendingPathComponent("pip3").path),
+            ("pip3", directory.appendingPathComponent("pip3").path),
+        ] {
             let link = shims.appendingPathComponent(name)
             if FileManager.default.fileExists(atPath: target), (try? FileManager.default.destinationOfSymbolicLink(atPath: link.path)) == nil {
                 try? FileManager.default.createSymbolicLink(atPath: link.path, withDestinationPath: target)
@@ -157,17 +171,21 @@ enum SetupTool {
     static func node(_ inputs: [String: String], invocation: StepInvocation, execution: JobExecution) async throws -> StepTermination {
         var requested = inputs["node-version"] ?? ""
         if requested.isEmpty, let file = inputs["node-version-file"], !file.isEmpty {
-            requested = (try? String(contentsOfFile: execution.workspace.appendingPathComponent(file).path, encoding: .utf8))?
+            requested =
+                (try? String(contentsOfFile: execution.workspace.appendingPathComponent(file).path, encoding: .utf8))?
                 .split(separator: "\n").first.map { String($0).trimmingCharacters(in: .whitespaces) } ?? ""
         }
         guard let node = ChildProcess.resolve("node", path: invocation.environment["PATH"]) else {
             throw RunnerError("setup-node: no node on this host")
         }
-        var reported = try await execution.captureTool(node, ["--version"], environment: invocation.environment).trimmingCharacters(in: .whitespacesAndNewlines)
+        var reported = try await execution.captureTool(node, ["--version"], environment: invocation.environment).trimmingCharacters(
+            in: .whitespacesAndNewlines)
         if reported.hasPrefix("v") { reported.removeFirst() }
         let wanted = requested.hasPrefix("v") ? String(requested.dropFirst()) : requested
         guard ["", "lts/*", "latest", "node", "current"].contains(wanted) || versionMatches(wanted, reported) else {
-            throw RunnerError("setup-node: node-version '\(requested)' was requested, but this host has Node \(reported); Gaara uses the host's node and cannot download another")
+            throw RunnerError(
+                "setup-node: node-version '\(requested)' was requested, but this host has Node \(reported); Gaara uses the host's node and cannot download another"
+            )
         }
         invocation.output.note("Using the host's Node \(reported) (\(node))")
         return StepTermination(outcome: .success, outputs: ["node-version": "v" + reported, "cache-hit": "false"])

@@ -15,7 +15,9 @@ enum Contexts {
     }
 
     /// The `github` context for a job.
-    static func github(_ configuration: RunConfiguration, workflowName: String, workflowPath: String, job: String, files: JobFiles?) -> ExpressionValue {
+    static func github(_ configuration: RunConfiguration, workflowName: String, workflowPath: String, job: String, files: JobFiles?)
+        -> ExpressionValue
+    {
         let ref = configuration.event.ref ?? ""
         let owner = configuration.repositoryName.split(separator: "/").first.map(String.init) ?? configuration.repositoryName
         var pairs: [(String, ExpressionValue)] = [
@@ -70,9 +72,9 @@ enum Contexts {
 
     static var hostArchitecture: String {
         #if arch(arm64)
-        "ARM64"
+            "ARM64"
         #else
-        "X64"
+            "X64"
         #endif
     }
 }

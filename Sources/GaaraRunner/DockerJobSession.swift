@@ -44,7 +44,9 @@ final class DockerJobSession: @unchecked Sendable {
             throw RunnerError("this job needs Docker, but the docker client is missing: \(error)")
         }
         guard result.status.isSuccess else {
-            throw RunnerError("this job needs a Docker engine, and none is reachable (is dockerd running? is DOCKER_HOST set?): \(result.output.trimmingCharacters(in: .whitespacesAndNewlines))")
+            throw RunnerError(
+                "this job needs a Docker engine, and none is reachable (is dockerd running? is DOCKER_HOST set?): \(result.output.trimmingCharacters(in: .whitespacesAndNewlines))"
+            )
         }
     }
 
@@ -76,7 +78,9 @@ final class DockerJobSession: @unchecked Sendable {
             throw RunnerError("\(error)")
         }
         guard result.status.isSuccess else {
-            throw RunnerError("docker \(arguments.prefix(2).joined(separator: " ")) failed (\(result.status)): \(result.output.trimmingCharacters(in: .whitespacesAndNewlines))")
+            throw RunnerError(
+                "docker \(arguments.prefix(2).joined(separator: " ")) failed (\(result.status)): \(result.output.trimmingCharacters(in: .whitespacesAndNewlines))"
+            )
         }
         return result.output.trimmingCharacters(in: .whitespacesAndNewlines)
     }
@@ -101,7 +105,9 @@ final class DockerJobSession: @unchecked Sendable {
     }
 
     /// Resolves a container definition, which may be one expression (an image or a mapping).
-    private func resolve(_ container: Container, context: EvaluationContext) throws -> (image: String, env: [String: String], ports: [String], volumes: [String], options: String, credentials: (String, String)?) {
+    private func resolve(_ container: Container, context: EvaluationContext) throws -> (
+        image: String, env: [String: String], ports: [String], volumes: [String], options: String, credentials: (String, String)?
+    ) {
         if let expression = container.expression {
             let value = try expression.template.evaluate(in: context)
             switch value {
@@ -138,7 +144,11 @@ final class DockerJobSession: @unchecked Sendable {
         let registry = image.split(separator: "/").first.map(String.init).flatMap { $0.contains(".") || $0.contains(":") ? $0 : nil } ?? "docker.io"
         execution.masker.add(password)
         let command = ChildProcess.Command(
-            "sh", ["-c", "printf '%s' \"$GAARA_REGISTRY_PASSWORD\" | docker login --username \"$GAARA_REGISTRY_USER\" --password-stdin \"$1\"", "login", registry],
+            "sh",
+            [
+                "-c", "printf '%s' \"$GAARA_REGISTRY_PASSWORD\" | docker login --username \"$GAARA_REGISTRY_USER\" --password-stdin \"$1\"", "login",
+                registry,
+            ],
             environment: hostEnvironment.merging(["GAARA_REGISTRY_PASSWORD": password, "GAARA_REGISTRY_USER": username]) { $1 })
         let result = try await ChildProcess.capture(command, timeout: 60)
         guard result.status.isSuccess else { throw RunnerError("docker login to \(registry) failed: \(execution.masker.mask(result.output))") }
@@ -165,7 +175,8 @@ final class DockerJobSession: @unchecked Sendable {
             for line in mapping.split(separator: "\n") {
                 // 5432/tcp -> 0.0.0.0:49153
                 let parts = line.components(separatedBy: " -> ")
-                guard parts.count == 2, let containerPort = parts[0].split(separator: "/").first, let hostPort = parts[1].split(separator: ":").last else { continue }
+                guard parts.count == 2, let containerPort = parts[0].split(separator: "/").first, let hostPort = parts[1].split(separator: ":").last
+                else { continue }
                 ports[String(containerPort)] = String(hostPort)
             }
         }
@@ -176,7 +187,9 @@ final class DockerJobSession: @unchecked Sendable {
     private func waitHealthy(_ id: String, name: String) async throws {
         let deadline = Date().addingTimeInterval(300)
         while Date() < deadline {
-            let state = try await docker(["inspect", "--format", "{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}", id])
+            let state = try await docker([
+                "inspect", "--format", "{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}", id,
+            ])
             let parts = state.split(separator: " ")
             let status = parts.first.map(String.init) ?? ""
             let health = parts.count > 1 ? String(parts[1]) : "none"
@@ -223,15 +236,25 @@ final class DockerJobSession: @unchecked Sendable {
         }
         if !services.isEmpty {
             pairs.append(
-                ("services", .object(services.map { service in
-                    (service.name, .object([("id", .string(service.containerID)), ("network", .string(network ?? "")), ("ports", .strings(service.ports))]))
-                })))
+                (
+                    "services",
+                    .object(
+                        services.map { service in
+                            (
+                                service.name,
+                                .object([
+                                    ("id", .string(service.containerID)), ("network", .string(network ?? "")), ("ports", .strings(service.ports)),
+                                ])
+                            )
+                        })
+                ))
         }
         return pairs
     }
 
     /// Runs a step's command inside the job container.
-    func exec(_ argv: [String], environment: [String: String], workingDirectory: String, invocation: StepInvocation, execution: JobExecution) async throws
+    func exec(_ argv: [String], environment: [String: String], workingDirectory: String, invocation: StepInvocation, execution: JobExecution)
+        async throws
         -> StepTermination
     {
         var argv = argv
@@ -243,14 +266,17 @@ final class DockerJobSession: @unchecked Sendable {
             arguments += ["-e", "\(key)=\(value)"]
         }
         if !execution.addedPath.isEmpty {
-            arguments += ["-e", "PATH=" + (execution.addedPath + ["/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"]).joined(separator: ":")]
+            arguments += [
+                "-e", "PATH=" + (execution.addedPath + ["/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"]).joined(separator: ":"),
+            ]
         }
         arguments += [jobContainer!] + argv
         let command = ChildProcess.Command("docker", arguments, environment: hostEnvironment)
         let termination = try await execution.runProcess(command, invocation: invocation)
         if termination.outcome != .success, execution.controller.isCancelled || termination.error?.contains("timed out") == true {
             // Stopping `docker exec` does not stop the process inside: signal everything but PID 1.
-            _ = try? await docker(["exec", jobContainer!, "sh", "-c", "kill -TERM -1 2>/dev/null; sleep 1; kill -KILL -1 2>/dev/null; true"], timeout: 10)
+            _ = try? await docker(
+                ["exec", jobContainer!, "sh", "-c", "kill -TERM -1 2>/dev/null; sleep 1; kill -KILL -1 2>/dev/null; true"], timeout: 10)
         }
         return termination
     }
@@ -259,7 +285,8 @@ final class DockerJobSession: @unchecked Sendable {
     func build(_ dockerfile: URL, invocation: StepInvocation) async throws -> String {
         let directory = dockerfile.deletingLastPathComponent()
         let tag = "gaara-action-\(JobExecution.slug(directory.lastPathComponent).lowercased()):\(execution.configuration.runID)"
-        try await execution.runTool("docker", ["build", "--network", "host", "-t", tag, "-f", dockerfile.path, directory.path], invocation: invocation)
+        try await execution.runTool(
+            "docker", ["build", "--network", "host", "-t", tag, "-f", dockerfile.path, directory.path], invocation: invocation)
         return tag
     }
 
@@ -273,7 +300,8 @@ final class DockerJobSession: @unchecked Sendable {
         for path in [execution.workspace.path, execution.temp.path] { docker += ["-v", "\(path):\(path)"] }
         docker += ["-w", execution.workspace.path]
         var environment = JobExecution.inputEnvironment(inputs).merging(extraEnvironment) { $1 }
-        for (key, value) in invocation.environment where key.hasPrefix("GITHUB_") || key.hasPrefix("RUNNER_") || key == "CI" || hostEnvironment[key] != value {
+        for (key, value) in invocation.environment
+        where key.hasPrefix("GITHUB_") || key.hasPrefix("RUNNER_") || key == "CI" || hostEnvironment[key] != value {
             if key == "PATH" || key == "HOME" { continue }
             environment[key] = value
         }

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Plain file operations for the per-step hot path: `open`/`write`/`read`/`unlink` without the

@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import GaaraProcess
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Lets the scheduler cancel one running job instance: it marks the instance cancelled and stops
 /// the process of the step that is running, if any.

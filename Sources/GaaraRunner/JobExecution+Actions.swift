@@ -15,7 +15,8 @@ extension JobExecution {
             let name = reference.name!.lowercased()
             guard let builtin = BuiltinAction(name: name) else {
                 throw RunnerError(
-                    "action '\(reference.raw)' is not built into Gaara and cannot be fetched; vendor it into the repository and use it as ./path, or use a docker:// image")
+                    "action '\(reference.raw)' is not built into Gaara and cannot be fetched; vendor it into the repository and use it as ./path, or use a docker:// image"
+                )
             }
             invocation.output.note("Run \(reference.raw) (built into Gaara)")
             return try await builtin.run(with: with, ref: ref, invocation: invocation, execution: self)
@@ -137,7 +138,9 @@ extension JobExecution {
         scope.inputs = .strings(inputs)
         scope.actionPath = directory.path
         scope.depth = outer.depth + 1
-        scope.inheritedEnvironment = outer.inheritedEnvironment.merging(try evaluateStepEnvironment(invocation.step, scope: outer, files: invocation.files)) { $1 }
+        scope.inheritedEnvironment = outer.inheritedEnvironment.merging(
+            try evaluateStepEnvironment(invocation.step, scope: outer, files: invocation.files)
+        ) { $1 }
         scope.inheritedEnvironment["GITHUB_ACTION_PATH"] = directory.path
         invocation.output.note("Run composite action \(action.name)")
         invocation.output.finish()
@@ -171,14 +174,17 @@ extension JobExecution {
     }
 
     /// Runs a JavaScript action's `post` script at the end of the job.
-    func runPostScript(_ script: String, directory: URL, inputs: [String: String], environment: [String: String], name: String) async -> (JobResult, String?) {
+    func runPostScript(_ script: String, directory: URL, inputs: [String: String], environment: [String: String], name: String) async -> (
+        JobResult, String?
+    ) {
         do {
             let log = try LogWriter(path: logDirectory.appendingPathComponent("\(stepCounter)_\(Self.slug(name).prefix(60)).log").path)
             let output = StepOutputProcessor(job: label, masker: masker, log: log, observer: observer, debug: configuration.debug)
             defer { output.finish() }
             var env = environment.merging(Self.inputEnvironment(inputs)) { $1 }
             env["GITHUB_ACTION_PATH"] = directory.path
-            let command = ChildProcess.Command("node", [directory.appendingPathComponent(script).path], environment: env, workingDirectory: workspace.path)
+            let command = ChildProcess.Command(
+                "node", [directory.appendingPathComponent(script).path], environment: env, workingDirectory: workspace.path)
             let files = try makeFileCommandFiles(number: stepCounter)
             let invocation = StepInvocation(
                 step: Step(location: .start), id: "__post", name: name, files: files, environment: env,

@@ -31,9 +31,9 @@ extension JobExecution {
         let generation = invocation.generation
         let termination: ChildProcess.Termination
         do {
-            termination = try await ChildProcess.run(command, timeout: invocation.timeout, onStart: { controller.setProcess($0, startedAt: generation) }) { chunk in
-                output.consume(chunk)
-            }
+            termination = try await ChildProcess.run(
+                command, timeout: invocation.timeout, onStart: { controller.setProcess($0, startedAt: generation) },
+                onOutput: { chunk in output.consume(chunk) })
         } catch {
             controller.setProcess(nil)
             if error.reason == "no such file or program", let missingProgram { throw RunnerError(missingProgram) }

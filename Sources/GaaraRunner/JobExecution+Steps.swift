@@ -46,13 +46,16 @@ extension JobExecution {
         do {
             log = try LogWriter(path: logPath)
         } catch {
-            return finishStep(number: number, id: id, name: name, start: start, outcome: .failure, outputs: [:], error: "cannot write \(logPath)", step: step, scope: &scope)
+            return finishStep(
+                number: number, id: id, name: name, start: start, outcome: .failure, outputs: [:], error: "cannot write \(logPath)", step: step,
+                scope: &scope)
         }
         let output = StepOutputProcessor(job: label, masker: masker, log: log, observer: observer, debug: configuration.debug)
         if let conditionError {
             output.note("Error: \(conditionError)")
             output.finish()
-            return finishStep(number: number, id: id, name: name, start: start, outcome: .failure, outputs: [:], error: conditionError, step: step, scope: &scope)
+            return finishStep(
+                number: number, id: id, name: name, start: start, outcome: .failure, outputs: [:], error: conditionError, step: step, scope: &scope)
         }
 
         var outcome = JobResult.success
@@ -84,7 +87,8 @@ extension JobExecution {
         }
         if let failure { output.note("Error: \(failure)") }
         output.finish()
-        return finishStep(number: number, id: id, name: name, start: start, outcome: outcome, outputs: outputs, error: failure, step: step, scope: &scope)
+        return finishStep(
+            number: number, id: id, name: name, start: start, outcome: outcome, outputs: outputs, error: failure, step: step, scope: &scope)
     }
 
     /// Applies `continue-on-error`, updates the job status and the `steps` context, reports the end.
@@ -142,9 +146,12 @@ extension JobExecution {
             "GITHUB_RUN_ATTEMPT": "1", "GITHUB_JOB": job.id, "GITHUB_ACTOR": configuration.actor, "GITHUB_TRIGGERING_ACTOR": configuration.actor,
             "GITHUB_REPOSITORY": configuration.repositoryName,
             "GITHUB_REPOSITORY_OWNER": String(configuration.repositoryName.split(separator: "/").first ?? ""),
-            "GITHUB_WORKFLOW": runner.workflow.name ?? runner.workflow.path, "GITHUB_WORKFLOW_REF": "\(configuration.repositoryName)/\(runner.workflow.path)@\(ref)",
-            "GITHUB_SERVER_URL": configuration.serverURL, "GITHUB_API_URL": configuration.serverURL == "https://github.com" ? "https://api.github.com" : configuration.serverURL + "/api/v3",
-            "GITHUB_GRAPHQL_URL": configuration.serverURL + "/api/graphql", "GITHUB_HEAD_REF": configuration.event.name.hasPrefix("pull_request") ? Contexts.refName(ref) : "",
+            "GITHUB_WORKFLOW": runner.workflow.name ?? runner.workflow.path,
+            "GITHUB_WORKFLOW_REF": "\(configuration.repositoryName)/\(runner.workflow.path)@\(ref)",
+            "GITHUB_SERVER_URL": configuration.serverURL,
+            "GITHUB_API_URL": configuration.serverURL == "https://github.com" ? "https://api.github.com" : configuration.serverURL + "/api/v3",
+            "GITHUB_GRAPHQL_URL": configuration.serverURL + "/api/graphql",
+            "GITHUB_HEAD_REF": configuration.event.name.hasPrefix("pull_request") ? Contexts.refName(ref) : "",
             "GITHUB_BASE_REF": configuration.event.baseRef ?? "", "RUNNER_OS": "Linux", "RUNNER_ARCH": Contexts.hostArchitecture,
             "RUNNER_NAME": "gaara", "RUNNER_ENVIRONMENT": "self-hosted", "RUNNER_TEMP": temp.path, "RUNNER_TOOL_CACHE": toolCache.path,
             "RUNNER_WORKSPACE": workspace.deletingLastPathComponent().path,

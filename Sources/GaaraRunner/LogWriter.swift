@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Appends bytes to a file through a 64 KiB buffer with plain `write(2)` calls.
 final class LogWriter: @unchecked Sendable {

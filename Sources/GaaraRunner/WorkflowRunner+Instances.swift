@@ -96,7 +96,8 @@ extension WorkflowRunner {
                 secretsValue = secrets
             } else {
                 let passed = try evaluateMap(call.secrets, in: context).mapValues { ExpressionValue.string($0.coercedString) }
-                secretsValue = .object(passed.sorted { $0.key < $1.key }.map { ($0.key, $0.value) } + [("GITHUB_TOKEN", secrets["GITHUB_TOKEN"] ?? .string(""))])
+                secretsValue = .object(
+                    passed.sorted { $0.key < $1.key }.map { ($0.key, $0.value) } + [("GITHUB_TOKEN", secrets["GITHUB_TOKEN"] ?? .string(""))])
             }
             for secret in trigger.secrets where secret.required && secretsValue[secret.name] == nil {
                 return fail("\(call.uses) needs the secret '\(secret.name)'")

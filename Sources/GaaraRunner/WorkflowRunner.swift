@@ -110,7 +110,11 @@ public final class WorkflowRunner: Sendable {
         }
         var workflowGroup: (String, Int)?
         if let concurrency = workflow.concurrency {
-            let context = EvaluationContext(contexts: ["github": Contexts.github(configuration, workflowName: workflow.name ?? workflow.path, workflowPath: workflow.path, job: "", files: nil), "inputs": inputs, "vars": .strings(configuration.variables)])
+            let context = EvaluationContext(contexts: [
+                "github": Contexts.github(
+                    configuration, workflowName: workflow.name ?? workflow.path, workflowPath: workflow.path, job: "", files: nil), "inputs": inputs,
+                "vars": .strings(configuration.variables),
+            ])
             if let name = try? concurrency.group.template.evaluateString(in: context) {
                 let cancelInProgress = ((try? concurrency.cancelInProgress.map { try resolve($0, in: context) }) ?? nil) ?? false
                 if let id = await groups.acquire("workflow:" + name, cancelInProgress: cancelInProgress, cancel: { [weak self] in self?.cancel() }) {
@@ -236,7 +240,8 @@ public final class WorkflowRunner: Sendable {
     /// The evaluation context at job level (no `steps`, `env` or `runner`).
     func jobContext(_ job: Job, status: JobStatus, state: RunState, matrix: ExpressionObject?, strategy: ExpressionValue?) -> EvaluationContext {
         var contexts: [String: ExpressionValue] = [
-            "github": Contexts.github(configuration, workflowName: workflow.name ?? workflow.path, workflowPath: workflow.path, job: job.id, files: nil),
+            "github": Contexts.github(
+                configuration, workflowName: workflow.name ?? workflow.path, workflowPath: workflow.path, job: job.id, files: nil),
             "needs": state.needsContext(for: job),
             "vars": .strings(configuration.variables),
             "inputs": inputs,

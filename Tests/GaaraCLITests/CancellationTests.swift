@@ -1,19 +1,23 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import Testing
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Starts `gaara run` in a repository made from `workflow`, waits until `ready` exists in the
 /// repository, sends SIGINT, and returns the exit status, the seconds it took to exit, and the repo.
-func interruptRun(workflow: String, ready: String, timeout: Double = 20) async throws -> (status: Int32, seconds: Double, repo: URL, output: String, keep: TemporaryDirectory) {
+func interruptRun(workflow: String, ready: String, timeout: Double = 20) async throws -> (
+    status: Int32, seconds: Double, repo: URL, output: String, keep: TemporaryDirectory
+) {
     let directory = try TemporaryDirectory()
     let repo = directory.url.appendingPathComponent("repo")
     try FileManager.default.createDirectory(at: repo.appendingPathComponent(".github/workflows"), withIntermediateDirectories: true)
     try workflow.write(to: repo.appendingPathComponent(".github/workflows/ci.yml"), atomically: true, encoding: .utf8)
     let support = RunFixture.root.deletingLastPathComponent().appendingPathComponent("support").path
     let setup = try await GaaraBinary.runShell(
-        "set -e; export SUPPORT='\(support)'; cd '\(repo.path)'; git init -q -b main; git -c user.name=T -c user.email=t@e add -A; git -c user.name=T -c user.email=t@e commit -qm t")
+        "set -e; export SUPPORT='\(support)'; cd '\(repo.path)'; git init -q -b main; git -c user.name=T -c user.email=t@e add -A; git -c user.name=T -c user.email=t@e commit -qm t"
+    )
     try #require(setup.status == 0)
     let process = Process()
     process.executableURL = GaaraBinary.url

@@ -30,7 +30,9 @@ enum GaaraBinary {
 
     /// Runs `gaara arguments...` in `directory` and waits for it.
     /// Waits without blocking a thread of the cooperative pool (tests run concurrently on few cores).
-    static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:], executable: URL? = nil) async throws -> Output {
+    static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:], executable: URL? = nil) async throws
+        -> Output
+    {
         let process = Process()
         process.executableURL = executable ?? url
         process.arguments = arguments

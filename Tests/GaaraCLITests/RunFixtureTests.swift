@@ -111,13 +111,18 @@ func runFixtureEndsAsExpected(_ fixture: RunFixture) async throws {
         #expect(record.jobs() == jobs, "\(context)")
     }
     for (job, outputs) in expected["outputs"] as? [String: [String: String]] ?? [:] {
-        let finished = record.events.filter { $0["event"] as? String == "job_finished" && ($0["job"] as? String == job || $0["name"] as? String == job) }
+        let finished = record.events.filter {
+            $0["event"] as? String == "job_finished" && ($0["job"] as? String == job || $0["name"] as? String == job)
+        }
         let actual = finished.last?["outputs"] as? [String: String]
         #expect(actual == outputs, "\(fixture.name): outputs of \(job)")
     }
     for (job, steps) in expected["steps"] as? [String: [String: String]] ?? [:] {
         for (id, result) in steps {
-            let step = record.events.first { $0["event"] as? String == "step_finished" && ($0["name"] as? String == id || $0["id"] as? String == id) && ($0["job"] as? String == job) }
+            let step = record.events.first {
+                $0["event"] as? String == "step_finished" && ($0["name"] as? String == id || $0["id"] as? String == id)
+                    && ($0["job"] as? String == job)
+            }
             let actual = step.map { "\($0["outcome"] as? String ?? "")/\($0["conclusion"] as? String ?? "")" }
             #expect(actual == result, "\(fixture.name): step \(id) of \(job)")
         }

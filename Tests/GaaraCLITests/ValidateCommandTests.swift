@@ -23,7 +23,9 @@ let validWorkflow = """
     try directory.write("ci.yml", validWorkflow.replacingOccurrences(of: "runs-on", with: "runs_on"))
     let output = try await GaaraBinary.run(["validate", "ci.yml"], in: directory.url)
     #expect(output.status == 1)
-    #expect(output.stdout.contains("ci.yml:4:5: error: unknown key 'runs_on' in job 'build' (did you mean 'runs-on'?)\n    runs_on: ubuntu-latest\n    ^\n"))
+    #expect(
+        output.stdout.contains(
+            "ci.yml:4:5: error: unknown key 'runs_on' in job 'build' (did you mean 'runs-on'?)\n    runs_on: ubuntu-latest\n    ^\n"))
     #expect(output.stdout.hasSuffix("1 file checked: 2 errors, 0 warnings\n"))
 }
 

@@ -206,9 +206,10 @@ func triggersDecodeInEveryForm(_ testCase: (String, [String])) throws {
     if case .expression = imageJob.runsOn {} else { Issue.record("runs-on expression") }
     #expect(imageJob.container?.image.raw == "alpine:3")
     #expect(imageJob.environment?.name.raw == "production")
-    #expect(imageJob.steps.map { $0.uses!.kind } == [
-        .docker(image: "alpine:3"), .local(path: "./local/action"), .remote(owner: "owner", repository: "repo", path: "path", ref: "v1"),
-    ])
+    #expect(
+        imageJob.steps.map { $0.uses!.kind } == [
+            .docker(image: "alpine:3"), .local(path: "./local/action"), .remote(owner: "owner", repository: "repo", path: "path", ref: "v1"),
+        ])
 }
 
 @Test func actionMetadataDecodesAllThreeKinds() throws {
@@ -249,6 +250,7 @@ func triggersDecodeInEveryForm(_ testCase: (String, [String])) throws {
 @Test func expressionErrorColumnsPointInsideQuotedAndFoldedScalars() {
     let quoted = WorkflowLoader.load(text: "on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: \"echo ${{ a = b }}\"\n", path: "t.yml")
     #expect(quoted.diagnostics.first?.location == SourceLocation(line: 6, column: 26))
-    let folded = WorkflowLoader.load(text: "on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: >\n          one\n          ${{ github.x == = }}\n", path: "t.yml")
+    let folded = WorkflowLoader.load(
+        text: "on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: >\n          one\n          ${{ github.x == = }}\n", path: "t.yml")
     #expect(folded.diagnostics.first?.location == SourceLocation(line: 8, column: 27))
 }
