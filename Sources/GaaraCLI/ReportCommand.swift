@@ -42,22 +42,8 @@ struct ReportCommand: AsyncParsableCommand {
 /// The JSON shapes of report summaries.
 enum ReportJSON {
     static func summary(_ report: Report) -> [String: Any] {
-        var object: [String: Any] = ["path": report.path, "kind": report.kind.rawValue]
-        if let tests = report.tests {
-            object["tests"] = ["total": tests.total, "failed": tests.failed, "errors": tests.errors, "skipped": tests.skipped, "flaky": tests.flaky]
-        }
-        if let coverage = report.coverage {
-            let totals = coverage.totals
-            object["coverage"] = [
-                "lines_valid": totals.linesValid, "lines_covered": totals.linesCovered, "branches_valid": totals.branchesValid,
-                "branches_covered": totals.branchesCovered,
-            ]
-        }
-        if let findings = report.findings {
-            let counts = FindingCounts(findings)
-            object["findings"] = ["critical": counts.critical, "high": counts.high, "medium": counts.medium, "low": counts.low, "info": counts.info]
-        }
-        return object
+        let data = (try? JSONEncoder().encode(ReportSummary(report))) ?? Data()
+        return (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
     }
 
     static func textLine(_ report: Report) -> String {

@@ -396,3 +396,51 @@ public struct Report: Sendable {
         self.kind = kind
     }
 }
+
+/// The normalised summary of one report, as `gaara report --format json` prints it.
+public struct ReportSummary: Sendable, Codable, Equatable {
+    /// Test counts.
+    public struct Tests: Sendable, Codable, Equatable {
+        public var total, failed, errors, skipped, flaky: Int
+    }
+
+    /// Coverage counts.
+    public struct Coverage: Sendable, Codable, Equatable {
+        public var lines_valid, lines_covered, branches_valid, branches_covered: Int
+    }
+
+    /// Findings by severity.
+    public struct Findings: Sendable, Codable, Equatable {
+        public var critical, high, medium, low, info: Int
+    }
+
+    /// The report's path as given.
+    public var path: String
+    /// Its kind.
+    public var kind: String
+    /// Present for test reports.
+    public var tests: Tests?
+    /// Present for coverage reports.
+    public var coverage: Coverage?
+    /// Present for security reports.
+    public var findings: Findings?
+
+    /// Summarises a report.
+    public init(_ report: Report) {
+        path = report.path
+        kind = report.kind.rawValue
+        if let summary = report.tests {
+            tests = Tests(total: summary.total, failed: summary.failed, errors: summary.errors, skipped: summary.skipped, flaky: summary.flaky)
+        }
+        if let data = report.coverage {
+            let totals = data.totals
+            coverage = Coverage(
+                lines_valid: totals.linesValid, lines_covered: totals.linesCovered, branches_valid: totals.branchesValid,
+                branches_covered: totals.branchesCovered)
+        }
+        if let list = report.findings {
+            let counts = FindingCounts(list)
+            findings = Findings(critical: counts.critical, high: counts.high, medium: counts.medium, low: counts.low, info: counts.info)
+        }
+    }
+}
