@@ -14,6 +14,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // Pure core: the `${{ }}` expression language. No I/O, no dependencies.
@@ -40,11 +45,27 @@ let package = Package(
         .target(name: "GaaraReports", dependencies: ["GaaraExpressions"]),
         // Pure core: quality gates (configuration, evaluation, patch coverage, output formats).
         .target(name: "GaaraGates", dependencies: ["GaaraReports", "GaaraWorkflow", "GaaraEngine"]),
+        // C: zlib, for gzip-compressed step logs.
+        .systemLibrary(name: "CGaaraZlib", providers: [.apt(["zlib1g-dev"])]),
+        // Adapter: the server's database (SQLite through GRDB): repositories, runs, jobs, steps, statuses, users, tokens.
+        .target(name: "GaaraStore", dependencies: ["GaaraEngine", .product(name: "GRDB", package: "GRDB.swift")]),
+        // Adapter: the CI server (Hummingbird): git hosting and triggers, the run queue, REST API, live logs, dashboard.
+        .target(
+            name: "GaaraServer",
+            dependencies: [
+                "GaaraStore", "GaaraRunner", "GaaraGates", "GaaraReports", "GaaraWorkflow", "GaaraEngine", "GaaraProcess", "CGaaraZlib",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         // Command-line front end: argument parsing and output formatting.
         .target(
             name: "GaaraCLI",
             dependencies: [
-                "GaaraWorkflow", "GaaraEngine", "GaaraRunner", "GaaraProcess", "GaaraReports", "GaaraGates",
+                "GaaraWorkflow", "GaaraEngine", "GaaraRunner", "GaaraProcess", "GaaraReports", "GaaraGates", "GaaraServer", "GaaraStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

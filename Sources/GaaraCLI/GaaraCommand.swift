@@ -7,7 +7,10 @@ public struct GaaraCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "gaara",
         abstract: "A self-hosted CI/CD engine that runs GitHub Actions workflows.",
-        subcommands: [RunCommand.self, ValidateCommand.self, ReportCommand.self, GateCommand.self]
+        subcommands: [
+            RunCommand.self, ValidateCommand.self, ReportCommand.self, GateCommand.self, ServeCommand.self, RepoCommand.self, DispatchCommand.self,
+            RunsCommand.self, TokenCommand.self, HookCommand.self,
+        ]
     )
 
     /// Creates the command.

@@ -1,0 +1,81 @@
+import ArgumentParser
+import Foundation
+import GaaraServer
+
+/// `gaara serve`: the CI server.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the CI server: git hosting, webhooks, schedules, the run queue, the REST API and the dashboard.",
+        discussion: """
+            Keeps everything under the data directory (SQLite database, bare repositories, logs, artifacts, caches). The first \
+            start prints an admin token once. Stop with Ctrl-C or SIGTERM; after a crash, runs that were running are marked \
+            interrupted on the next start.
+            """
+    )
+
+    @Option(name: .customLong("data"), help: "The data directory (default: $GAARA_DATA or ~/.local/share/gaara).")
+    var dataDirectory: String?
+
+    @Option(help: "The address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "The port (0 picks a free one; the URL is printed and written to server.json).")
+    var port = 8080
+
+    @Option(name: .customLong("jobs"), help: "How many jobs may run at once over all runs (default: the number of cores).")
+    var parallelJobs: Int?
+
+    @Option(help: "Remove artifacts of runs finished more than this many days ago.")
+    var artifactRetentionDays = 90.0
+
+    @Option(help: "Remove cache entries unused for this many days.")
+    var cacheRetentionDays = 7.0
+
+    @Option(help: "A GitHub-compatible API base URL to post commit statuses to (e.g. https://api.github.com).")
+    var statusURL: String?
+
+    @Option(help: "The token for --status-url (default: $GAARA_STATUS_TOKEN).")
+    var statusToken: String?
+
+    @Flag(help: "Start runs interrupted by a crash again, as new attempts.")
+    var requeueInterrupted = false
+
+    @Flag(help: "Log every HTTP request.")
+    var verbose = false
+
+    static func defaultDataDirectory() -> String {
+        let environment = ProcessInfo.processInfo.environment
+        if let data = environment["GAARA_DATA"], !data.isEmpty { return data }
+        let base = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory() + "/.local/share"
+        return base + "/gaara"
+    }
+
+    func run() async throws {
+        guard (0...65535).contains(port) else { throw CLIFailure(message: "--port must be 0 to 65535", exitCode: 2) }
+        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        let data = URL(fileURLWithPath: dataDirectory ?? Self.defaultDataDirectory(), relativeTo: cwd).standardizedFileURL
+        guard let executable = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else {
+            throw CLIFailure(message: "cannot find the gaara executable", exitCode: 2)
+        }
+        var configuration = ServerConfiguration(dataDirectory: data, executable: executable)
+        configuration.host = host
+        configuration.port = port
+        if let parallelJobs { configuration.maxParallelJobs = max(1, parallelJobs) }
+        configuration.artifactRetentionDays = artifactRetentionDays
+        configuration.cacheRetentionDays = cacheRetentionDays
+        configuration.statusAPIURL = statusURL
+        configuration.statusAPIToken = statusToken ?? ProcessInfo.processInfo.environment["GAARA_STATUS_TOKEN"]
+        configuration.requeueInterrupted = requeueInterrupted
+        configuration.verbose = verbose
+        let server: CIServer
+        do {
+            server = try CIServer(configuration: configuration)
+        } catch {
+            throw CLIFailure(message: "cannot open \(data.path): \(error)", exitCode: 2)
+        }
+        try await server.run { url in
+            FileHandle.standardOutput.write(Data("gaara serve: listening on \(url) (data: \(data.path))\n".utf8))
+        }
+    }
+}

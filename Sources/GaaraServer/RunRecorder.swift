@@ -1,0 +1,174 @@
+import Foundation
+import GaaraEngine
+import GaaraRunner
+import GaaraStore
+import Synchronization
+
+/// The server's ``RunObserver`` for one run: output lines go straight to the step's log file
+/// (then readers are woken); events go, in order, through one task that writes them to the store.
+final class RunRecorder: RunObserver {
+    private struct JobLog {
+        var file: StepLogFile?
+        var step = 0
+        var jobLevel: StepLogFile?
+    }
+
+    let runID: Int64
+    private let store: Store
+    private let logs: StepLogs
+    private let notifier: RunNotifier
+    private let events: AsyncStream<RunEvent>.Continuation
+    private let open = Mutex<[JobLabel: JobLog]>([:])
+    private let compressions = Mutex<[String]>([])
+    /// Finishes when every event has been written to the store.
+    let drained: Task<Void, Never>
+
+    init(runID: Int64, store: Store, logs: StepLogs, notifier: RunNotifier) {
+        self.runID = runID
+        self.store = store
+        self.logs = logs
+        self.notifier = notifier
+        let (stream, continuation) = AsyncStream<RunEvent>.makeStream()
+        events = continuation
+        drained = Task { [store, notifier] in
+            var jobIDs: [JobLabel: Int64] = [:]
+            for await event in stream {
+                do {
+                    try await Self.record(event, runID: runID, store: store, jobIDs: &jobIDs)
+                } catch {
+                    FileHandle.standardError.write(Data("gaara serve: run \(runID): cannot record \(event): \(error)\n".utf8))
+                }
+                notifier.notify(runID)
+            }
+        }
+    }
+
+    /// Ends the event stream; await ``drained`` after this.
+    func finish() {
+        events.finish()
+        let (pending, _) = open.withLock { state -> ([StepLogFile], Void) in
+            let files = state.values.flatMap { [$0.file, $0.jobLevel].compactMap { $0 } }
+            state = [:]
+            return (files, ())
+        }
+        for file in pending { compress(file.path) }
+    }
+
+    /// Paths compressed so far (for tests and retention).
+    var compressedPaths: [String] { compressions.withLock { $0 } }
+
+    func handle(_ event: RunEvent) {
+        switch event {
+        case .jobStarted(let label):
+            let directory = logs.jobDirectory(runID: runID, key: label.id, index: label.index)
+            try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            open.withLock { $0[label] = JobLog() }
+        case .stepStarted(let label, let number, _):
+            let file = try? StepLogFile(path: path(label, step: number))
+            let previous = open.withLock { state -> StepLogFile? in
+                var log = state[label] ?? JobLog()
+                let previous = log.file
+                log.file = file
+                log.step = number
+                state[label] = log
+                return previous
+            }
+            if let previous { compress(previous.path) }
+        case .stepFinished(let label, let result):
+            let finished = open.withLock { state -> StepLogFile? in
+                guard var log = state[label], log.step == result.number else { return nil }
+                let file = log.file
+                log.file = nil
+                state[label] = log
+                return file
+            }
+            if let finished { compress(finished.path) }
+        case .jobFinished(let label, _, _, _):
+            let log = open.withLock { $0.removeValue(forKey: label) }
+            for file in [log?.file, log?.jobLevel].compactMap({ $0 }) { compress(file.path) }
+        default: break
+        }
+        events.yield(event)
+    }
+
+    func output(_ job: JobLabel, line: UnsafeRawBufferPointer, kind: OutputKind) {
+        let file = open.withLock { state -> StepLogFile? in
+            var log = state[job] ?? JobLog()
+            if let file = log.file { return file }
+            if log.jobLevel == nil {
+                try? FileManager.default.createDirectory(
+                    at: logs.jobDirectory(runID: runID, key: job.id, index: job.index), withIntermediateDirectories: true)
+                log.jobLevel = try? StepLogFile(path: path(job, step: 0))
+                state[job] = log
+            }
+            return log.jobLevel
+        }
+        guard let file else { return }
+        switch kind {
+        case .plain: file.append(line: line)
+        case .groupStart: file.append(line: line, prefix: "##[group]")
+        case .groupEnd: file.append(line: line, prefix: "##[endgroup]")
+        case .runner: file.append(line: line, prefix: "##[gaara]")
+        }
+        notifier.notify(runID, logOnly: true)
+    }
+
+    private func path(_ label: JobLabel, step: Int) -> String {
+        logs.jobDirectory(runID: runID, key: label.id, index: label.index).appendingPathComponent("\(step).log").path
+    }
+
+    /// Gzips a finished step log in the background (the plain file stays readable until the
+    /// compressed one is complete and renamed into place).
+    private func compress(_ path: String) {
+        compressions.withLock { $0.append(path) }
+        DispatchQueue.global(qos: .utility).async {
+            guard FileManager.default.fileExists(atPath: path) else { return }
+            do {
+                try Gzip.compressFile(path, to: path + ".gz")
+                unlink(path)
+            } catch {
+                FileHandle.standardError.write(Data("gaara serve: \(error)\n".utf8))
+            }
+        }
+    }
+
+    private static func record(_ event: RunEvent, runID: Int64, store: Store, jobIDs: inout [JobLabel: Int64]) async throws {
+        switch event {
+        case .runStarted: break
+        case .jobSkipped(let job, let name, _):
+            try await store.skipJob(runID: runID, key: job, name: name)
+        case .jobStarted(let label):
+            jobIDs[label] = try await store.startJob(runID: runID, key: label.id, index: label.index, name: label.name)
+        case .stepStarted(let label, let number, let name):
+            guard let jobID = jobIDs[label] else { return }
+            try await store.startStep(jobID: jobID, number: number, name: name)
+        case .stepFinished(let label, let result):
+            guard let jobID = jobIDs[label] else { return }
+            try await store.finishStep(
+                jobID: jobID, number: result.number, name: result.name, outcome: RunConclusion(result.outcome),
+                conclusion: RunConclusion(result.conclusion), error: result.error)
+        case .annotation(let label, let annotation):
+            try await store.addAnnotation(
+                AnnotationRecord(
+                    runID: runID, job: label.name, level: annotation.level.rawValue, message: annotation.message, file: annotation.file,
+                    line: annotation.line))
+        case .jobFinished(let label, let result, _, let outputs):
+            guard let jobID = jobIDs[label] else { return }
+            let data = (try? JSONSerialization.data(withJSONObject: outputs, options: [.sortedKeys])) ?? Data("{}".utf8)
+            try await store.finishJob(jobID, conclusion: RunConclusion(result), outputsJSON: String(decoding: data, as: UTF8.self))
+        case .runFinished: break
+        }
+    }
+}
+
+extension RunConclusion {
+    /// The conclusion of an engine result.
+    init(_ result: JobResult) {
+        switch result {
+        case .success: self = .success
+        case .failure: self = .failure
+        case .cancelled: self = .cancelled
+        case .skipped: self = .skipped
+        }
+    }
+}

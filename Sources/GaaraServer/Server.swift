@@ -1,0 +1,220 @@
+import Foundation
+import GaaraRunner
+import GaaraStore
+import Hummingbird
+import Logging
+import Synchronization
+
+/// Settings of `gaara serve`.
+public struct ServerConfiguration: Sendable {
+    /// Where the database, repositories, runs, logs, artifacts and caches live.
+    public var dataDirectory: URL
+    /// The address to listen on (loopback by default).
+    public var host = "127.0.0.1"
+    /// The port (0 picks a free one).
+    public var port = 8080
+    /// Bound on job instances running at once over all runs.
+    public var maxParallelJobs = max(ProcessInfo.processInfo.activeProcessorCount, 1)
+    /// Artifacts of runs finished longer ago than this are removed (days).
+    public var artifactRetentionDays = 90.0
+    /// Cache entries unused for longer than this are removed (days).
+    public var cacheRetentionDays = 7.0
+    /// A GitHub-compatible API base URL to post commit statuses to.
+    public var statusAPIURL: String?
+    /// The token for `statusAPIURL`.
+    public var statusAPIToken: String?
+    /// The `gaara` executable (for the `post-receive` hook and for steps that call `gaara gate`).
+    public var executable: String
+    /// Start runs that were interrupted by a crash again (as new attempts).
+    public var requeueInterrupted = false
+    /// Largest request body accepted (bytes).
+    public var maxBodyBytes = 25 * 1024 * 1024
+    /// Seconds between SIGTERM and SIGKILL when a step is stopped.
+    public var killGrace = 2.5
+    /// Log HTTP requests.
+    public var verbose = false
+
+    /// Creates a configuration.
+    public init(dataDirectory: URL, executable: String) {
+        self.dataDirectory = dataDirectory
+        self.executable = executable
+    }
+}
+
+/// `gaara serve`: the CI server. One process: the database, the git repositories and their hooks,
+/// triggers, the run queue, the REST API with live events, webhooks, the scheduler, retention and
+/// the dashboard.
+public final class CIServer: Sendable {
+    /// The settings.
+    public let configuration: ServerConfiguration
+    let store: Store
+    let git: GitHost
+    let logs: StepLogs
+    let notifier = RunNotifier()
+    let queue: RunQueue
+    let triggers: Triggers
+    let tokens: TokenAuthority
+    let secrets: SecretBox
+    let runsDirectory: URL
+    private let address = ServerAddress()
+
+    /// Opens (creating) the data directory and the database.
+    public init(configuration: ServerConfiguration) throws {
+        self.configuration = configuration
+        let data = configuration.dataDirectory
+        for folder in ["repos", "runs", "logs", "cache"] {
+            try FileManager.default.createDirectory(at: data.appendingPathComponent(folder), withIntermediateDirectories: true)
+        }
+        store = try Store(path: data.appendingPathComponent("gaara.db").path)
+        git = GitHost(root: data.appendingPathComponent("repos"), executable: configuration.executable, dataDirectory: data)
+        logs = StepLogs(root: data.appendingPathComponent("logs"))
+        tokens = TokenAuthority(store: store)
+        secrets = try SecretBox(keyFile: data.appendingPathComponent("secrets.key"))
+        _ = try Self.hookKey(dataDirectory: data)
+        runsDirectory = data.appendingPathComponent("runs")
+        let address = self.address
+        let serverURL: @Sendable () -> String = { address.value }
+        triggers = Triggers(store: store, git: git, serverURL: serverURL)
+        let executor = RunExecutor(
+            store: store, git: git, logs: logs, notifier: notifier, runsDirectory: runsDirectory,
+            cacheDirectory: data.appendingPathComponent("cache"), slots: JobLimiter(limit: configuration.maxParallelJobs),
+            groups: ConcurrencyGroups(), secrets: secrets,
+            statuses: StatusPublisher(baseURL: configuration.statusAPIURL, token: configuration.statusAPIToken),
+            toolDirectories: [URL(fileURLWithPath: configuration.executable).deletingLastPathComponent().path], serverURL: serverURL,
+            killGrace: configuration.killGrace)
+        queue = RunQueue(executor: executor)
+    }
+
+    /// The URL the server answers on (set once it listens).
+    public var url: String { address.value }
+
+    /// Recovers from an earlier crash, prints the first admin token, listens, and serves until
+    /// SIGINT or SIGTERM. `onListening` gets the URL once the port is bound.
+    public func run(onListening: @escaping @Sendable (String) -> Void = { _ in }) async throws {
+        let interrupted = try await store.recoverInterruptedRuns()
+        if !interrupted.isEmpty {
+            log("marked \(interrupted.count) run(s) interrupted by the last stop: \(interrupted.map(String.init).joined(separator: ", "))")
+        }
+        if try await store.tokenCount() == 0 {
+            let (token, _) = try await tokens.create(name: "admin", role: .admin)
+            FileHandle.standardOutput.write(Data("gaara serve: admin token (shown once, keep it): \(token)\n".utf8))
+        }
+        for repository in try await store.repositories() {
+            try? git.installHook(URL(fileURLWithPath: repository.path))
+        }
+        var logger = Logger(label: "gaara.serve")
+        logger.logLevel = configuration.verbose ? .info : .warning
+        let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: ErrorMiddleware())
+        if configuration.verbose { router.add(middleware: LogRequestsMiddleware(.info)) }
+        let registry = RouteRegistry()
+        registerAPI(router, registry)
+        registerWebhooks(router, registry)
+        registerEvents(router, registry)
+        registerDashboard(router)
+        let document = OpenAPIDocument.render(registry.routes)
+        router.get("/api/openapi.json") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: document)))
+        }
+        let app = Application(
+            router: router, configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "gaara"),
+            onServerRunning: { [self] channel in
+                let port = channel.localAddress?.port ?? configuration.port
+                let host = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
+                let url = "http://\(host):\(port)"
+                address.value = url
+                writeServerFile(url)
+                await startQueued(interrupted)
+                onListening(url)
+            }, logger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await app.runService() }
+            group.addTask { [self] in await Scheduler(server: self).run() }
+            group.addTask { [self] in await Retention(server: self).run() }
+            try await group.next()
+            group.cancelAll()
+        }
+        await queue.stopAll()
+    }
+
+    /// Starts the runs left queued (and, when asked, re-runs the interrupted ones).
+    private func startQueued(_ interrupted: [Int64]) async {
+        if configuration.requeueInterrupted {
+            for id in interrupted { _ = try? await rerun(id, failedOnly: false, actor: "gaara[recovery]") }
+        }
+        for run in (try? await store.queuedRuns()) ?? [] { await queue.start(run.id!) }
+    }
+
+    /// Writes `server.json` (the URL and pid) for `gaara hook` and the CLI.
+    private func writeServerFile(_ url: String) {
+        let object: [String: Any] = ["url": url, "pid": Int(getpid())]
+        if let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) {
+            try? data.write(to: configuration.dataDirectory.appendingPathComponent("server.json"), options: .atomic)
+        }
+    }
+
+    /// Queues a re-run of a finished run (all its jobs, or only those that did not succeed).
+    func rerun(_ runID: Int64, failedOnly: Bool, actor: String) async throws -> RunRecord {
+        guard let original = try await store.run(id: runID) else { throw HTTPError(.notFound, message: "no run \(runID)") }
+        guard original.status == .completed else { throw HTTPError(.conflict, message: "run \(runID) has not finished yet") }
+        var onlyJobs: String?
+        if failedOnly {
+            let failed = Set(
+                try await store.jobs(runID: runID).filter { $0.job.conclusion != .success && $0.job.conclusion != .skipped }.map(\.job.jobKey))
+            guard !failed.isEmpty else { throw HTTPError(.conflict, message: "run \(runID) has no failed jobs") }
+            onlyJobs = Triggers.json(failed.map { $0.split(separator: "/").first.map(String.init) ?? $0 }.sorted())
+        }
+        var record = RunRecord(
+            repositoryID: original.repositoryID, workflowPath: original.workflowPath, workflowName: original.workflowName, event: original.event,
+            ref: original.ref, sha: original.sha, actor: actor, inputsJSON: original.inputsJSON, payloadJSON: original.payloadJSON,
+            changedFilesJSON: original.changedFilesJSON, attempt: original.attempt + 1, rerunOf: original.rerunOf ?? runID, onlyJobsJSON: onlyJobs)
+        record = try await store.createRun(record)
+        await queue.start(record.id!)
+        return record
+    }
+
+    /// Starts the runs a trigger created.
+    func startAll(_ runs: [RunRecord]) async {
+        for run in runs where run.status == .queued { await queue.start(run.id!) }
+    }
+
+    func log(_ message: String) {
+        FileHandle.standardError.write(Data("gaara serve: \(message)\n".utf8))
+    }
+}
+
+/// Turns errors that are not HTTP errors into `500 {"error":{"message":…}}`, and bodiless HTTP
+/// errors (unknown route, wrong method) into ones with a message.
+struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as HTTPError {
+            if error.body == nil {
+                let message =
+                    switch error.status.code {
+                    case 404: "no such route: \(request.method.rawValue) \(request.uri.path)"
+                    case 405: "\(request.method.rawValue) is not allowed on \(request.uri.path)"
+                    case 413: "the request body is too large"
+                    default: error.status.reasonPhrase
+                    }
+                throw HTTPError(error.status, headers: error.headers, message: message)
+            }
+            throw error
+        } catch let error as TriggerError {
+            throw HTTPError(.init(code: error.status), message: error.message)
+        } catch {
+            throw HTTPError(.internalServerError, message: String(describing: error))
+        }
+    }
+}
+
+/// The URL the server listens on, once known.
+final class ServerAddress: Sendable {
+    private let state = Mutex<String>("")
+
+    var value: String {
+        get { state.withLock { $0 } }
+        set { state.withLock { $0 = newValue } }
+    }
+}

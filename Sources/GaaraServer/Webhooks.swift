@@ -1,0 +1,202 @@
+import Crypto
+import Foundation
+
+/// The forges whose webhooks the server takes.
+public enum WebhookProvider: String, Sendable, CaseIterable {
+    case github, gitea, forgejo, gitlab
+}
+
+/// What a webhook delivery asks for, normalised over forges.
+struct WebhookDelivery: Sendable {
+    enum Kind: Sendable {
+        case push([RefUpdate])
+        case pullRequest(PullRequestEvent)
+        /// A ping or an event the server does not act on (its name).
+        case ignored(String)
+    }
+
+    let kind: Kind
+    /// `owner/name` on the forge.
+    let repository: String
+    /// Where to fetch the code from.
+    let cloneURL: String?
+    /// Who caused it.
+    let actor: String
+}
+
+/// A delivery that is not what it claims to be.
+struct WebhookError: Error, Sendable {
+    let status: Int
+    let message: String
+}
+
+/// Signature checks and payload parsing for GitHub, Gitea/Forgejo and GitLab webhooks.
+enum Webhooks {
+    /// The secret among `secrets` the delivery is signed with (HMAC-SHA256 for GitHub, Gitea and
+    /// Forgejo; the shared token for GitLab), compared in constant time; nil when none matches.
+    static func matchingSecret(_ provider: WebhookProvider, headers: (String) -> String?, body: Data, secrets: [String]) -> String? {
+        switch provider {
+        case .gitlab:
+            guard let token = headers("x-gitlab-token") else { return nil }
+            return secrets.first { constantTimeEqual(Data($0.utf8), Data(token.utf8)) }
+        case .github, .gitea, .forgejo:
+            let header: String?
+            switch provider {
+            case .github: header = headers("x-hub-signature-256").flatMap { $0.hasPrefix("sha256=") ? String($0.dropFirst(7)) : nil }
+            case .gitea: header = headers("x-gitea-signature") ?? headers("x-hub-signature-256").map { String($0.dropFirst(7)) }
+            default: header = headers("x-forgejo-signature") ?? headers("x-gitea-signature")
+            }
+            guard let header, let signature = hexBytes(header), signature.count == 32 else { return nil }
+            return secrets.first { secret in
+                HMAC<SHA256>.isValidAuthenticationCode(signature, authenticating: body, using: SymmetricKey(data: Data(secret.utf8)))
+            }
+        }
+    }
+
+    /// The delivery id for replay detection (the forge's delivery header, else a hash of the body).
+    static func deliveryID(_ provider: WebhookProvider, headers: (String) -> String?, body: Data) -> String {
+        let header =
+            switch provider {
+            case .github: headers("x-github-delivery")
+            case .gitea: headers("x-gitea-delivery")
+            case .forgejo: headers("x-forgejo-delivery") ?? headers("x-gitea-delivery")
+            case .gitlab: headers("x-gitlab-event-uuid") ?? headers("x-gitlab-webhook-uuid")
+            }
+        if let header, !header.isEmpty { return provider.rawValue + ":" + header }
+        return provider.rawValue + ":sha256:" + SHA256.hash(data: body).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Parses a verified delivery.
+    static func parse(_ provider: WebhookProvider, headers: (String) -> String?, body: Data) throws(WebhookError) -> WebhookDelivery {
+        guard let object = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] else {
+            throw WebhookError(status: 400, message: "the body is not a JSON object")
+        }
+        let json = JSONObject(object)
+        switch provider {
+        case .gitlab:
+            guard let event = headers("x-gitlab-event") else { throw WebhookError(status: 400, message: "missing X-Gitlab-Event header") }
+            return try parseGitLab(event, json)
+        case .github, .gitea, .forgejo:
+            let name = provider == .github ? "x-github-event" : provider == .gitea ? "x-gitea-event" : "x-forgejo-event"
+            guard let event = headers(name) ?? headers("x-gitea-event") ?? headers("x-github-event") else {
+                throw WebhookError(status: 400, message: "missing \(name) header")
+            }
+            return try parseGitHubLike(event, json)
+        }
+    }
+
+    private static func parseGitHubLike(_ event: String, _ json: JSONObject) throws(WebhookError) -> WebhookDelivery {
+        let repository = json.object("repository")
+        guard let fullName = repository?.string("full_name") else { throw WebhookError(status: 400, message: "missing repository.full_name") }
+        let cloneURL = repository?.string("clone_url")
+        switch event {
+        case "push":
+            guard let ref = json.string("ref"), let before = json.string("before"), let after = json.string("after") else {
+                throw WebhookError(status: 400, message: "a push needs ref, before and after")
+            }
+            let actor =
+                json.object("pusher")?.string("name") ?? json.object("pusher")?.string("login") ?? json.object("sender")?.string("login") ?? "webhook"
+            return WebhookDelivery(
+                kind: .push([RefUpdate(before: before, after: after, ref: ref)]), repository: fullName, cloneURL: cloneURL, actor: actor)
+        case "pull_request":
+            guard let action = json.string("action"), let pull = json.object("pull_request"), let number = json.int("number") ?? pull.int("number"),
+                let head = pull.object("head"), let base = pull.object("base"), let headRef = head.string("ref"), let headSHA = head.string("sha"),
+                let baseRef = base.string("ref")
+            else { throw WebhookError(status: 400, message: "a pull_request needs action, number, head.ref, head.sha and base.ref") }
+            let normalised = action == "synchronized" ? "synchronize" : action
+            let pullEvent = PullRequestEvent(
+                action: normalised, number: number, title: pull.string("title") ?? "", headRef: headRef, headSHA: headSHA, baseRef: baseRef,
+                baseSHA: base.string("sha"), headCloneURL: head.object("repo")?.string("clone_url"), merged: pull.bool("merged") ?? false)
+            let actor = json.object("sender")?.string("login") ?? "webhook"
+            return WebhookDelivery(kind: .pullRequest(pullEvent), repository: fullName, cloneURL: cloneURL, actor: actor)
+        default:
+            return WebhookDelivery(kind: .ignored(event), repository: fullName, cloneURL: cloneURL, actor: "webhook")
+        }
+    }
+
+    private static func parseGitLab(_ event: String, _ json: JSONObject) throws(WebhookError) -> WebhookDelivery {
+        let project = json.object("project")
+        guard let fullName = project?.string("path_with_namespace") else {
+            throw WebhookError(status: 400, message: "missing project.path_with_namespace")
+        }
+        let cloneURL = project?.string("git_http_url") ?? project?.string("http_url")
+        switch event {
+        case "Push Hook", "Tag Push Hook":
+            guard let ref = json.string("ref"), let before = json.string("before"), let after = json.string("after") else {
+                throw WebhookError(status: 400, message: "a push needs ref, before and after")
+            }
+            let actor = json.string("user_username") ?? json.string("user_name") ?? "webhook"
+            return WebhookDelivery(
+                kind: .push([RefUpdate(before: before, after: after, ref: ref)]), repository: fullName, cloneURL: cloneURL, actor: actor)
+        case "Merge Request Hook":
+            guard let attributes = json.object("object_attributes"), let number = attributes.int("iid"),
+                let source = attributes.string("source_branch"), let target = attributes.string("target_branch"),
+                let sha = attributes.object("last_commit")?.string("id")
+            else { throw WebhookError(status: 400, message: "a merge request needs iid, source_branch, target_branch and last_commit.id") }
+            let action: String
+            switch attributes.string("action") ?? "" {
+            case "open": action = "opened"
+            case "reopen": action = "reopened"
+            case "close", "merge": action = "closed"
+            case "update": action = attributes.string("oldrev") != nil ? "synchronize" : "edited"
+            case let other: action = other
+            }
+            let pull = PullRequestEvent(
+                action: action, number: number, title: attributes.string("title") ?? "", headRef: source, headSHA: sha, baseRef: target, baseSHA: nil,
+                headCloneURL: attributes.object("source")?.string("git_http_url"), merged: attributes.string("action") == "merge")
+            let actor = json.object("user")?.string("username") ?? "webhook"
+            return WebhookDelivery(kind: .pullRequest(pull), repository: fullName, cloneURL: cloneURL, actor: actor)
+        default:
+            return WebhookDelivery(kind: .ignored(event), repository: fullName, cloneURL: cloneURL, actor: "webhook")
+        }
+    }
+
+    static func hexBytes(_ text: String) -> [UInt8]? {
+        let utf8 = Array(text.utf8)
+        guard utf8.count % 2 == 0 else { return nil }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(utf8.count / 2)
+        var index = 0
+        while index < utf8.count {
+            guard let high = hexValue(utf8[index]), let low = hexValue(utf8[index + 1]) else { return nil }
+            bytes.append(high << 4 | low)
+            index += 2
+        }
+        return bytes
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case 0x30...0x39: byte - 0x30
+        case 0x61...0x66: byte - 0x61 + 10
+        case 0x41...0x46: byte - 0x41 + 10
+        default: nil
+        }
+    }
+
+    /// Compares two byte strings in time that depends only on their lengths' hashes (both are hashed first).
+    static func constantTimeEqual(_ left: Data, _ right: Data) -> Bool {
+        let a = Array(SHA256.hash(data: left))
+        let b = Array(SHA256.hash(data: right))
+        var difference: UInt8 = 0
+        for index in 0..<a.count { difference |= a[index] ^ b[index] }
+        return difference == 0
+    }
+}
+
+/// Typed reads from a decoded JSON object.
+struct JSONObject {
+    let values: [String: Any]
+
+    init(_ values: [String: Any]) {
+        self.values = values
+    }
+
+    func string(_ key: String) -> String? { values[key] as? String }
+    func object(_ key: String) -> JSONObject? { (values[key] as? [String: Any]).map(JSONObject.init) }
+    func bool(_ key: String) -> Bool? { values[key] as? Bool }
+    func int(_ key: String) -> Int? {
+        if let number = values[key] as? NSNumber { return number.intValue }
+        return nil
+    }
+}

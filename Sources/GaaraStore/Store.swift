@@ -1,0 +1,185 @@
+import Foundation
+import GRDB
+
+/// The server's database: SQLite in WAL mode through GRDB, with foreign keys and NOT NULL
+/// constraints carrying the invariants. Every write is a transaction, so a crash at any moment
+/// leaves either the old or the new state.
+public final class Store: Sendable {
+    let pool: DatabasePool
+
+    /// Opens (creating and migrating) the database at `path`.
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(10)
+        pool = try DatabasePool(path: path, configuration: configuration)
+        try Self.migrator.migrate(pool)
+    }
+
+    /// Runs SQLite's integrity check; returns its answer (`ok` when intact).
+    public func integrityCheck() throws -> String {
+        try pool.read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") ?? "no answer" }
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.create(table: "repository") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("name", .text).notNull().unique()
+                table.column("path", .text).notNull()
+                table.column("upstream", .text)
+                table.column("cloneURL", .text)
+                table.column("webhookSecret", .text)
+                table.column("defaultBranch", .text).notNull()
+                table.column("createdAt", .double).notNull()
+            }
+            try db.create(table: "run") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.belongsTo("repository", onDelete: .cascade).notNull()
+                table.column("number", .integer).notNull()
+                table.column("workflowPath", .text).notNull()
+                table.column("workflowName", .text).notNull()
+                table.column("event", .text).notNull()
+                table.column("ref", .text).notNull()
+                table.column("sha", .text).notNull()
+                table.column("actor", .text).notNull()
+                table.column("status", .text).notNull().check { ["queued", "running", "completed"].contains($0) }
+                table.column("conclusion", .text)
+                table.column("createdAt", .double).notNull()
+                table.column("startedAt", .double)
+                table.column("finishedAt", .double)
+                table.column("inputsJSON", .text).notNull()
+                table.column("payloadJSON", .text).notNull()
+                table.column("changedFilesJSON", .text)
+                table.column("concurrencyGroup", .text)
+                table.column("cancelInProgress", .boolean).notNull()
+                table.column("attempt", .integer).notNull()
+                table.column("rerunOf", .integer).references("run", onDelete: .setNull)
+                table.column("onlyJobsJSON", .text)
+                table.uniqueKey(["repositoryID", "number"])
+            }
+            try db.create(index: "run_by_status", on: "run", columns: ["status"])
+            try db.create(index: "run_by_created", on: "run", columns: ["createdAt"])
+            try db.create(table: "job") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.belongsTo("run", onDelete: .cascade).notNull()
+                table.column("jobKey", .text).notNull()
+                table.column("matrixIndex", .integer).notNull()
+                table.column("name", .text).notNull()
+                table.column("status", .text).notNull()
+                table.column("conclusion", .text)
+                table.column("startedAt", .double)
+                table.column("finishedAt", .double)
+                table.column("outputsJSON", .text).notNull()
+                table.uniqueKey(["runID", "jobKey", "matrixIndex"])
+            }
+            try db.create(table: "step") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.belongsTo("job", onDelete: .cascade).notNull()
+                table.column("number", .integer).notNull()
+                table.column("name", .text).notNull()
+                table.column("status", .text).notNull()
+                table.column("outcome", .text)
+                table.column("conclusion", .text)
+                table.column("startedAt", .double)
+                table.column("finishedAt", .double)
+                table.column("error", .text)
+                table.uniqueKey(["jobID", "number"])
+            }
+            try db.create(table: "commitStatus") { table in
+                table.belongsTo("repository", onDelete: .cascade).notNull()
+                table.column("sha", .text).notNull()
+                table.column("context", .text).notNull()
+                table.column("state", .text).notNull()
+                table.column("description", .text).notNull()
+                table.column("runID", .integer).references("run", onDelete: .setNull)
+                table.column("updatedAt", .double).notNull()
+                table.primaryKey(["repositoryID", "sha", "context"])
+            }
+            try db.create(table: "token") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("name", .text).notNull()
+                table.column("hash", .text).notNull().unique()
+                table.column("role", .text).notNull().check { ["viewer", "developer", "approver", "admin"].contains($0) }
+                table.column("createdAt", .double).notNull()
+                table.column("lastUsedAt", .double)
+            }
+            try db.create(table: "annotation") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.belongsTo("run", onDelete: .cascade).notNull()
+                table.column("job", .text).notNull()
+                table.column("level", .text).notNull()
+                table.column("message", .text).notNull()
+                table.column("file", .text)
+                table.column("line", .integer)
+            }
+            try db.create(table: "scheduleState") { table in
+                table.belongsTo("repository", onDelete: .cascade).notNull()
+                table.column("workflowPath", .text).notNull()
+                table.column("cron", .text).notNull()
+                table.column("lastFire", .double).notNull()
+                table.primaryKey(["repositoryID", "workflowPath", "cron"])
+            }
+            try db.create(table: "artifact") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.belongsTo("run", onDelete: .cascade).notNull()
+                table.column("name", .text).notNull()
+                table.column("size", .integer).notNull()
+                table.column("files", .integer).notNull()
+                table.column("createdAt", .double).notNull()
+                table.column("expired", .boolean).notNull()
+                table.uniqueKey(["runID", "name"])
+            }
+            try db.create(table: "secret") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.belongsTo("repository", onDelete: .cascade)
+                table.column("environment", .text).notNull()
+                table.column("name", .text).notNull()
+                table.column("sealed", .blob).notNull()
+                table.column("updatedAt", .double).notNull()
+            }
+            try db.create(
+                index: "secret_scope", on: "secret", columns: ["repositoryID", "environment", "name"], options: .unique)
+            try db.create(table: "webhookDelivery") { table in
+                table.column("id", .text).primaryKey()
+                table.column("receivedAt", .double).notNull()
+            }
+        }
+        return migrator
+    }
+}
+
+/// Filters and paging for run lists.
+public struct RunFilter: Sendable {
+    /// Repository name.
+    public var repository: String?
+    /// Branch (short name) or full ref.
+    public var branch: String?
+    /// Queued, running, completed, or a conclusion (success, failure, ...).
+    public var status: String?
+    /// Event name.
+    public var event: String?
+    /// 1-based page.
+    public var page = 1
+    /// Runs per page (1–100).
+    public var perPage = 30
+
+    /// Creates a filter.
+    public init(repository: String? = nil, branch: String? = nil, status: String? = nil, event: String? = nil, page: Int = 1, perPage: Int = 30) {
+        self.repository = repository
+        self.branch = branch
+        self.status = status
+        self.event = event
+        self.page = page
+        self.perPage = perPage
+    }
+}
+
+/// A run with its repository's name.
+public struct RunSummary: Sendable, Equatable {
+    /// The run.
+    public var run: RunRecord
+    /// The repository's name.
+    public var repository: String
+}
