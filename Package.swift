@@ -81,7 +81,9 @@ let package = Package(
         .testTarget(name: "GaaraProcessTests", dependencies: ["GaaraProcess"]),
         .testTarget(name: "GaaraReportsTests", dependencies: ["GaaraReports"], resources: [.copy("reference_counts.py")]),
         .testTarget(name: "GaaraGatesTests", dependencies: ["GaaraGates"]),
-        .testTarget(name: "GaaraCLITests", dependencies: ["GaaraCLI"], resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "GaaraCLITests", dependencies: ["GaaraCLI", .product(name: "Crypto", package: "swift-crypto")], resources: [.copy("Fixtures")]),
+        .testTarget(name: "GaaraServerTests", dependencies: ["GaaraServer", "GaaraStore"]),
     ],
     swiftLanguageModes: [.v6]
 )

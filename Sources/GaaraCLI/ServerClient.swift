@@ -21,7 +21,7 @@ struct ServerOptions: ParsableArguments {
     func client() throws(CLIFailure) -> ServerClient {
         let environment = ProcessInfo.processInfo.environment
         let data = URL(fileURLWithPath: dataDirectory ?? ServeCommand.defaultDataDirectory())
-        var base = url ?? environment["GAARA_URL"]
+        var base = url ?? environment["GAARA_URL"].flatMap { $0.isEmpty ? nil : $0 }
         if base == nil, let json = FileManager.default.contents(atPath: data.appendingPathComponent("server.json").path),
             let object = try? JSONSerialization.jsonObject(with: json) as? [String: Any]
         {
@@ -30,7 +30,7 @@ struct ServerOptions: ParsableArguments {
         guard let base, !base.isEmpty else {
             throw CLIFailure(message: "no server: pass --url or set GAARA_URL (or run on the server's machine with --data)", exitCode: 2)
         }
-        var credential = token ?? environment["GAARA_TOKEN"]
+        var credential = token ?? environment["GAARA_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         if credential == nil, let key = FileManager.default.contents(atPath: data.appendingPathComponent("hook.key").path) {
             credential = CIServer.localToken(key: key)
         }

@@ -39,7 +39,7 @@ enum Contexts {
             ("repository", .string(configuration.repositoryName)),
             ("repository_owner", .string(owner)),
             ("retention_days", .string("90")),
-            ("run_attempt", .string("1")),
+            ("run_attempt", .string(String(configuration.runAttempt))),
             ("run_id", .string(configuration.runID)),
             ("run_number", .string(String(configuration.runNumber))),
             ("secret_source", .string("Actions")),

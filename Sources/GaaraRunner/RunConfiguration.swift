@@ -36,6 +36,8 @@ public struct RunConfiguration: Sendable {
     public var runID: String
     /// `github.run_number`.
     public var runNumber: Int
+    /// `github.run_attempt` (1, then 2, ... for re-runs).
+    public var runAttempt = 1
     /// Only these jobs (and what they need) run, when set.
     public var onlyJobs: Set<String>?
     /// Print `::debug::` and runner diagnostics.

@@ -7,7 +7,7 @@ enum DashboardAssets {
         .brand{font-weight:700;font-size:18px}main{padding:16px 24px;max-width:1400px}h1{font-size:22px}h2{font-size:17px;margin-top:28px}
         table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:6px 8px;border-bottom:1px solid var(--line);vertical-align:top}
         .badge{display:inline-block;padding:0 8px;border-radius:10px;font-size:12px;color:#fff;background:var(--off)}
-        .badge.success,.badge.pass{background:var(--ok)}.badge.failure,.badge.fail,.badge.interrupted{background:var(--bad)}
+        .badge.success,.badge.pass,.badge.passed{background:var(--ok)}.badge.failure,.badge.fail,.badge.failed,.badge.interrupted{background:var(--bad)}
         .badge.running,.badge.queued,.badge.pending{background:var(--run)}.badge.cancelled,.badge.skipped,.badge.warn{background:var(--off)}
         .filters{display:flex;gap:12px;flex-wrap:wrap;margin-bottom:12px}.pages{margin-top:12px;display:flex;gap:16px}
         .meta,.hint,small{color:var(--muted)}.empty{color:var(--muted);font-style:italic}
@@ -105,6 +105,8 @@ enum DashboardAssets {
               const heading = document.querySelector('h1 .badge');
               if (heading) heading.outerHTML = badge(detail.run.status, detail.run.conclusion);
               for (const job of detail.jobs) {
+                const node = document.querySelector('.graph .node[data-node="' + CSS.escape(job.key) + '"]');
+                if (node) node.className = 'node ' + (job.conclusion || job.status);
                 const section = jobSection(job);
                 for (const step of job.steps) {
                   const block = stepBlock(section, step.number, step.name);

@@ -83,6 +83,7 @@ enum OpenAPIDocument {
     private static func response(_ route: RouteDescription) -> [String: Any] {
         switch route.response {
         case "empty": return ["description": "Done"]
+        case "object": return ["description": "OK", "content": ["application/json": ["schema": ["type": "object"]]]]
         case "text": return ["description": "Plain text", "content": ["text/plain": ["schema": ["type": "string"]]]]
         case "event-stream": return ["description": "Server-sent events", "content": ["text/event-stream": ["schema": ["type": "string"]]]]
         case "binary": return ["description": "A file", "content": ["application/gzip": ["schema": ["type": "string", "format": "binary"]]]]

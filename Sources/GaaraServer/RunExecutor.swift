@@ -98,6 +98,7 @@ struct RunExecutor: Sendable {
             repository: source, runDirectory: directory, cacheDirectory: cacheDirectory, event: event, sha: run.sha, checkoutCommit: run.sha,
             repositoryName: repository.upstream ?? repository.name, actor: run.actor, runID: String(runID), runNumber: run.number)
         configuration.gitRepository = bare
+        configuration.runAttempt = run.attempt
         configuration.inputs = Self.decode(run.inputsJSON, as: [String: String].self) ?? [:]
         configuration.secrets = try await secrets.values(for: repository.id!, store: store)
         if let only = run.onlyJobsJSON, let jobs = Self.decode(only, as: [String].self) { configuration.onlyJobs = Set(jobs) }
@@ -107,6 +108,8 @@ struct RunExecutor: Sendable {
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("GAARA_") && !$0.key.hasPrefix("GITHUB_") }
         environment["GAARA_GATE_OUTPUT"] = directory.appendingPathComponent("gate.json").path
         environment["GAARA_SERVER_URL"] = serverURL()
+        // Marks every step process as this server's, so a restart after a crash can find and stop them.
+        environment[LeftoverProcesses.marker] = runsDirectory.path
         configuration.baseEnvironment = environment
         try ExpressionJSON.serialize(payload).write(to: directory.appendingPathComponent("event.json"), atomically: true, encoding: .utf8)
 

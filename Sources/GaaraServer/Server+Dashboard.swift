@@ -8,6 +8,7 @@ extension CIServer {
     func registerDashboard(_ router: Router<BasicRequestContext>) {
         router.get("/static/app.css") { _, _ in Reply.text(DashboardAssets.css, type: "text/css; charset=utf-8") }
         router.get("/static/app.js") { _, _ in Reply.text(DashboardAssets.javascript, type: "text/javascript; charset=utf-8") }
+        router.get("/favicon.ico") { _, _ in Response(status: .noContent) }
         router.get("/login") { request, _ in
             if let token = request.uri.queryParameters.get("token") { return Self.signIn(token, next: request.uri.queryParameters.get("next")) }
             return Reply.html(

@@ -62,7 +62,7 @@ extension CIServer {
                 try await fetch(repository, delivery, extra: [])
                 let bare = URL(fileURLWithPath: repository.path)
                 if await git.resolve(bare, pull.headSHA) == nil, let head = pull.headCloneURL {
-                    try? await git.git(
+                    _ = try? await git.git(
                         ["fetch", "--quiet", "--no-write-fetch-head", head, "+refs/heads/\(pull.headRef):refs/gaara/pull/\(pull.number)"], in: bare)
                 }
                 guard await git.resolve(bare, pull.headSHA) != nil else {

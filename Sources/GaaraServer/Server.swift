@@ -91,6 +91,8 @@ public final class CIServer: Sendable {
     /// Recovers from an earlier crash, prints the first admin token, listens, and serves until
     /// SIGINT or SIGTERM. `onListening` gets the URL once the port is bound.
     public func run(onListening: @escaping @Sendable (String) -> Void = { _ in }) async throws {
+        let leftovers = LeftoverProcesses.kill(runsDirectory: runsDirectory.path)
+        if leftovers > 0 { log("stopped \(leftovers) step process(es) left running by the last stop") }
         let interrupted = try await store.recoverInterruptedRuns()
         if !interrupted.isEmpty {
             log("marked \(interrupted.count) run(s) interrupted by the last stop: \(interrupted.map(String.init).joined(separator: ", "))")
@@ -112,6 +114,13 @@ public final class CIServer: Sendable {
         registerWebhooks(router, registry)
         registerEvents(router, registry)
         registerDashboard(router)
+        registry.add(
+            RouteDescription(
+                method: .get, path: "/api/openapi.json", access: .anyone, summary: "This OpenAPI document", query: [], body: nil, response: "object",
+                status: 200))
+        registry.add(
+            RouteDescription(
+                method: .get, path: "/healthz", access: .anyone, summary: "Liveness", query: [], body: nil, response: "text", status: 200))
         let document = OpenAPIDocument.render(registry.routes)
         router.get("/api/openapi.json") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: document)))

@@ -83,14 +83,14 @@ extension Store {
             let total =
                 try Int.fetchOne(
                     db, sql: "SELECT COUNT(*) FROM run JOIN repository ON repository.id = run.repositoryID \(whereClause)",
-                    arguments: StatementArguments(arguments) ?? []) ?? 0
+                    arguments: StatementArguments(arguments)) ?? 0
             let rows = try Row.fetchAll(
                 db,
                 sql: """
                     SELECT run.*, repository.name AS repositoryName FROM run JOIN repository ON repository.id = run.repositoryID
                     \(whereClause) ORDER BY run.id DESC LIMIT ? OFFSET ?
                     """,
-                arguments: StatementArguments(arguments + [perPage, offset]) ?? [])
+                arguments: StatementArguments(arguments + [perPage, offset]))
             let runs = try rows.map { row in RunSummary(run: try RunRecord(row: row), repository: row["repositoryName"]) }
             return (runs, total)
         }

@@ -1,0 +1,74 @@
+import Foundation
+import Testing
+
+@testable import GaaraServer
+
+/// Step logs: gzip round trips and the follower that streams them live.
+struct StepLogTests {
+    static func temporary() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("gaara-logs-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    @Test func gzipRoundTripsLargeAndEmptyFiles() throws {
+        let directory = try Self.temporary()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for size in [0, 1, 65_536, 1_000_003] {
+            var bytes = [UInt8](repeating: 0, count: size)
+            for index in bytes.indices { bytes[index] = UInt8(truncatingIfNeeded: index &* 31 &+ index / 977) }
+            let plain = directory.appendingPathComponent("\(size).log")
+            try Data(bytes).write(to: plain)
+            try Gzip.compressFile(plain.path, to: plain.path + ".gz")
+            var back = Data()
+            try Gzip.expandFile(plain.path + ".gz") { back.append($0) }
+            #expect(back == Data(bytes), "size \(size)")
+            // gunzip reads it too: real gzip framing.
+            let check = Process()
+            check.executableURL = URL(fileURLWithPath: "/bin/sh")
+            check.arguments = ["-c", "gzip -t '\(plain.path).gz'"]
+            try check.run()
+            check.waitUntilExit()
+            #expect(check.terminationStatus == 0)
+        }
+        let truncated = directory.appendingPathComponent("t.gz")
+        let whole = try Data(contentsOf: directory.appendingPathComponent("65536.log.gz"))
+        try whole.prefix(whole.count / 2).write(to: truncated)
+        #expect(throws: GzipError.self) { try Gzip.expandFile(truncated.path) { _ in } }
+    }
+
+    @Test func theFollowerSendsWholeLinesAndSurvivesCompression() throws {
+        let directory = try Self.temporary()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let job = directory.appendingPathComponent("build-0")
+        try FileManager.default.createDirectory(at: job, withIntermediateDirectories: true)
+        let path = job.appendingPathComponent("1.log").path
+        let file = try StepLogFile(path: path)
+        let follower = LogFollower(directory: directory)
+        #expect(follower.poll(limit: 1 << 20).chunks.isEmpty)
+        Array("first".utf8).withUnsafeBytes { file.append(line: $0) }
+        // A partial line (no newline yet) is held back.
+        let handle = FileHandle(forWritingAtPath: path)!
+        handle.seekToEndOfFile()
+        handle.write(Data("sec".utf8))
+        var chunks = follower.poll(limit: 1 << 20).chunks
+        #expect(chunks.map(\.text) == ["first\n"])
+        #expect(chunks.first?.jobFolder == "build-0" && chunks.first?.step == 1)
+        handle.write(Data("ond\n".utf8))
+        try handle.close()
+        // Compressed and removed while followed: the rest still arrives, once.
+        try Gzip.compressFile(path, to: path + ".gz")
+        unlink(path)
+        chunks = follower.poll(limit: 1 << 20).chunks
+        #expect(chunks.map(\.text) == ["second\n"])
+        #expect(follower.poll(limit: 1 << 20).chunks.isEmpty)
+        // A late reader gets everything from the compressed file.
+        let late = LogFollower(directory: directory)
+        #expect(late.poll(limit: 1 << 20).chunks.map(\.text) == ["first\nsecond\n"])
+    }
+
+    @Test func jobFoldersEscapeWhatIsNotSafe() {
+        #expect(StepLogs.jobFolder(key: "build", index: 0) == "build-0")
+        #expect(StepLogs.jobFolder(key: "call/test x", index: 2) == "call%2Ftest%20x-2")
+    }
+}
