@@ -83,7 +83,8 @@ let package = Package(
         .testTarget(name: "GaaraGatesTests", dependencies: ["GaaraGates"]),
         .testTarget(
             name: "GaaraCLITests", dependencies: ["GaaraCLI", .product(name: "Crypto", package: "swift-crypto")], resources: [.copy("Fixtures")]),
-        .testTarget(name: "GaaraServerTests", dependencies: ["GaaraServer", "GaaraStore"]),
+        .testTarget(
+            name: "GaaraServerTests", dependencies: ["GaaraServer", "GaaraStore", .product(name: "NIOCore", package: "swift-nio")]),
     ],
     swiftLanguageModes: [.v6]
 )

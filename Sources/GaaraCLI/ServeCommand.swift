@@ -38,6 +38,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The token for --status-url (default: $GAARA_STATUS_TOKEN).")
     var statusToken: String?
 
+    @Option(help: "How many MB a second each live log subscriber gets while its run runs (they catch up when it ends).")
+    var liveLogRate = 2.0
+
     @Flag(help: "Start runs interrupted by a crash again, as new attempts.")
     var requeueInterrupted = false
 
@@ -68,6 +71,8 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.statusAPIToken = statusToken ?? ProcessInfo.processInfo.environment["GAARA_STATUS_TOKEN"]
         configuration.requeueInterrupted = requeueInterrupted
         configuration.verbose = verbose
+        guard liveLogRate > 0 else { throw CLIFailure(message: "--live-log-rate must be positive", exitCode: 2) }
+        configuration.liveLogBytesPerSecond = Int(liveLogRate * 1024 * 1024)
         let server: CIServer
         do {
             server = try CIServer(configuration: configuration)

@@ -22,6 +22,7 @@ final class RunRecorder: RunObserver {
     private let compressions = Mutex<[String]>([])
     /// Finishes when every event has been written to the store.
     let drained: Task<Void, Never>
+    private let flusher = RepeatingTimer(milliseconds: 20)
 
     init(runID: Int64, store: Store, logs: StepLogs, notifier: RunNotifier) {
         self.runID = runID
@@ -41,17 +42,31 @@ final class RunRecorder: RunObserver {
                 notifier.notify(runID)
             }
         }
+        flusher.start { [weak self] in self?.flushAll() }
+    }
+
+    /// Writes every buffered line and wakes the readers when there was any.
+    private func flushAll() {
+        let files = open.withLock { state in state.values.flatMap { [$0.file, $0.jobLevel].compactMap { $0 } } }
+        var wrote = false
+        for file in files where file.flush() { wrote = true }
+        if wrote { notifier.notify(runID, logOnly: true) }
     }
 
     /// Ends the event stream; await ``drained`` after this.
     func finish() {
+        flusher.cancel()
         events.finish()
         let (pending, _) = open.withLock { state -> ([StepLogFile], Void) in
             let files = state.values.flatMap { [$0.file, $0.jobLevel].compactMap { $0 } }
             state = [:]
             return (files, ())
         }
-        for file in pending { compress(file.path) }
+        for file in pending {
+            file.flush()
+            compress(file.path)
+        }
+        notifier.notify(runID, logOnly: true)
     }
 
     /// Paths compressed so far (for tests and retention).
@@ -73,7 +88,7 @@ final class RunRecorder: RunObserver {
                 state[label] = log
                 return previous
             }
-            if let previous { compress(previous.path) }
+            if let previous { close(previous) }
         case .stepFinished(let label, let result):
             let finished = open.withLock { state -> StepLogFile? in
                 guard var log = state[label], log.step == result.number else { return nil }
@@ -82,10 +97,10 @@ final class RunRecorder: RunObserver {
                 state[label] = log
                 return file
             }
-            if let finished { compress(finished.path) }
+            if let finished { close(finished) }
         case .jobFinished(let label, _, _, _):
             let log = open.withLock { $0.removeValue(forKey: label) }
-            for file in [log?.file, log?.jobLevel].compactMap({ $0 }) { compress(file.path) }
+            for file in [log?.file, log?.jobLevel].compactMap({ $0 }) { close(file) }
         default: break
         }
         events.yield(event)
@@ -104,17 +119,25 @@ final class RunRecorder: RunObserver {
             return log.jobLevel
         }
         guard let file else { return }
+        let flushed: Bool
         switch kind {
-        case .plain: file.append(line: line)
-        case .groupStart: file.append(line: line, prefix: "##[group]")
-        case .groupEnd: file.append(line: line, prefix: "##[endgroup]")
-        case .runner: file.append(line: line, prefix: "##[gaara]")
+        case .plain: flushed = file.append(line: line)
+        case .groupStart: flushed = file.append(line: line, prefix: "##[group]")
+        case .groupEnd: flushed = file.append(line: line, prefix: "##[endgroup]")
+        case .runner: flushed = file.append(line: line, prefix: "##[gaara]")
         }
-        notifier.notify(runID, logOnly: true)
+        if flushed { notifier.notify(runID, logOnly: true) }
     }
 
     private func path(_ label: JobLabel, step: Int) -> String {
         logs.jobDirectory(runID: runID, key: label.id, index: label.index).appendingPathComponent("\(step).log").path
+    }
+
+    /// Flushes a finished step log, wakes the readers, then compresses it.
+    private func close(_ file: StepLogFile) {
+        file.flush()
+        notifier.notify(runID, logOnly: true)
+        compress(file.path)
     }
 
     /// Gzips a finished step log in the background (the plain file stays readable until the
@@ -170,5 +193,25 @@ extension RunConclusion {
         case .cancelled: self = .cancelled
         case .skipped: self = .skipped
         }
+    }
+}
+
+/// A dispatch timer (thread-safe by Dispatch's contract) that calls a handler at a fixed interval.
+final class RepeatingTimer: @unchecked Sendable {
+    private let source = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "gaara.timer"))
+    private let interval: Int
+
+    init(milliseconds: Int) {
+        interval = milliseconds
+    }
+
+    func start(_ handler: @escaping @Sendable () -> Void) {
+        source.schedule(deadline: .now() + .milliseconds(interval), repeating: .milliseconds(interval), leeway: .milliseconds(interval / 4))
+        source.setEventHandler(handler: handler)
+        source.resume()
+    }
+
+    func cancel() {
+        source.cancel()
     }
 }

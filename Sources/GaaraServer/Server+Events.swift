@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import NIOCore
 
 extension CIServer {
     /// `GET /api/runs/{id}/events`: server-sent events. `run` events carry the run's whole state
@@ -25,62 +26,173 @@ extension CIServer {
     }
 
     private func stream(_ runID: Int64, withLogs: Bool, into writer: inout any ResponseBodyWriter) async throws {
-        let follower = withLogs ? LogFollower(directory: logs.runDirectory(runID)) : nil
+        var shared: (feed: LogFeed, id: Int)?
+        var own: LogFollower?
+        if withLogs {
+            shared = feeds.join(runID) { feed in produceLogs(feed) }
+            if shared == nil { own = LogFollower(directory: logs.runDirectory(runID)) }
+        }
+        defer { if let shared { feeds.leave(shared.feed, shared.id) } }
         var lastState = Data()
         var jobIDs: [String: Int64] = [:]
         var lastBeat = Date()
         var seenState: UInt64?
         var finished = false
+        // While the run runs, each subscriber gets its logs at up to `liveLogRate` bytes a second, so
+        // many watchers never take the CPU the steps need; once the run is over they catch up at full speed.
+        let rate = configuration.liveLogBytesPerSecond
+        var window = (start: Date(), bytes: 0)
         while !Task.isCancelled {
             let seen = notifier.version(runID)
             var out = ""
             let stateVersion = notifier.stateVersion(runID)
             if stateVersion != seenState {
                 seenState = stateVersion
-                let detail = try await runDetail(runID)
-                finished = detail.run.status == "completed"
-                let state = try APIModels.encoder.encode(detail)
-                if state != lastState {
-                    lastState = state
-                    out += "event: run\ndata: " + String(decoding: state, as: UTF8.self) + "\n\n"
-                    for job in detail.jobs {
-                        jobIDs[StepLogs.jobFolder(key: job.key, index: job.matrixIndex)] = job.id
-                    }
+                let snapshot = try await runSnapshot(runID, version: stateVersion)
+                finished = snapshot.finished
+                if snapshot.encoded != lastState {
+                    lastState = snapshot.encoded
+                    out += "event: run\ndata: " + String(decoding: snapshot.encoded, as: UTF8.self) + "\n\n"
+                    jobIDs.merge(snapshot.jobIDs) { $1 }
                 }
             }
-            var more = false
-            if let follower {
-                let (chunks, pending) = follower.poll(limit: 4 * 1024 * 1024)
-                more = pending
-                for chunk in chunks {
-                    let event = LogEventJSON(job: chunk.jobFolder, jobId: jobIDs[chunk.jobFolder], step: chunk.step, text: chunk.text)
-                    out += "event: log\ndata: " + String(decoding: try APIModels.encoder.encode(event), as: UTF8.self) + "\n\n"
+            var buffers: [ByteBuffer] = out.isEmpty ? [] : [ByteBuffer(string: out)]
+            var logsDone = true
+            if let shared {
+                if Date().timeIntervalSince(window.start) >= 1 { window = (Date(), 0) }
+                let allowance = finished ? Int.max : max(0, rate - window.bytes)
+                if allowance > 0 {
+                    let (events, over) = shared.feed.take(shared.id, limit: allowance)
+                    buffers += events
+                    window.bytes += events.reduce(0) { $0 + $1.readableBytes }
+                    logsDone = over
+                } else {
+                    logsDone = false
                 }
+            } else if let own {
+                let (chunks, more) = own.poll(limit: 4 * 1024 * 1024)
+                buffers += chunks.map { SSEEncoding.logEvent(job: $0.jobFolder, jobID: jobIDs[$0.jobFolder], step: $0.step, text: $0.text) }
+                // The run was completed before the logs were read, so every line has been sent.
+                logsDone = finished && !more
             }
-            if !out.isEmpty {
-                try await writer.write(ByteBuffer(string: out))
+            if !buffers.isEmpty {
+                try await writer.write(contentsOf: buffers)
                 lastBeat = Date()
             } else if Date().timeIntervalSince(lastBeat) > 15 {
                 try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
                 lastBeat = Date()
             }
-            if finished && !more {
-                // The run was completed before the logs were read, so every line has been sent.
+            if finished && logsDone {
                 try await writer.write(ByteBuffer(string: "event: end\ndata: {\"run_id\":\(runID)}\n\n"))
                 return
             }
-            if !more {
+            if let shared {
+                if !finished, window.bytes >= rate {
+                    try await Task.sleep(for: .seconds(max(0.01, 1 - Date().timeIntervalSince(window.start))))
+                } else if !finished, !buffers.isEmpty {
+                    // Live output goes out in batches five times a second: a watcher sees no
+                    // difference, and the steps share the CPU with fewer wake-ups.
+                    try await Task.sleep(for: .milliseconds(200))
+                } else {
+                    await shared.feed.wait(shared.id, timeout: 0.25)
+                }
+            } else if buffers.isEmpty || own == nil {
                 await notifier.wait(runID, after: seen, timeout: 15)
                 try await Task.sleep(for: .milliseconds(50))
             }
         }
     }
+
+    /// The run's state encoded once per state version, shared by all its subscribers.
+    private func runSnapshot(_ runID: Int64, version: UInt64) async throws -> RunSnapshot {
+        if let cached = snapshots.withLock({ $0[runID] }), cached.version == version { return cached }
+        let detail = try await runDetail(runID)
+        var jobIDs: [String: Int64] = [:]
+        for job in detail.jobs { jobIDs[StepLogs.jobFolder(key: job.key, index: job.matrixIndex)] = job.id }
+        let snapshot = RunSnapshot(
+            version: version, encoded: try APIModels.encoder.encode(detail), finished: detail.run.status == "completed", jobIDs: jobIDs)
+        snapshots.withLock { cache in
+            if cache.count > 256 { cache.removeAll() }
+            cache[runID] = snapshot
+        }
+        return snapshot
+    }
+
+    /// Follows a run's step logs once for every subscriber of `feed`, until the run is over and
+    /// every line was encoded, or nobody watches any more.
+    private func produceLogs(_ feed: LogFeed) {
+        Task { [self] in
+            let follower = LogFollower(directory: logs.runDirectory(feed.runID))
+            var jobIDs: [String: Int64] = [:]
+            while feeds.isActive(feed) {
+                if feed.backlog > 1024 * 1024 {
+                    try? await Task.sleep(for: .milliseconds(50))
+                    continue
+                }
+                let seen = notifier.version(feed.runID)
+                let completed = (try? await store.run(id: feed.runID))?.status == .completed
+                let (chunks, more) = follower.poll(limit: 256 * 1024)
+                if chunks.contains(where: { jobIDs[$0.jobFolder] == nil }), let jobs = try? await store.jobs(runID: feed.runID) {
+                    for (job, _) in jobs { jobIDs[StepLogs.jobFolder(key: job.jobKey, index: job.matrixIndex)] = job.id }
+                }
+                feed.append(chunks.map { SSEEncoding.logEvent(job: $0.jobFolder, jobID: jobIDs[$0.jobFolder], step: $0.step, text: $0.text) })
+                if completed && !more {
+                    feed.finish()
+                    return
+                }
+                if !more {
+                    await notifier.wait(feed.runID, after: seen, timeout: 5)
+                    try? await Task.sleep(for: .milliseconds(50))
+                }
+            }
+        }
+    }
 }
 
-/// A `log` event.
-struct LogEventJSON: Codable, Sendable {
-    var job: String
-    var jobId: Int64?
-    var step: Int
-    var text: String
+/// A run's state as sent to live subscribers.
+struct RunSnapshot: Sendable {
+    let version: UInt64
+    let encoded: Data
+    let finished: Bool
+    let jobIDs: [String: Int64]
+}
+
+/// Server-sent event encoding with a hand-written JSON string escaper (one pass, bulk copies of
+/// the runs of bytes that need no escaping).
+enum SSEEncoding {
+    /// `event: log` with `{"job":…,"job_id":…,"step":…,"text":…}`.
+    static func logEvent(job: String, jobID: Int64?, step: Int, text: String) -> ByteBuffer {
+        var buffer = ByteBuffer()
+        buffer.reserveCapacity(text.utf8.count + text.utf8.count / 16 + 128)
+        buffer.writeString("event: log\ndata: {\"job\":")
+        writeJSONString(job, into: &buffer)
+        buffer.writeString(",\"job_id\":" + (jobID.map(String.init) ?? "null") + ",\"step\":\(step),\"text\":")
+        writeJSONString(text, into: &buffer)
+        buffer.writeString("}\n\n")
+        return buffer
+    }
+
+    static func writeJSONString(_ text: String, into buffer: inout ByteBuffer) {
+        buffer.writeInteger(UInt8(ascii: "\""))
+        var text = text
+        text.withUTF8 { bytes in
+            var start = 0
+            for index in 0..<bytes.count {
+                let byte = bytes[index]
+                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+                if index > start { buffer.writeBytes(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[start..<index])) }
+                switch byte {
+                case 0x0A: buffer.writeString("\\n")
+                case 0x0D: buffer.writeString("\\r")
+                case 0x09: buffer.writeString("\\t")
+                case UInt8(ascii: "\""): buffer.writeString("\\\"")
+                case UInt8(ascii: "\\"): buffer.writeString("\\\\")
+                default: buffer.writeString(String(format: "\\u%04x", byte))
+                }
+                start = index + 1
+            }
+            if bytes.count > start { buffer.writeBytes(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[start..<bytes.count])) }
+        }
+        buffer.writeInteger(UInt8(ascii: "\""))
+    }
 }

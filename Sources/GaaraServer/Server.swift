@@ -31,6 +31,8 @@ public struct ServerConfiguration: Sendable {
     public var maxBodyBytes = 25 * 1024 * 1024
     /// Seconds between SIGTERM and SIGKILL when a step is stopped.
     public var killGrace = 2.5
+    /// How fast each live log subscriber is fed while its run runs (bytes a second).
+    public var liveLogBytesPerSecond = 2 * 1024 * 1024
     /// Log HTTP requests.
     public var verbose = false
 
@@ -51,6 +53,8 @@ public final class CIServer: Sendable {
     let git: GitHost
     let logs: StepLogs
     let notifier = RunNotifier()
+    let feeds = LogFeeds()
+    let snapshots = Mutex<[Int64: RunSnapshot]>([:])
     let queue: RunQueue
     let triggers: Triggers
     let tokens: TokenAuthority

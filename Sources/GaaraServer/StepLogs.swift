@@ -66,10 +66,14 @@ public struct StepLogs: Sendable {
     }
 }
 
-/// An open step log: appends whole lines with one `write(2)` each.
-final class StepLogFile: @unchecked Sendable {
+/// An open step log. Lines collect in a buffer that goes to the file with one `write(2)` when it
+/// reaches 64 KiB or when ``flush()`` is called (the recorder does every 20 ms and at each step's
+/// end); readers only ever see flushed bytes, so whatever a client was shown is in the file.
+final class StepLogFile: Sendable {
     let path: String
     private let fd: Int32
+    private let buffer = Mutex<[UInt8]>([])
+    private static let capacity = 64 * 1024
 
     init(path: String) throws {
         self.path = path
@@ -77,26 +81,47 @@ final class StepLogFile: @unchecked Sendable {
         guard fd >= 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
     }
 
-    deinit { close(fd) }
+    deinit {
+        flush()
+        close(fd)
+    }
 
-    /// Writes `line` and a newline in one call.
-    func append(line: UnsafeRawBufferPointer, prefix: StaticString? = nil) {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(line.count + 16)
-        if let prefix { prefix.withUTF8Buffer { bytes.append(contentsOf: $0) } }
-        bytes.append(contentsOf: line)
-        bytes.append(0x0A)
+    /// Adds `line` and a newline; returns true when that filled the buffer and flushed it.
+    @discardableResult
+    func append(line: UnsafeRawBufferPointer, prefix: StaticString? = nil) -> Bool {
+        buffer.withLock { bytes in
+            if let prefix { prefix.withUTF8Buffer { bytes.append(contentsOf: $0) } }
+            bytes.append(contentsOf: line)
+            bytes.append(0x0A)
+            guard bytes.count >= Self.capacity else { return false }
+            write(&bytes)
+            return true
+        }
+    }
+
+    /// Writes what is buffered; returns whether there was anything.
+    @discardableResult
+    func flush() -> Bool {
+        buffer.withLock { bytes in
+            guard !bytes.isEmpty else { return false }
+            write(&bytes)
+            return true
+        }
+    }
+
+    private func write(_ bytes: inout [UInt8]) {
         bytes.withUnsafeBytes { raw in
             var offset = 0
             while offset < raw.count {
-                let written = write(fd, raw.baseAddress! + offset, raw.count - offset)
+                let written = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
                 if written < 0 {
                     if errno == EINTR { continue }
-                    return
+                    break
                 }
                 offset += written
             }
         }
+        bytes.removeAll(keepingCapacity: true)
     }
 }
 

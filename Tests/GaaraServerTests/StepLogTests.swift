@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import Testing
 
 @testable import GaaraServer
@@ -46,7 +47,10 @@ struct StepLogTests {
         let file = try StepLogFile(path: path)
         let follower = LogFollower(directory: directory)
         #expect(follower.poll(limit: 1 << 20).chunks.isEmpty)
-        Array("first".utf8).withUnsafeBytes { file.append(line: $0) }
+        _ = Array("first".utf8).withUnsafeBytes { file.append(line: $0) }
+        // Buffered lines are invisible to readers until flushed.
+        #expect(follower.poll(limit: 1 << 20).chunks.isEmpty)
+        #expect(file.flush())
         // A partial line (no newline yet) is held back.
         let handle = FileHandle(forWritingAtPath: path)!
         handle.seekToEndOfFile()
@@ -70,5 +74,24 @@ struct StepLogTests {
     @Test func jobFoldersEscapeWhatIsNotSafe() {
         #expect(StepLogs.jobFolder(key: "build", index: 0) == "build-0")
         #expect(StepLogs.jobFolder(key: "call/test x", index: 2) == "call%2Ftest%20x-2")
+    }
+}
+
+/// The hand-written JSON escaping of live log events agrees with JSONSerialization.
+struct SSEEncodingTests {
+    @Test func logEventsAreValidJSONWithTheExactText() throws {
+        let samples = [
+            "plain line\n", "tab\there \"quoted\" back\\slash\r\n", "\u{1B}[31mred\u{1B}[0m\u{0}\u{7}\n", "ünïcödé ✓ 𝄞\n", "",
+            String(repeating: "x", count: 70_000),
+        ]
+        for text in samples {
+            var buffer = SSEEncoding.logEvent(job: "build \"x\"-0", jobID: 7, step: 2, text: text)
+            let event = buffer.readString(length: buffer.readableBytes) ?? ""
+            #expect(event.hasPrefix("event: log\ndata: ") && event.hasSuffix("}\n\n"))
+            let json = String(event.dropFirst("event: log\ndata: ".count).dropLast(2))
+            #expect(!json.contains("\n"), "an unescaped newline would split the event")
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+            #expect(object["text"] as? String == text && object["job"] as? String == "build \"x\"-0" && object["job_id"] as? Int == 7)
+        }
     }
 }

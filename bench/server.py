@@ -1,0 +1,201 @@
+#!/usr/bin/env python3
+"""The measurements of bench/server (see there). Standard library only."""
+import json
+import os
+import re
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+
+GAARA, PUSHES = sys.argv[1], int(sys.argv[2])
+
+
+def pct(values, p):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def sh(command, cwd=None):
+    return subprocess.run(command, shell=True, cwd=cwd, check=True, capture_output=True, text=True).stdout
+
+
+class Server:
+    def __init__(self, data):
+        self.data = data
+        self.log = open(os.path.join(os.path.dirname(data), "serve.log"), "w+")
+        self.process = subprocess.Popen([GAARA, "serve", "--data", data, "--port", "0"], stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            self.log.seek(0)
+            text = self.log.read()
+            match = re.search(r"listening on (\S+)", text)
+            if match:
+                self.url = match.group(1)
+                self.token = re.search(r"admin token \(shown once, keep it\): (\S+)", text).group(1)
+                return
+            time.sleep(0.02)
+        raise SystemExit("the server did not start")
+
+    def request(self, path, method="GET", body=None, cookie=False):
+        request = urllib.request.Request(self.url + path, method=method, data=json.dumps(body).encode() if body is not None else None)
+        if cookie:
+            request.add_header("Cookie", "gaara_token=" + self.token)
+        else:
+            request.add_header("Authorization", "Bearer " + self.token)
+        if body is not None:
+            request.add_header("Content-Type", "application/json")
+        with urllib.request.urlopen(request) as response:
+            return response.read()
+
+    def wait(self, run_id, timeout=600):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            run = json.loads(self.request(f"/api/runs/{run_id}"))["run"]
+            if run["status"] == "completed":
+                return run
+            time.sleep(0.05)
+        raise SystemExit(f"run {run_id} did not finish")
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+def push_latency(work, server):
+    mark = os.path.join(work, "mark")
+    source = os.path.join(work, "src")
+    os.makedirs(os.path.join(source, ".github/workflows"))
+    with open(os.path.join(source, ".github/workflows/ci.yml"), "w") as handle:
+        handle.write("on: push\njobs:\n  first:\n    runs-on: ubuntu-latest\n    steps:\n"
+                     f"      - run: date +%s.%N > {mark}.tmp && mv {mark}.tmp {mark}\n")
+    sh("git init -q -b main && git add -A && git -c user.name=b -c user.email=b@b commit -qm init", cwd=source)
+    sh(f"{GAARA} repo add bench --data {server.data}")
+    bare = os.path.join(work, "plain.git")
+    sh(f"git init -q --bare {bare}")
+    gaps, pushes, floors = [], [], []
+    for index in range(PUSHES + 1):
+        sh(f"git -c user.name=b -c user.email=b@b commit -q --allow-empty -m {index}", cwd=source)
+        if os.path.exists(mark):
+            os.remove(mark)
+        begin = time.time()
+        sh(f"git push -q {server.data}/repos/bench.git main", cwd=source)
+        returned = time.time()
+        deadline = returned + 30
+        while not os.path.exists(mark) and time.time() < deadline:
+            time.sleep(0.0005)
+        started = float(open(mark).read())
+        begin_plain = time.time()
+        sh(f"git push -q {bare} main", cwd=source)
+        plain = time.time() - begin_plain
+        if index == 0:
+            continue  # warm-up
+        gaps.append((started - returned) * 1000)
+        pushes.append((returned - begin) * 1000)
+        floors.append(plain * 1000)
+    print(f"push -> first step: median {statistics.median(gaps):.1f} ms, p95 {pct(gaps, 95):.1f} ms over {len(gaps)} pushes "
+          f"(negative: the step started before git push returned)  goal: p95 < 100 ms -> {'met' if pct(gaps, 95) < 100 else 'NOT met'}")
+    print(f"git push itself: median {statistics.median(pushes):.1f} ms with gaara's hook, {statistics.median(floors):.1f} ms to a bare "
+          f"repository without a hook (ratio {statistics.median(pushes) / statistics.median(floors):.2f}x)")
+
+
+def runs_page(server):
+    db = sqlite3.connect(os.path.join(server.data, "gaara.db"), timeout=30)
+    repository = db.execute("SELECT id FROM repository LIMIT 1").fetchone()[0]
+    start = db.execute("SELECT COALESCE(MAX(number), 0) FROM run").fetchone()[0] + 1
+    now = time.time()
+    rows = [(repository, start + i, ".github/workflows/ci.yml", "CI", "push", "refs/heads/main", f"{i:040x}", "bench", "completed",
+             "success" if i % 7 else "failure", now - 10_000 + i, now - 10_000 + i, now - 10_000 + i + 30, "{}", "{}", 0, 1)
+            for i in range(10_000)]
+    db.executemany("INSERT INTO run (repositoryID, number, workflowPath, workflowName, event, ref, sha, actor, status, conclusion, "
+                   "createdAt, startedAt, finishedAt, inputsJSON, payloadJSON, cancelInProgress, attempt) "
+                   "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+    db.commit()
+    total = db.execute("SELECT COUNT(*) FROM run").fetchone()[0]
+    db.close()
+    for label, path, cookie in [("dashboard runs page /", "/", True), ("GET /api/runs", "/api/runs", False),
+                                ("dashboard, failures of a branch", "/?status=failure&branch=main&page=3", True)]:
+        times = []
+        for _ in range(60):
+            begin = time.perf_counter()
+            body = server.request(path, cookie=cookie)
+            times.append((time.perf_counter() - begin) * 1000)
+        times = times[10:]
+        print(f"{label} with {total} runs stored: median {statistics.median(times):.1f} ms, p95 {pct(times, 95):.1f} ms "
+              f"({len(body)} bytes)  goal: < 50 ms -> {'met' if pct(times, 95) < 50 else 'NOT met'}")
+
+
+def log_subscribers(work, server):
+    source = os.path.join(work, "src")
+    timing = os.path.join(work, "step-time")
+    line = "0123456789 lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor"
+    with open(os.path.join(source, ".github/workflows/big.yml"), "w") as handle:
+        handle.write("on: workflow_dispatch\njobs:\n  big:\n    runs-on: ubuntu-latest\n    steps:\n"
+                     f"      - run: sleep 2; s=$(date +%s.%N); yes '{line}' | head -c 104857600; e=$(date +%s.%N); echo \"$s $e\" > {timing}\n")
+    sh("git add -A && git -c user.name=b -c user.email=b@b commit -qm big", cwd=source)
+    sh(f"git push -q {server.data}/repos/bench.git main", cwd=source)
+
+    def one(subscribers):
+        run = json.loads(server.request("/api/repos/bench/dispatches", "POST", {"workflow": "big.yml"}))["runs"][0]["id"]
+        received = [0] * subscribers
+        done = [None] * subscribers
+
+        def follow(index):
+            request = urllib.request.Request(f"{server.url}/api/runs/{run}/events?logs=1", headers={"Authorization": "Bearer " + server.token})
+            begin = time.time()
+            # Raw reads, no parsing: the subscribers share the machine with the server and the step.
+            with urllib.request.urlopen(request, timeout=600) as response:
+                tail = b""
+                while True:
+                    block = response.read(1 << 20)
+                    if not block:
+                        break
+                    received[index] += len(block)
+                    tail = (tail + block)[-64:]
+                    if b"event: end" in tail:
+                        break
+            done[index] = time.time() - begin
+
+        threads = [threading.Thread(target=follow, args=(i,), daemon=True) for i in range(subscribers)]
+        for thread in threads:
+            thread.start()
+        server.wait(run)
+        step_start, step_end = map(float, open(timing).read().split())
+        for thread in threads:
+            thread.join(timeout=900)
+        return step_end - step_start, received, done
+
+    alones, busies = [], []
+    for _ in range(3):
+        alones.append(one(0)[0])
+        busy, received, done = one(50)
+        busies.append(busy)
+    alone, busy = statistics.median(alones), statistics.median(busies)
+    print("  rounds (0 / 50 subscribers): " + ", ".join(f"{a:.2f}/{b:.2f} s" for a, b in zip(alones, busies)))
+    complete = sum(1 for count in received if count >= 104857600)  # SSE bytes, a little more than the log
+    print(f"100 MB step (median of 3): {alone:.2f} s with no subscriber, {busy:.2f} s with 50 live subscribers "
+          f"(ratio {busy / alone:.2f}x)  goal: not slowed (within 10%) -> {'met' if busy / alone <= 1.10 else 'NOT met'}")
+    finished = [d for d in done if d is not None]
+    print(f"subscribers: {complete}/50 received all 100 MB; last one done after {max(finished) if finished else float('nan'):.1f} s")
+
+
+def main():
+    work = tempfile.mkdtemp(prefix="gaara-bench-server-")
+    try:
+        server = Server(os.path.join(work, "data"))
+        print(f"== gaara serve at {server.url} ({os.cpu_count()} cores)")
+        push_latency(work, server)
+        runs_page(server)
+        log_subscribers(work, server)
+        server.stop()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
