@@ -20,7 +20,9 @@ enum Gzip {
         guard let input = FileHandle(forReadingAtPath: source) else { throw GzipError(code: Z_ERRNO, operation: "open \(source)") }
         defer { try? input.close() }
         let temporary = destination + ".partial"
-        FileManager.default.createFile(atPath: temporary, contents: nil)
+        guard FileManager.default.createFile(atPath: temporary, contents: nil) else {
+            throw GzipError(code: Z_ERRNO, operation: "create \(temporary)")
+        }
         guard let output = FileHandle(forWritingAtPath: temporary) else { throw GzipError(code: Z_ERRNO, operation: "create \(temporary)") }
         var stream = z_stream()
         guard gaara_deflate_init_gzip(&stream, 6) == Z_OK else { throw GzipError(code: Z_STREAM_ERROR, operation: "init") }
