@@ -18,7 +18,9 @@ struct RetentionTests {
         var ids: [Int64] = []
         for _ in 0..<2 {
             let run = try await server.store.createRun(
-                RunRecord(repositoryID: repository.id!, workflowPath: "ci.yml", workflowName: "CI", event: "push", ref: "refs/heads/main", sha: "s", actor: "a"))
+                RunRecord(
+                    repositoryID: repository.id!, workflowPath: "ci.yml", workflowName: "CI", event: "push", ref: "refs/heads/main", sha: "s",
+                    actor: "a"))
             try await server.store.finishRun(run.id!, conclusion: .success)
             ids.append(run.id!)
             let folder = server.runsDirectory.appendingPathComponent("\(run.id!)/artifacts/report")
