@@ -9,7 +9,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.request
 
@@ -142,32 +141,21 @@ def log_subscribers(work, server):
 
     def one(subscribers):
         run = json.loads(server.request("/api/repos/bench/dispatches", "POST", {"workflow": "big.yml"}))["runs"][0]["id"]
-        received = [0] * subscribers
-        done = [None] * subscribers
-
-        def follow(index):
-            request = urllib.request.Request(f"{server.url}/api/runs/{run}/events?logs=1", headers={"Authorization": "Bearer " + server.token})
-            begin = time.time()
-            # Raw reads, no parsing: the subscribers share the machine with the server and the step.
-            with urllib.request.urlopen(request, timeout=600) as response:
-                tail = b""
-                while True:
-                    block = response.read(1 << 20)
-                    if not block:
-                        break
-                    received[index] += len(block)
-                    tail = (tail + block)[-64:]
-                    if b"event: end" in tail:
-                        break
-            done[index] = time.time() - begin
-
-        threads = [threading.Thread(target=follow, args=(i,), daemon=True) for i in range(subscribers)]
-        for thread in threads:
-            thread.start()
+        # Subscribers are curl processes (native clients, as browsers are), each saving the stream.
+        outputs = [os.path.join(work, f"sub-{run}-{i}.sse") for i in range(subscribers)]
+        begin = time.time()
+        clients = [subprocess.Popen(["curl", "-sN", "-H", "Authorization: Bearer " + server.token, "-o", out,
+                                     f"{server.url}/api/runs/{run}/events?logs=1"]) for out in outputs]
         server.wait(run)
         step_start, step_end = map(float, open(timing).read().split())
-        for thread in threads:
-            thread.join(timeout=900)
+        done = []
+        for client in clients:
+            client.wait(timeout=900)
+            done.append(time.time() - begin)
+        received = []
+        for out in outputs:
+            received.append(os.path.getsize(out) if open(out, "rb").read()[-200:].find(b"event: end") >= 0 else 0)
+            os.remove(out)
         return step_end - step_start, received, done
 
     alones, busies = [], []

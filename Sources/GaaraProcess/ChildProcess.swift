@@ -140,6 +140,8 @@ public enum ChildProcess {
 
     /// Every process started here that has not exited yet, by pid.
     static let live = Mutex<[pid_t: Handle]>([:])
+    /// Spawns that have started but not yet registered their pid in ``live``.
+    static let spawnsInFlight = Mutex(0)
     /// Every process group started here (a group can outlive its leader).
     static let groups = Mutex<Set<pid_t>>([])
 
@@ -294,6 +296,10 @@ public enum ChildProcess {
         let argv = [path] + command.arguments
         let envp = command.environment.map { "\($0.key)=\($0.value)" }
         var pid: pid_t = 0
+        // While a spawn is between posix_spawn and its registration, the orphan reaper keeps off:
+        // a child that exits at once would otherwise look like an orphan and lose its exit status.
+        spawnsInFlight.withLock { $0 += 1 }
+        defer { spawnsInFlight.withLock { $0 -= 1 } }
         let result = withCStrings(argv) { argvPointers in
             withCStrings(envp) { envPointers in
                 posix_spawn(&pid, path, &actions, &attributes, argvPointers, envPointers)

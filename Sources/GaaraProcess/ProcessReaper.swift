@@ -33,17 +33,23 @@ enum OrphanReaper {
     }
 
     /// Reaps zombie children that no ``ChildProcess`` waits for.
+    ///
+    /// The zombies are found first; each is then reaped only if no spawn is in flight and no
+    /// ``ChildProcess`` has registered it — checked in that order, so a child that exited right
+    /// after being spawned (a zombie before its registration) is never taken for an orphan.
     static func reapOrphans() {
         let me = getpid()
-        let tracked = ChildProcess.live.withLock { Set($0.keys) }
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return }
+        var zombies: [pid_t] = []
         for entry in entries {
-            guard let pid = pid_t(entry), !tracked.contains(pid),
-                let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+            guard let pid = pid_t(entry), let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
                 let close = stat.lastIndex(of: ")")
             else { continue }
             let fields = stat[stat.index(after: close)...].split(separator: " ")
-            guard fields.count > 1, fields[0] == "Z", pid_t(fields[1]) == me else { continue }
+            if fields.count > 1, fields[0] == "Z", pid_t(fields[1]) == me { zombies.append(pid) }
+        }
+        for pid in zombies {
+            guard ChildProcess.spawnsInFlight.withLock({ $0 }) == 0, !ChildProcess.live.withLock({ $0.keys.contains(pid) }) else { continue }
             var status: Int32 = 0
             _ = waitpid(pid, &status, WNOHANG)
         }

@@ -290,3 +290,88 @@ struct ServerFeatureTests {
         return created.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }
+
+/// Commit statuses posted to a GitHub-compatible status API (a small recording server on loopback).
+@Suite(.serialized)
+struct ServerStatusPostingTests {
+    static let recorder = """
+        import http.server, json, sys
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                with open(sys.argv[1], "a") as out:
+                    out.write(json.dumps({"path": self.path, "auth": self.headers.get("Authorization"), "body": json.loads(body)}) + "\\n")
+                self.send_response(201)
+                self.end_headers()
+                self.wfile.write(b"{}")
+            def log_message(self, *args):
+                pass
+        server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+        print(server.server_port, flush=True)
+        server.serve_forever()
+        """
+
+    @Test func gateStatusesArePostedToTheForge() async throws {
+        let directory = try TemporaryDirectory()
+        let captured = directory.url.appendingPathComponent("posted.jsonl")
+        let portFile = directory.url.appendingPathComponent("port")
+        let forge = Process()
+        forge.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        forge.arguments = ["python3", "-c", Self.recorder, captured.path]
+        _ = FileManager.default.createFile(atPath: portFile.path, contents: nil)
+        forge.standardOutput = try FileHandle(forWritingTo: portFile)
+        // Its own stdin and stderr: an inherited test-runner pipe would keep the runner waiting.
+        forge.standardInput = FileHandle.nullDevice
+        forge.standardError = FileHandle.nullDevice
+        try forge.run()
+        // SIGKILL: a child started from a test thread inherits a mask that blocks SIGTERM.
+        defer { kill(forge.processIdentifier, SIGKILL) }
+        var port = ""
+        for _ in 0..<100 where port.isEmpty {
+            port = (try? String(contentsOf: portFile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let server = try await ServerProcess(
+            data: directory.url.appendingPathComponent("data"),
+            arguments: ["--status-url", "http://127.0.0.1:\(port)", "--status-token", "forge-token"])
+        #expect(try await server.cli(["repo", "add", "app", "--upstream", "octo/app"]).status == 0)
+        let workflow = """
+            name: Gated
+            on: push
+            jobs:
+              gate:
+                runs-on: ubuntu-latest
+                steps:
+                  - run: printf '<testsuite tests="1" failures="0"><testcase name="t"/></testsuite>' > junit.xml
+                  - run: gaara gate --junit junit.xml
+            """
+        let source = try await PushSource(at: directory.url.appendingPathComponent("src"), files: [".github/workflows/gated.yml": workflow])
+        try await source.git("push -q '\(server.data.path)/repos/app.git' main")
+        _ = try await server.waitForRun(1)
+        let sha = try await source.head()
+        var posted: [[String: Any]] = []
+        for _ in 0..<100 {
+            let lines = ((try? String(contentsOf: captured, encoding: .utf8)) ?? "").split(separator: "\n")
+            posted = lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+            if posted.contains(where: {
+                ($0["body"] as? [String: Any])?["context"] as? String == "gaara/Gated"
+                    && ($0["body"] as? [String: Any])?["state"] as? String == "success"
+            }) {
+                break
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(
+            posted.allSatisfy { $0["path"] as? String == "/repos/octo/app/statuses/\(sha)" && $0["auth"] as? String == "Bearer forge-token" },
+            "\(posted)")
+        let states = posted.compactMap { post -> String? in
+            guard let body = post["body"] as? [String: Any] else { return nil }
+            return "\(body["context"] as? String ?? "")=\(body["state"] as? String ?? "")"
+        }
+        for expected in ["gaara/Gated=pending", "gaara/Gated=success", "gaara/tests=success", "gaara/quality-gate=success"] {
+            #expect(states.contains(expected), "\(states)")
+        }
+        #expect(posted.allSatisfy { (($0["body"] as? [String: Any])?["target_url"] as? String ?? "").hasPrefix(server.url + "/runs/") })
+        await server.stop()
+    }
+}
