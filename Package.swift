@@ -45,6 +45,8 @@ let package = Package(
         .target(name: "GaaraReports", dependencies: ["GaaraExpressions"]),
         // Pure core: quality gates (configuration, evaluation, patch coverage, output formats).
         .target(name: "GaaraGates", dependencies: ["GaaraReports", "GaaraWorkflow", "GaaraEngine"]),
+        // Pure core: the traffic router's decisions (weighted sticky splits, target health, latency histograms).
+        .target(name: "GaaraRouterCore"),
         // C: zlib, for gzip-compressed step logs.
         .systemLibrary(name: "CGaaraZlib", providers: [.apt(["zlib1g-dev"])]),
         // Adapter: the server's database (SQLite through GRDB): repositories, runs, jobs, steps, statuses, users, tokens.
@@ -81,6 +83,7 @@ let package = Package(
         .testTarget(name: "GaaraProcessTests", dependencies: ["GaaraProcess"]),
         .testTarget(name: "GaaraReportsTests", dependencies: ["GaaraReports"], resources: [.copy("reference_counts.py")]),
         .testTarget(name: "GaaraGatesTests", dependencies: ["GaaraGates"]),
+        .testTarget(name: "GaaraRouterCoreTests", dependencies: ["GaaraRouterCore"]),
         .testTarget(
             name: "GaaraCLITests", dependencies: ["GaaraCLI", .product(name: "Crypto", package: "swift-crypto")], resources: [.copy("Fixtures")]),
         .testTarget(
