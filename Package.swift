@@ -47,6 +47,19 @@ let package = Package(
         .target(name: "GaaraGates", dependencies: ["GaaraReports", "GaaraWorkflow", "GaaraEngine"]),
         // Pure core: the traffic router's decisions (weighted sticky splits, target health, latency histograms).
         .target(name: "GaaraRouterCore"),
+        // Adapter: the traffic router (SwiftNIO proxy, health checks, metrics, admin API).
+        .target(
+            name: "GaaraRouter",
+            dependencies: [
+                "GaaraRouterCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // C: zlib, for gzip-compressed step logs.
         .systemLibrary(name: "CGaaraZlib", providers: [.apt(["zlib1g-dev"])]),
         // Adapter: the server's database (SQLite through GRDB): repositories, runs, jobs, steps, statuses, users, tokens.
@@ -68,6 +81,7 @@ let package = Package(
             name: "GaaraCLI",
             dependencies: [
                 "GaaraWorkflow", "GaaraEngine", "GaaraRunner", "GaaraProcess", "GaaraReports", "GaaraGates", "GaaraServer", "GaaraStore",
+                "GaaraRouter", .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

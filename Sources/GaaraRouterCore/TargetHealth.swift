@@ -74,6 +74,11 @@ public struct TargetHealth: Sendable, Equatable {
         return true
     }
 
+    /// Makes a target healthy at once (services without active health checks).
+    public mutating func markHealthy() {
+        if state == .adding || state == .unhealthy { state = .healthy }
+    }
+
     /// Starts draining: no new requests, in-flight ones finish.
     public mutating func drain() {
         if state != .removed { state = .draining }

@@ -1,0 +1,221 @@
+import ArgumentParser
+import Foundation
+import GaaraRouter
+import Hummingbird
+import NIOHTTP1
+
+/// `gaara router`: the traffic router, standalone, and the commands that talk to it.
+struct RouterCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "router", abstract: "Run the traffic router, or change a running one (weights, switches, services).",
+        subcommands: [Run.self, Add.self, SetWeight.self, Switch.self, Pause.self, Resume.self, Status.self, Targets.self, Remove.self],
+        defaultSubcommand: Run.self)
+
+    /// Where a running router's admin API is.
+    struct Admin: ParsableArguments {
+        @Option(help: "The admin endpoint: unix:/path or http://127.0.0.1:PORT (default: $GAARA_ROUTER_ADMIN or unix:/tmp/gaara-router.sock).")
+        var admin: String?
+
+        @Option(help: "The admin token for a TCP endpoint (default: $GAARA_ROUTER_TOKEN).")
+        var adminToken: String?
+
+        var client: AdminClient {
+            let environment = ProcessInfo.processInfo.environment
+            return AdminClient(
+                endpoint: admin ?? environment["GAARA_ROUTER_ADMIN"] ?? "unix:/tmp/gaara-router.sock",
+                token: adminToken ?? environment["GAARA_ROUTER_TOKEN"])
+        }
+
+        func call(_ method: HTTPMethod, _ path: String, json: Any? = nil) async throws {
+            let body = try json.map { try JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys]) }
+            let (status, answer) = try await client.send(method, path, body: body)
+            let text = String(decoding: answer, as: UTF8.self)
+            guard (200..<300).contains(status) else {
+                let message =
+                    ((try? JSONSerialization.jsonObject(with: answer)) as? [String: Any]).flatMap {
+                        ($0["error"] as? [String: Any])?["message"] as? String
+                    }
+                    ?? text
+                throw CLIFailure(message: "router: HTTP \(status): \(message)", exitCode: 1)
+            }
+            if !text.isEmpty { print(text) }
+        }
+    }
+
+    struct Run: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "run", abstract: "Run the router (the default).")
+
+        @Option(help: "Where to take traffic (host:port).")
+        var listen = "127.0.0.1:8000"
+
+        @Option(help: "The admin API's Unix socket.")
+        var adminSocket = "/tmp/gaara-router.sock"
+
+        @Option(help: "Serve the admin API on loopback TCP (host:port) instead, with --admin-token.")
+        var adminListen: String?
+
+        @Option(help: "The token the TCP admin API requires (default: $GAARA_ROUTER_TOKEN).")
+        var adminToken: String?
+
+        @Option(help: "Where the routing table is kept across restarts.")
+        var state = "gaara-router.json"
+
+        @Option(help: "Event loop threads (default: the number of cores).")
+        var threads: Int?
+
+        func run() async throws {
+            guard let address = TargetAddress(listen) else { throw CLIFailure(message: "--listen \(listen): expected host:port", exitCode: 2) }
+            let table: RoutingTable
+            do {
+                table = try RoutingTable(stateFile: URL(fileURLWithPath: state))
+            } catch {
+                throw CLIFailure(message: "\(state): cannot read the routing table: \(error)", exitCode: 2)
+            }
+            let proxy = try ProxyServer(
+                table: table, host: address.host, port: address.port, threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
+            let listen: RouterAdmin.Listen
+            if let adminListen {
+                guard let admin = TargetAddress(adminListen) else { throw CLIFailure(message: "--admin-listen: expected host:port", exitCode: 2) }
+                guard let token = adminToken ?? ProcessInfo.processInfo.environment["GAARA_ROUTER_TOKEN"], !token.isEmpty else {
+                    throw CLIFailure(message: "--admin-listen needs --admin-token (or GAARA_ROUTER_TOKEN)", exitCode: 2)
+                }
+                listen = .tcp(host: admin.host, port: admin.port, token: token)
+            } else {
+                unlink(adminSocket)
+                listen = .unixSocket(adminSocket)
+            }
+            let port = proxy.port
+            let app = RouterAdmin.application(table: table, listen: listen) { admin in
+                FileHandle.standardOutput.write(Data("gaara router: listening on \(address.host):\(port), admin on \(admin)\n".utf8))
+            }
+            let checker = Task { await HealthChecker(table: table, group: proxy.eventLoopGroup).run() }
+            try await app.runService()
+            checker.cancel()
+            await checker.value
+            try proxy.shutdown()
+        }
+    }
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "add", abstract: "Create or replace a service: its hosts, path prefix and target groups.")
+
+        @Argument var service: String
+        @Option(name: .customLong("group"), help: "A target group, NAME=HOST:PORT[,HOST:PORT…][@WEIGHT] (repeatable, in rollout order).")
+        var groups: [String] = []
+        @Option(name: .customLong("host"), help: "A host name it answers (repeatable; none: any host).")
+        var hosts: [String] = []
+        @Option(help: "The path prefix it answers.") var path = "/"
+        @Option(help: "none, assigned[:COOKIE], cookie:NAME or header:NAME.") var sticky = "assigned"
+        @Option(help: "Active health checks on this path (none without).") var healthPath: String?
+        @Option(help: "Seconds between health checks.") var healthInterval = 1.0
+        @Option(help: "Seconds to connect to a target.") var connectTimeout = 5.0
+        @Option(help: "Seconds to wait for a target's answer (and between its body parts).") var readTimeout = 60.0
+        @Option(help: "Largest request body in bytes.") var maxBody = 1 << 30
+        @Option(help: "Seconds a switch waits for the old side's requests.") var drainTimeout = 30.0
+        @Option(help: "Seconds a request waits while the service is paused.") var pauseTimeout = 30.0
+        @OptionGroup var admin: Admin
+
+        func run() async throws {
+            var parsed: [[String: Any]] = []
+            for group in groups {
+                guard let equals = group.firstIndex(of: "=") else {
+                    throw CLIFailure(message: "--group \(group): expected NAME=HOST:PORT,…[@WEIGHT]", exitCode: 2)
+                }
+                var rest = String(group[group.index(after: equals)...])
+                var weight = parsed.isEmpty ? 100 : 0
+                if let at = rest.lastIndex(of: "@"), let value = Int(rest[rest.index(after: at)...]) {
+                    weight = value
+                    rest = String(rest[..<at])
+                }
+                let targets = rest.split(separator: ",").map(String.init)
+                guard targets.allSatisfy({ TargetAddress($0) != nil }) else {
+                    throw CLIFailure(message: "--group \(group): bad target address", exitCode: 2)
+                }
+                parsed.append(["name": String(group[..<equals]), "targets": targets, "weight": weight])
+            }
+            let stickyMode: [String: Any]
+            switch sticky.split(separator: ":", maxSplits: 1).map(String.init) {
+            case ["none"]: stickyMode = ["none": [:] as [String: Any]]
+            case ["assigned"]: stickyMode = ["assigned": ["_0": "gaara_bucket"]]
+            case let parts where parts.count == 2 && ["assigned", "cookie", "header"].contains(parts[0]): stickyMode = [parts[0]: ["_0": parts[1]]]
+            default: throw CLIFailure(message: "--sticky \(sticky): expected none, assigned[:COOKIE], cookie:NAME or header:NAME", exitCode: 2)
+            }
+            var body: [String: Any] = [
+                "name": service, "hosts": hosts, "path_prefix": path, "groups": parsed, "sticky": stickyMode, "paused": false,
+                "pause_timeout": pauseTimeout, "connect_timeout": connectTimeout, "read_timeout": readTimeout, "max_body_bytes": maxBody,
+                "drain_timeout": drainTimeout,
+            ]
+            if let healthPath {
+                body["health_check"] = [
+                    "path": healthPath, "interval": healthInterval, "timeout": 1,
+                    "settings": ["healthy_threshold": 2, "unhealthy_threshold": 3, "eject_after_errors": 5, "eject_for": 10],
+                ]
+            }
+            try await admin.call(.PUT, "/services/\(service)", json: body)
+        }
+    }
+
+    struct SetWeight: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "set-weight", abstract: "Set a group's share of a service's traffic (0–100).")
+        @Argument var service: String
+        @Argument var group: String
+        @Argument var weight: Int
+        @OptionGroup var admin: Admin
+
+        func run() async throws {
+            try await admin.call(.POST, "/services/\(service)/weights", json: ["weights": [group: weight]])
+        }
+    }
+
+    struct Switch: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Send all of a service's traffic to one group; returns when the other groups have drained.")
+        @Argument var service: String
+        @Argument var group: String
+        @OptionGroup var admin: Admin
+
+        func run() async throws {
+            try await admin.call(.POST, "/services/\(service)/switch", json: ["group": group])
+        }
+    }
+
+    struct Pause: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Hold a service's requests (they wait instead of failing).")
+        @Argument var service: String
+        @OptionGroup var admin: Admin
+
+        func run() async throws { try await admin.call(.POST, "/services/\(service)/pause") }
+    }
+
+    struct Resume: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Let a paused service's requests through.")
+        @Argument var service: String
+        @OptionGroup var admin: Admin
+
+        func run() async throws { try await admin.call(.POST, "/services/\(service)/resume") }
+    }
+
+    struct Remove: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Remove a service.")
+        @Argument var service: String
+        @OptionGroup var admin: Admin
+
+        func run() async throws { try await admin.call(.DELETE, "/services/\(service)") }
+    }
+
+    struct Status: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show the routing table, or one service with its targets' state.")
+        @Argument var service: String?
+        @OptionGroup var admin: Admin
+
+        func run() async throws { try await admin.call(.GET, service.map { "/services/\($0)" } ?? "/services") }
+    }
+
+    struct Targets: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show every target with its health state (adding, healthy, unhealthy, draining).")
+        @OptionGroup var admin: Admin
+
+        func run() async throws { try await admin.call(.GET, "/targets") }
+    }
+}

@@ -1,0 +1,633 @@
+import Foundation
+import GaaraRouterCore
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// Proxies the requests of one client connection: routes each to a service, picks a group by
+/// weight and sticky bucket and a target in it, streams the request body up and the response down
+/// with backpressure both ways, and answers 400/404/413/502/503/504 itself with a request id.
+final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, UpstreamDelegate {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundIn = HTTPServerResponsePart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    /// One request on its way through.
+    private struct Exchange {
+        var head: HTTPRequestHead
+        var service: ServiceRuntime
+        var group: String
+        var target: TargetRuntime
+        var requestID: String
+        var assignCookie: String?
+        var started: NIODeadline
+        var bytesIn: UInt64 = 0
+        var bytesOut: UInt64 = 0
+        var status: Int?
+        var requestDone = false
+        var responseDone = false
+        var responseKeepAlive = true
+        /// What was sent upstream, kept (up to 64 KiB) to retry once on a stale pooled connection.
+        var replay: [HTTPClientRequestPart]? = []
+        var replayBytes = 0
+        var retried = false
+        /// A protocol upgrade (WebSocket) was asked for: a `101` answer turns the connection into a tunnel.
+        var upgrade = false
+        /// The target's `101` head, held until its end arrives.
+        var switching: HTTPResponseHead?
+    }
+
+    private enum Phase {
+        case idle
+        /// Waiting for a paused service (parts buffered).
+        case paused
+        case connecting
+        case forwarding
+        /// Answered by the router; the rest of the request body is discarded.
+        case rejected(closeAfter: Bool)
+    }
+
+    private let table: RoutingTable
+    private let pools: UpstreamPools
+    private var pool: UpstreamPool?
+    private var context: ChannelHandlerContext?
+    private var phase = Phase.idle
+    private var exchange: Exchange?
+    private var upstream: UpstreamConnection?
+    private var pending: [HTTPClientRequestPart] = []
+    private var readPending = false
+    private var timeout: Scheduled<Void>?
+    private var remoteAddress = ""
+
+    init(table: RoutingTable, pools: UpstreamPools) {
+        self.table = table
+        self.pools = pools
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        pool = pools.pool(for: context.eventLoop)
+        remoteAddress = context.channel.remoteAddress?.ipAddress ?? ""
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
+
+    // MARK: Client side
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head): begin(head, context: context)
+        case .body(let buffer): body(buffer, context: context)
+        case .end(let trailers): end(trailers, context: context)
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        upstream?.channel.flush()
+        context.fireChannelReadComplete()
+    }
+
+    func read(context: ChannelHandlerContext) {
+        switch phase {
+        case .paused, .connecting:
+            readPending = true
+            return
+        case .forwarding:
+            if let upstream, !upstream.channel.isWritable {
+                readPending = true
+                return
+            }
+        default: break
+        }
+        context.read()
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        // The client reads slowly: stop reading the upstream until it catches up.
+        if let upstream { upstream.channel.setOption(ChannelOptions.autoRead, value: context.channel.isWritable).whenComplete { _ in } }
+        context.fireChannelWritabilityChanged()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        timeout?.cancel()
+        if let upstream {
+            upstream.handler.delegate = nil
+            upstream.channel.close(promise: nil)
+            self.upstream = nil
+        }
+        if exchange != nil { finish(clientGone: true) }
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+
+    private func begin(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
+        let requestID = head.headers.first(name: "x-request-id").flatMap { $0.count <= 200 ? $0 : nil } ?? Self.newRequestID()
+        let host = head.headers.first(name: "host")
+        let path = head.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? head.uri
+        guard let service = table.snapshot.route(host: host, path: path) else {
+            reject(head, status: .notFound, reason: "no service answers \(host ?? "")\(path)", requestID: requestID, closeAfter: false)
+            return
+        }
+        if let length = head.headers.first(name: "content-length").flatMap(Int.init), length > service.config.maxBodyBytes {
+            reject(
+                head, status: .payloadTooLarge, reason: "the body is larger than \(service.config.maxBodyBytes) bytes", requestID: requestID,
+                closeAfter: true)
+            return
+        }
+        let (bucket, assign) = Self.bucket(for: head, sticky: service.config.sticky)
+        let now = Self.monotonicSeconds()
+        guard let (group, target) = service.pick(bucket: bucket, now: now) else {
+            reject(head, status: .serviceUnavailable, reason: "no healthy target for \(service.config.name)", requestID: requestID, closeAfter: false)
+            return
+        }
+        target.inFlight.add(1, ordering: .relaxed)
+        if head.headers.first(name: "expect")?.lowercased() == "100-continue" {
+            // The router takes the body itself, as it streams it on: let the client send it now.
+            context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .continue))), promise: nil)
+        }
+        exchange = Exchange(
+            head: head, service: service, group: group, target: target, requestID: requestID, assignCookie: assign, started: .now(),
+            upgrade: Self.asksUpgrade(head))
+        let upstreamHead = upstreamHead(head, requestID: requestID, upgrade: exchange!.upgrade)
+        pending = [.head(upstreamHead)]
+        record(.head(upstreamHead))
+        if service.config.paused {
+            phase = .paused
+            waitWhilePaused(service.config.name, until: .now() + .milliseconds(Int64(service.config.pauseTimeout * 1000)))
+            return
+        }
+        connect(context: context)
+    }
+
+    /// Polls the table every 20 ms while the service is paused; then goes on, or answers 503 at the deadline.
+    private func waitWhilePaused(_ name: String, until deadline: NIODeadline) {
+        guard let context else { return }
+        context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(20)) { [self] in
+            guard case .paused = phase, exchange != nil, let context = self.context else { return }
+            let service = table.snapshot.services.first { $0.config.name == name }
+            if let service, service.config.paused {
+                if NIODeadline.now() >= deadline {
+                    let head = exchange!.head
+                    let id = exchange!.requestID
+                    finish(clientGone: false, answered: 503)
+                    reject(head, status: .serviceUnavailable, reason: "\(name) stayed paused", requestID: id, closeAfter: true)
+                } else {
+                    waitWhilePaused(name, until: deadline)
+                }
+                return
+            }
+            // Resumed (or removed): route again with the current table.
+            if let service, var current = exchange, current.service !== service {
+                current.target.inFlight.add(-1, ordering: .relaxed)
+                let (bucket, _) = Self.bucket(for: current.head, sticky: service.config.sticky)
+                guard let (group, target) = service.pick(bucket: bucket, now: Self.monotonicSeconds()) else {
+                    exchange = nil
+                    reject(current.head, status: .serviceUnavailable, reason: "no healthy target", requestID: current.requestID, closeAfter: true)
+                    return
+                }
+                target.inFlight.add(1, ordering: .relaxed)
+                current.service = service
+                current.group = group
+                current.target = target
+                exchange = current
+            }
+            connect(context: context)
+        }
+    }
+
+    private func connect(context: ChannelHandlerContext) {
+        guard let exchange, let pool else { return }
+        phase = .connecting
+        if let connection = pool.take(exchange.target.address) {
+            attach(connection, context: context)
+            return
+        }
+        pool.connect(exchange.target.address, timeout: exchange.service.config.connectTimeout).assumeIsolated().whenComplete { [self] result in
+            guard let context = self.context, case .connecting = phase else {
+                if case .success(let connection) = result { connection.channel.close(promise: nil) }
+                return
+            }
+            switch result {
+            case .success(let connection): attach(connection, context: context)
+            case .failure(let error): upstreamFailed("cannot connect to \(exchange.target.address): \(Self.describe(error))", status: .badGateway)
+            }
+        }
+    }
+
+    private func attach(_ connection: UpstreamConnection, context: ChannelHandlerContext) {
+        connection.handler.delegate = self
+        upstream = connection
+        phase = .forwarding
+        connection.channel.setOption(ChannelOptions.autoRead, value: context.channel.isWritable).whenComplete { _ in }
+        for part in pending { connection.channel.write(part, promise: nil) }
+        pending = []
+        connection.channel.flush()
+        if exchange?.requestDone == true { armTimeout() }
+        if readPending {
+            readPending = false
+            context.read()
+        }
+    }
+
+    private func body(_ buffer: ByteBuffer, context: ChannelHandlerContext) {
+        guard var current = exchange else { return }  // rejected: discard
+        current.bytesIn += UInt64(buffer.readableBytes)
+        exchange = current
+        if current.bytesIn > UInt64(current.service.config.maxBodyBytes), current.status == nil {
+            let head = current.head
+            finish(clientGone: false, answered: 413)
+            dropUpstream()
+            reject(
+                head, status: .payloadTooLarge, reason: "the body is larger than \(current.service.config.maxBodyBytes) bytes",
+                requestID: current.requestID, closeAfter: true)
+            return
+        }
+        let part = HTTPClientRequestPart.body(.byteBuffer(buffer))
+        record(part)
+        switch phase {
+        case .paused, .connecting: pending.append(part)
+        case .forwarding: upstream?.channel.write(part, promise: nil)
+        default: break
+        }
+    }
+
+    private func end(_ trailers: HTTPHeaders?, context: ChannelHandlerContext) {
+        guard var current = exchange else {
+            if case .rejected(let closeAfter) = phase {
+                phase = .idle
+                if closeAfter { context.close(promise: nil) }
+            }
+            return
+        }
+        current.requestDone = true
+        exchange = current
+        let part = HTTPClientRequestPart.end(trailers)
+        record(part)
+        switch phase {
+        case .paused, .connecting: pending.append(part)
+        case .forwarding:
+            upstream?.channel.writeAndFlush(part, promise: nil)
+            armTimeout()
+        default: break
+        }
+        if current.responseDone { complete() }
+    }
+
+    /// Keeps a copy of what goes upstream while it is small, for one retry on a stale connection.
+    private func record(_ part: HTTPClientRequestPart) {
+        guard var current = exchange, var replay = current.replay else { return }
+        if case .body(.byteBuffer(let buffer)) = part { current.replayBytes += buffer.readableBytes }
+        if current.replayBytes > 64 * 1024 {
+            current.replay = nil
+        } else {
+            replay.append(part)
+            current.replay = replay
+        }
+        exchange = current
+    }
+
+    // MARK: Upstream side
+
+    func upstreamRead(_ part: HTTPClientResponsePart) {
+        guard let context, var current = exchange else { return }
+        armTimeout()
+        switch part {
+        case .head(let head):
+            if head.status == .switchingProtocols, current.upgrade {
+                current.switching = head
+                exchange = current
+                return
+            }
+            current.status = Int(head.status.code)
+            current.responseKeepAlive = head.isKeepAlive
+            exchange = current
+            context.write(wrapOutboundOut(.head(downstreamHead(head, exchange: current))), promise: nil)
+        case .body(let buffer):
+            current.bytesOut += UInt64(buffer.readableBytes)
+            exchange = current
+            context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+        case .end(let trailers):
+            if let head = current.switching, let connection = upstream {
+                tunnel(head, to: connection, context: context)
+                return
+            }
+            timeout?.cancel()
+            current.responseDone = true
+            exchange = current
+            context.writeAndFlush(wrapOutboundOut(.end(trailers)), promise: nil)
+            if current.requestDone {
+                complete()
+            } else {
+                // The target answered before the body was sent: this connection cannot be reused.
+                dropUpstream()
+            }
+        }
+    }
+
+    func upstreamReadComplete() {
+        context?.flush()
+    }
+
+    func upstreamWritabilityChanged(_ writable: Bool) {
+        guard writable, readPending, let context else { return }
+        readPending = false
+        context.read()
+    }
+
+    func upstreamClosed() {
+        guard let current = exchange, upstream != nil else { return }
+        let connection = upstream!
+        upstream = nil
+        if current.responseDone { return }
+        if current.status == nil, connection.reused, !current.retried, let replay = current.replay, replay.last.map(Self.isEnd) ?? false,
+            ["GET", "HEAD", "OPTIONS", "PUT", "DELETE"].contains(current.head.method.rawValue)
+        {
+            // The pooled connection was closed by the target before it answered: try once more on a new one.
+            var retry = current
+            retry.retried = true
+            exchange = retry
+            pending = replay
+            phase = .connecting
+            connectFresh()
+            return
+        }
+        upstreamFailed("\(current.target.address) closed the connection", status: .badGateway)
+    }
+
+    private static func isEnd(_ part: HTTPClientRequestPart) -> Bool {
+        if case .end = part { return true }
+        return false
+    }
+
+    private func connectFresh() {
+        guard let exchange, let pool else { return }
+        pool.connect(exchange.target.address, timeout: exchange.service.config.connectTimeout).assumeIsolated().whenComplete { [self] result in
+            guard let context = self.context, case .connecting = phase else {
+                if case .success(let connection) = result { connection.channel.close(promise: nil) }
+                return
+            }
+            switch result {
+            case .success(let connection): attach(connection, context: context)
+            case .failure(let error): upstreamFailed("cannot connect to \(exchange.target.address): \(Self.describe(error))", status: .badGateway)
+            }
+        }
+    }
+
+    private func armTimeout() {
+        guard let context, let current = exchange else { return }
+        timeout?.cancel()
+        timeout = context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(Int64(current.service.config.readTimeout * 1000))) { [self] in
+            upstreamFailed("\(current.target.address) did not answer within \(current.service.config.readTimeout) s", status: .gatewayTimeout)
+        }
+    }
+
+    /// The target failed: answer 502/504 if nothing was sent yet, else cut the client connection.
+    private func upstreamFailed(_ reason: String, status: HTTPResponseStatus) {
+        guard let context, let current = exchange else { return }
+        timeout?.cancel()
+        dropUpstream()
+        let now = Self.monotonicSeconds()
+        let settings = current.service.config.healthCheck?.settings ?? TargetHealth.Settings()
+        current.target.health.withLock { _ = $0.served(ok: false, at: now, settings: settings) }
+        if current.status == nil {
+            finish(clientGone: false, answered: nil)
+            reject(current.head, status: status, reason: reason, requestID: current.requestID, closeAfter: !current.requestDone)
+        } else {
+            finish(clientGone: false, answered: nil)
+            context.close(promise: nil)
+        }
+    }
+
+    private func dropUpstream() {
+        guard let connection = upstream else { return }
+        connection.handler.delegate = nil
+        connection.channel.close(promise: nil)
+        upstream = nil
+    }
+
+    /// The request and its response are both done.
+    private func complete() {
+        guard let current = exchange else { return }
+        timeout?.cancel()
+        if let connection = upstream {
+            upstream = nil
+            if current.responseKeepAlive { pool?.give(connection) } else { connection.channel.close(promise: nil) }
+        }
+        let now = Self.monotonicSeconds()
+        let settings = current.service.config.healthCheck?.settings ?? TargetHealth.Settings()
+        let failed = [502, 503, 504].contains(current.status ?? 0)
+        current.target.health.withLock { _ = $0.served(ok: !failed, at: now, settings: settings) }
+        finish(clientGone: false, answered: current.status)
+        phase = .idle
+        if readPending, let context {
+            readPending = false
+            context.read()
+        }
+    }
+
+    /// Records the request's metrics and releases its target.
+    private func finish(clientGone: Bool, answered: Int?) {
+        guard let current = exchange else { return }
+        exchange = nil
+        pending = []
+        current.target.inFlight.add(-1, ordering: .relaxed)
+        let micros = UInt64(max(0, (NIODeadline.now() - current.started).nanoseconds / 1000))
+        current.service.metrics.record(
+            group: current.group, status: answered ?? current.status, latencyMicros: micros, bytesIn: current.bytesIn, bytesOut: current.bytesOut,
+            now: Date().timeIntervalSince1970)
+    }
+
+    /// The client left before its answer was complete: counted as 499 (nginx's "client closed request").
+    private func finish(clientGone: Bool) {
+        finish(clientGone: clientGone, answered: clientGone ? 499 : nil)
+    }
+
+    // MARK: Answers of the router itself
+
+    private func reject(_ head: HTTPRequestHead, status: HTTPResponseStatus, reason: String, requestID: String, closeAfter: Bool) {
+        guard let context else { return }
+        let body = "\(status.code) \(status.reasonPhrase): \(reason) (request id \(requestID))\n"
+        var headers = HTTPHeaders()
+        headers.add(name: "content-type", value: "text/plain; charset=utf-8")
+        headers.add(name: "content-length", value: String(body.utf8.count))
+        headers.add(name: "x-request-id", value: requestID)
+        if closeAfter { headers.add(name: "connection", value: "close") }
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: status, headers: headers))), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: body)))), promise: nil)
+        let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
+        phase = .rejected(closeAfter: closeAfter)
+        if closeAfter {
+            done.assumeIsolated().whenComplete { [self] _ in self.context?.close(promise: nil) }
+        } else if readPending {
+            // Reads were held while connecting: the next request may be waiting.
+            readPending = false
+            context.read()
+        }
+    }
+
+    // MARK: Headers
+
+    private static let hopByHop: Set<String> = ["connection", "keep-alive", "proxy-connection", "te", "trailer", "upgrade", "proxy-authenticate"]
+
+    private func upstreamHead(_ head: HTTPRequestHead, requestID: String, upgrade: Bool) -> HTTPRequestHead {
+        var headers = HTTPHeaders()
+        let listed = Set(head.headers["connection"].flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces).lowercased() })
+        for (name, value) in head.headers {
+            let lower = name.lowercased()
+            if Self.hopByHop.contains(lower) || listed.contains(lower) || lower.hasPrefix("x-forwarded-") || lower == "x-request-id"
+                || lower == "expect"
+            {
+                continue
+            }
+            headers.add(name: name, value: value)
+        }
+        let forwardedFor = (head.headers["x-forwarded-for"] + [remoteAddress]).filter { !$0.isEmpty }.joined(separator: ", ")
+        headers.add(name: "x-forwarded-for", value: forwardedFor)
+        headers.add(name: "x-forwarded-proto", value: head.headers.first(name: "x-forwarded-proto") ?? "http")
+        if let host = head.headers.first(name: "x-forwarded-host") ?? head.headers.first(name: "host") {
+            headers.add(name: "x-forwarded-host", value: host)
+        }
+        let host = head.headers.first(name: "host").map { ";host=\"\($0)\"" } ?? ""
+        let address = remoteAddress.contains(":") ? "\"[\(remoteAddress)]\"" : remoteAddress
+        headers.replaceOrAdd(name: "forwarded", value: (head.headers["forwarded"] + ["for=\(address)\(host);proto=http"]).joined(separator: ", "))
+        headers.add(name: "x-request-id", value: requestID)
+        if upgrade, let protocols = head.headers.first(name: "upgrade") {
+            headers.add(name: "connection", value: "upgrade")
+            headers.add(name: "upgrade", value: protocols)
+        }
+        return HTTPRequestHead(version: .http1_1, method: head.method, uri: head.uri, headers: headers)
+    }
+
+    private func downstreamHead(_ head: HTTPResponseHead, exchange: Exchange) -> HTTPResponseHead {
+        var headers = HTTPHeaders()
+        for (name, value) in head.headers where !["connection", "keep-alive", "proxy-connection"].contains(name.lowercased()) {
+            headers.add(name: name, value: value)
+        }
+        headers.replaceOrAdd(name: "x-request-id", value: exchange.requestID)
+        if let cookie = exchange.assignCookie { headers.add(name: "set-cookie", value: cookie) }
+        if !exchange.head.isKeepAlive || exchange.upgrade {
+            // After a refused upgrade the request decoder reads no further requests on this connection.
+            headers.add(name: "connection", value: "close")
+        } else if exchange.head.version == .http1_0 {
+            headers.add(name: "connection", value: "keep-alive")
+        }
+        return HTTPResponseHead(version: exchange.head.version, status: head.status, headers: headers)
+    }
+
+    // MARK: Upgrades
+
+    static func asksUpgrade(_ head: HTTPRequestHead) -> Bool {
+        head.headers.first(name: "upgrade") != nil
+            && head.headers["connection"].contains {
+                $0.lowercased().split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces) == "upgrade" }
+            }
+    }
+
+    /// The target switched protocols: drop HTTP on both connections and pass bytes through as they come.
+    private func tunnel(_ head: HTTPResponseHead, to connection: UpstreamConnection, context: ChannelHandlerContext) {
+        timeout?.cancel()
+        upstream = nil
+        connection.handler.delegate = nil
+        finish(clientGone: false, answered: 101)
+        phase = .idle
+        let client = context.channel
+        let (clientEnd, upstreamEnd) = TunnelHandler.pair()
+        do {
+            let upstreamPipeline = connection.channel.pipeline.syncOperations
+            try upstreamPipeline.addHandler(upstreamEnd)
+            for type in [
+                UpstreamHandler.self, HTTPRequestEncoder.self, NIOHTTPRequestHeadersValidator.self, ByteToMessageHandler<HTTPResponseDecoder>.self,
+            ] as [any ChannelHandler.Type] {
+                // The response decoder goes last: it hands on what it read past the 101 as bytes.
+                if let handler = try? upstreamPipeline.context(handlerType: type) { upstreamPipeline.removeHandler(context: handler, promise: nil) }
+            }
+            let pipeline = context.pipeline.syncOperations
+            try pipeline.addHandler(clientEnd)
+            for type in [
+                HTTPResponseEncoder.self, ByteToMessageHandler<HTTPRequestDecoder>.self, HTTPServerPipelineHandler.self,
+                NIOHTTPResponseHeadersValidator.self, HTTPServerProtocolErrorHandler.self,
+            ] as [any ChannelHandler.Type] {
+                if let handler = try? pipeline.context(handlerType: type) { pipeline.removeHandler(context: handler, promise: nil) }
+            }
+            pipeline.removeHandler(context: context, promise: nil)
+        } catch {
+            client.close(promise: nil)
+            connection.channel.close(promise: nil)
+            return
+        }
+        var text = "HTTP/1.1 101 Switching Protocols\r\n"
+        for (name, value) in head.headers { text += "\(name): \(value)\r\n" }
+        text += "\r\n"
+        client.writeAndFlush(client.allocator.buffer(string: text), promise: nil)
+        connection.channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in }
+        client.read()
+        connection.channel.read()
+    }
+
+    // MARK: Buckets and ids
+
+    /// The request's bucket from its sticky key, and the `Set-Cookie` to send when the router assigns one.
+    static func bucket(for head: HTTPRequestHead, sticky: StickyMode) -> (Int, String?) {
+        switch sticky {
+        case .none: return (Int.random(in: 0..<TrafficSplit.buckets), nil)
+        case .header(let name):
+            guard let value = head.headers.first(name: name) else { return (Int.random(in: 0..<TrafficSplit.buckets), nil) }
+            return (TrafficSplit.bucket(forKey: value), nil)
+        case .cookie(let name):
+            guard let value = cookie(name, in: head) else { return (Int.random(in: 0..<TrafficSplit.buckets), nil) }
+            return (TrafficSplit.bucket(forKey: value), nil)
+        case .assigned(let name):
+            if let value = cookie(name, in: head), let bucket = Int(value), (0..<TrafficSplit.buckets).contains(bucket) { return (bucket, nil) }
+            let bucket = Int.random(in: 0..<TrafficSplit.buckets)
+            return (bucket, "\(name)=\(bucket); Path=/; Max-Age=604800; HttpOnly; SameSite=Lax")
+        }
+    }
+
+    static func cookie(_ name: String, in head: HTTPRequestHead) -> String? {
+        for header in head.headers["cookie"] {
+            for pair in header.split(separator: ";") {
+                let trimmed = pair.trimmingCharacters(in: .whitespaces)
+                if trimmed.hasPrefix(name + "=") { return String(trimmed.dropFirst(name.count + 1)) }
+            }
+        }
+        return nil
+    }
+
+    /// A short reason for a failed connect ("connection refused", "timed out").
+    static func describe(_ error: any Error) -> String {
+        if case ChannelError.connectTimeout = error { return "timed out" }
+        if let connect = error as? NIOConnectionError, let failure = connect.connectionErrors.first?.error {
+            return describe(failure)
+        }
+        if let io = error as? IOError { return String(cString: strerror(io.errnoCode)).lowercased() }
+        return "\(error)"
+    }
+
+    static func newRequestID() -> String {
+        String(UInt64.random(in: 0...UInt64.max), radix: 16)
+    }
+
+    static func monotonicSeconds() -> Double {
+        Double(NIODeadline.now().uptimeNanoseconds) / 1e9
+    }
+}
+
+/// One ``UpstreamPool`` per event loop.
+final class UpstreamPools: Sendable {
+    private let pools = NIOLockedValueBox<[ObjectIdentifier: NIOLoopBound<UpstreamPool>]>([:])
+
+    func pool(for eventLoop: any EventLoop) -> UpstreamPool {
+        pools.withLockedValue { pools in
+            if let bound = pools[ObjectIdentifier(eventLoop)] { return bound.value }
+            let pool = UpstreamPool(eventLoop: eventLoop)
+            pools[ObjectIdentifier(eventLoop)] = NIOLoopBound(pool, eventLoop: eventLoop)
+            return pool
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// The router's listening side: an HTTP/1.1 server on SwiftNIO whose every connection gets a
+/// ``ProxyHandler``. Malformed requests get NIO's 400 and the connection closes.
+public final class ProxyServer: Sendable {
+    /// The routing table requests read.
+    public let table: RoutingTable
+    let pools = UpstreamPools()
+    private let group: MultiThreadedEventLoopGroup
+    private let channel: NIOLockedChannel
+
+    /// Listens on `host:port` (port 0 picks a free one).
+    public init(table: RoutingTable, host: String, port: Int, threads: Int = System.coreCount) throws {
+        self.table = table
+        group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, threads))
+        let pools = self.pools
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 1024)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.maxMessagesPerRead, value: 16)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    try channel.pipeline.syncOperations.addHandler(ProxyHandler(table: table, pools: pools))
+                }
+            }
+        channel = NIOLockedChannel(try bootstrap.bind(host: host, port: port).wait())
+    }
+
+    /// The event loops (health checks run on them too).
+    public var eventLoopGroup: any EventLoopGroup { group }
+
+    /// The bound port.
+    public var port: Int { channel.value.localAddress?.port ?? 0 }
+
+    /// Stops listening and closes the event loops.
+    public func shutdown() throws {
+        try channel.value.close().wait()
+        try group.syncShutdownGracefully()
+    }
+
+    /// Waits until the listening channel closes.
+    public func wait() throws {
+        try channel.value.closeFuture.wait()
+    }
+}
+
+/// A channel reference that is Sendable (channels are thread-safe).
+struct NIOLockedChannel: Sendable {
+    let value: any Channel
+
+    init(_ value: any Channel) {
+        self.value = value
+    }
+}

@@ -1,0 +1,323 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+
+/// Body of `POST /services/{name}/weights`.
+struct WeightsBody: Codable, Sendable {
+    var weights: [String: Int]
+}
+
+/// Body of `POST /services/{name}/switch`.
+struct SwitchBody: Codable, Sendable {
+    var group: String
+}
+
+/// The router's admin API (Hummingbird, over a Unix socket or loopback TCP with a token): services
+/// and targets, weights, switches that wait for draining, pause/resume, state and metrics.
+public enum RouterAdmin {
+    /// Where the admin API listens.
+    public enum Listen: Sendable {
+        /// A Unix socket (access is the file's permissions).
+        case unixSocket(String)
+        /// Loopback TCP; every request needs `Authorization: Bearer TOKEN`.
+        case tcp(host: String, port: Int, token: String)
+    }
+
+    /// Builds the admin application.
+    public static func application(table: RoutingTable, listen: Listen, onListening: @escaping @Sendable (String) -> Void = { _ in })
+        -> some ApplicationProtocol
+    {
+        let router = Router(context: BasicRequestContext.self)
+        if case .tcp(_, _, let token) = listen { router.add(middleware: TokenMiddleware(token: token)) }
+        register(router, table: table)
+        let address: BindAddress =
+            switch listen {
+            case .unixSocket(let path): .unixDomainSocket(path: path)
+            case .tcp(let host, let port, _): .hostname(host, port: port)
+            }
+        var logger = Logger(label: "gaara.router.admin")
+        logger.logLevel = .warning
+        return Application(
+            router: router, configuration: .init(address: address, serverName: "gaara-router"),
+            onServerRunning: { channel in
+                switch listen {
+                case .unixSocket(let path): onListening("unix:" + path)
+                case .tcp(let host, _, _): onListening("http://\(host):\(channel.localAddress?.port ?? 0)")
+                }
+            }, logger: logger)
+    }
+
+    static func register(_ router: Router<BasicRequestContext>, table: RoutingTable) {
+        router.get("/services") { _, _ in try json(table.snapshotState) }
+        router.get("/targets") { _, _ in
+            let now = ProxyHandler.monotonicSeconds()
+            return try json(table.allTargets.map { TargetStatus($0, now: now) })
+        }
+        router.get("/services/{name}") { _, context in
+            let name = context.parameters.get("name") ?? ""
+            guard let service = table.snapshotState.services.first(where: { $0.name == name }) else {
+                throw HTTPError(.notFound, message: "no service '\(name)'")
+            }
+            return try json(ServiceStatus(service, table: table))
+        }
+        router.put("/services/{name}") { request, context in
+            let name = context.parameters.get("name") ?? ""
+            var config = try await decode(ServiceConfig.self, request)
+            config.name = name
+            try change(table) { state in
+                state.services.removeAll { $0.name == name }
+                state.services.append(config)
+            }
+            return try json(config)
+        }
+        router.delete("/services/{name}") { _, context in
+            let name = context.parameters.get("name") ?? ""
+            try change(table) { state throws(RoutingError) in
+                guard state.services.contains(where: { $0.name == name }) else { throw RoutingError(status: 404, message: "no service '\(name)'") }
+                state.services.removeAll { $0.name == name }
+            }
+            return Response(status: .noContent)
+        }
+        router.post("/services/{name}/weights") { request, context in
+            let name = context.parameters.get("name") ?? ""
+            let body = try await decode(WeightsBody.self, request)
+            try change(table) { state throws(RoutingError) in
+                guard let index = state.services.firstIndex(where: { $0.name == name }) else {
+                    throw RoutingError(status: 404, message: "no service '\(name)'")
+                }
+                for (group, weight) in body.weights {
+                    guard let slot = state.services[index].groups.firstIndex(where: { $0.name == group }) else {
+                        throw RoutingError(status: 404, message: "\(name) has no group '\(group)'")
+                    }
+                    state.services[index].groups[slot].weight = weight
+                }
+            }
+            return try json(table.snapshotState.services.first { $0.name == name })
+        }
+        router.post("/services/{name}/switch") { request, context in
+            let name = context.parameters.get("name") ?? ""
+            let body = try await decode(SwitchBody.self, request)
+            try change(table) { state throws(RoutingError) in
+                guard let index = state.services.firstIndex(where: { $0.name == name }) else {
+                    throw RoutingError(status: 404, message: "no service '\(name)'")
+                }
+                guard state.services[index].groups.contains(where: { $0.name == body.group }) else {
+                    throw RoutingError(status: 404, message: "\(name) has no group '\(body.group)'")
+                }
+                for slot in state.services[index].groups.indices {
+                    state.services[index].groups[slot].weight = state.services[index].groups[slot].name == body.group ? 100 : 0
+                }
+            }
+            // New requests already go to the new side; wait for the old side's requests to finish.
+            let service = table.snapshot.services.first { $0.config.name == name }
+            let others = service?.groups.map(\.name).filter { $0 != body.group } ?? []
+            let start = Date()
+            let limit = service?.config.drainTimeout ?? 30
+            while let service, others.contains(where: { service.inFlight(group: $0) > 0 }), Date().timeIntervalSince(start) < limit {
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            let left = service.map { service in others.reduce(0) { $0 + service.inFlight(group: $1) } } ?? 0
+            return try json(
+                SwitchResult(
+                    active: body.group, drained: left == 0, waitedMilliseconds: Int(Date().timeIntervalSince(start) * 1000), stillInFlight: left))
+        }
+        for (path, paused) in [("pause", true), ("resume", false)] {
+            router.post(RouterPath("/services/{name}/\(path)")) { _, context in
+                let name = context.parameters.get("name") ?? ""
+                try change(table) { state throws(RoutingError) in
+                    guard let index = state.services.firstIndex(where: { $0.name == name }) else {
+                        throw RoutingError(status: 404, message: "no service '\(name)'")
+                    }
+                    state.services[index].paused = paused
+                }
+                return try json(ServiceStatus(table.snapshotState.services.first { $0.name == name }!, table: table))
+            }
+        }
+        router.get("/services/{name}/metrics") { request, context in
+            let name = context.parameters.get("name") ?? ""
+            guard let metrics = table.allMetrics.first(where: { $0.service == name }) else {
+                throw HTTPError(.notFound, message: "no service '\(name)'")
+            }
+            let seconds = request.uri.queryParameters.get("window").flatMap(Int.init) ?? 10
+            guard (1...ServiceMetrics.windowSeconds).contains(seconds) else {
+                throw HTTPError(.badRequest, message: "window must be 1 to \(ServiceMetrics.windowSeconds) seconds")
+            }
+            return try json(
+                MetricsWindow(service: name, seconds: seconds, groups: metrics.window(seconds: seconds, now: Date().timeIntervalSince1970)))
+        }
+        router.get("/metrics") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: PrometheusText.render(table))))
+        }
+    }
+
+    static func change(_ table: RoutingTable, _ body: (inout RouterState) throws(RoutingError) -> Void) throws {
+        do {
+            try table.apply(body)
+        } catch {
+            throw HTTPError(.init(code: error.status), message: error.message)
+        }
+    }
+
+    static func json(_ value: some Encodable) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        return Response(
+            status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ request: Request) async throws -> T {
+        var request = request
+        let buffer = try await request.collectBody(upTo: 1 << 20)
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        do {
+            return try decoder.decode(type, from: Data(buffer.readableBytesView))
+        } catch {
+            throw HTTPError(.badRequest, message: "invalid JSON body: \(error)")
+        }
+    }
+}
+
+/// A service with the live state of its targets.
+struct ServiceStatus: Encodable {
+    struct Target: Encodable {
+        let address: String
+        let group: String
+        let state: String
+        let ejected: Bool
+        let inFlight: Int
+    }
+
+    let config: ServiceConfig
+    let targets: [Target]
+
+    init(_ config: ServiceConfig, table: RoutingTable) {
+        self.config = config
+        let now = ProxyHandler.monotonicSeconds()
+        targets = config.groups.flatMap { group in
+            group.targets.map { address in
+                let runtime = table.target(address)
+                let health = runtime?.health.withLock { $0 }
+                return Target(
+                    address: address.description, group: group.name, state: health?.state.rawValue ?? "adding",
+                    ejected: health?.ejectedUntil.map { now < $0 } ?? false, inFlight: runtime?.inFlight.load(ordering: .relaxed) ?? 0)
+            }
+        }
+    }
+}
+
+/// A target's live state.
+struct TargetStatus: Encodable {
+    let address: String
+    let state: String
+    let ejected: Bool
+    let inFlight: Int
+
+    init(_ runtime: TargetRuntime, now: Double) {
+        let health = runtime.health.withLock { $0 }
+        address = runtime.address.description
+        state = health.state.rawValue
+        ejected = health.ejectedUntil.map { now < $0 } ?? false
+        inFlight = runtime.inFlight.load(ordering: .relaxed)
+    }
+}
+
+/// The answer of a switch.
+struct SwitchResult: Encodable {
+    let active: String
+    let drained: Bool
+    let waitedMilliseconds: Int
+    let stillInFlight: Int
+}
+
+/// A metrics window of a service.
+struct MetricsWindow: Encodable {
+    struct Group: Encodable {
+        let group: String
+        let requests: UInt64
+        let byClass: [String: UInt64]
+        let errorRate: Double
+        let p50Ms: Double
+        let p95Ms: Double
+        let p99Ms: Double
+        let bytesIn: UInt64
+        let bytesOut: UInt64
+    }
+
+    let service: String
+    let seconds: Int
+    let groups: [Group]
+
+    init(service: String, seconds: Int, groups: [(group: String, counts: ServiceMetrics.Counts)]) {
+        self.service = service
+        self.seconds = seconds
+        self.groups = groups.map { entry in
+            let counts = entry.counts
+            let classes = ["1xx", "2xx", "3xx", "4xx", "5xx", "upstream_error"]
+            let failures = counts.byClass[4] + counts.byClass[5]
+            return Group(
+                group: entry.group, requests: counts.requests,
+                byClass: Dictionary(uniqueKeysWithValues: zip(classes, counts.byClass)),
+                errorRate: counts.requests == 0 ? 0 : Double(failures) / Double(counts.requests),
+                p50Ms: Double(counts.latency.percentile(50)) / 1000, p95Ms: Double(counts.latency.percentile(95)) / 1000,
+                p99Ms: Double(counts.latency.percentile(99)) / 1000, bytesIn: counts.bytesIn, bytesOut: counts.bytesOut)
+        }
+    }
+}
+
+/// Renders the metrics in the Prometheus text exposition format.
+enum PrometheusText {
+    static func render(_ table: RoutingTable) -> String {
+        var out = """
+            # HELP gaara_router_requests_total Requests by service, group and status class.
+            # TYPE gaara_router_requests_total counter
+
+            """
+        var latency = """
+            # HELP gaara_router_request_duration_seconds Request latency quantiles (log-linear histogram, 1.6% precision).
+            # TYPE gaara_router_request_duration_seconds summary
+
+            """
+        var bytes = "# HELP gaara_router_bytes_total Body bytes by direction.\n# TYPE gaara_router_bytes_total counter\n"
+        var inflight = "# HELP gaara_router_in_flight Requests in flight by service and group.\n# TYPE gaara_router_in_flight gauge\n"
+        let classes = ["1xx", "2xx", "3xx", "4xx", "5xx", "error"]
+        for metrics in table.allMetrics {
+            let service = table.snapshot.services.first { $0.config.name == metrics.service }
+            for (group, counts) in metrics.totals() {
+                let labels = "service=\"\(metrics.service)\",group=\"\(group)\""
+                for (index, name) in classes.enumerated() {
+                    out += "gaara_router_requests_total{\(labels),class=\"\(name)\"} \(counts.byClass[index])\n"
+                }
+                for quantile in [0.5, 0.95, 0.99] {
+                    let value = Double(counts.latency.percentile(quantile * 100)) / 1_000_000
+                    latency += "gaara_router_request_duration_seconds{\(labels),quantile=\"\(quantile)\"} \(value)\n"
+                }
+                latency += "gaara_router_request_duration_seconds_sum{\(labels)} \(Double(counts.latency.sum) / 1_000_000)\n"
+                latency += "gaara_router_request_duration_seconds_count{\(labels)} \(counts.latency.count)\n"
+                bytes += "gaara_router_bytes_total{\(labels),direction=\"in\"} \(counts.bytesIn)\n"
+                bytes += "gaara_router_bytes_total{\(labels),direction=\"out\"} \(counts.bytesOut)\n"
+            }
+            for group in service?.groups ?? [] {
+                inflight += "gaara_router_in_flight{service=\"\(metrics.service)\",group=\"\(group.name)\"} \(service!.inFlight(group: group.name))\n"
+            }
+        }
+        return out + latency + bytes + inflight
+    }
+}
+
+/// Requires `Authorization: Bearer TOKEN` on every admin request over TCP.
+struct TokenMiddleware<Context: RequestContext>: RouterMiddleware {
+    let token: String
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let presented = request.headers[.authorization].map { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : "" } ?? ""
+        var difference: UInt8 = presented.utf8.count == token.utf8.count ? 0 : 1
+        for (a, b) in zip(presented.utf8, token.utf8) { difference |= a ^ b }
+        guard difference == 0 else { throw HTTPError(.unauthorized, message: "the admin API needs Authorization: Bearer <token>") }
+        return try await next(request, context)
+    }
+}

@@ -1,0 +1,236 @@
+import Foundation
+import GaaraRouterCore
+import Synchronization
+
+/// A target as the proxy sees it: its health and how many requests it is serving now. Shared by
+/// every service that lists the address, and kept across table changes.
+final class TargetRuntime: Sendable {
+    let address: TargetAddress
+    let inFlight = Atomic<Int>(0)
+    let health = Mutex(TargetHealth())
+
+    init(address: TargetAddress) {
+        self.address = address
+    }
+
+    func isEligible(at now: Double) -> Bool {
+        health.withLock { $0.isEligible(at: now) }
+    }
+}
+
+/// A service ready for requests: its configuration with the split and the target objects resolved.
+final class ServiceRuntime: Sendable {
+    let config: ServiceConfig
+    let split: TrafficSplit
+    let groups: [(name: String, targets: [TargetRuntime])]
+    let metrics: ServiceMetrics
+    private let next = Atomic<Int>(0)
+
+    init(config: ServiceConfig, targets: (TargetAddress) -> TargetRuntime, metrics: ServiceMetrics) {
+        self.config = config
+        split = TrafficSplit(config.groups.map { ($0.name, $0.weight) })
+        groups = config.groups.map { group in (group.name, group.targets.map(targets)) }
+        self.metrics = metrics
+    }
+
+    /// The group for a bucket and, in it, the eligible target serving the fewest requests now
+    /// (ties broken round-robin). Falls back to another group with an eligible target when the
+    /// chosen group has none.
+    func pick(bucket: Int, now: Double) -> (group: String, target: TargetRuntime)? {
+        guard let name = split.group(forBucket: bucket) else { return nil }
+        let order = [name] + groups.map(\.name).filter { $0 != name }
+        for candidate in order {
+            guard let targets = groups.first(where: { $0.name == candidate })?.targets, !targets.isEmpty else { continue }
+            // Another group is a fallback only if it carries traffic.
+            if candidate != name, (split.weights.first { $0.name == candidate }?.weight ?? 0) == 0 { continue }
+            let start = next.add(1, ordering: .relaxed).newValue
+            var best: TargetRuntime?
+            var bestLoad = Int.max
+            for offset in 0..<targets.count {
+                let target = targets[(start &+ offset) % targets.count]
+                guard target.isEligible(at: now) else { continue }
+                let load = target.inFlight.load(ordering: .relaxed)
+                if load < bestLoad {
+                    best = target
+                    bestLoad = load
+                }
+            }
+            if let best { return (candidate, best) }
+        }
+        // Panic mode: every healthy target of the group is ejected for errors. Trying one beats
+        // refusing every request (a whole group is ejected only when its upstreams all fail).
+        if let targets = groups.first(where: { $0.name == name })?.targets {
+            let healthy = targets.filter { $0.health.withLock { $0.state == .healthy } }
+            if let target = healthy.min(by: { $0.inFlight.load(ordering: .relaxed) < $1.inFlight.load(ordering: .relaxed) }) {
+                return (name, target)
+            }
+        }
+        return nil
+    }
+
+    /// Requests in flight on a group's targets.
+    func inFlight(group: String) -> Int {
+        groups.first { $0.name == group }?.targets.reduce(0) { $0 + $1.inFlight.load(ordering: .relaxed) } ?? 0
+    }
+}
+
+/// An immutable view of all services, swapped whole on every change.
+final class RoutingSnapshot: Sendable {
+    let services: [ServiceRuntime]
+
+    init(services: [ServiceRuntime]) {
+        self.services = services
+    }
+
+    /// The service with the longest matching prefix (host-specific services first).
+    func route(host: String?, path: String) -> ServiceRuntime? {
+        var best: (ServiceRuntime, Int)?
+        for service in services {
+            guard let score = service.config.matches(host: host, path: path) else { continue }
+            if best == nil || score > best!.1 { best = (service, score) }
+        }
+        return best?.0
+    }
+}
+
+/// Why a change to the table was refused.
+public struct RoutingError: Error, Sendable, CustomStringConvertible {
+    /// HTTP status that fits (400, 404, 409).
+    public let status: Int
+    /// What is wrong.
+    public let message: String
+
+    /// The message.
+    public var description: String { message }
+}
+
+/// The routing table: the persisted ``RouterState``, the live snapshot requests read, and the
+/// per-target runtime state.
+public final class RoutingTable: Sendable {
+    private let state: Mutex<RouterState>
+    private let current: Mutex<RoutingSnapshot>
+    private let targets = Mutex<[TargetAddress: TargetRuntime]>([:])
+    private let metrics = Mutex<[String: ServiceMetrics]>([:])
+    /// Where the state is kept (nil: in memory only).
+    public let stateFile: URL?
+
+    /// Loads the table from `stateFile` (or starts empty).
+    public init(stateFile: URL?) throws {
+        self.stateFile = stateFile
+        let loaded = try stateFile.map(RouterState.load) ?? RouterState()
+        state = Mutex(loaded)
+        current = Mutex(RoutingSnapshot(services: []))
+        rebuild(loaded)
+    }
+
+    /// The current state.
+    public var snapshotState: RouterState { state.withLock { $0 } }
+
+    var snapshot: RoutingSnapshot { current.withLock { $0 } }
+
+    /// Applies a change: validates it, saves it, then makes it live. Requests already routed keep
+    /// their target; new ones see the new table at once.
+    public func apply(_ change: (inout RouterState) throws(RoutingError) -> Void) throws(RoutingError) {
+        let updated: RouterState = try state.withLock { (state: inout RouterState) throws(RoutingError) -> RouterState in
+            var next = state
+            try change(&next)
+            try Self.validate(next)
+            if let stateFile {
+                do {
+                    try next.save(to: stateFile)
+                } catch {
+                    throw RoutingError(status: 500, message: "cannot save the routing table: \(error)")
+                }
+            }
+            state = next
+            return next
+        }
+        rebuild(updated)
+    }
+
+    static func validate(_ state: RouterState) throws(RoutingError) {
+        var names = Set<String>()
+        for service in state.services {
+            guard !service.name.isEmpty, service.name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }) else {
+                throw RoutingError(status: 400, message: "service names are letters, digits, '-', '_' and '.': '\(service.name)'")
+            }
+            guard names.insert(service.name).inserted else { throw RoutingError(status: 409, message: "two services are named '\(service.name)'") }
+            guard service.pathPrefix.hasPrefix("/") else {
+                throw RoutingError(status: 400, message: "\(service.name): path_prefix must start with /")
+            }
+            guard !service.groups.isEmpty else { throw RoutingError(status: 400, message: "\(service.name): needs at least one target group") }
+            var groups = Set<String>()
+            for group in service.groups {
+                guard groups.insert(group.name).inserted else {
+                    throw RoutingError(status: 409, message: "\(service.name): two groups named '\(group.name)'")
+                }
+                guard (0...100).contains(group.weight) else {
+                    throw RoutingError(status: 400, message: "\(service.name)/\(group.name): weight must be 0 to 100, not \(group.weight)")
+                }
+            }
+            guard service.connectTimeout > 0, service.readTimeout > 0, service.maxBodyBytes >= 0 else {
+                throw RoutingError(status: 400, message: "\(service.name): timeouts must be positive")
+            }
+        }
+    }
+
+    private func rebuild(_ state: RouterState) {
+        let services = state.services.map { config -> ServiceRuntime in
+            let checked = config.healthCheck != nil
+            let metrics = self.metrics.withLock { all in
+                if let existing = all[config.name] { return existing }
+                let created = ServiceMetrics(service: config.name)
+                all[config.name] = created
+                return created
+            }
+            return ServiceRuntime(
+                config: config,
+                targets: { address in
+                    self.targets.withLock { all in
+                        if let existing = all[address], existing.health.withLock({ $0.state != .draining }) { return existing }
+                        let runtime = TargetRuntime(address: address)
+                        if !checked { runtime.health.withLock { $0.markHealthy() } }
+                        all[address] = runtime
+                        return runtime
+                    }
+                }, metrics: metrics)
+        }
+        current.withLock { $0 = RoutingSnapshot(services: services) }
+        // Targets no service lists any more take no new requests; ``sweep()`` retires them once idle.
+        let listed = Set(state.services.flatMap { $0.groups.flatMap(\.targets) })
+        targets.withLock { all in
+            for (address, runtime) in all where !listed.contains(address) { runtime.health.withLock { $0.drain() } }
+        }
+        sweep()
+    }
+
+    /// Retires draining targets whose last request finished.
+    func sweep() {
+        targets.withLock { all in
+            for (address, runtime) in all where runtime.inFlight.load(ordering: .relaxed) == 0 {
+                let retired = runtime.health.withLock { health -> Bool in
+                    guard health.state == .draining else { return false }
+                    health.remove()
+                    return true
+                }
+                if retired { all[address] = nil }
+            }
+        }
+    }
+
+    /// Every target the router knows, with its state (draining ones included).
+    var allTargets: [TargetRuntime] {
+        targets.withLock { Array($0.values) }.sorted { $0.address.description < $1.address.description }
+    }
+
+    /// The runtime of a target, if any service lists it.
+    func target(_ address: TargetAddress) -> TargetRuntime? {
+        targets.withLock { $0[address] }
+    }
+
+    /// Every service's metrics.
+    var allMetrics: [ServiceMetrics] {
+        let names = state.withLock { $0.services.map(\.name) }
+        return metrics.withLock { all in names.compactMap { all[$0] } }
+    }
+}

@@ -1,0 +1,411 @@
+import Foundation
+import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// `gaara router` against real upstream servers (small threaded Python HTTP/1.1 servers): routing,
+/// weights, sticky buckets, the router's own 4xx/5xx answers, switches that drain, pause/resume,
+/// and a routing table that survives a restart.
+@Suite(.serialized)
+struct RouterTests {
+    static let fixtures = Bundle.module.resourceURL!.appendingPathComponent("Fixtures/router")
+
+    /// The router and two upstreams, `blue` and `green`.
+    final class Setup: @unchecked Sendable {
+        let directory: TemporaryDirectory
+        let router = Process()
+        var upstreams: [Process] = []
+        let port: Int
+        let admin: String
+        let state: URL
+
+        init(extraUpstreams: Int = 0) async throws {
+            directory = try TemporaryDirectory()
+            admin = "unix:" + directory.url.appendingPathComponent("admin.sock").path
+            state = directory.url.appendingPathComponent("state.json")
+            var ports: [Int] = []
+            for (index, name) in (["blue", "green"] + (0..<extraUpstreams).map { "extra\($0)" }).enumerated() {
+                let port = 20_000 + Int.random(in: 0..<20_000) + index
+                ports.append(port)
+                let upstream = Process()
+                upstream.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+                upstream.arguments = ["python3", RouterTests.fixtures.appendingPathComponent("upstream.py").path, String(port), name]
+                upstream.currentDirectoryURL = directory.url
+                upstream.standardInput = FileHandle.nullDevice
+                upstream.standardOutput = FileHandle.nullDevice
+                upstream.standardError = FileHandle.nullDevice
+                try upstream.run()
+                upstreams.append(upstream)
+            }
+            bluePort = ports[0]
+            greenPort = ports[1]
+            port = 30_000 + Int.random(in: 0..<20_000)
+            try await start()
+            for port in ports { try await Self.waitForPort(port) }
+        }
+
+        let bluePort: Int
+        let greenPort: Int
+
+        func start() async throws {
+            let log = directory.url.appendingPathComponent("router.log")
+            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+            let handle = try FileHandle(forWritingTo: log)
+            let process = Process()
+            process.executableURL = GaaraBinary.url
+            process.arguments = ["router", "--listen", "127.0.0.1:\(port)", "--admin-socket", String(admin.dropFirst(5)), "--state", state.path]
+            process.standardInput = FileHandle.nullDevice
+            process.standardOutput = handle
+            process.standardError = handle
+            try process.run()
+            current = process
+            try await Self.waitForPort(port)
+        }
+
+        var current: Process?
+
+        func stopRouter() async {
+            guard let current else { return }
+            kill(current.processIdentifier, SIGKILL)
+            while current.isRunning { try? await Task.sleep(for: .milliseconds(10)) }
+        }
+
+        static func waitForPort(_ port: Int) async throws {
+            for _ in 0..<200 {
+                let probe = try await GaaraBinary.run(
+                    ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/\(port)"], executable: URL(fileURLWithPath: "/usr/bin/env"))
+                if probe.status == 0 { return }
+                try await Task.sleep(for: .milliseconds(25))
+            }
+            throw ServerTestError("nothing listens on \(port)")
+        }
+
+        func gaara(_ arguments: [String]) async throws -> GaaraBinary.Output {
+            try await GaaraBinary.run(["router"] + arguments + ["--admin", admin])
+        }
+
+        func client(_ arguments: [String]) async throws -> [String: Any] {
+            let output = try await GaaraBinary.run(
+                ["python3", RouterTests.fixtures.appendingPathComponent("client.py").path, "http://127.0.0.1:\(port)"] + arguments,
+                executable: URL(fileURLWithPath: "/usr/bin/env"))
+            guard let object = try? JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any] else {
+                throw ServerTestError("client.py \(arguments): \(output.stdout)\(output.stderr)")
+            }
+            return object
+        }
+
+        func get(_ path: String, headers: [String: String] = [:], method: String = "GET", body: Data? = nil) async throws -> (
+            Int, [String: String], String
+        ) {
+            var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!, timeoutInterval: 60)
+            request.httpMethod = method
+            request.httpBody = body
+            for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+            return try await withCheckedThrowingContinuation { continuation in
+                URLSession.shared.dataTask(with: request) { data, response, error in
+                    if let error { return continuation.resume(throwing: error) }
+                    let http = response as! HTTPURLResponse
+                    var fields: [String: String] = [:]
+                    for (name, value) in http.allHeaderFields { fields[String(describing: name).lowercased()] = String(describing: value) }
+                    continuation.resume(returning: (http.statusCode, fields, String(decoding: data ?? Data(), as: UTF8.self)))
+                }.resume()
+            }
+        }
+
+        deinit {
+            if let current { kill(current.processIdentifier, SIGKILL) }
+            for upstream in upstreams { kill(upstream.processIdentifier, SIGKILL) }
+        }
+    }
+
+    @Test func weightsSplitTenThousandRequestsWithinTwoPercent() async throws {
+        let setup = try await Setup()
+        let add = try await setup.gaara([
+            "add", "web", "--group", "stable=127.0.0.1:\(setup.bluePort)@80", "--group", "canary=127.0.0.1:\(setup.greenPort)@20", "--sticky", "none",
+        ])
+        #expect(add.status == 0, "\(add.stderr)")
+        for (stable, canary) in [(80, 20), (95, 5), (50, 50)] {
+            _ = try await setup.gaara(["set-weight", "web", "stable", String(stable)])
+            _ = try await setup.gaara(["set-weight", "web", "canary", String(canary)])
+            let counts = try await setup.client(["split", "10000"])
+            let share = Double(counts["green"] as? Int ?? 0) / 100
+            print("weights \(stable)/\(canary): \(counts)")
+            #expect(abs(share - Double(canary)) <= 2, "canary \(canary)%: got \(share)% \(counts)")
+            #expect((counts["blue"] as? Int ?? 0) + (counts["green"] as? Int ?? 0) == 10_000)
+        }
+    }
+
+    @Test func stickyClientsNeverFlipBackAsTheCanaryGrows() async throws {
+        let setup = try await Setup()
+        _ = try await setup.gaara([
+            "add", "web", "--group", "stable=127.0.0.1:\(setup.bluePort)@100", "--group", "canary=127.0.0.1:\(setup.greenPort)@0",
+        ])
+        let jar = setup.directory.url.appendingPathComponent("jar.json").path
+        var onCanary = Set<String>()
+        for weight in [0, 5, 20, 50, 100] {
+            _ = try await setup.gaara(["set-weight", "web", "stable", String(100 - weight)])
+            _ = try await setup.gaara(["set-weight", "web", "canary", String(weight)])
+            let reached = try await setup.client(["sticky-round", "1000", jar])
+            let now = Set(reached.filter { $0.value as? String == "green" }.map(\.key))
+            #expect(onCanary.isSubset(of: now), "weight \(weight): \(onCanary.subtracting(now).count) clients moved back")
+            #expect(abs(Double(now.count) / 10 - Double(weight)) <= 4, "weight \(weight): \(now.count) of 1000 on the canary")
+            onCanary = now
+        }
+        #expect(onCanary.count == 1000)
+    }
+
+    @Test func theRouterAnswersWhatItCannotForward() async throws {
+        let setup = try await Setup()
+        _ = try await setup.gaara([
+            "add", "web", "--host", "app.test", "--group", "blue=127.0.0.1:\(setup.bluePort)", "--read-timeout", "1", "--max-body", "1000",
+        ])
+        _ = try await setup.gaara(["add", "dead", "--host", "dead.test", "--group", "gone=127.0.0.1:1"])
+        _ = try await setup.gaara(["add", "empty", "--host", "empty.test", "--group", "none=127.0.0.1:\(setup.bluePort)@0"])
+        let (ok, headers, body) = try await setup.get("/hello", headers: ["Host": "app.test", "X-Forwarded-For": "10.0.0.9"])
+        #expect(ok == 200 && body.hasPrefix("blue /hello"), "\(body)")
+        #expect(body.contains("'X-Forwarded-For': '10.0.0.9, 127.0.0.1'") && body.contains("'X-Forwarded-Host': 'app.test'"), "\(body)")
+        #expect(body.contains("for=127.0.0.1;host=\"app.test\";proto=http"), "\(body)")
+        let requestID = try #require(headers["x-request-id"])
+        #expect(body.contains("'X-Request-Id': '\(requestID)'"))
+        let cases: [(String, [String: String], String, Data?, Int, String)] = [
+            ("/x", ["Host": "nobody.test"], "GET", nil, 404, "no service answers nobody.test/x"),
+            ("/x", ["Host": "dead.test"], "GET", nil, 502, "cannot connect to 127.0.0.1:1"),
+            ("/x", ["Host": "empty.test"], "GET", nil, 503, "no healthy target for empty"),
+            ("/slow?s=3", ["Host": "app.test"], "GET", nil, 504, "did not answer within 1.0 s"),
+            ("/upload", ["Host": "app.test"], "POST", Data(count: 5000), 413, "larger than 1000 bytes"),
+        ]
+        for (path, headers, method, body, status, reason) in cases {
+            let (code, fields, text) = try await setup.get(path, headers: headers, method: method, body: body)
+            #expect(code == status && text.contains(reason) && fields["x-request-id"] != nil, "\(path) \(headers): \(code) \(text)")
+        }
+        // A malformed request gets 400 on its own connection; the others go on.
+        let raw = try await GaaraBinary.run(
+            ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/\(setup.port); printf 'GARBAGE LINE\\r\\n\\r\\n' >&3; timeout 5 cat <&3 | head -1"],
+            executable: URL(fileURLWithPath: "/usr/bin/env"))
+        #expect(raw.stdout.contains("400"), "\(raw.stdout)\(raw.stderr)")
+        let (after, _, _) = try await setup.get("/again", headers: ["Host": "app.test"])
+        #expect(after == 200)
+        // A small upload streams through.
+        let (posted, _, echo) = try await setup.get("/upload", headers: ["Host": "app.test"], method: "POST", body: Data(count: 900))
+        #expect(posted == 200 && echo.hasPrefix("blue received 900"), "\(echo)")
+    }
+
+    @Test func aSwitchWaitsForSlowRequestsAndPauseHoldsRequests() async throws {
+        let setup = try await Setup()
+        _ = try await setup.gaara([
+            "add", "web", "--group", "blue=127.0.0.1:\(setup.bluePort)@100", "--group", "green=127.0.0.1:\(setup.greenPort)@0",
+        ])
+        // Three slow requests in flight on blue, then a switch to green.
+        async let slow1 = setup.get("/slow?s=2")
+        async let slow2 = setup.get("/slow?s=2")
+        async let slow3 = setup.get("/slow?s=2")
+        try await Task.sleep(for: .milliseconds(500))
+        let begin = Date()
+        async let switched = setup.gaara(["switch", "web", "green"])
+        try await Task.sleep(for: .milliseconds(200))
+        let (_, _, fresh) = try await setup.get("/new")
+        #expect(fresh.hasPrefix("green"), "new requests go to the new side at once: \(fresh)")
+        let result = try await switched
+        let waited = Date().timeIntervalSince(begin)
+        #expect(result.status == 0 && result.stdout.contains("\"drained\":true"), "\(result.stdout)\(result.stderr)")
+        #expect(waited >= 1.0, "the switch returned before the slow requests finished (\(waited) s)")
+        for (status, _, body) in [try await slow1, try await slow2, try await slow3] {
+            #expect(status == 200 && body.hasPrefix("blue /slow"), "in-flight request lost: \(status) \(body)")
+        }
+        // Paused: requests wait; resumed: they go through.
+        _ = try await setup.gaara(["pause", "web"])
+        let start = Date()
+        async let held = setup.get("/held")
+        try await Task.sleep(for: .milliseconds(700))
+        _ = try await setup.gaara(["resume", "web"])
+        let (status, _, body) = try await held
+        #expect(status == 200 && body.hasPrefix("green /held") && Date().timeIntervalSince(start) >= 0.6, "\(status) \(body)")
+    }
+
+    @Test func theRoutingTableSurvivesARestart() async throws {
+        let setup = try await Setup()
+        _ = try await setup.gaara([
+            "add", "web", "--group", "blue=127.0.0.1:\(setup.bluePort)@30", "--group", "green=127.0.0.1:\(setup.greenPort)@70",
+        ])
+        let before = try await setup.gaara(["status"])
+        await setup.stopRouter()
+        try await setup.start()
+        let after = try await setup.gaara(["status"])
+        #expect(before.stdout == after.stdout && after.stdout.contains("\"weight\":70"), "\(before.stdout)\n\(after.stdout)")
+        let (status, _, _) = try await setup.get("/x")
+        #expect(status == 200)
+        // Bad changes are refused with a reason and change nothing.
+        let bad = try await setup.gaara(["set-weight", "web", "green", "150"])
+        #expect(bad.status == 1 && bad.stderr.contains("weight must be 0 to 100"), "\(bad.stderr)")
+        let missing = try await setup.gaara(["set-weight", "nope", "green", "1"])
+        #expect(missing.status == 1 && missing.stderr.contains("no service 'nope'"), "\(missing.stderr)")
+        #expect(try await setup.gaara(["status"]).stdout == after.stdout)
+    }
+
+    func shell(_ script: String) async throws -> GaaraBinary.Output {
+        try await GaaraBinary.run(["bash", "-c", script], executable: URL(fileURLWithPath: "/usr/bin/env"))
+    }
+
+    func targets(_ setup: Setup) async throws -> [String: [String: Any]] {
+        let output = try await setup.gaara(["targets"])
+        let list = try #require(
+            try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [[String: Any]], "\(output.stdout)\(output.stderr)")
+        return Dictionary(uniqueKeysWithValues: list.map { ($0["address"] as? String ?? "", $0) })
+    }
+
+    @Test func webSocketsPassThroughBothWays() async throws {
+        let setup = try await Setup()
+        _ = try await setup.gaara(["add", "web", "--group", "blue=127.0.0.1:\(setup.bluePort)"])
+        let echo = try await setup.client(["websocket", "300"])
+        print("websocket: \(echo)")
+        #expect(echo["status"] as? Int == 101 && echo["accept_ok"] as? Bool == true, "\(echo)")
+        #expect(echo["echoed"] as? Int == 300 && echo["upstream"] as? String == "blue" && echo["closed"] as? Bool == true, "\(echo)")
+        // The router still serves plain requests afterwards.
+        let (status, _, body) = try await setup.get("/after")
+        #expect(status == 200 && body.hasPrefix("blue /after"))
+    }
+
+    @Test func oneGibibyteStreamsBothWaysWithFlatMemory() async throws {
+        let setup = try await Setup()
+        _ = try await setup.gaara(["add", "web", "--group", "blue=127.0.0.1:\(setup.bluePort)", "--max-body", "2147483648"])
+        let url = "http://127.0.0.1:\(setup.port)"
+        let gib = 1 << 30
+        let transfers = [
+            ("download", "curl -sS -o /dev/null -w '%{http_code} %{size_download}' '\(url)/big?mb=1024'", "200 \(gib)"),
+            ("download, chunked", "curl -sS -o /dev/null -w '%{http_code} %{size_download}' '\(url)/big?mb=1024&chunked=1'", "200 \(gib)"),
+            (
+                "upload", "head -c \(gib) /dev/zero | curl -sS -T - -X POST -H 'Transfer-Encoding:' -H 'Content-Length: \(gib)' \(url)/upload",
+                "blue received \(gib)"
+            ),
+            (
+                "upload, chunked", "head -c \(gib) /dev/zero | curl -sS -T - -X POST -H 'Transfer-Encoding: chunked' \(url)/upload",
+                "blue received \(gib)"
+            ),
+        ]
+        for (name, script, expected) in transfers {
+            let start = Date()
+            let result = try await shell(script)
+            let seconds = Date().timeIntervalSince(start)
+            print("\(name): 1 GiB in \(String(format: "%.2f", seconds)) s (\(Int(Double(gib) / seconds / 1_000_000)) MB/s)")
+            #expect(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == expected, "\(name): \(result.stdout)\(result.stderr)")
+        }
+        let pid = try #require(setup.current?.processIdentifier)
+        let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
+        let peak =
+            status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") }.flatMap {
+                Int($0.split(separator: " ", omittingEmptySubsequences: true)[1])
+            } ?? 0
+        print("router peak memory after 4 GiB streamed: \(peak / 1024) MiB")
+        #expect(peak > 0 && peak < 100 * 1024, "peak resident memory \(peak) KiB")
+    }
+
+    @Test func healthChecksDecideWhichTargetsGetTraffic() async throws {
+        let setup = try await Setup()
+        let never = "127.0.0.1:\(setup.port + 1)"  // nothing listens there
+        let add = try await setup.gaara([
+            "add", "web", "--group", "web=127.0.0.1:\(setup.bluePort),127.0.0.1:\(setup.greenPort),\(never)", "--health-path", "/up",
+            "--health-interval", "0.1",
+        ])
+        #expect(add.status == 0, "\(add.stderr)")
+        func states() async throws -> [String] {
+            let all = try await targets(setup)
+            return ["127.0.0.1:\(setup.bluePort)", "127.0.0.1:\(setup.greenPort)", never].map { all[$0]?["state"] as? String ?? "missing" }
+        }
+        func waitFor(_ expected: [String]) async throws -> [String] {
+            var seen: [String] = []
+            for _ in 0..<100 {
+                seen = try await states()
+                if seen == expected { break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            return seen
+        }
+        #expect(try await waitFor(["healthy", "healthy", "adding"]) == ["healthy", "healthy", "adding"])
+        var reached = try await setup.client(["split", "400"])
+        #expect(reached["blue"] as? Int ?? 0 > 100 && reached["green"] as? Int ?? 0 > 100 && reached.count == 2, "\(reached)")
+        // green fails its checks: unhealthy, and no more traffic.
+        #expect(FileManager.default.createFile(atPath: setup.directory.url.appendingPathComponent("green.down").path, contents: Data()))
+        #expect(try await waitFor(["healthy", "unhealthy", "adding"]) == ["healthy", "unhealthy", "adding"])
+        reached = try await setup.client(["split", "400"])
+        #expect(reached as? [String: Int] == ["blue": 400], "\(reached)")
+        // And back.
+        try FileManager.default.removeItem(at: setup.directory.url.appendingPathComponent("green.down"))
+        #expect(try await waitFor(["healthy", "healthy", "adding"]) == ["healthy", "healthy", "adding"])
+        reached = try await setup.client(["split", "400"])
+        #expect(reached["green"] as? Int ?? 0 > 100 && reached.count == 2, "\(reached)")
+    }
+
+    @Test func consecutiveErrorsEjectATarget() async throws {
+        let setup = try await Setup()
+        let dead = "127.0.0.1:\(setup.port + 1)"
+        _ = try await setup.gaara(["add", "web", "--group", "web=127.0.0.1:\(setup.bluePort),\(dead)"])
+        let reached = try await setup.client(["split", "200"])
+        print("passive ejection: \(reached)")
+        #expect(reached as? [String: Int] == ["blue": 195, "502": 5], "five errors in a row eject the target: \(reached)")
+        let all = try await targets(setup)
+        #expect(all[dead]?["ejected"] as? Bool == true && all["127.0.0.1:\(setup.bluePort)"]?["ejected"] as? Bool == false, "\(all)")
+    }
+
+    @Test func aRemovedTargetDrainsThenGoes() async throws {
+        let setup = try await Setup()
+        let blue = "127.0.0.1:\(setup.bluePort)"
+        _ = try await setup.gaara(["add", "web", "--group", "web=\(blue)"])
+        async let slow = setup.get("/slow?s=1.5")
+        try await Task.sleep(for: .milliseconds(400))
+        _ = try await setup.gaara(["add", "web", "--group", "web=127.0.0.1:\(setup.greenPort)"])
+        let during = try await targets(setup)
+        #expect(during[blue]?["state"] as? String == "draining" && during[blue]?["in_flight"] as? Int == 1, "\(during)")
+        let (_, _, fresh) = try await setup.get("/fresh")
+        #expect(fresh.hasPrefix("green"))
+        let (status, _, body) = try await slow
+        #expect(status == 200 && body.hasPrefix("blue /slow"), "\(status) \(body)")
+        try await Task.sleep(for: .milliseconds(300))
+        let after = try await targets(setup)
+        #expect(after[blue] == nil && after.count == 1, "\(after)")
+    }
+
+    @Test func zeroLossUnderLoadThroughAThousandWeightChangesAndTwoHundredSwitches() async throws {
+        let setup = try await Setup()
+        _ = try await setup.gaara([
+            "add", "web", "--group", "blue=127.0.0.1:\(setup.bluePort)@50", "--group", "green=127.0.0.1:\(setup.greenPort)@50", "--sticky", "none",
+        ])
+        let churn = RouterTests.fixtures.appendingPathComponent("churn.py").path
+        let socket = String(setup.admin.dropFirst(5))
+        // wrk runs until the churn is over (it is killed with SIGINT-free `timeout`: its own -d ends it).
+        let script = """
+            wrk -t2 -c64 -d25s --timeout 20s http://127.0.0.1:\(setup.port)/load > wrk.out 2>&1 &
+            sleep 1
+            python3 \(churn) \(socket) web 1000 200
+            wait
+            cat wrk.out
+            """
+        let result = try await GaaraBinary.run(
+            ["bash", "-c", "cd \(setup.directory.url.path)\n" + script], executable: URL(fileURLWithPath: "/usr/bin/env"))
+        print("zero loss:\n\(result.stdout)\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        let counts = try #require(
+            lines.first { $0.hasPrefix("{") }.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] },
+            "churn.py printed no result: \(result.stdout)\(result.stderr)")
+        #expect(counts["weight"] as? Int == 1000 && counts["switch"] as? Int == 200 && counts["drained"] as? Int == 200, "\(counts)")
+        let seconds = counts["seconds"] as? Double ?? 99
+        #expect(seconds < 23, "the churn must end while wrk still runs: \(seconds) s")
+        let total =
+            lines.first { $0.contains(" requests in ") }.flatMap { Int($0.trimmingCharacters(in: .whitespaces).split(separator: " ")[0]) } ?? 0
+        #expect(total > 1000, "wrk made \(total) requests")
+        #expect(!result.stdout.contains("Non-2xx"), "failed requests: \(result.stdout)")
+        #expect(!result.stdout.contains("Socket errors"), "reset or timed-out requests: \(result.stdout)")
+        // The router agrees: no request it handled failed (499s are wrk hanging up at the very end).
+        let metrics = try await GaaraBinary.run(
+            ["curl", "-s", "--unix-socket", socket, "http://router/services/web/metrics?window=60"], executable: URL(fileURLWithPath: "/usr/bin/env"))
+        print("router metrics: \(metrics.stdout)")
+        let window = try #require(try JSONSerialization.jsonObject(with: Data(metrics.stdout.utf8)) as? [String: Any])
+        let groups = window["groups"] as? [[String: Any]] ?? []
+        let failed = groups.reduce(0) { sum, group in
+            let classes = group["by_class"] as? [String: Int] ?? [:]
+            return sum + (classes["5xx"] ?? 0) + (classes["upstream_error"] ?? 0)
+        }
+        #expect(groups.count == 2 && failed == 0, "\(metrics.stdout)")
+    }
+}
