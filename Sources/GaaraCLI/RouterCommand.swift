@@ -65,34 +65,28 @@ struct RouterCommand: AsyncParsableCommand {
 
         func run() async throws {
             guard let address = TargetAddress(listen) else { throw CLIFailure(message: "--listen \(listen): expected host:port", exitCode: 2) }
-            let table: RoutingTable
-            do {
-                table = try RoutingTable(stateFile: URL(fileURLWithPath: state))
-            } catch {
-                throw CLIFailure(message: "\(state): cannot read the routing table: \(error)", exitCode: 2)
-            }
-            let proxy = try ProxyServer(
-                table: table, host: address.host, port: address.port, threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
-            let listen: RouterAdmin.Listen
+            let endpoint: RouterAdmin.Listen
             if let adminListen {
                 guard let admin = TargetAddress(adminListen) else { throw CLIFailure(message: "--admin-listen: expected host:port", exitCode: 2) }
                 guard let token = adminToken ?? ProcessInfo.processInfo.environment["GAARA_ROUTER_TOKEN"], !token.isEmpty else {
                     throw CLIFailure(message: "--admin-listen needs --admin-token (or GAARA_ROUTER_TOKEN)", exitCode: 2)
                 }
-                listen = .tcp(host: admin.host, port: admin.port, token: token)
+                endpoint = .tcp(host: admin.host, port: admin.port, token: token)
             } else {
-                unlink(adminSocket)
-                listen = .unixSocket(adminSocket)
+                endpoint = .unixSocket(adminSocket)
             }
-            let port = proxy.port
-            let app = RouterAdmin.application(table: table, listen: listen) { admin in
+            let router: RouterService
+            do {
+                router = try RouterService(
+                    stateFile: URL(fileURLWithPath: state), host: address.host, port: address.port,
+                    threads: threads ?? ProcessInfo.processInfo.activeProcessorCount, admin: endpoint)
+            } catch {
+                throw CLIFailure(message: "cannot start the router (table \(state), listening on \(listen)): \(error)", exitCode: 2)
+            }
+            let port = router.proxy.port
+            try await router.run(handleSignals: true) { admin in
                 FileHandle.standardOutput.write(Data("gaara router: listening on \(address.host):\(port), admin on \(admin)\n".utf8))
             }
-            let checker = Task { await HealthChecker(table: table, group: proxy.eventLoopGroup).run() }
-            try await app.runService()
-            checker.cancel()
-            await checker.value
-            try proxy.shutdown()
         }
     }
 

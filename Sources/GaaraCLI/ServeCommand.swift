@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GaaraRouter
 import GaaraServer
 
 /// `gaara serve`: the CI server.
@@ -41,6 +42,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "How many MB a second each live log subscriber gets while its run runs (they catch up when it ends).")
     var liveLogRate = 2.0
 
+    @Option(help: "Also run the traffic router on HOST:PORT (its table in DATA/router.json, its admin API on DATA/router.sock).")
+    var routerListen: String?
+
     @Flag(help: "Start runs interrupted by a crash again, as new attempts.")
     var requeueInterrupted = false
 
@@ -79,8 +83,34 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             throw CLIFailure(message: "cannot open \(data.path): \(error)", exitCode: 2)
         }
-        try await server.run { url in
-            FileHandle.standardOutput.write(Data("gaara serve: listening on \(url) (data: \(data.path))\n".utf8))
+        guard let routerListen else {
+            try await server.run { url in
+                FileHandle.standardOutput.write(Data("gaara serve: listening on \(url) (data: \(data.path))\n".utf8))
+            }
+            return
+        }
+        guard let address = TargetAddress(routerListen) else {
+            throw CLIFailure(message: "--router-listen \(routerListen): expected host:port", exitCode: 2)
+        }
+        let router: RouterService
+        do {
+            router = try RouterService(
+                stateFile: data.appendingPathComponent("router.json"), host: address.host, port: address.port,
+                threads: ProcessInfo.processInfo.activeProcessorCount, admin: .unixSocket(data.appendingPathComponent("router.sock").path))
+        } catch {
+            throw CLIFailure(message: "cannot start the router on \(routerListen): \(error)", exitCode: 2)
+        }
+        let port = router.proxy.port
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                try await router.run(handleSignals: false) { admin in
+                    FileHandle.standardOutput.write(Data("gaara serve: router listening on \(address.host):\(port), admin on \(admin)\n".utf8))
+                }
+            }
+            try await server.run { url in
+                FileHandle.standardOutput.write(Data("gaara serve: listening on \(url) (data: \(data.path))\n".utf8))
+            }
+            group.cancelAll()
         }
     }
 }

@@ -40,21 +40,22 @@ final class ServiceMetrics: Sendable {
         let second = Int(now)
         let slot = status.map { min(max($0 / 100 - 1, 0), 4) } ?? 5
         groups.withLock { all in
-            var entry = all[group] ?? Group()
-            func update(_ counts: inout Counts) {
-                counts.byClass[slot] += 1
-                counts.bytesIn += bytesIn
-                counts.bytesOut += bytesOut
-                counts.latency.record(latencyMicros)
-            }
-            update(&entry.total)
-            var current = entry.seconds[second] ?? Counts()
-            update(&current)
-            entry.seconds[second] = current
-            if entry.seconds.count > Self.windowSeconds + 5 {
-                entry.seconds = entry.seconds.filter { $0.key > second - Self.windowSeconds }
-            }
-            all[group] = entry
+            // In place: copying a group out of the dictionary would copy its histograms per request.
+            Self.update(&all[group, default: Group()], slot: slot, second: second, latencyMicros: latencyMicros, bytesIn: bytesIn, bytesOut: bytesOut)
+        }
+    }
+
+    private static func update(_ entry: inout Group, slot: Int, second: Int, latencyMicros: UInt64, bytesIn: UInt64, bytesOut: UInt64) {
+        func update(_ counts: inout Counts) {
+            counts.byClass[slot] += 1
+            counts.bytesIn += bytesIn
+            counts.bytesOut += bytesOut
+            counts.latency.record(latencyMicros)
+        }
+        update(&entry.total)
+        update(&entry.seconds[second, default: Counts()])
+        if entry.seconds.count > windowSeconds + 5 {
+            entry.seconds = entry.seconds.filter { $0.key > second - windowSeconds }
         }
     }
 

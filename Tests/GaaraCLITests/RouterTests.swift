@@ -408,4 +408,38 @@ struct RouterTests {
         }
         #expect(groups.count == 2 && failed == 0, "\(metrics.stdout)")
     }
+
+    @Test func gaaraServeRunsTheRouterToo() async throws {
+        let setup = try await Setup()
+        await setup.stopRouter()
+        let data = setup.directory.url.appendingPathComponent("data")
+        let port = setup.port + 2
+        let log = setup.directory.url.appendingPathComponent("serve.log")
+        #expect(FileManager.default.createFile(atPath: log.path, contents: nil))
+        let handle = try FileHandle(forWritingTo: log)
+        let serve = Process()
+        serve.executableURL = GaaraBinary.url
+        serve.arguments = ["serve", "--data", data.path, "--port", "0", "--router-listen", "127.0.0.1:\(port)"]
+        serve.standardInput = FileHandle.nullDevice
+        serve.standardOutput = handle
+        serve.standardError = handle
+        try serve.run()
+        defer { kill(serve.processIdentifier, SIGKILL) }
+        try await Setup.waitForPort(port)
+        let admin = "unix:" + data.appendingPathComponent("router.sock").path
+        var added = GaaraBinary.Output(status: -1, stdout: "", stderr: "")
+        for _ in 0..<100 {
+            added = try await GaaraBinary.run(["router", "add", "web", "--group", "blue=127.0.0.1:\(setup.bluePort)", "--admin", admin])
+            if added.status == 0 { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(added.status == 0, "\(added.stderr)")
+        let answer = try await GaaraBinary.run(
+            ["curl", "-s", "http://127.0.0.1:\(port)/via-serve"], executable: URL(fileURLWithPath: "/usr/bin/env"))
+        #expect(answer.stdout.hasPrefix("blue /via-serve"), "\(answer.stdout)")
+        let table = try String(contentsOf: data.appendingPathComponent("router.json"), encoding: .utf8)
+        #expect(table.contains("127.0.0.1:\(setup.bluePort)"))
+        let output = try String(contentsOf: log, encoding: .utf8)
+        #expect(output.contains("router listening on 127.0.0.1:\(port)") && output.contains("gaara serve: listening on"), "\(output)")
+    }
 }

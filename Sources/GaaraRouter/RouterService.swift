@@ -1,0 +1,40 @@
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// A router with its health checks and admin API: what `gaara router` runs on its own and what
+/// `gaara serve --router-listen` runs next to the CI server.
+public struct RouterService: Sendable {
+    /// The routing table (persisted in its state file).
+    public let table: RoutingTable
+    /// The listening proxy.
+    public let proxy: ProxyServer
+    /// Where the admin API listens.
+    public let admin: RouterAdmin.Listen
+
+    /// Loads the table from `stateFile` and starts listening on `host:port` (port 0: a free one).
+    public init(stateFile: URL, host: String, port: Int, threads: Int, admin: RouterAdmin.Listen) throws {
+        table = try RoutingTable(stateFile: stateFile)
+        proxy = try ProxyServer(table: table, host: host, port: port, threads: threads)
+        self.admin = admin
+        if case .unixSocket(let path) = admin { unlink(path) }
+    }
+
+    /// Serves until the task is cancelled (or, with `handleSignals`, until SIGINT/SIGTERM), then
+    /// closes the proxy. `onListening` gets the admin endpoint once it accepts requests.
+    public func run(handleSignals: Bool, onListening: @escaping @Sendable (String) -> Void) async throws {
+        let checker = Task { [table, proxy] in await HealthChecker(table: table, group: proxy.eventLoopGroup).run() }
+        let app = RouterAdmin.application(table: table, listen: admin, onListening: onListening)
+        do {
+            if handleSignals { try await app.runService() } else { try await app.run() }
+        } catch is CancellationError {
+        } catch {
+            checker.cancel()
+            try? proxy.shutdown()
+            throw error
+        }
+        checker.cancel()
+        await checker.value
+        try proxy.shutdown()
+    }
+}
