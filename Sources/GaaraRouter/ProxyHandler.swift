@@ -13,8 +13,8 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
     typealias OutboundIn = HTTPServerResponsePart
     typealias OutboundOut = HTTPServerResponsePart
 
-    /// One request on its way through.
-    private struct Exchange {
+    /// One request on its way through (a class: it is updated as parts pass, never copied).
+    private final class Exchange {
         var head: HTTPRequestHead
         var service: ServiceRuntime
         var group: String
@@ -29,13 +29,31 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
         var responseDone = false
         var responseKeepAlive = true
         /// What was sent upstream, kept (up to 64 KiB) to retry once on a stale pooled connection.
-        var replay: [HTTPClientRequestPart]? = []
+        /// The head sent upstream, the body parts (while under 64 KiB) and whether the end went too.
+        var sentHead: HTTPRequestHead?
+        var replayBodies: [ByteBuffer] = []
+        var replayable = true
+        var sentEnd: HTTPHeaders??
         var replayBytes = 0
         var retried = false
         /// A protocol upgrade (WebSocket) was asked for: a `101` answer turns the connection into a tunnel.
         var upgrade = false
         /// The target's `101` head, held until its end arrives.
         var switching: HTTPResponseHead?
+
+        init(
+            head: HTTPRequestHead, service: ServiceRuntime, group: String, target: TargetRuntime, requestID: String, assignCookie: String?,
+            started: NIODeadline, upgrade: Bool
+        ) {
+            self.head = head
+            self.service = service
+            self.group = group
+            self.target = target
+            self.requestID = requestID
+            self.assignCookie = assignCookie
+            self.started = started
+            self.upgrade = upgrade
+        }
     }
 
     private enum Phase {
@@ -58,7 +76,10 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
     private var pending: [HTTPClientRequestPart] = []
     private var readPending = false
     private var timeout: Scheduled<Void>?
+    private var lastActivity = NIODeadline.now()
     private var remoteAddress = ""
+    /// `for=ADDRESS` of the `Forwarded` header, made once per connection.
+    private var forwardedFor_ = ""
 
     init(table: RoutingTable, pools: UpstreamPools) {
         self.table = table
@@ -69,6 +90,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
         self.context = context
         pool = pools.pool(for: context.eventLoop)
         remoteAddress = context.channel.remoteAddress?.ipAddress ?? ""
+        forwardedFor_ = "for=" + (remoteAddress.contains(":") ? "\"[\(remoteAddress)]\"" : remoteAddress)
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -112,7 +134,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        timeout?.cancel()
+        cancelTimeout()
         if let upstream {
             upstream.handler.delegate = nil
             upstream.channel.close(promise: nil)
@@ -129,7 +151,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
     private func begin(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
         let requestID = head.headers.first(name: "x-request-id").flatMap { $0.count <= 200 ? $0 : nil } ?? Self.newRequestID()
         let host = head.headers.first(name: "host")
-        let path = head.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? head.uri
+        let path = head.uri.firstIndex(of: "?").map { String(head.uri[..<$0]) } ?? head.uri
         guard let service = table.snapshot.route(host: host, path: path) else {
             reject(head, status: .notFound, reason: "no service answers \(host ?? "")\(path)", requestID: requestID, closeAfter: false)
             return
@@ -155,7 +177,8 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
             head: head, service: service, group: group, target: target, requestID: requestID, assignCookie: assign, started: .now(),
             upgrade: Self.asksUpgrade(head))
         let upstreamHead = upstreamHead(head, requestID: requestID, upgrade: exchange!.upgrade)
-        pending = [.head(upstreamHead)]
+        pending.removeAll(keepingCapacity: true)
+        pending.append(.head(upstreamHead))
         record(.head(upstreamHead))
         if service.config.paused {
             phase = .paused
@@ -183,7 +206,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
                 return
             }
             // Resumed (or removed): route again with the current table.
-            if let service, var current = exchange, current.service !== service {
+            if let service, let current = exchange, current.service !== service {
                 current.target.inFlight.add(-1, ordering: .relaxed)
                 let (bucket, _) = Self.bucket(for: current.head, sticky: service.config.sticky)
                 guard let (group, target) = service.pick(bucket: bucket, now: Self.monotonicSeconds()) else {
@@ -195,7 +218,6 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
                 current.service = service
                 current.group = group
                 current.target = target
-                exchange = current
             }
             connect(context: context)
         }
@@ -224,9 +246,9 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
         connection.handler.delegate = self
         upstream = connection
         phase = .forwarding
-        connection.channel.setOption(ChannelOptions.autoRead, value: context.channel.isWritable).whenComplete { _ in }
+        if !context.channel.isWritable { connection.channel.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in } }
         for part in pending { connection.channel.write(part, promise: nil) }
-        pending = []
+        pending.removeAll(keepingCapacity: true)
         connection.channel.flush()
         if exchange?.requestDone == true { armTimeout() }
         if readPending {
@@ -236,9 +258,8 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
     }
 
     private func body(_ buffer: ByteBuffer, context: ChannelHandlerContext) {
-        guard var current = exchange else { return }  // rejected: discard
+        guard let current = exchange else { return }  // rejected: discard
         current.bytesIn += UInt64(buffer.readableBytes)
-        exchange = current
         if current.bytesIn > UInt64(current.service.config.maxBodyBytes), current.status == nil {
             let head = current.head
             finish(clientGone: false, answered: 413)
@@ -258,7 +279,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
     }
 
     private func end(_ trailers: HTTPHeaders?, context: ChannelHandlerContext) {
-        guard var current = exchange else {
+        guard let current = exchange else {
             if case .rejected(let closeAfter) = phase {
                 phase = .idle
                 if closeAfter { context.close(promise: nil) }
@@ -266,7 +287,6 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
             return
         }
         current.requestDone = true
-        exchange = current
         let part = HTTPClientRequestPart.end(trailers)
         record(part)
         switch phase {
@@ -281,45 +301,47 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
 
     /// Keeps a copy of what goes upstream while it is small, for one retry on a stale connection.
     private func record(_ part: HTTPClientRequestPart) {
-        guard var current = exchange, var replay = current.replay else { return }
-        if case .body(.byteBuffer(let buffer)) = part { current.replayBytes += buffer.readableBytes }
-        if current.replayBytes > 64 * 1024 {
-            current.replay = nil
-        } else {
-            replay.append(part)
-            current.replay = replay
+        guard let current = exchange else { return }
+        switch part {
+        case .head(let head): current.sentHead = head
+        case .body(.byteBuffer(let buffer)):
+            guard current.replayable else { return }
+            current.replayBytes += buffer.readableBytes
+            if current.replayBytes > 64 * 1024 {
+                current.replayable = false
+                current.replayBodies = []
+            } else {
+                current.replayBodies.append(buffer)
+            }
+        case .body: current.replayable = false
+        case .end(let trailers): current.sentEnd = .some(trailers)
         }
-        exchange = current
     }
 
     // MARK: Upstream side
 
     func upstreamRead(_ part: HTTPClientResponsePart) {
-        guard let context, var current = exchange else { return }
+        guard let context, let current = exchange else { return }
         armTimeout()
         switch part {
         case .head(let head):
             if head.status == .switchingProtocols, current.upgrade {
                 current.switching = head
-                exchange = current
                 return
             }
             current.status = Int(head.status.code)
             current.responseKeepAlive = head.isKeepAlive
-            exchange = current
             context.write(wrapOutboundOut(.head(downstreamHead(head, exchange: current))), promise: nil)
         case .body(let buffer):
             current.bytesOut += UInt64(buffer.readableBytes)
-            exchange = current
             context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
         case .end(let trailers):
             if let head = current.switching, let connection = upstream {
                 tunnel(head, to: connection, context: context)
                 return
             }
-            timeout?.cancel()
+            cancelTimeout()
             current.responseDone = true
-            exchange = current
             context.writeAndFlush(wrapOutboundOut(.end(trailers)), promise: nil)
             if current.requestDone {
                 complete()
@@ -345,24 +367,17 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
         let connection = upstream!
         upstream = nil
         if current.responseDone { return }
-        if current.status == nil, connection.reused, !current.retried, let replay = current.replay, replay.last.map(Self.isEnd) ?? false,
+        if current.status == nil, connection.reused, !current.retried, current.replayable, let head = current.sentHead, let end = current.sentEnd,
             ["GET", "HEAD", "OPTIONS", "PUT", "DELETE"].contains(current.head.method.rawValue)
         {
             // The pooled connection was closed by the target before it answered: try once more on a new one.
-            var retry = current
-            retry.retried = true
-            exchange = retry
-            pending = replay
+            current.retried = true
+            pending = [.head(head)] + current.replayBodies.map { .body(.byteBuffer($0)) } + [.end(end)]
             phase = .connecting
             connectFresh()
             return
         }
         upstreamFailed("\(current.target.address) closed the connection", status: .badGateway)
-    }
-
-    private static func isEnd(_ part: HTTPClientRequestPart) -> Bool {
-        if case .end = part { return true }
-        return false
     }
 
     private func connectFresh() {
@@ -379,18 +394,38 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
         }
     }
 
+    /// Notes upstream activity; the read timeout counts from the last one. One timer per request:
+    /// when it fires early (activity since), it sleeps again for what is left.
     private func armTimeout() {
-        guard let context, let current = exchange else { return }
-        timeout?.cancel()
-        timeout = context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(Int64(current.service.config.readTimeout * 1000))) { [self] in
+        lastActivity = .now()
+        guard timeout == nil, let current = exchange else { return }
+        scheduleTimeout(in: .milliseconds(Int64(current.service.config.readTimeout * 1000)))
+    }
+
+    private func scheduleTimeout(in delay: TimeAmount) {
+        guard let context else { return }
+        timeout = context.eventLoop.assumeIsolated().scheduleTask(in: delay) { [self] in
+            timeout = nil
+            guard let current = exchange else { return }
+            let limit = TimeAmount.milliseconds(Int64(current.service.config.readTimeout * 1000))
+            let idle = NIODeadline.now() - lastActivity
+            if idle < limit {
+                scheduleTimeout(in: limit - idle)
+                return
+            }
             upstreamFailed("\(current.target.address) did not answer within \(current.service.config.readTimeout) s", status: .gatewayTimeout)
         }
+    }
+
+    private func cancelTimeout() {
+        timeout?.cancel()
+        timeout = nil
     }
 
     /// The target failed: answer 502/504 if nothing was sent yet, else cut the client connection.
     private func upstreamFailed(_ reason: String, status: HTTPResponseStatus) {
         guard let context, let current = exchange else { return }
-        timeout?.cancel()
+        cancelTimeout()
         dropUpstream()
         let now = Self.monotonicSeconds()
         let settings = current.service.config.healthCheck?.settings ?? TargetHealth.Settings()
@@ -414,10 +449,18 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
     /// The request and its response are both done.
     private func complete() {
         guard let current = exchange else { return }
-        timeout?.cancel()
+        cancelTimeout()
         if let connection = upstream {
             upstream = nil
-            if current.responseKeepAlive { pool?.give(connection) } else { connection.channel.close(promise: nil) }
+            if current.responseKeepAlive {
+                // A slow client may have paused the connection's reads: a pooled connection reads.
+                if let context, !context.channel.isWritable {
+                    connection.channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in }
+                }
+                pool?.give(connection)
+            } else {
+                connection.channel.close(promise: nil)
+            }
         }
         let now = Self.monotonicSeconds()
         let settings = current.service.config.healthCheck?.settings ?? TargetHealth.Settings()
@@ -435,7 +478,8 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
     private func finish(clientGone: Bool, answered: Int?) {
         guard let current = exchange else { return }
         exchange = nil
-        pending = []
+        cancelTimeout()
+        pending.removeAll(keepingCapacity: true)
         current.target.inFlight.add(-1, ordering: .relaxed)
         let micros = UInt64(max(0, (NIODeadline.now() - current.started).nanoseconds / 1000))
         current.service.metrics.record(
@@ -473,29 +517,47 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
 
     // MARK: Headers
 
+    /// Whether a header name may be one ``upstreamHead`` drops (by its first letter; no allocation).
+    private static func mayDrop(_ name: String) -> Bool {
+        switch name.utf8.first.map({ $0 | 0x20 }) {
+        case UInt8(ascii: "c"), UInt8(ascii: "k"), UInt8(ascii: "p"), UInt8(ascii: "t"), UInt8(ascii: "u"), UInt8(ascii: "x"), UInt8(ascii: "e"):
+            return true
+        default: return false
+        }
+    }
+
+    private static let responseHopByHop = ["connection", "keep-alive", "proxy-connection"]
     private static let hopByHop: Set<String> = ["connection", "keep-alive", "proxy-connection", "te", "trailer", "upgrade", "proxy-authenticate"]
 
     private func upstreamHead(_ head: HTTPRequestHead, requestID: String, upgrade: Bool) -> HTTPRequestHead {
         var headers = HTTPHeaders()
-        let listed = Set(head.headers["connection"].flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces).lowercased() })
+        let connection = head.headers["connection"]
+        let listed =
+            connection.isEmpty
+            ? [] : Set(connection.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces).lowercased() })
         for (name, value) in head.headers {
-            let lower = name.lowercased()
-            if Self.hopByHop.contains(lower) || listed.contains(lower) || lower.hasPrefix("x-forwarded-") || lower == "x-request-id"
-                || lower == "expect"
-            {
-                continue
+            // Only names starting like a dropped one are lowercased and looked at (the usual ones are not).
+            if !listed.isEmpty || Self.mayDrop(name) {
+                let lower = name.lowercased()
+                if Self.hopByHop.contains(lower) || listed.contains(lower) || lower.hasPrefix("x-forwarded-") || lower == "x-request-id"
+                    || lower == "expect"
+                {
+                    continue
+                }
             }
             headers.add(name: name, value: value)
         }
-        let forwardedFor = (head.headers["x-forwarded-for"] + [remoteAddress]).filter { !$0.isEmpty }.joined(separator: ", ")
+        let previous = head.headers["x-forwarded-for"]
+        let forwardedFor = previous.isEmpty ? remoteAddress : (previous + [remoteAddress]).filter { !$0.isEmpty }.joined(separator: ", ")
         headers.add(name: "x-forwarded-for", value: forwardedFor)
         headers.add(name: "x-forwarded-proto", value: head.headers.first(name: "x-forwarded-proto") ?? "http")
         if let host = head.headers.first(name: "x-forwarded-host") ?? head.headers.first(name: "host") {
             headers.add(name: "x-forwarded-host", value: host)
         }
         let host = head.headers.first(name: "host").map { ";host=\"\($0)\"" } ?? ""
-        let address = remoteAddress.contains(":") ? "\"[\(remoteAddress)]\"" : remoteAddress
-        headers.replaceOrAdd(name: "forwarded", value: (head.headers["forwarded"] + ["for=\(address)\(host);proto=http"]).joined(separator: ", "))
+        let forwarded = forwardedFor_ + host + ";proto=http"
+        let earlier = head.headers["forwarded"]
+        headers.add(name: "forwarded", value: earlier.isEmpty ? forwarded : (earlier + [forwarded]).joined(separator: ", "))
         headers.add(name: "x-request-id", value: requestID)
         if upgrade, let protocols = head.headers.first(name: "upgrade") {
             headers.add(name: "connection", value: "upgrade")
@@ -505,10 +567,8 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
     }
 
     private func downstreamHead(_ head: HTTPResponseHead, exchange: Exchange) -> HTTPResponseHead {
-        var headers = HTTPHeaders()
-        for (name, value) in head.headers where !["connection", "keep-alive", "proxy-connection"].contains(name.lowercased()) {
-            headers.add(name: name, value: value)
-        }
+        var headers = head.headers
+        for name in Self.responseHopByHop where headers.contains(name: name) { headers.remove(name: name) }
         headers.replaceOrAdd(name: "x-request-id", value: exchange.requestID)
         if let cookie = exchange.assignCookie { headers.add(name: "set-cookie", value: cookie) }
         if !exchange.head.isKeepAlive || exchange.upgrade {
@@ -531,7 +591,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
 
     /// The target switched protocols: drop HTTP on both connections and pass bytes through as they come.
     private func tunnel(_ head: HTTPResponseHead, to connection: UpstreamConnection, context: ChannelHandlerContext) {
-        timeout?.cancel()
+        cancelTimeout()
         upstream = nil
         connection.handler.delegate = nil
         finish(clientGone: false, answered: 101)

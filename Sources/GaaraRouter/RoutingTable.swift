@@ -38,24 +38,10 @@ final class ServiceRuntime: Sendable {
     /// chosen group has none.
     func pick(bucket: Int, now: Double) -> (group: String, target: TargetRuntime)? {
         guard let name = split.group(forBucket: bucket) else { return nil }
-        let order = [name] + groups.map(\.name).filter { $0 != name }
-        for candidate in order {
-            guard let targets = groups.first(where: { $0.name == candidate })?.targets, !targets.isEmpty else { continue }
-            // Another group is a fallback only if it carries traffic.
-            if candidate != name, (split.weights.first { $0.name == candidate }?.weight ?? 0) == 0 { continue }
-            let start = next.add(1, ordering: .relaxed).newValue
-            var best: TargetRuntime?
-            var bestLoad = Int.max
-            for offset in 0..<targets.count {
-                let target = targets[(start &+ offset) % targets.count]
-                guard target.isEligible(at: now) else { continue }
-                let load = target.inFlight.load(ordering: .relaxed)
-                if load < bestLoad {
-                    best = target
-                    bestLoad = load
-                }
-            }
-            if let best { return (candidate, best) }
+        if let target = leastLoaded(in: name, now: now) { return (name, target) }
+        // Another group is a fallback only if it carries traffic.
+        for weight in split.weights where weight.name != name && weight.weight > 0 {
+            if let target = leastLoaded(in: weight.name, now: now) { return (weight.name, target) }
         }
         // Panic mode: every healthy target of the group is ejected for errors. Trying one beats
         // refusing every request (a whole group is ejected only when its upstreams all fail).
@@ -66,6 +52,25 @@ final class ServiceRuntime: Sendable {
             }
         }
         return nil
+    }
+
+    /// The eligible target of a group serving the fewest requests now (ties broken round-robin).
+    private func leastLoaded(in group: String, now: Double) -> TargetRuntime? {
+        guard let targets = groups.first(where: { $0.name == group })?.targets, !targets.isEmpty else { return nil }
+        if targets.count == 1 { return targets[0].isEligible(at: now) ? targets[0] : nil }
+        let start = next.add(1, ordering: .relaxed).newValue
+        var best: TargetRuntime?
+        var bestLoad = Int.max
+        for offset in 0..<targets.count {
+            let target = targets[(start &+ offset) % targets.count]
+            guard target.isEligible(at: now) else { continue }
+            let load = target.inFlight.load(ordering: .relaxed)
+            if load < bestLoad {
+                best = target
+                bestLoad = load
+            }
+        }
+        return best
     }
 
     /// Requests in flight on a group's targets.

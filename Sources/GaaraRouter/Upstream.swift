@@ -52,16 +52,16 @@ struct UpstreamConnection {
 final class UpstreamPool {
     let eventLoop: any EventLoop
     private var idle: [TargetAddress: [UpstreamConnection]] = [:]
-    static let maxIdlePerTarget = 64
+    static let maxIdlePerTarget = 1024
 
     init(eventLoop: any EventLoop) {
         self.eventLoop = eventLoop
     }
 
-    /// An idle, still open connection to `address`.
+    /// An idle, still open connection to `address` (the most recently used first).
     func take(_ address: TargetAddress) -> UpstreamConnection? {
-        while var stack = idle[address], let connection = stack.popLast() {
-            idle[address] = stack
+        // In place: copying the stack out of the dictionary would copy it whole on every request.
+        while let connection = idle[address]?.popLast() {
             if connection.channel.isActive {
                 return UpstreamConnection(channel: connection.channel, handler: connection.handler, address: address, reused: true)
             }
@@ -69,17 +69,15 @@ final class UpstreamPool {
         return nil
     }
 
-    /// Keeps a connection for reuse (closing it when the pool is full).
+    /// Keeps a connection for reuse (closing it when the pool is full). Connections the target
+    /// closed meanwhile are skipped by ``take(_:)``.
     func give(_ connection: UpstreamConnection) {
         connection.handler.delegate = nil
-        var stack = idle[connection.address] ?? []
-        stack.removeAll { !$0.channel.isActive }
-        guard stack.count < Self.maxIdlePerTarget, connection.channel.isActive else {
+        guard (idle[connection.address]?.count ?? 0) < Self.maxIdlePerTarget, connection.channel.isActive else {
             connection.channel.close(promise: nil)
             return
         }
-        stack.append(connection)
-        idle[connection.address] = stack
+        idle[connection.address, default: []].append(connection)
     }
 
     /// Opens a new connection to `address` on this loop.
@@ -89,7 +87,9 @@ final class UpstreamPool {
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers(leftOverBytesStrategy: .forwardBytes)
+                    // Headers going up were parsed (and so validated) by the server side already.
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers(
+                        leftOverBytesStrategy: .forwardBytes, enableOutboundHeaderValidation: false)
                     try channel.pipeline.syncOperations.addHandler(UpstreamHandler())
                 }
             }

@@ -11,7 +11,13 @@ public struct TrafficSplit: Sendable, Equatable {
     /// Creates a split; weights are clamped to 0–100 and need not sum to 100 (they are normalised).
     public init(_ weights: [(name: String, weight: Int)]) {
         self.weights = weights.map { ($0.name, Swift.min(Swift.max($0.weight, 0), 100)) }
+        live = self.weights.filter { $0.weight > 0 }
+        total = live.reduce(0) { $0 + $1.weight }
     }
+
+    /// The groups with a weight above zero, and their sum (worked out once, read per request).
+    private let live: [(name: String, weight: Int)]
+    private let total: Int
 
     /// Compares names and weights.
     public static func == (lhs: TrafficSplit, rhs: TrafficSplit) -> Bool {
@@ -33,8 +39,6 @@ public struct TrafficSplit: Sendable, Equatable {
 
     /// The group that owns `bucket`, nil when every weight is 0. Groups with weight 0 own nothing.
     public func group(forBucket bucket: Int) -> String? {
-        let live = weights.filter { $0.weight > 0 }
-        let total = live.reduce(0) { $0 + $1.weight }
         guard total > 0 else { return nil }
         // From the top: the first group holds the highest buckets; the last takes what remains.
         var upper = Self.buckets

@@ -145,6 +145,15 @@ func runFixtureEndsAsExpected(_ fixture: RunFixture) async throws {
         let started = record.time("job_started", job: pair[1])
         #expect(finished != nil && started != nil && finished! <= started!, "\(fixture.name): \(pair[0]) must finish before \(pair[1]) starts")
     }
+    for pair in expected["exclusive"] as? [[String]] ?? [] {
+        // One concurrency group: either may go first (GitHub does not order them), never both at once.
+        let times = [pair[0], pair[1]].map { (record.time("job_started", job: $0), record.time("job_finished", job: $0)) }
+        guard let aStart = times[0].0, let aEnd = times[0].1, let bStart = times[1].0, let bEnd = times[1].1 else {
+            Issue.record("\(fixture.name): \(pair) did not both start and finish")
+            continue
+        }
+        #expect(aEnd <= bStart || bEnd <= aStart, "\(fixture.name): \(pair[0]) and \(pair[1]) ran at the same time")
+    }
     for pair in expected["overlap"] as? [[String]] ?? [] {
         // b started before a finished: they ran at the same time.
         let finished = record.time("job_finished", job: pair[0])
