@@ -76,6 +76,8 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
     private var pending: [HTTPClientRequestPart] = []
     private var readPending = false
     private var timeout: Scheduled<Void>?
+    /// The router is stopping: finish the request in flight, answer it with `Connection: close`, then close.
+    private var draining = false
     private var lastActivity = NIODeadline.now()
     private var remoteAddress = ""
     /// `for=ADDRESS` of the `Forwarded` header, made once per connection.
@@ -146,6 +148,12 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         context.close(promise: nil)
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        guard event is ProxyServer.Drain else { return context.fireUserInboundEventTriggered(event) }
+        draining = true
+        if exchange == nil, case .idle = phase { context.close(promise: nil) }
     }
 
     private func begin(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
@@ -342,7 +350,8 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
             }
             cancelTimeout()
             current.responseDone = true
-            context.writeAndFlush(wrapOutboundOut(.end(trailers)), promise: nil)
+            let written = context.writeAndFlush(wrapOutboundOut(.end(trailers)))
+            if draining { written.assumeIsolated().whenComplete { [self] _ in self.context?.close(promise: nil) } }
             if current.requestDone {
                 complete()
             } else {
@@ -494,8 +503,9 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
 
     // MARK: Answers of the router itself
 
-    private func reject(_ head: HTTPRequestHead, status: HTTPResponseStatus, reason: String, requestID: String, closeAfter: Bool) {
+    private func reject(_ head: HTTPRequestHead, status: HTTPResponseStatus, reason: String, requestID: String, closeAfter asked: Bool) {
         guard let context else { return }
+        let closeAfter = asked || draining
         let body = "\(status.code) \(status.reasonPhrase): \(reason) (request id \(requestID))\n"
         var headers = HTTPHeaders()
         headers.add(name: "content-type", value: "text/plain; charset=utf-8")
@@ -571,7 +581,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
         for name in Self.responseHopByHop where headers.contains(name: name) { headers.remove(name: name) }
         headers.replaceOrAdd(name: "x-request-id", value: exchange.requestID)
         if let cookie = exchange.assignCookie { headers.add(name: "set-cookie", value: cookie) }
-        if !exchange.head.isKeepAlive || exchange.upgrade {
+        if !exchange.head.isKeepAlive || exchange.upgrade || draining {
             // After a refused upgrade the request decoder reads no further requests on this connection.
             headers.add(name: "connection", value: "close")
         } else if exchange.head.version == .http1_0 {

@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -11,19 +12,39 @@ public final class ProxyServer: Sendable {
     let pools = UpstreamPools()
     private let group: MultiThreadedEventLoopGroup
     private let channel: NIOLockedChannel
+    private let connections: Connections
+
+    /// Tells a connection's ``ProxyHandler`` that the router is stopping.
+    struct Drain: Sendable {}
+
+    /// The open client connections.
+    final class Connections: Sendable {
+        let open = NIOLockedValueBox<[ObjectIdentifier: any Channel]>([:])
+
+        func add(_ channel: any Channel) {
+            let key = ObjectIdentifier(channel)
+            open.withLockedValue { $0[key] = channel }
+            channel.closeFuture.whenComplete { [self] _ in _ = open.withLockedValue { $0.removeValue(forKey: key) } }
+        }
+    }
 
     /// Listens on `host:port` (port 0 picks a free one).
     public init(table: RoutingTable, host: String, port: Int, threads: Int = System.coreCount) throws {
         self.table = table
         group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, threads))
         let pools = self.pools
+        let connections = Connections()
+        self.connections = connections
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            // A new router can listen on the same port before the old one stops: restarts lose nothing.
+            .serverChannelOption(ChannelOptions.socket(SocketOptionLevel(SOL_SOCKET), SO_REUSEPORT), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(.maxMessagesPerRead, value: 16)
             .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
+                connections.add(channel)
+                return channel.eventLoop.makeCompletedFuture {
                     // Response headers come from the upstream's parsed answer (validated there) and the router itself.
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true, withOutboundHeaderValidation: false)
                     try channel.pipeline.syncOperations.addHandler(ProxyHandler(table: table, pools: pools))
@@ -38,9 +59,22 @@ public final class ProxyServer: Sendable {
     /// The bound port.
     public var port: Int { channel.value.localAddress?.port ?? 0 }
 
+    /// Stops listening, lets every request in flight finish (each answered with `Connection:
+    /// close`), closes idle connections, and returns when all are closed or after `timeout` seconds.
+    public func drain(timeout: Double) async {
+        try? await channel.value.close()
+        for connection in connections.open.withLockedValue({ Array($0.values) }) {
+            connection.pipeline.fireUserInboundEventTriggered(Drain())
+        }
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline, !connections.open.withLockedValue({ $0.isEmpty }) {
+            do { try await Task.sleep(for: .milliseconds(10)) } catch { break }  // cancelled: stop waiting
+        }
+    }
+
     /// Stops listening and closes the event loops.
     public func shutdown() throws {
-        try channel.value.close().wait()
+        try? channel.value.close().wait()
         try group.syncShutdownGracefully()
     }
 

@@ -11,6 +11,8 @@ public struct RouterService: Sendable {
     public let proxy: ProxyServer
     /// Where the admin API listens.
     public let admin: RouterAdmin.Listen
+    /// Seconds requests in flight get to finish when the router stops.
+    public var drainTimeout = 30.0
 
     /// Loads the table from `stateFile` and starts listening on `host:port` (port 0: a free one).
     public init(stateFile: URL, host: String, port: Int, threads: Int, admin: RouterAdmin.Listen) throws {
@@ -35,6 +37,8 @@ public struct RouterService: Sendable {
         }
         checker.cancel()
         await checker.value
+        // Stopping (SIGTERM, SIGINT, cancellation): requests in flight finish first.
+        await proxy.drain(timeout: drainTimeout)
         try proxy.shutdown()
     }
 }

@@ -4,12 +4,13 @@
 public actor ConcurrencyGroups {
     private struct Waiter {
         let id: Int
+        let order: Int
         let cancel: @Sendable () -> Void
         let continuation: CheckedContinuation<Bool, Never>
     }
 
     private struct Group {
-        var holder: (id: Int, cancel: @Sendable () -> Void)?
+        var holder: (id: Int, order: Int, cancel: @Sendable () -> Void)?
         var pending: Waiter?
     }
 
@@ -20,16 +21,21 @@ public actor ConcurrencyGroups {
     public init() {}
 
     /// Waits for the group; returns an id to release it with, or nil when this holder was
-    /// superseded while pending (it must then end as cancelled).
-    func acquire(_ name: String, cancelInProgress: Bool, cancel: @escaping @Sendable () -> Void) async -> Int? {
+    /// superseded while pending (it must then end as cancelled). `order` is the holder's place in
+    /// time (a run number): when holders reach the group out of order, the older one is the one
+    /// superseded, whatever the arrival order (nil: arrival order).
+    func acquire(_ name: String, order: Int? = nil, cancelInProgress: Bool, cancel: @escaping @Sendable () -> Void) async -> Int? {
         nextID += 1
         let id = nextID
+        let order = order ?? id
         var group = groups[name] ?? Group()
-        if group.holder == nil {
-            group.holder = (id, cancel)
+        guard let holder = group.holder else {
+            group.holder = (id, order, cancel)
             groups[name] = group
             return id
         }
+        // Newer holders already came: this one was superseded before it arrived.
+        if holder.order > order || (group.pending.map { $0.order > order } ?? false) { return nil }
         if cancelInProgress { group.holder?.cancel() }
         if let older = group.pending {
             older.cancel()
@@ -38,7 +44,7 @@ public actor ConcurrencyGroups {
         }
         groups[name] = group
         let granted = await withCheckedContinuation { continuation in
-            groups[name]?.pending = Waiter(id: id, cancel: cancel, continuation: continuation)
+            groups[name]?.pending = Waiter(id: id, order: order, cancel: cancel, continuation: continuation)
         }
         return granted ? id : nil
     }
@@ -47,7 +53,7 @@ public actor ConcurrencyGroups {
     func release(_ name: String, id: Int) {
         guard var group = groups[name], group.holder?.id == id else { return }
         if let pending = group.pending {
-            group.holder = (pending.id, pending.cancel)
+            group.holder = (pending.id, pending.order, pending.cancel)
             group.pending = nil
             groups[name] = group
             pending.continuation.resume(returning: true)

@@ -117,7 +117,9 @@ public final class WorkflowRunner: Sendable {
             ])
             if let name = try? concurrency.group.template.evaluateString(in: context) {
                 let cancelInProgress = ((try? concurrency.cancelInProgress.map { try resolve($0, in: context) }) ?? nil) ?? false
-                if let id = await groups.acquire("workflow:" + name, cancelInProgress: cancelInProgress, cancel: { [weak self] in self?.cancel() }) {
+                if let id = await groups.acquire(
+                    "workflow:" + name, order: Int(configuration.runID), cancelInProgress: cancelInProgress, cancel: { [weak self] in self?.cancel() }
+                ) {
                     workflowGroup = ("workflow:" + name, id)
                 } else {
                     cancel()

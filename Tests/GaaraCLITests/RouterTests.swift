@@ -442,4 +442,21 @@ struct RouterTests {
         let output = try String(contentsOf: log, encoding: .utf8)
         #expect(output.contains("router listening on 127.0.0.1:\(port)") && output.contains("gaara serve: listening on"), "\(output)")
     }
+
+    @Test func aStoppingRouterLetsRequestsInFlightFinish() async throws {
+        let setup = try await Setup()
+        _ = try await setup.gaara(["add", "web", "--group", "blue=127.0.0.1:\(setup.bluePort)"])
+        let router = try #require(setup.current)
+        async let slow = setup.get("/slow?s=1.5")
+        try await Task.sleep(for: .milliseconds(400))
+        let stopped = Date()
+        kill(router.processIdentifier, SIGTERM)
+        let (status, _, body) = try await slow
+        #expect(status == 200 && body.hasPrefix("blue /slow"), "the request in flight was lost: \(status) \(body)")
+        while router.isRunning, Date().timeIntervalSince(stopped) < 10 { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(!router.isRunning && Date().timeIntervalSince(stopped) >= 1.0, "the router stopped before its request was done")
+        // No new connections once it stops.
+        let probe = try await shell("exec 3<>/dev/tcp/127.0.0.1/\(setup.port)")
+        #expect(probe.status != 0)
+    }
 }
