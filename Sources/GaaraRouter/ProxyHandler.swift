@@ -153,7 +153,15 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         guard event is ProxyServer.Drain else { return context.fireUserInboundEventTriggered(event) }
         draining = true
-        if exchange == nil, case .idle = phase { context.close(promise: nil) }
+        // An idle keep-alive connection gets a moment for its next request (answered, then closed
+        // cleanly with `Connection: close`): closing it at once races with a request on its way.
+        context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(500)) { [self] in
+            guard let context = self.context, exchange == nil else { return }
+            switch phase {
+            case .idle, .rejected: context.close(promise: nil)
+            default: break
+            }
+        }
     }
 
     private func begin(_ head: HTTPRequestHead, context: ChannelHandlerContext) {

@@ -19,14 +19,30 @@ public struct RouterService: Sendable {
         table = try RoutingTable(stateFile: stateFile)
         proxy = try ProxyServer(table: table, host: host, port: port, threads: threads)
         self.admin = admin
-        if case .unixSocket(let path) = admin { unlink(path) }
     }
 
     /// Serves until the task is cancelled (or, with `handleSignals`, until SIGINT/SIGTERM), then
     /// closes the proxy. `onListening` gets the admin endpoint once it accepts requests.
     public func run(handleSignals: Bool, onListening: @escaping @Sendable (String) -> Void) async throws {
         let checker = Task { [table, proxy] in await HealthChecker(table: table, group: proxy.eventLoopGroup).run() }
-        let app = RouterAdmin.application(table: table, listen: admin, onListening: onListening)
+        var listen = admin
+        var announce = onListening
+        if case .unixSocket(let path) = admin {
+            // Each process listens on its own socket and points `path` at it with a symlink swapped
+            // atomically: during a restart the old router, closing, removes only its own socket.
+            let own = "\(path).\(getpid())"
+            listen = .unixSocket(own)
+            announce = { _ in
+                let link = "\(path).link.\(getpid())"
+                unlink(link)
+                if symlink((own as NSString).lastPathComponent, link) == 0, rename(link, path) == 0 {
+                    onListening("unix:" + path)
+                } else {
+                    onListening("unix:" + own)
+                }
+            }
+        }
+        let app = RouterAdmin.application(table: table, listen: listen, onListening: announce)
         do {
             if handleSignals { try await app.runService() } else { try await app.run() }
         } catch is CancellationError {
