@@ -78,6 +78,9 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
     private var timeout: Scheduled<Void>?
     /// The router is stopping: finish the request in flight, answer it with `Connection: close`, then close.
     private var draining = false
+    /// Parts of pipelined requests that came while an answer was still on its way.
+    private var queued: [HTTPServerRequestPart] = []
+    private var handlingQueued = false
     private var lastActivity = NIODeadline.now()
     private var remoteAddress = ""
     /// `for=ADDRESS` of the `Forwarded` header, made once per connection.
@@ -102,10 +105,40 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
     // MARK: Client side
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
+        let part = unwrapInboundIn(data)
+        // A pipelined request waits until the answer before it is complete (answers keep their order).
+        if !queued.isEmpty || (Self.isHead(part) && exchange != nil) {
+            queued.append(part)
+            return
+        }
+        handle(part, context: context)
+    }
+
+    private func handle(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
+        switch part {
         case .head(let head): begin(head, context: context)
         case .body(let buffer): body(buffer, context: context)
         case .end(let trailers): end(trailers, context: context)
+        }
+    }
+
+    private static func isHead(_ part: HTTPServerRequestPart) -> Bool {
+        if case .head = part { return true }
+        return false
+    }
+
+    /// Handles queued pipelined parts once the exchange before them is over.
+    private func handleQueued() {
+        guard !handlingQueued, let context else { return }
+        handlingQueued = true
+        defer { handlingQueued = false }
+        while !queued.isEmpty, context.channel.isActive {
+            if Self.isHead(queued[0]), exchange != nil { return }
+            handle(queued.removeFirst(), context: context)
+        }
+        if readPending {
+            readPending = false
+            context.read()
         }
     }
 
@@ -115,6 +148,11 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
     }
 
     func read(context: ChannelHandlerContext) {
+        if !queued.isEmpty {
+            // At most one pipelined request is held: read no more until it is handled.
+            readPending = true
+            return
+        }
         switch phase {
         case .paused, .connecting:
             readPending = true
@@ -359,7 +397,10 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
             cancelTimeout()
             current.responseDone = true
             let written = context.writeAndFlush(wrapOutboundOut(.end(trailers)))
-            if draining { written.assumeIsolated().whenComplete { [self] _ in self.context?.close(promise: nil) } }
+            if draining || !current.head.isKeepAlive {
+                queued.removeAll()
+                written.assumeIsolated().whenComplete { [self] _ in self.context?.close(promise: nil) }
+            }
             if current.requestDone {
                 complete()
             } else {
@@ -485,10 +526,11 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
         current.target.health.withLock { _ = $0.served(ok: !failed, at: now, settings: settings) }
         finish(clientGone: false, answered: current.status)
         phase = .idle
-        if readPending, let context {
+        if readPending, let context, queued.isEmpty {
             readPending = false
             context.read()
         }
+        handleQueued()
     }
 
     /// Records the request's metrics and releases its target.
@@ -513,7 +555,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
 
     private func reject(_ head: HTTPRequestHead, status: HTTPResponseStatus, reason: String, requestID: String, closeAfter asked: Bool) {
         guard let context else { return }
-        let closeAfter = asked || draining
+        let closeAfter = asked || draining || !head.isKeepAlive
         let body = "\(status.code) \(status.reasonPhrase): \(reason) (request id \(requestID))\n"
         var headers = HTTPHeaders()
         headers.add(name: "content-type", value: "text/plain; charset=utf-8")
@@ -525,11 +567,11 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
         let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
         phase = .rejected(closeAfter: closeAfter)
         if closeAfter {
+            queued.removeAll()
             done.assumeIsolated().whenComplete { [self] _ in self.context?.close(promise: nil) }
-        } else if readPending {
-            // Reads were held while connecting: the next request may be waiting.
-            readPending = false
-            context.read()
+        } else {
+            // Reads may have been held while connecting: the next request may be waiting.
+            handleQueued()
         }
     }
 

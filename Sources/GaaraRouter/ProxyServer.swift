@@ -46,7 +46,10 @@ public final class ProxyServer: Sendable {
                 connections.add(channel)
                 return channel.eventLoop.makeCompletedFuture {
                     // Response headers come from the upstream's parsed answer (validated there) and the router itself.
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true, withOutboundHeaderValidation: false)
+                    // No pipelining assistance: it stops reading while an answer is on its way (two epoll_ctl calls
+                    // per request); ProxyHandler holds pipelined requests itself.
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(
+                        withPipeliningAssistance: false, withErrorHandling: true, withOutboundHeaderValidation: false)
                     try channel.pipeline.syncOperations.addHandler(ProxyHandler(table: table, pools: pools))
                 }
             }

@@ -459,4 +459,17 @@ struct RouterTests {
         let probe = try await shell("exec 3<>/dev/tcp/127.0.0.1/\(setup.port)")
         #expect(probe.status != 0)
     }
+
+    @Test func pipelinedRequestsAreAnsweredInOrderAndConnectionCloseIsHonoured() async throws {
+        let setup = try await Setup()
+        _ = try await setup.gaara(["add", "web", "--group", "blue=127.0.0.1:\(setup.bluePort)"])
+        let requests =
+            "GET /slow?s=0.3 HTTP/1.1\\r\\nHost: a\\r\\n\\r\\nGET /second HTTP/1.1\\r\\nHost: a\\r\\n\\r\\n"
+            + "GET /third HTTP/1.1\\r\\nHost: a\\r\\nConnection: close\\r\\n\\r\\n"
+        // One write with three requests; `cat` ends only if the router closes after the third answer.
+        let raw = try await shell("exec 3<>/dev/tcp/127.0.0.1/\(setup.port); printf '\(requests)' >&3; timeout 10 cat <&3")
+        let answers = raw.stdout.split(whereSeparator: \.isNewline).filter { $0.hasPrefix("blue /") }.map { $0.split(separator: " ")[1] }
+        #expect(answers == ["/slow?s=0.3", "/second", "/third"], "\(raw.stdout)")
+        #expect(raw.status == 0, "the connection stayed open after Connection: close")
+    }
 }
