@@ -88,7 +88,7 @@ public enum ChildProcess {
             kill(-pid, SIGCONT)
             let pid = self.pid
             // The group may outlive its leader (children that ignore SIGTERM): kill it either way.
-            DispatchQueue.global().asyncAfter(deadline: .now() + grace) {
+            ChildProcess.timers.asyncAfter(deadline: .now() + grace) {
                 kill(-pid, SIGKILL)
             }
         }
@@ -106,6 +106,10 @@ public enum ChildProcess {
         }
     }
 
+    /// Timeouts and kill deadlines. A serial queue of its own is overcommitting: it gets a thread
+    /// even when the global queue's workers are all busy or blocked (a loaded machine, many steps).
+    static let timers = DispatchQueue(label: "gaara.process.timers")
+
     /// Runs `command`, calling `onOutput` on a reader thread with each chunk of merged stdout/stderr,
     /// and `onStart` once with the handle. `timeout` (seconds) terminates the process group.
     public static func run(
@@ -116,7 +120,7 @@ public enum ChildProcess {
         onStart(handle)
         let timer: DispatchWorkItem? = timeout.map { seconds in
             let item = DispatchWorkItem { handle.terminate(timedOut: true) }
-            DispatchQueue.global().asyncAfter(deadline: .now() + seconds, execute: item)
+            timers.asyncAfter(deadline: .now() + seconds, execute: item)
             return item
         }
         defer { timer?.cancel() }

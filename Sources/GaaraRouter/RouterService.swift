@@ -31,6 +31,7 @@ public struct RouterService: Sendable {
             // Each process listens on its own socket and points `path` at it with a symlink swapped
             // atomically: during a restart the old router, closing, removes only its own socket.
             let own = "\(path).\(getpid())"
+            Self.removeStaleSockets(of: path)
             listen = .unixSocket(own)
             announce = { _ in
                 let link = "\(path).link.\(getpid())"
@@ -56,5 +57,16 @@ public struct RouterService: Sendable {
         // Stopping (SIGTERM, SIGINT, cancellation): requests in flight finish first.
         await proxy.drain(timeout: drainTimeout)
         try proxy.shutdown()
+    }
+
+    /// Removes `PATH.PID` sockets left by routers that were killed (their process is gone).
+    static func removeStaleSockets(of path: String) {
+        let url = URL(fileURLWithPath: path)
+        let prefix = url.lastPathComponent + "."
+        let directory = url.deletingLastPathComponent()
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [] where name.hasPrefix(prefix) {
+            guard let pid = Int32(name.dropFirst(prefix.count)), pid > 0 else { continue }
+            if kill(pid, 0) != 0, errno == ESRCH { unlink(directory.appendingPathComponent(name).path) }
+        }
     }
 }

@@ -230,8 +230,13 @@ struct RouterTests {
             "add", "web", "--group", "blue=127.0.0.1:\(setup.bluePort)@30", "--group", "green=127.0.0.1:\(setup.greenPort)@70",
         ])
         let before = try await setup.gaara(["status"])
+        let killed = try #require(setup.current?.processIdentifier)
         await setup.stopRouter()
         try await setup.start()
+        // The killed router's own admin socket is cleaned up by the next one.
+        let socket = String(setup.admin.dropFirst(5))
+        for _ in 0..<100 where FileManager.default.fileExists(atPath: "\(socket).\(killed)") { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(!FileManager.default.fileExists(atPath: "\(socket).\(killed)"))
         let after = try await setup.gaara(["status"])
         #expect(before.stdout == after.stdout && after.stdout.contains("\"weight\":70"), "\(before.stdout)\n\(after.stdout)")
         let (status, _, _) = try await setup.get("/x")
