@@ -219,6 +219,11 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
         let (bucket, assign) = Self.bucket(for: head, sticky: service.config.sticky)
         let now = Self.monotonicSeconds()
         guard let (group, target) = service.pick(bucket: bucket, now: now) else {
+            // Counted against the group the request was meant for ("-" when no group has weight):
+            // a canary whose targets all failed shows up in its own error rate.
+            service.metrics.record(
+                group: service.split.group(forBucket: bucket) ?? "-", status: 503, latencyMicros: 0, bytesIn: 0, bytesOut: 0,
+                now: Date().timeIntervalSince1970)
             reject(head, status: .serviceUnavailable, reason: "no healthy target for \(service.config.name)", requestID: requestID, closeAfter: false)
             return
         }

@@ -180,6 +180,11 @@ struct RouterTests {
             let (code, fields, text) = try await setup.get(path, headers: headers, method: method, body: body)
             #expect(code == status && text.contains(reason) && fields["x-request-id"] != nil, "\(path) \(headers): \(code) \(text)")
         }
+        // The 503 counts in the service's metrics (no group has weight: "-").
+        let metrics = try await GaaraBinary.run(
+            ["curl", "-s", "--unix-socket", String(setup.admin.dropFirst(5)), "http://router/services/empty/metrics?window=60"],
+            executable: URL(fileURLWithPath: "/usr/bin/env"))
+        #expect(metrics.stdout.contains("\"5xx\":1,") && metrics.stdout.contains("\"group\":\"-\""), "\(metrics.stdout)")
         // A malformed request gets 400 on its own connection; the others go on.
         let raw = try await GaaraBinary.run(
             ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/\(setup.port); printf 'GARBAGE LINE\\r\\n\\r\\n' >&3; timeout 5 cat <&3 | head -1"],
