@@ -13,78 +13,25 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
     typealias OutboundIn = HTTPServerResponsePart
     typealias OutboundOut = HTTPServerResponsePart
 
-    /// One request on its way through (a class: it is updated as parts pass, never copied).
-    private final class Exchange {
-        var head: HTTPRequestHead
-        var service: ServiceRuntime
-        var group: String
-        var target: TargetRuntime
-        var requestID: String
-        var assignCookie: String?
-        var started: NIODeadline
-        var bytesIn: UInt64 = 0
-        var bytesOut: UInt64 = 0
-        var status: Int?
-        var requestDone = false
-        var responseDone = false
-        var responseKeepAlive = true
-        /// What was sent upstream, kept (up to 64 KiB) to retry once on a stale pooled connection.
-        /// The head sent upstream, the body parts (while under 64 KiB) and whether the end went too.
-        var sentHead: HTTPRequestHead?
-        var replayBodies: [ByteBuffer] = []
-        var replayable = true
-        var sentEnd: HTTPHeaders??
-        var replayBytes = 0
-        var retried = false
-        /// A protocol upgrade (WebSocket) was asked for: a `101` answer turns the connection into a tunnel.
-        var upgrade = false
-        /// The target's `101` head, held until its end arrives.
-        var switching: HTTPResponseHead?
-
-        init(
-            head: HTTPRequestHead, service: ServiceRuntime, group: String, target: TargetRuntime, requestID: String, assignCookie: String?,
-            started: NIODeadline, upgrade: Bool
-        ) {
-            self.head = head
-            self.service = service
-            self.group = group
-            self.target = target
-            self.requestID = requestID
-            self.assignCookie = assignCookie
-            self.started = started
-            self.upgrade = upgrade
-        }
-    }
-
-    private enum Phase {
-        case idle
-        /// Waiting for a paused service (parts buffered).
-        case paused
-        case connecting
-        case forwarding
-        /// Answered by the router; the rest of the request body is discarded.
-        case rejected(closeAfter: Bool)
-    }
-
     private let table: RoutingTable
     private let pools: UpstreamPools
     private var pool: UpstreamPool?
     private var context: ChannelHandlerContext?
-    private var phase = Phase.idle
-    private var exchange: Exchange?
-    private var upstream: UpstreamConnection?
+    var phase = ProxyPhase.idle
+    var exchange: ProxyExchange?
+    var upstream: UpstreamConnection?
     private var pending: [HTTPClientRequestPart] = []
     private var readPending = false
     private var timeout: Scheduled<Void>?
     /// The router is stopping: finish the request in flight, answer it with `Connection: close`, then close.
-    private var draining = false
+    var draining = false
     /// Parts of pipelined requests that came while an answer was still on its way.
     private var queued: [HTTPServerRequestPart] = []
     private var handlingQueued = false
     private var lastActivity = NIODeadline.now()
-    private var remoteAddress = ""
+    var remoteAddress = ""
     /// `for=ADDRESS` of the `Forwarded` header, made once per connection.
-    private var forwardedFor_ = ""
+    var forwardedFor_ = ""
 
     init(table: RoutingTable, pools: UpstreamPools) {
         self.table = table
@@ -232,7 +179,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
             // The router takes the body itself, as it streams it on: let the client send it now.
             context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .continue))), promise: nil)
         }
-        exchange = Exchange(
+        exchange = ProxyExchange(
             head: head, service: service, group: group, target: target, requestID: requestID, assignCookie: assign, started: .now(),
             upgrade: Self.asksUpgrade(head))
         let upstreamHead = upstreamHead(head, requestID: requestID, upgrade: exchange!.upgrade)
@@ -282,10 +229,11 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
         }
     }
 
-    private func connect(context: ChannelHandlerContext) {
+    /// Sends the request to its target on a pooled connection (unless `pooled` is false) or a new one.
+    private func connect(context: ChannelHandlerContext, pooled: Bool = true) {
         guard let exchange, let pool else { return }
         phase = .connecting
-        if let connection = pool.take(exchange.target.address) {
+        if pooled, let connection = pool.take(exchange.target.address) {
             attach(connection, context: context)
             return
         }
@@ -431,30 +379,15 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
         upstream = nil
         if current.responseDone { return }
         if current.status == nil, connection.reused, !current.retried, current.replayable, let head = current.sentHead, let end = current.sentEnd,
-            ["GET", "HEAD", "OPTIONS", "PUT", "DELETE"].contains(current.head.method.rawValue)
+            ["GET", "HEAD", "OPTIONS", "PUT", "DELETE"].contains(current.head.method.rawValue), let context
         {
             // The pooled connection was closed by the target before it answered: try once more on a new one.
             current.retried = true
             pending = [.head(head)] + current.replayBodies.map { .body(.byteBuffer($0)) } + [.end(end)]
-            phase = .connecting
-            connectFresh()
+            connect(context: context, pooled: false)
             return
         }
         upstreamFailed("\(current.target.address) closed the connection", status: .badGateway)
-    }
-
-    private func connectFresh() {
-        guard let exchange, let pool else { return }
-        pool.connect(exchange.target.address, timeout: exchange.service.config.connectTimeout).assumeIsolated().whenComplete { [self] result in
-            guard let context = self.context, case .connecting = phase else {
-                if case .success(let connection) = result { connection.channel.close(promise: nil) }
-                return
-            }
-            switch result {
-            case .success(let connection): attach(connection, context: context)
-            case .failure(let error): upstreamFailed("cannot connect to \(exchange.target.address): \(Self.describe(error))", status: .badGateway)
-            }
-        }
     }
 
     /// Notes upstream activity; the read timeout counts from the last one. One timer per request:
@@ -480,7 +413,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
         }
     }
 
-    private func cancelTimeout() {
+    func cancelTimeout() {
         timeout?.cancel()
         timeout = nil
     }
@@ -539,7 +472,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
     }
 
     /// Records the request's metrics and releases its target.
-    private func finish(clientGone: Bool, answered: Int?) {
+    func finish(clientGone: Bool, answered: Int?) {
         guard let current = exchange else { return }
         exchange = nil
         cancelTimeout()
@@ -577,182 +510,6 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
         } else {
             // Reads may have been held while connecting: the next request may be waiting.
             handleQueued()
-        }
-    }
-
-    // MARK: Headers
-
-    /// Whether a header name may be one ``upstreamHead`` drops (by its first letter; no allocation).
-    private static func mayDrop(_ name: String) -> Bool {
-        switch name.utf8.first.map({ $0 | 0x20 }) {
-        case UInt8(ascii: "c"), UInt8(ascii: "k"), UInt8(ascii: "p"), UInt8(ascii: "t"), UInt8(ascii: "u"), UInt8(ascii: "x"), UInt8(ascii: "e"):
-            return true
-        default: return false
-        }
-    }
-
-    private static let responseHopByHop = ["connection", "keep-alive", "proxy-connection"]
-    private static let hopByHop: Set<String> = ["connection", "keep-alive", "proxy-connection", "te", "trailer", "upgrade", "proxy-authenticate"]
-
-    private func upstreamHead(_ head: HTTPRequestHead, requestID: String, upgrade: Bool) -> HTTPRequestHead {
-        var headers = HTTPHeaders()
-        let connection = head.headers["connection"]
-        let listed =
-            connection.isEmpty
-            ? [] : Set(connection.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces).lowercased() })
-        for (name, value) in head.headers {
-            // Only names starting like a dropped one are lowercased and looked at (the usual ones are not).
-            if !listed.isEmpty || Self.mayDrop(name) {
-                let lower = name.lowercased()
-                if Self.hopByHop.contains(lower) || listed.contains(lower) || lower.hasPrefix("x-forwarded-") || lower == "x-request-id"
-                    || lower == "expect"
-                {
-                    continue
-                }
-            }
-            headers.add(name: name, value: value)
-        }
-        let previous = head.headers["x-forwarded-for"]
-        let forwardedFor = previous.isEmpty ? remoteAddress : (previous + [remoteAddress]).filter { !$0.isEmpty }.joined(separator: ", ")
-        headers.add(name: "x-forwarded-for", value: forwardedFor)
-        headers.add(name: "x-forwarded-proto", value: head.headers.first(name: "x-forwarded-proto") ?? "http")
-        if let host = head.headers.first(name: "x-forwarded-host") ?? head.headers.first(name: "host") {
-            headers.add(name: "x-forwarded-host", value: host)
-        }
-        let host = head.headers.first(name: "host").map { ";host=\"\($0)\"" } ?? ""
-        let forwarded = forwardedFor_ + host + ";proto=http"
-        let earlier = head.headers["forwarded"]
-        headers.add(name: "forwarded", value: earlier.isEmpty ? forwarded : (earlier + [forwarded]).joined(separator: ", "))
-        headers.add(name: "x-request-id", value: requestID)
-        if upgrade, let protocols = head.headers.first(name: "upgrade") {
-            headers.add(name: "connection", value: "upgrade")
-            headers.add(name: "upgrade", value: protocols)
-        }
-        return HTTPRequestHead(version: .http1_1, method: head.method, uri: head.uri, headers: headers)
-    }
-
-    private func downstreamHead(_ head: HTTPResponseHead, exchange: Exchange) -> HTTPResponseHead {
-        var headers = head.headers
-        for name in Self.responseHopByHop where headers.contains(name: name) { headers.remove(name: name) }
-        headers.replaceOrAdd(name: "x-request-id", value: exchange.requestID)
-        if let cookie = exchange.assignCookie { headers.add(name: "set-cookie", value: cookie) }
-        if !exchange.head.isKeepAlive || exchange.upgrade || draining {
-            // After a refused upgrade the request decoder reads no further requests on this connection.
-            headers.add(name: "connection", value: "close")
-        } else if exchange.head.version == .http1_0 {
-            headers.add(name: "connection", value: "keep-alive")
-        }
-        return HTTPResponseHead(version: exchange.head.version, status: head.status, headers: headers)
-    }
-
-    // MARK: Upgrades
-
-    static func asksUpgrade(_ head: HTTPRequestHead) -> Bool {
-        head.headers.first(name: "upgrade") != nil
-            && head.headers["connection"].contains {
-                $0.lowercased().split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces) == "upgrade" }
-            }
-    }
-
-    /// The target switched protocols: drop HTTP on both connections and pass bytes through as they come.
-    private func tunnel(_ head: HTTPResponseHead, to connection: UpstreamConnection, context: ChannelHandlerContext) {
-        cancelTimeout()
-        upstream = nil
-        connection.handler.delegate = nil
-        finish(clientGone: false, answered: 101)
-        phase = .idle
-        let client = context.channel
-        let (clientEnd, upstreamEnd) = TunnelHandler.pair()
-        do {
-            let upstreamPipeline = connection.channel.pipeline.syncOperations
-            try upstreamPipeline.addHandler(upstreamEnd)
-            for type in [
-                UpstreamHandler.self, HTTPRequestEncoder.self, NIOHTTPRequestHeadersValidator.self, ByteToMessageHandler<HTTPResponseDecoder>.self,
-            ] as [any ChannelHandler.Type] {
-                // The response decoder goes last: it hands on what it read past the 101 as bytes.
-                if let handler = try? upstreamPipeline.context(handlerType: type) { upstreamPipeline.removeHandler(context: handler, promise: nil) }
-            }
-            let pipeline = context.pipeline.syncOperations
-            try pipeline.addHandler(clientEnd)
-            for type in [
-                HTTPResponseEncoder.self, ByteToMessageHandler<HTTPRequestDecoder>.self, HTTPServerPipelineHandler.self,
-                NIOHTTPResponseHeadersValidator.self, HTTPServerProtocolErrorHandler.self,
-            ] as [any ChannelHandler.Type] {
-                if let handler = try? pipeline.context(handlerType: type) { pipeline.removeHandler(context: handler, promise: nil) }
-            }
-            pipeline.removeHandler(context: context, promise: nil)
-        } catch {
-            client.close(promise: nil)
-            connection.channel.close(promise: nil)
-            return
-        }
-        var text = "HTTP/1.1 101 Switching Protocols\r\n"
-        for (name, value) in head.headers { text += "\(name): \(value)\r\n" }
-        text += "\r\n"
-        client.writeAndFlush(client.allocator.buffer(string: text), promise: nil)
-        connection.channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in }
-        client.read()
-        connection.channel.read()
-    }
-
-    // MARK: Buckets and ids
-
-    /// The request's bucket from its sticky key, and the `Set-Cookie` to send when the router assigns one.
-    static func bucket(for head: HTTPRequestHead, sticky: StickyMode) -> (Int, String?) {
-        switch sticky {
-        case .none: return (Int.random(in: 0..<TrafficSplit.buckets), nil)
-        case .header(let name):
-            guard let value = head.headers.first(name: name) else { return (Int.random(in: 0..<TrafficSplit.buckets), nil) }
-            return (TrafficSplit.bucket(forKey: value), nil)
-        case .cookie(let name):
-            guard let value = cookie(name, in: head) else { return (Int.random(in: 0..<TrafficSplit.buckets), nil) }
-            return (TrafficSplit.bucket(forKey: value), nil)
-        case .assigned(let name):
-            if let value = cookie(name, in: head), let bucket = Int(value), (0..<TrafficSplit.buckets).contains(bucket) { return (bucket, nil) }
-            let bucket = Int.random(in: 0..<TrafficSplit.buckets)
-            return (bucket, "\(name)=\(bucket); Path=/; Max-Age=604800; HttpOnly; SameSite=Lax")
-        }
-    }
-
-    static func cookie(_ name: String, in head: HTTPRequestHead) -> String? {
-        for header in head.headers["cookie"] {
-            for pair in header.split(separator: ";") {
-                let trimmed = pair.trimmingCharacters(in: .whitespaces)
-                if trimmed.hasPrefix(name + "=") { return String(trimmed.dropFirst(name.count + 1)) }
-            }
-        }
-        return nil
-    }
-
-    /// A short reason for a failed connect ("connection refused", "timed out").
-    static func describe(_ error: any Error) -> String {
-        if case ChannelError.connectTimeout = error { return "timed out" }
-        if let connect = error as? NIOConnectionError, let failure = connect.connectionErrors.first?.error {
-            return describe(failure)
-        }
-        if let io = error as? IOError { return String(cString: strerror(io.errnoCode)).lowercased() }
-        return "\(error)"
-    }
-
-    static func newRequestID() -> String {
-        String(UInt64.random(in: 0...UInt64.max), radix: 16)
-    }
-
-    static func monotonicSeconds() -> Double {
-        Double(NIODeadline.now().uptimeNanoseconds) / 1e9
-    }
-}
-
-/// One ``UpstreamPool`` per event loop.
-final class UpstreamPools: Sendable {
-    private let pools = NIOLockedValueBox<[ObjectIdentifier: NIOLoopBound<UpstreamPool>]>([:])
-
-    func pool(for eventLoop: any EventLoop) -> UpstreamPool {
-        pools.withLockedValue { pools in
-            if let bound = pools[ObjectIdentifier(eventLoop)] { return bound.value }
-            let pool = UpstreamPool(eventLoop: eventLoop)
-            pools[ObjectIdentifier(eventLoop)] = NIOLoopBound(pool, eventLoop: eventLoop)
-            return pool
         }
     }
 }

@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -103,5 +104,19 @@ final class UpstreamPool {
     func closeAll() {
         for stack in idle.values { for connection in stack { connection.channel.close(promise: nil) } }
         idle = [:]
+    }
+}
+
+/// One ``UpstreamPool`` per event loop.
+final class UpstreamPools: Sendable {
+    private let pools = NIOLockedValueBox<[ObjectIdentifier: NIOLoopBound<UpstreamPool>]>([:])
+
+    func pool(for eventLoop: any EventLoop) -> UpstreamPool {
+        pools.withLockedValue { pools in
+            if let bound = pools[ObjectIdentifier(eventLoop)] { return bound.value }
+            let pool = UpstreamPool(eventLoop: eventLoop)
+            pools[ObjectIdentifier(eventLoop)] = NIOLoopBound(pool, eventLoop: eventLoop)
+            return pool
+        }
     }
 }
