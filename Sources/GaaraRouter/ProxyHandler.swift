@@ -127,7 +127,8 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
             upstream.channel.close(promise: nil)
             self.upstream = nil
         }
-        if exchange != nil { finish(clientGone: true) }
+        // The client left before its answer was complete: 499 (nginx's "client closed request").
+        if exchange != nil { finish(answered: 499) }
         context.fireChannelInactive()
     }
 
@@ -204,7 +205,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
                 if NIODeadline.now() >= deadline {
                     let head = exchange!.head
                     let id = exchange!.requestID
-                    finish(clientGone: false, answered: 503)
+                    finish(answered: 503)
                     reject(head, status: .serviceUnavailable, reason: "\(name) stayed paused", requestID: id, closeAfter: true)
                 } else {
                     waitWhilePaused(name, until: deadline)
@@ -269,7 +270,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
         current.bytesIn += UInt64(buffer.readableBytes)
         if current.bytesIn > UInt64(current.service.config.maxBodyBytes), current.status == nil {
             let head = current.head
-            finish(clientGone: false, answered: 413)
+            finish(answered: 413)
             dropUpstream()
             reject(
                 head, status: .payloadTooLarge, reason: "the body is larger than \(current.service.config.maxBodyBytes) bytes",
@@ -426,11 +427,10 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
         let now = Self.monotonicSeconds()
         let settings = current.service.config.healthCheck?.settings ?? TargetHealth.Settings()
         current.target.health.withLock { _ = $0.served(ok: false, at: now, settings: settings) }
+        finish(answered: nil)
         if current.status == nil {
-            finish(clientGone: false, answered: nil)
             reject(current.head, status: status, reason: reason, requestID: current.requestID, closeAfter: !current.requestDone)
         } else {
-            finish(clientGone: false, answered: nil)
             context.close(promise: nil)
         }
     }
@@ -462,7 +462,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
         let settings = current.service.config.healthCheck?.settings ?? TargetHealth.Settings()
         let failed = [502, 503, 504].contains(current.status ?? 0)
         current.target.health.withLock { _ = $0.served(ok: !failed, at: now, settings: settings) }
-        finish(clientGone: false, answered: current.status)
+        finish(answered: current.status)
         phase = .idle
         if readPending, let context, queued.isEmpty {
             readPending = false
@@ -471,8 +471,8 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
         handleQueued()
     }
 
-    /// Records the request's metrics and releases its target.
-    func finish(clientGone: Bool, answered: Int?) {
+    /// Records the request's metrics (with `answered`, or the target's status) and releases its target.
+    func finish(answered: Int?) {
         guard let current = exchange else { return }
         exchange = nil
         cancelTimeout()
@@ -482,11 +482,6 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
         current.service.metrics.record(
             group: current.group, status: answered ?? current.status, latencyMicros: micros, bytesIn: current.bytesIn, bytesOut: current.bytesOut,
             now: Date().timeIntervalSince1970)
-    }
-
-    /// The client left before its answer was complete: counted as 499 (nginx's "client closed request").
-    private func finish(clientGone: Bool) {
-        finish(clientGone: clientGone, answered: clientGone ? 499 : nil)
     }
 
     // MARK: Answers of the router itself

@@ -102,7 +102,7 @@ extension ProxyHandler {
         cancelTimeout()
         upstream = nil
         connection.handler.delegate = nil
-        finish(clientGone: false, answered: 101)
+        finish(answered: 101)
         phase = .idle
         let client = context.channel
         let (clientEnd, upstreamEnd) = TunnelHandler.pair()

@@ -27,7 +27,8 @@ struct RouterTests {
             state = directory.url.appendingPathComponent("state.json")
             var ports: [Int] = []
             for (index, name) in (["blue", "green"] + (0..<extraUpstreams).map { "extra\($0)" }).enumerated() {
-                let port = 20_000 + Int.random(in: 0..<20_000) + index
+                // Ports below Linux's ephemeral range (32768-60999): outgoing connections never hold them.
+                let port = 10_000 + Int.random(in: 0..<11_000) + index
                 ports.append(port)
                 let upstream = Process()
                 upstream.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -41,7 +42,7 @@ struct RouterTests {
             }
             bluePort = ports[0]
             greenPort = ports[1]
-            port = 30_000 + Int.random(in: 0..<20_000)
+            port = 21_100 + Int.random(in: 0..<11_000)
             try await start()
             for port in ports { try await Self.waitForPort(port) }
         }
