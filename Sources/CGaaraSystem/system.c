@@ -11,7 +11,11 @@
 
 int gaara_pipe_cloexec(int fds[2]) {
 #ifdef __linux__
-    return pipe2(fds, O_CLOEXEC);
+    if (pipe2(fds, O_CLOEXEC) != 0) return -1;
+    // A 1 MiB pipe (the unprivileged maximum) instead of 64 KiB: a chatty step and its reader
+    // switch places 16 times less often. Best effort: the default size works too.
+    (void)fcntl(fds[0], F_SETPIPE_SZ, 1 << 20);
+    return 0;
 #else
     if (pipe(fds) != 0) return -1;
     fcntl(fds[0], F_SETFD, FD_CLOEXEC);

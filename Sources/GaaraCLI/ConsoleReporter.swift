@@ -41,17 +41,35 @@ final class ConsoleReporter: RunObserver {
         color ? "\u{1B}[\(code)m\(text)\(reset)" : text
     }
 
+    func output(_ job: JobLabel, lines: UnsafeRawBufferPointer) {
+        guard let base = lines.baseAddress else { return }
+        state.withLock { state in
+            let head = linePrefix(job, in: &state)
+            var start = 0
+            while start < lines.count {
+                let end = memchr(base + start, 0x0A, lines.count - start).map { base.distance(to: UnsafeRawPointer($0)) } ?? lines.count
+                state.buffer.append(contentsOf: head)
+                state.buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: lines[start..<end]))
+                state.buffer.append(0x0A)
+                if state.buffer.count > 64 * 1024 { flush(&state) }
+                start = end + 1
+            }
+            if interactive || DispatchTime.now().uptimeNanoseconds - state.lastFlush > 50_000_000 { flush(&state) }
+        }
+    }
+
+    /// The bytes put before each plain line of `job`, made once per job.
+    private func linePrefix(_ job: JobLabel, in state: inout State) -> [UInt8] {
+        if let cached = state.prefixes[job.name] { return cached }
+        let bytes = Array((prefix(job, in: &state) + "  ").utf8)
+        state.prefixes[job.name] = bytes
+        return bytes
+    }
+
     func output(_ job: JobLabel, line: UnsafeRawBufferPointer, kind: OutputKind) {
         state.withLock { state in
             if kind == .plain {
-                // The hot path: cached prefix bytes, no string building per line.
-                if let cached = state.prefixes[job.name] {
-                    state.buffer.append(contentsOf: cached)
-                } else {
-                    let bytes = Array((prefix(job, in: &state) + "  ").utf8)
-                    state.prefixes[job.name] = bytes
-                    state.buffer.append(contentsOf: bytes)
-                }
+                state.buffer.append(contentsOf: linePrefix(job, in: &state))
                 state.buffer.append(contentsOf: line)
                 state.buffer.append(0x0A)
                 if interactive || state.buffer.count > 64 * 1024 {
@@ -184,6 +202,8 @@ final class JSONEventReporter: RunObserver {
 
     func output(_ job: JobLabel, line: UnsafeRawBufferPointer, kind: OutputKind) {}
 
+    func output(_ job: JobLabel, lines: UnsafeRawBufferPointer) {}
+
     func handle(_ event: RunEvent) {
         var object: [String: Any] = ["time": (Date().timeIntervalSince(start) * 1000).rounded() / 1000]
         switch event {
@@ -230,5 +250,9 @@ struct FanOutObserver: RunObserver {
 
     func output(_ job: JobLabel, line: UnsafeRawBufferPointer, kind: OutputKind) {
         for observer in observers { observer.output(job, line: line, kind: kind) }
+    }
+
+    func output(_ job: JobLabel, lines: UnsafeRawBufferPointer) {
+        for observer in observers { observer.output(job, lines: lines) }
     }
 }

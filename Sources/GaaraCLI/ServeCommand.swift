@@ -42,6 +42,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "How many MB a second each live log subscriber gets while its run runs (they catch up when it ends).")
     var liveLogRate = 2.0
 
+    @Option(help: "How many MB a second all the live log subscribers of one run get together while it runs.")
+    var liveLogRunRate = 16.0
+
     @Option(help: "Also run the traffic router on HOST:PORT (its table in DATA/router.json, its admin API on DATA/router.sock).")
     var routerListen: String?
 
@@ -77,6 +80,8 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.verbose = verbose
         guard liveLogRate > 0 else { throw CLIFailure(message: "--live-log-rate must be positive", exitCode: 2) }
         configuration.liveLogBytesPerSecond = Int(liveLogRate * 1024 * 1024)
+        guard liveLogRunRate > 0 else { throw CLIFailure(message: "--live-log-run-rate must be positive", exitCode: 2) }
+        configuration.liveLogBytesPerSecondPerRun = Int(liveLogRunRate * 1024 * 1024)
         let server: CIServer
         do {
             server = try CIServer(configuration: configuration)

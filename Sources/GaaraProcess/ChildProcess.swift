@@ -196,7 +196,7 @@ public enum ChildProcess {
     /// file, or at the first 50 ms without data after the exit (at most 2 s), so a background
     /// grandchild holding the pipe cannot stall the caller.
     private static func superviseChild(_ pid: pid_t, outputFD: Int32, onOutput: (UnsafeRawBufferPointer) -> Void) -> Int32 {
-        let size = 64 * 1024
+        let size = 256 * 1024
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 16)
         defer { buffer.deallocate() }
         let pidFD = gaara_pidfd_open(pid)

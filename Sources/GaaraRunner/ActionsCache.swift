@@ -37,7 +37,9 @@ enum ActionsCache {
             execution.postSteps.append(
                 PostStep(name: "Post \(invocation.name)", condition: "success()") { execution in
                     do {
-                        let log = try LogWriter(path: execution.logDirectory.appendingPathComponent("\(execution.stepCounter)_post-cache.log").path)
+                        let log = try LogWriter(
+                            path: execution.logDirectory.appendingPathComponent("\(execution.stepCounter)_post-cache.log").path,
+                            enabled: execution.configuration.writesStepLogs)
                         let output = StepOutputProcessor(
                             job: execution.label, masker: execution.masker, log: log, observer: execution.observer, debug: false)
                         defer { output.finish() }

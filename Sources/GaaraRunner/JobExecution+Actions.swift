@@ -178,7 +178,9 @@ extension JobExecution {
         JobResult, String?
     ) {
         do {
-            let log = try LogWriter(path: logDirectory.appendingPathComponent("\(stepCounter)_\(Self.slug(name).prefix(60)).log").path)
+            let log = try LogWriter(
+                path: logDirectory.appendingPathComponent("\(stepCounter)_\(Self.slug(name).prefix(60)).log").path,
+                enabled: configuration.writesStepLogs)
             let output = StepOutputProcessor(job: label, masker: masker, log: log, observer: observer, debug: configuration.debug)
             defer { output.finish() }
             var env = environment.merging(Self.inputEnvironment(inputs)) { $1 }

@@ -44,7 +44,7 @@ extension JobExecution {
         let logPath = logDirectory.appendingPathComponent("\(number)_\(Self.slug(name).prefix(60)).log").path
         let log: LogWriter
         do {
-            log = try LogWriter(path: logPath)
+            log = try LogWriter(path: logPath, enabled: configuration.writesStepLogs)
         } catch {
             return finishStep(
                 number: number, id: id, name: name, start: start, outcome: .failure, outputs: [:], error: "cannot write \(logPath)", step: step,

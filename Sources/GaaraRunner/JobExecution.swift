@@ -93,7 +93,7 @@ final class JobExecution: @unchecked Sendable {
         var steps: [StepResult] = []
         if let setupError {
             status = .failure
-            let log = try? LogWriter(path: logDirectory.appendingPathComponent("0_set-up-job.log").path)
+            let log = try? LogWriter(path: logDirectory.appendingPathComponent("0_set-up-job.log").path, enabled: configuration.writesStepLogs)
             if let log {
                 let processor = StepOutputProcessor(job: label, masker: masker, log: log, observer: observer, debug: configuration.debug)
                 processor.note("Error: could not set up the job: \(setupError)")

@@ -4,14 +4,19 @@ import Foundation
     import Glibc
 #endif
 
-/// Appends bytes to a file through a 64 KiB buffer with plain `write(2)` calls.
+/// Appends bytes to a file through a 64 KiB buffer with plain `write(2)` calls; or, when disabled
+/// (the server keeps step logs itself), takes them and writes nothing.
 final class LogWriter: @unchecked Sendable {
     private let fd: Int32
     private var buffer: [UInt8] = []
     private let capacity = 64 * 1024
 
-    /// Opens (creating or truncating) `path`.
-    init(path: String) throws {
+    /// Opens (creating or truncating) `path`; with `enabled` false, no file is made.
+    init(path: String, enabled: Bool = true) throws {
+        guard enabled else {
+            fd = -1
+            return
+        }
         fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
         buffer.reserveCapacity(capacity)
@@ -19,10 +24,11 @@ final class LogWriter: @unchecked Sendable {
 
     deinit {
         flush()
-        close(fd)
+        if fd >= 0 { close(fd) }
     }
 
     func write(_ bytes: UnsafeRawBufferPointer) {
+        guard fd >= 0 else { return }
         if buffer.count + bytes.count > capacity { flush() }
         if bytes.count >= capacity {
             writeAll(bytes)
@@ -37,6 +43,7 @@ final class LogWriter: @unchecked Sendable {
     }
 
     func newline() {
+        guard fd >= 0 else { return }
         if buffer.count + 1 > capacity { flush() }
         buffer.append(0x0A)
     }

@@ -50,6 +50,9 @@ public struct RunConfiguration: Sendable {
     public var killGrace: Double
     /// Folders appended to every step's PATH (where the `gaara` executable lives).
     public var toolDirectories: [String]
+    /// Whether each step's log is written under `runDirectory/logs` (false when the observer keeps
+    /// the logs itself, as the server does: the same bytes are not written twice).
+    public var writesStepLogs = true
 
     /// Creates a configuration with defaults for everything optional.
     public init(

@@ -1,5 +1,9 @@
 import GaaraEngine
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Identifies one running job instance in events and logs.
 public struct JobLabel: Sendable, Hashable, Codable, CustomStringConvertible {
     /// The path of job ids from the top workflow (`build`, or `call/test` inside a reusable workflow).
@@ -67,6 +71,23 @@ public protocol RunObserver: Sendable {
     func handle(_ event: RunEvent)
     /// One line of a step's output, already masked. `kind` tells plain output from runner notes.
     func output(_ job: JobLabel, line: UnsafeRawBufferPointer, kind: OutputKind)
+    /// A block of plain, masked output lines, each ending with `\n`: what the step printed since
+    /// the last call. The default hands each line to ``output(_:line:kind:)``; an observer that
+    /// only stores the bytes can take the block whole.
+    func output(_ job: JobLabel, lines: UnsafeRawBufferPointer)
+}
+
+extension RunObserver {
+    /// Calls ``output(_:line:kind:)`` for each line of the block.
+    public func output(_ job: JobLabel, lines: UnsafeRawBufferPointer) {
+        guard let base = lines.baseAddress else { return }
+        var start = 0
+        while start < lines.count {
+            let end = memchr(base + start, 0x0A, lines.count - start).map { base.distance(to: UnsafeRawPointer($0)) } ?? lines.count
+            output(job, line: UnsafeRawBufferPointer(rebasing: lines[start..<end]), kind: .plain)
+            start = end + 1
+        }
+    }
 }
 
 /// What a line of output is.

@@ -16,6 +16,10 @@ final class StepOutputProcessor: @unchecked Sendable {
     private var secrets: SecretMasker.Snapshot
     private var secretsVersion: Int
     private var maskBuffer: [UInt8] = []
+    /// Plain lines (each with its `\n`) not yet handed to the log and the observer: they go as one
+    /// block per chunk read, not one call per line.
+    private var block: [UInt8] = []
+    private static let blockLimit = 64 * 1024
     /// Outputs set with the deprecated `::set-output`.
     private(set) var legacyOutputs: [(String, String)] = []
     /// State saved with the deprecated `::save-state`.
@@ -41,38 +45,89 @@ final class StepOutputProcessor: @unchecked Sendable {
             secretsVersion = version
         }
         let overlap = max(secrets.maximumLength - 1, 0)
+        // The hot path works on locals (no per-line access checks on this object's properties);
+        // anything but a plain whole line goes through `handle` with the state handed back.
+        var block: [UInt8] = []
+        var maskBuffer: [UInt8] = []
+        var secrets = self.secrets
+        swap(&block, &self.block)
+        swap(&maskBuffer, &self.maskBuffer)
         splitter.feed(chunk, overlap: overlap) { line, complete in
+            if complete, line.count < 2 || line[0] != 0x3A || line[1] != 0x3A {
+                if secrets.mask(line, into: &maskBuffer) {
+                    block.append(contentsOf: maskBuffer)
+                } else {
+                    block.append(contentsOf: line)
+                }
+                block.append(0x0A)
+                if block.count >= Self.blockLimit { write(&block) }
+                return
+            }
+            swap(&block, &self.block)
+            swap(&maskBuffer, &self.maskBuffer)
             handle(line, complete: complete)
+            swap(&block, &self.block)
+            swap(&maskBuffer, &self.maskBuffer)
+            secrets = self.secrets
         }
+        write(&block)
+        swap(&block, &self.block)
+        swap(&maskBuffer, &self.maskBuffer)
     }
 
     /// Flushes the last unfinished line and the log buffer.
     func finish() {
         splitter.finish { line, complete in handle(line, complete: complete) }
+        flushBlock()
         log.flush()
     }
 
     /// Writes a runner message (not step output) to the log and the observer.
     func note(_ text: String, kind: OutputKind = .runner) {
+        flushBlock()
         emit(Array(masker.mask(text).utf8), kind: kind, logPrefix: "")
     }
 
     private func handle(_ line: UnsafeRawBufferPointer, complete: Bool) {
         if complete, line.count >= 4, line[0] == 0x3A, line[1] == 0x3A {
             let text = String(decoding: line, as: UTF8.self)
-            if let command = WorkflowCommand.parse(Substring(text)), perform(command) { return }
+            if let command = WorkflowCommand.parse(Substring(text)) {
+                flushBlock()
+                if perform(command) { return }
+            }
         }
-        if secrets.mask(line, into: &maskBuffer) {
-            maskBuffer.withUnsafeBytes { bytes in
+        guard complete else {
+            // A piece of an over-long line: written as it comes, without a newline in the log.
+            flushBlock()
+            let masked = secrets.mask(line, into: &maskBuffer)
+            (masked ? maskBuffer : Array(line)).withUnsafeBytes { bytes in
                 log.write(bytes)
-                if complete { log.newline() }
                 observer.output(job, line: bytes, kind: .plain)
             }
-        } else {
-            log.write(line)
-            if complete { log.newline() }
-            observer.output(job, line: line, kind: .plain)
+            return
         }
+        if secrets.mask(line, into: &maskBuffer) {
+            block.append(contentsOf: maskBuffer)
+        } else {
+            block.append(contentsOf: line)
+        }
+        block.append(0x0A)
+        if block.count >= Self.blockLimit { flushBlock() }
+    }
+
+    /// Hands the collected plain lines to the log and the observer.
+    private func flushBlock() {
+        write(&block)
+    }
+
+    /// Hands `lines` to the log and the observer, then empties it.
+    private func write(_ lines: inout [UInt8]) {
+        guard !lines.isEmpty else { return }
+        lines.withUnsafeBytes { bytes in
+            log.write(bytes)
+            observer.output(job, lines: bytes)
+        }
+        lines.removeAll(keepingCapacity: true)
     }
 
     /// Acts on a command; false when the line should be printed as plain text.
@@ -123,6 +178,7 @@ final class StepOutputProcessor: @unchecked Sendable {
     }
 
     private func emit(_ bytes: [UInt8], kind: OutputKind, logPrefix: String) {
+        flushBlock()
         if !logPrefix.isEmpty { log.write(logPrefix) }
         bytes.withUnsafeBytes { raw in
             log.write(raw)

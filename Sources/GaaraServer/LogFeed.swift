@@ -19,7 +19,8 @@ final class LogFeed: Sendable {
         /// Next index of each subscriber.
         var positions: [Int: Int] = [:]
         var nextSubscriber = 0
-        var waiters: [CheckedContinuation<Void, Never>] = []
+        /// Each waiting subscriber's continuation.
+        var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
     }
 
     /// How many encoded bytes are kept for subscribers that joined late.
@@ -40,6 +41,11 @@ final class LogFeed: Sendable {
             state.positions[state.nextSubscriber] = 0
             return state.nextSubscriber
         }
+    }
+
+    /// How many subscribers the feed has.
+    var subscribers: Int {
+        state.withLock { $0.positions.count }
     }
 
     /// Removes a subscriber; returns how many remain.
@@ -73,13 +79,18 @@ final class LogFeed: Sendable {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let ready = state.withLock { state -> Bool in
                 if state.finished || (state.positions[id] ?? 0) < state.base + state.events.count { return true }
-                state.waiters.append(continuation)
+                state.waiters[id]?.resume()
+                state.waiters[id] = continuation
                 return false
             }
             if ready {
                 continuation.resume()
             } else {
-                DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { [self] in wakeAll() }
+                // Only this subscriber's wait times out (waking everybody on each timeout made
+                // fifty idle subscribers wake each other thousands of times a second).
+                DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { [self] in
+                    state.withLock { $0.waiters.removeValue(forKey: id) }?.resume()
+                }
             }
         }
     }
@@ -113,8 +124,8 @@ final class LogFeed: Sendable {
 
     private func wakeAll() {
         let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
-            defer { state.waiters = [] }
-            return state.waiters
+            defer { state.waiters = [:] }
+            return Array(state.waiters.values)
         }
         for waiter in waiters { waiter.resume() }
     }

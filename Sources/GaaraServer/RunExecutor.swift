@@ -99,6 +99,7 @@ struct RunExecutor: Sendable {
             repositoryName: repository.upstream ?? repository.name, actor: run.actor, runID: String(runID), runNumber: run.number)
         configuration.gitRepository = bare
         configuration.runAttempt = run.attempt
+        configuration.writesStepLogs = false  // the RunRecorder keeps them
         configuration.inputs = Self.decode(run.inputsJSON, as: [String: String].self) ?? [:]
         configuration.secrets = try await secrets.values(for: repository.id!, store: store)
         if let only = run.onlyJobsJSON, let jobs = Self.decode(only, as: [String].self) { configuration.onlyJobs = Set(jobs) }

@@ -107,7 +107,25 @@ final class RunRecorder: RunObserver {
     }
 
     func output(_ job: JobLabel, line: UnsafeRawBufferPointer, kind: OutputKind) {
-        let file = open.withLock { state -> StepLogFile? in
+        guard let file = logFile(job) else { return }
+        let flushed: Bool
+        switch kind {
+        case .plain: flushed = file.append(line: line)
+        case .groupStart: flushed = file.append(line: line, prefix: "##[group]")
+        case .groupEnd: flushed = file.append(line: line, prefix: "##[endgroup]")
+        case .runner: flushed = file.append(line: line, prefix: "##[gaara]")
+        }
+        if flushed { notifier.notify(runID, logOnly: true) }
+    }
+
+    func output(_ job: JobLabel, lines: UnsafeRawBufferPointer) {
+        guard let file = logFile(job) else { return }
+        if file.append(lines: lines) { notifier.notify(runID, logOnly: true) }
+    }
+
+    /// The log the job's output goes to now: its running step's, or the job's own (step 0).
+    private func logFile(_ job: JobLabel) -> StepLogFile? {
+        open.withLock { state -> StepLogFile? in
             var log = state[job] ?? JobLog()
             if let file = log.file { return file }
             if log.jobLevel == nil {
@@ -118,15 +136,6 @@ final class RunRecorder: RunObserver {
             }
             return log.jobLevel
         }
-        guard let file else { return }
-        let flushed: Bool
-        switch kind {
-        case .plain: flushed = file.append(line: line)
-        case .groupStart: flushed = file.append(line: line, prefix: "##[group]")
-        case .groupEnd: flushed = file.append(line: line, prefix: "##[endgroup]")
-        case .runner: flushed = file.append(line: line, prefix: "##[gaara]")
-        }
-        if flushed { notifier.notify(runID, logOnly: true) }
     }
 
     private func path(_ label: JobLabel, step: Int) -> String {

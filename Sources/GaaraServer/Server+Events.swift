@@ -38,10 +38,15 @@ extension CIServer {
         var lastBeat = Date()
         var seenState: UInt64?
         var finished = false
-        // While the run runs, each subscriber gets its logs at up to `liveLogRate` bytes a second, so
-        // many watchers never take the CPU the steps need; once the run is over they catch up at full speed.
-        let rate = configuration.liveLogBytesPerSecond
-        var window = (start: Date(), bytes: 0)
+        // While the run runs, each subscriber gets its logs at up to `liveLogBytesPerSecond` (and all
+        // of the run's subscribers together at up to `liveLogBytesPerSecondPerRun`), paced by a token
+        // bucket holding 0.2 s worth (no burst when a step starts printing), so watchers never take
+        // the CPU the steps need; once the run is over they catch up at full speed.
+        let ownRate = Double(configuration.liveLogBytesPerSecond)
+        let runRate = Double(configuration.liveLogBytesPerSecondPerRun)
+        var rate = ownRate
+        var credit = rate / 5
+        var refilled = Date()
         while !Task.isCancelled {
             let seen = notifier.version(runID)
             var out = ""
@@ -59,12 +64,14 @@ extension CIServer {
             var buffers: [ByteBuffer] = out.isEmpty ? [] : [ByteBuffer(string: out)]
             var logsDone = true
             if let shared {
-                if Date().timeIntervalSince(window.start) >= 1 { window = (Date(), 0) }
-                let allowance = finished ? Int.max : max(0, rate - window.bytes)
-                if allowance > 0 {
-                    let (events, over) = shared.feed.take(shared.id, limit: allowance)
+                let now = Date()
+                rate = min(ownRate, runRate / Double(max(shared.feed.subscribers, 1)))
+                credit = min(rate / 5, credit + rate * now.timeIntervalSince(refilled))
+                refilled = now
+                if finished || credit >= 1 {
+                    let (events, over) = shared.feed.take(shared.id, limit: finished ? Int.max : Int(credit))
                     buffers += events
-                    window.bytes += events.reduce(0) { $0 + $1.readableBytes }
+                    if !finished { credit -= Double(events.reduce(0) { $0 + $1.readableBytes }) }
                     logsDone = over
                 } else {
                     logsDone = false
@@ -87,8 +94,9 @@ extension CIServer {
                 return
             }
             if let shared {
-                if !finished, window.bytes >= rate {
-                    try await Task.sleep(for: .seconds(max(0.01, 1 - Date().timeIntervalSince(window.start))))
+                if !finished, credit < 1 {
+                    // Until the bucket has refilled past what was sent (at least 0.2 s: batches).
+                    try await Task.sleep(for: .seconds(max(0.2, (1 - credit) / rate)))
                 } else if !finished, !buffers.isEmpty {
                     // Live output goes out in batches five times a second: a watcher sees no
                     // difference, and the steps share the CPU with fewer wake-ups.
@@ -135,7 +143,13 @@ extension CIServer {
                 if chunks.contains(where: { jobIDs[$0.jobFolder] == nil }), let jobs = try? await store.jobs(runID: feed.runID) {
                     for (job, _) in jobs { jobIDs[StepLogs.jobFolder(key: job.jobKey, index: job.matrixIndex)] = job.id }
                 }
-                feed.append(chunks.map { SSEEncoding.logEvent(job: $0.jobFolder, jobID: jobIDs[$0.jobFolder], step: $0.step, text: $0.text) })
+                // Events of about 32 KiB: a subscriber paced to a few KB a second takes one at a time.
+                feed.append(
+                    chunks.flatMap { chunk in
+                        SSEEncoding.pieces(of: chunk.text, size: 32 * 1024).map {
+                            SSEEncoding.logEvent(job: chunk.jobFolder, jobID: jobIDs[chunk.jobFolder], step: chunk.step, text: $0)
+                        }
+                    })
                 if completed && !more {
                     feed.finish()
                     return
@@ -161,7 +175,7 @@ struct RunSnapshot: Sendable {
 /// the runs of bytes that need no escaping).
 enum SSEEncoding {
     /// `event: log` with `{"job":…,"job_id":…,"step":…,"text":…}`.
-    static func logEvent(job: String, jobID: Int64?, step: Int, text: String) -> ByteBuffer {
+    static func logEvent(job: String, jobID: Int64?, step: Int, text: some StringProtocol) -> ByteBuffer {
         var buffer = ByteBuffer()
         buffer.reserveCapacity(text.utf8.count + text.utf8.count / 16 + 128)
         buffer.writeString("event: log\ndata: {\"job\":")
@@ -172,9 +186,26 @@ enum SSEEncoding {
         return buffer
     }
 
-    static func writeJSONString(_ text: String, into buffer: inout ByteBuffer) {
+    /// `text` cut after the first newline past each `size` bytes (whole lines, the last piece
+    /// whatever remains).
+    static func pieces(of text: String, size: Int) -> [Substring] {
+        guard text.utf8.count > size else { return [Substring(text)] }
+        var pieces: [Substring] = []
+        var start = text.utf8.startIndex
+        while start < text.utf8.endIndex {
+            let probe = text.utf8.index(start, offsetBy: size, limitedBy: text.utf8.endIndex) ?? text.utf8.endIndex
+            let end =
+                probe == text.utf8.endIndex
+                ? probe : (text.utf8[probe...].firstIndex(of: 0x0A).map { text.utf8.index(after: $0) } ?? text.utf8.endIndex)
+            pieces.append(text[start..<end])
+            start = end
+        }
+        return pieces
+    }
+
+    static func writeJSONString(_ text: some StringProtocol, into buffer: inout ByteBuffer) {
         buffer.writeInteger(UInt8(ascii: "\""))
-        var text = text
+        var text = String(text)
         text.withUTF8 { bytes in
             var start = 0
             for index in 0..<bytes.count {

@@ -33,6 +33,9 @@ public struct ServerConfiguration: Sendable {
     public var killGrace = 2.5
     /// How fast each live log subscriber is fed while its run runs (bytes a second).
     public var liveLogBytesPerSecond = 2 * 1024 * 1024
+    /// How fast all the live log subscribers of one run are fed together while it runs (bytes a
+    /// second, shared equally): fifty watchers of a chatty step cost it no more than eight.
+    public var liveLogBytesPerSecondPerRun = 16 * 1024 * 1024
     /// Log HTTP requests.
     public var verbose = false
 

@@ -99,6 +99,17 @@ final class StepLogFile: Sendable {
         }
     }
 
+    /// Adds a block of whole lines (each ending with a newline); returns true when that flushed.
+    @discardableResult
+    func append(lines: UnsafeRawBufferPointer) -> Bool {
+        buffer.withLock { bytes in
+            bytes.append(contentsOf: lines)
+            guard bytes.count >= Self.capacity else { return false }
+            write(&bytes)
+            return true
+        }
+    }
+
     /// Writes what is buffered; returns whether there was anything.
     @discardableResult
     func flush() -> Bool {

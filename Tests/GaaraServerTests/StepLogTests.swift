@@ -94,4 +94,37 @@ struct SSEEncodingTests {
             #expect(object["text"] as? String == text && object["job"] as? String == "build \"x\"-0" && object["job_id"] as? Int == 7)
         }
     }
+
+    @Test func piecesCutAfterANewlinePastTheSizeAndLoseNothing() {
+        let line = "ünïcödé line with a few words ✓\n"
+        let text = String(repeating: line, count: 3_000) + String(repeating: "y", count: 50_000) + "\ntail without newline"
+        let pieces = SSEEncoding.pieces(of: text, size: 32 * 1024)
+        #expect(pieces.joined() == text)
+        #expect(pieces.count > 3)
+        for piece in pieces.dropLast() {
+            #expect(piece.hasSuffix("\n"))
+            // Past the size by at most one line (the 50,000-byte line is longer than the size).
+            #expect(piece.utf8.count <= 32 * 1024 + 50_001)
+        }
+        #expect(SSEEncoding.pieces(of: "short\n", size: 32 * 1024) == ["short\n"])
+    }
+}
+
+struct LogFeedTests {
+    @Test func aWaitTimesOutAloneAndNewEventsWakeEveryone() async throws {
+        let feed = LogFeed(runID: 1)
+        let first = try #require(feed.subscribe())
+        let second = try #require(feed.subscribe())
+        let clock = ContinuousClock()
+        // The short wait times out on its own without ending the long one.
+        async let long: Duration = clock.measure { await feed.wait(second, timeout: 5) }
+        let short = await clock.measure { await feed.wait(first, timeout: 0.1) }
+        #expect(short < .seconds(1))
+        try await Task.sleep(for: .milliseconds(300))
+        feed.append([ByteBuffer(string: "event: log\n\n")])
+        let waited = await long
+        #expect(waited < .seconds(2), "the long wait ended when the event came, not at its timeout")
+        #expect(waited > .milliseconds(300), "the other subscriber's timeout did not wake it")
+        #expect(feed.take(second).events.count == 1 && feed.subscribers == 2)
+    }
 }
