@@ -28,6 +28,29 @@ struct LocalRepository {
         return result.output.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// The git top level at or above `start`: the nearest folder holding `.git` (a repository's
+    /// folder, or a worktree's file), as `git rev-parse --show-toplevel` finds it, without starting
+    /// git. When the environment redirects git (`GIT_DIR`, `GIT_WORK_TREE`, ...), git answers.
+    static func topLevel(from start: URL) async -> URL? {
+        let environment = ProcessInfo.processInfo.environment
+        if ["GIT_DIR", "GIT_WORK_TREE", "GIT_CEILING_DIRECTORIES", "GIT_DISCOVERY_ACROSS_FILESYSTEM"].contains(where: { environment[$0] != nil }) {
+            return await git(["rev-parse", "--show-toplevel"], in: start).map { URL(fileURLWithPath: $0).standardizedFileURL }
+        }
+        var directory = start.standardizedFileURL.resolvingSymlinksInPath()
+        while true {
+            let marker = directory.appendingPathComponent(".git").path
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: marker, isDirectory: &isDirectory),
+                !isDirectory.boolValue || FileManager.default.fileExists(atPath: marker + "/HEAD")
+            {
+                return directory
+            }
+            let parent = directory.deletingLastPathComponent().standardizedFileURL
+            if parent.path == directory.path || directory.path == "/" { return nil }
+            directory = parent
+        }
+    }
+
     /// Reads the repository at `root` (a folder that is not a git repository works too), with a
     /// few git commands run in parallel.
     static func read(_ root: URL, isGit: Bool) async -> LocalRepository {

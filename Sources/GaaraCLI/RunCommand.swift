@@ -75,7 +75,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         // The project is the nearest folder with workflows, up to the git top level; a project in a
         // subfolder of a repository (like examples/gaara-app) runs as if it were the repository.
-        let top = await LocalRepository.git(["rev-parse", "--show-toplevel"], in: start).map { URL(fileURLWithPath: $0).standardizedFileURL }
+        let top = await LocalRepository.topLevel(from: start)
         let root = Self.projectRoot(from: start, stop: top) ?? top ?? WorkflowDiscovery.repositoryRoot(from: start)
         let loaded = try loadWorkflows(root: root, cwd: cwd)
         async let defaultBranchLookup = LocalRepository.defaultBranch(in: top ?? root, isGit: top != nil)

@@ -169,17 +169,8 @@ public enum ChildProcess {
 
     /// SIGKILLs every process whose parent is this process and that is not a live child we wait for.
     static func killOrphans() {
-        let me = getpid()
         let known = live.withLock { Set($0.keys) }
-        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return }
-        for entry in entries {
-            guard let pid = pid_t(entry), !known.contains(pid),
-                let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
-                let close = stat.lastIndex(of: ")")
-            else { continue }
-            let fields = stat[stat.index(after: close)...].split(separator: " ")
-            if fields.count > 1, pid_t(fields[1]) == me { kill(pid, SIGKILL) }
-        }
+        for pid in OrphanReaper.children() where !known.contains(pid) { kill(pid, SIGKILL) }
     }
 
     /// Runs a command to completion and returns its merged output as text (for git, docker, tar...).

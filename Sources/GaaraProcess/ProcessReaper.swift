@@ -24,8 +24,8 @@ enum OrphanReaper {
         _ = gaara_set_child_subreaper()
         let thread = Thread {
             while true {
+                usleep(500_000)  // first: nothing can be orphaned before anything was started
                 reapOrphans()
-                usleep(500_000)
             }
         }
         thread.name = "gaara-orphan-reaper"
@@ -38,21 +38,43 @@ enum OrphanReaper {
     /// ``ChildProcess`` has registered it — checked in that order, so a child that exited right
     /// after being spawned (a zombie before its registration) is never taken for an orphan.
     static func reapOrphans() {
-        let me = getpid()
-        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return }
-        var zombies: [pid_t] = []
-        for entry in entries {
-            guard let pid = pid_t(entry), let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
-                let close = stat.lastIndex(of: ")")
-            else { continue }
-            let fields = stat[stat.index(after: close)...].split(separator: " ")
-            if fields.count > 1, fields[0] == "Z", pid_t(fields[1]) == me { zombies.append(pid) }
-        }
+        let zombies = children().filter { state(of: $0)?.state == "Z" }
         for pid in zombies {
             guard ChildProcess.spawnsInFlight.withLock({ $0 }) == 0, !ChildProcess.live.withLock({ $0.keys.contains(pid) }) else { continue }
             var status: Int32 = 0
             _ = waitpid(pid, &status, WNOHANG)
         }
+    }
+}
+
+extension OrphanReaper {
+    /// This process's children: from `/proc/self/task/*/children` (each thread's own children,
+    /// orphans re-parented to us included), or by scanning every process's parent in `/proc`
+    /// where the kernel does not offer those files.
+    static func children() -> [pid_t] {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
+        var pids: [pid_t] = []
+        var listed = false
+        for task in tasks {
+            guard let text = try? String(contentsOfFile: "/proc/self/task/\(task)/children", encoding: .utf8) else { continue }
+            listed = true
+            pids += text.split(separator: " ").compactMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        }
+        if listed { return pids }
+        let me = getpid()
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap { entry in
+            guard let pid = pid_t(entry), state(of: pid)?.parent == me else { return nil }
+            return pid
+        }
+    }
+
+    /// A process's state letter and parent from `/proc/PID/stat`.
+    static func state(of pid: pid_t) -> (state: Substring, parent: pid_t)? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")") else { return nil }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 1, let parent = pid_t(fields[1]) else { return nil }
+        return (fields[0], parent)
     }
 }
 

@@ -127,3 +127,37 @@ func isAlive(_ pid: Int32) -> Bool {
     let after = Set(try await GaaraBinary.runShell(list).stdout.split(separator: "\n"))
     #expect(after.subtracting(before).isEmpty, "left behind: \(after.subtracting(before))")
 }
+
+@Test func aDaemonAStepLeftBehindDoesNotOutliveTheRun() async throws {
+    let directory = try TemporaryDirectory()
+    let repo = directory.url.appendingPathComponent("repo")
+    try FileManager.default.createDirectory(at: repo.appendingPathComponent(".github/workflows"), withIntermediateDirectories: true)
+    // `setsid` takes the sleep out of the step's process group; when the step's shell exits it is
+    // re-parented to gaara (a child subreaper), which must kill it before exiting.
+    let workflow = """
+        on: push
+        jobs:
+          leaves:
+            runs-on: ubuntu-latest
+            steps:
+              - run: |
+                  setsid sleep 31 </dev/null >/dev/null 2>&1 &
+                  echo $! > "$GITHUB_WORKSPACE/../../../daemon"
+              - run: sleep 0.2
+        """
+    try workflow.write(to: repo.appendingPathComponent(".github/workflows/ci.yml"), atomically: true, encoding: .utf8)
+    let setup = try await GaaraBinary.runShell(
+        "set -e; cd '\(repo.path)'; git init -q -b main; git -c user.name=T -c user.email=t@e add -A; git -c user.name=T -c user.email=t@e commit -qm t"
+    )
+    try #require(setup.status == 0)
+    let start = Date()
+    let result = try await GaaraBinary.run(["run"], in: repo)
+    #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+    // A surviving daemon also keeps the run's output open until it ends by itself (31 s).
+    #expect(Date().timeIntervalSince(start) < 20)
+    let pid = try #require(
+        Int32(String(contentsOf: repo.appendingPathComponent(".gaara/runs/daemon"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+    try await Task.sleep(for: .milliseconds(200))
+    #expect(!isAlive(pid), "the step's daemon \(pid) outlived the run")
+    if isAlive(pid) { kill(pid, SIGKILL) }
+}
