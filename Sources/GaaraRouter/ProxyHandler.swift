@@ -14,6 +14,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
     typealias OutboundOut = HTTPServerResponsePart
 
     private let table: RoutingTable
+    private var answeredMalformed = false
     private let pools: UpstreamPools
     private var pool: UpstreamPool?
     private var context: ChannelHandlerContext?
@@ -133,6 +134,13 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // NIO's protocol error handler has answered a malformed request with 400 already (the
+        // connection closes after the first). A connection that ends inside a request (the
+        // client stopped sending, or the router closed it after its own 413) is no 400.
+        if let parserError = error as? HTTPParserError, parserError != .invalidEOFState, !answeredMalformed {
+            answeredMalformed = true
+            table.countUnrouted(status: 400)
+        }
         context.close(promise: nil)
     }
 
@@ -155,16 +163,20 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
         let host = head.headers.first(name: "host")
         let path = head.uri.firstIndex(of: "?").map { String(head.uri[..<$0]) } ?? head.uri
         guard let service = table.snapshot.route(host: host, path: path) else {
+            table.countUnrouted(status: 404)
             reject(head, status: .notFound, reason: "no service answers \(host ?? "")\(path)", requestID: requestID, closeAfter: false)
             return
         }
+        let (bucket, assign) = Self.bucket(for: head, sticky: service.config.sticky)
         if let length = head.headers.first(name: "content-length").flatMap(Int.init), length > service.config.maxBodyBytes {
+            service.metrics.record(
+                group: service.split.group(forBucket: bucket) ?? "-", status: 413, latencyMicros: 0, bytesIn: 0, bytesOut: 0,
+                now: Date().timeIntervalSince1970)
             reject(
                 head, status: .payloadTooLarge, reason: "the body is larger than \(service.config.maxBodyBytes) bytes", requestID: requestID,
                 closeAfter: true)
             return
         }
-        let (bucket, assign) = Self.bucket(for: head, sticky: service.config.sticky)
         let now = Self.monotonicSeconds()
         guard let (group, target) = service.pick(bucket: bucket, now: now) else {
             // Counted against the group the request was meant for ("-" when no group has weight):

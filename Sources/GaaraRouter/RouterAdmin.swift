@@ -305,7 +305,11 @@ enum PrometheusText {
                 inflight += "gaara_router_in_flight{service=\"\(metrics.service)\",group=\"\(group.name)\"} \(service!.inFlight(group: group.name))\n"
             }
         }
-        return out + latency + bytes + inflight
+        var unrouted = "# HELP gaara_router_unrouted_total Requests answered before any service took them, by status.\n"
+        unrouted += "# TYPE gaara_router_unrouted_total counter\n"
+        let counts = table.unroutedCounts
+        for status in [400, 404] { unrouted += "gaara_router_unrouted_total{status=\"\(status)\"} \(counts[status] ?? 0)\n" }
+        return out + latency + bytes + inflight + unrouted
     }
 }
 

@@ -116,6 +116,7 @@ public final class RoutingTable: Sendable {
     private let current: Mutex<RoutingSnapshot>
     private let targets = Mutex<[TargetAddress: TargetRuntime]>([:])
     private let metrics = Mutex<[String: ServiceMetrics]>([:])
+    private let unrouted = Mutex<[Int: UInt64]>([:])
     /// Where the state is kept (nil: in memory only).
     public let stateFile: URL?
 
@@ -237,5 +238,16 @@ public final class RoutingTable: Sendable {
     var allMetrics: [ServiceMetrics] {
         let names = state.withLock { $0.services.map(\.name) }
         return metrics.withLock { all in names.compactMap { all[$0] } }
+    }
+
+    /// Counts a request the router answered before any service took it: 400 (malformed) or 404
+    /// (no service for its host and path).
+    func countUnrouted(status: Int) {
+        unrouted.withLock { $0[status, default: 0] += 1 }
+    }
+
+    /// Requests answered before any service took them, by status.
+    var unroutedCounts: [Int: UInt64] {
+        unrouted.withLock { $0 }
     }
 }

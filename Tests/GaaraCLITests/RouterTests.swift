@@ -193,6 +193,15 @@ struct RouterTests {
         #expect(raw.stdout.contains("400"), "\(raw.stdout)\(raw.stderr)")
         let (after, _, _) = try await setup.get("/again", headers: ["Host": "app.test"])
         #expect(after == 200)
+        // Every answer the router gave itself is counted: 404 and 400 before any service took the
+        // request, the 413 in its service's 4xx.
+        let prometheus = try await GaaraBinary.run(
+            ["curl", "-s", "--unix-socket", String(setup.admin.dropFirst(5)), "http://router/metrics"],
+            executable: URL(fileURLWithPath: "/usr/bin/env")
+        ).stdout
+        #expect(prometheus.contains("gaara_router_unrouted_total{status=\"404\"} 1\n"), "\(prometheus)")
+        #expect(prometheus.contains("gaara_router_unrouted_total{status=\"400\"} 1\n"), "\(prometheus)")
+        #expect(prometheus.contains("gaara_router_requests_total{service=\"web\",group=\"blue\",class=\"4xx\"} 1\n"), "\(prometheus)")
         // A small upload streams through.
         let (posted, _, echo) = try await setup.get("/upload", headers: ["Host": "app.test"], method: "POST", body: Data(count: 900))
         #expect(posted == 200 && echo.hasPrefix("blue received 900"), "\(echo)")
