@@ -159,14 +159,14 @@ def log_subscribers(work, server):
         return step_end - step_start, received, done
 
     alones, busies = [], []
-    for _ in range(5):
+    for _ in range(9):
         alones.append(one(0)[0])
         busy, received, done = one(50)
         busies.append(busy)
     alone, busy = statistics.median(alones), statistics.median(busies)
     print("  rounds (0 / 50 subscribers): " + ", ".join(f"{a:.2f}/{b:.2f} s" for a, b in zip(alones, busies)))
     complete = sum(1 for count in received if count >= 104857600)  # SSE bytes, a little more than the log
-    print(f"100 MB step (median of 5): {alone:.2f} s with no subscriber, {busy:.2f} s with 50 live subscribers "
+    print(f"100 MB step (median of 9): {alone:.2f} s with no subscriber, {busy:.2f} s with 50 live subscribers "
           f"(ratio {busy / alone:.2f}x)  goal: not slowed (within 10%) -> {'met' if busy / alone <= 1.10 else 'NOT met'}")
     finished = [d for d in done if d is not None]
     print(f"subscribers: {complete}/50 received all 100 MB; last one done after {max(finished) if finished else float('nan'):.1f} s")
