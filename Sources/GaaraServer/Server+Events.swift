@@ -40,12 +40,13 @@ extension CIServer {
         var finished = false
         // While the run runs, each subscriber gets its logs at up to `liveLogBytesPerSecond` (and all
         // of the run's subscribers together at up to `liveLogBytesPerSecondPerRun`), paced by a token
-        // bucket holding 0.2 s worth (no burst when a step starts printing), so watchers never take
+        // bucket holding one batch interval's worth (no burst when a step starts printing), so watchers never take
         // the CPU the steps need; once the run is over they catch up at full speed.
         let ownRate = Double(configuration.liveLogBytesPerSecond)
         let runRate = Double(configuration.liveLogBytesPerSecondPerRun)
         var rate = ownRate
-        var credit = rate / 5
+        let batch = Self.liveBatchSeconds
+        var credit = rate * batch
         var refilled = Date()
         while !Task.isCancelled {
             let seen = notifier.version(runID)
@@ -66,7 +67,7 @@ extension CIServer {
             if let shared {
                 let now = Date()
                 rate = min(ownRate, runRate / Double(max(shared.feed.subscribers, 1)))
-                credit = min(rate / 5, credit + rate * now.timeIntervalSince(refilled))
+                credit = min(rate * batch, credit + rate * now.timeIntervalSince(refilled))
                 refilled = now
                 if finished || credit >= 1 {
                     let (events, over) = shared.feed.take(shared.id, limit: finished ? Int.max : Int(credit))
@@ -95,14 +96,15 @@ extension CIServer {
             }
             if let shared {
                 if !finished, credit < 1 {
-                    // Until the bucket has refilled past what was sent (at least 0.2 s: batches).
-                    try await Task.sleep(for: .seconds(max(0.2, (1 - credit) / rate)))
+                    // Until the bucket has refilled past what was sent (at least one batch interval,
+                    // at most a second: the run's end must be noticed soon to catch up).
+                    try await Task.sleep(for: .seconds(min(1, max(batch, (1 - credit) / rate))))
                 } else if !finished, !buffers.isEmpty {
                     // Live output goes out in batches five times a second: a watcher sees no
                     // difference, and the steps share the CPU with fewer wake-ups.
-                    try await Task.sleep(for: .milliseconds(200))
+                    try await Task.sleep(for: .seconds(batch))
                 } else {
-                    await shared.feed.wait(shared.id, timeout: 0.25)
+                    await shared.feed.wait(shared.id, timeout: batch)
                 }
             } else if buffers.isEmpty || own == nil {
                 await notifier.wait(runID, after: seen, timeout: 15)
@@ -110,6 +112,9 @@ extension CIServer {
             }
         }
     }
+
+    /// How often a live subscriber is sent what is new while its run runs (seconds).
+    static let liveBatchSeconds = 0.2
 
     /// The run's state encoded once per state version, shared by all its subscribers.
     private func runSnapshot(_ runID: Int64, version: UInt64) async throws -> RunSnapshot {
