@@ -48,6 +48,11 @@ final class LogFeed: Sendable {
         state.withLock { $0.positions.count }
     }
 
+    /// Whether a subscriber is waiting in ``wait(_:timeout:)`` now.
+    func isWaiting(_ id: Int) -> Bool {
+        state.withLock { $0.waiters[id] != nil }
+    }
+
     /// Removes a subscriber; returns how many remain.
     func unsubscribe(_ id: Int) -> Int {
         state.withLock { state in
