@@ -42,17 +42,13 @@ final class ConsoleReporter: RunObserver {
     }
 
     func output(_ job: JobLabel, lines: UnsafeRawBufferPointer) {
-        guard let base = lines.baseAddress else { return }
         state.withLock { state in
             let head = linePrefix(job, in: &state)
-            var start = 0
-            while start < lines.count {
-                let end = memchr(base + start, 0x0A, lines.count - start).map { base.distance(to: UnsafeRawPointer($0)) } ?? lines.count
+            OutputLines.forEach(in: lines) { line in
                 state.buffer.append(contentsOf: head)
-                state.buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: lines[start..<end]))
+                state.buffer.append(contentsOf: line)
                 state.buffer.append(0x0A)
                 if state.buffer.count > 64 * 1024 { flush(&state) }
-                start = end + 1
             }
             if interactive || DispatchTime.now().uptimeNanoseconds - state.lastFlush > 50_000_000 { flush(&state) }
         }

@@ -80,11 +80,19 @@ public protocol RunObserver: Sendable {
 extension RunObserver {
     /// Calls ``output(_:line:kind:)`` for each line of the block.
     public func output(_ job: JobLabel, lines: UnsafeRawBufferPointer) {
-        guard let base = lines.baseAddress else { return }
+        OutputLines.forEach(in: lines) { output(job, line: $0, kind: .plain) }
+    }
+}
+
+/// Blocks of output lines as ``RunObserver/output(_:lines:)`` receives them.
+public enum OutputLines {
+    /// Calls `body` with each line of `block` (without its `\n`).
+    public static func forEach(in block: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) -> Void) {
+        guard let base = block.baseAddress else { return }
         var start = 0
-        while start < lines.count {
-            let end = memchr(base + start, 0x0A, lines.count - start).map { base.distance(to: UnsafeRawPointer($0)) } ?? lines.count
-            output(job, line: UnsafeRawBufferPointer(rebasing: lines[start..<end]), kind: .plain)
+        while start < block.count {
+            let end = memchr(base + start, 0x0A, block.count - start).map { base.distance(to: UnsafeRawPointer($0)) } ?? block.count
+            body(UnsafeRawBufferPointer(rebasing: block[start..<end]))
             start = end + 1
         }
     }

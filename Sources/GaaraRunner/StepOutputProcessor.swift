@@ -54,12 +54,7 @@ final class StepOutputProcessor: @unchecked Sendable {
         swap(&maskBuffer, &self.maskBuffer)
         splitter.feed(chunk, overlap: overlap) { line, complete in
             if complete, line.count < 2 || line[0] != 0x3A || line[1] != 0x3A {
-                if secrets.mask(line, into: &maskBuffer) {
-                    block.append(contentsOf: maskBuffer)
-                } else {
-                    block.append(contentsOf: line)
-                }
-                block.append(0x0A)
+                Self.append(line, masking: secrets, scratch: &maskBuffer, to: &block)
                 if block.count >= Self.blockLimit { write(&block) }
                 return
             }
@@ -106,13 +101,20 @@ final class StepOutputProcessor: @unchecked Sendable {
             }
             return
         }
-        if secrets.mask(line, into: &maskBuffer) {
-            block.append(contentsOf: maskBuffer)
+        Self.append(line, masking: secrets, scratch: &maskBuffer, to: &block)
+        if block.count >= Self.blockLimit { flushBlock() }
+    }
+
+    /// Appends a whole plain line, masked, and its newline to `block`.
+    private static func append(
+        _ line: UnsafeRawBufferPointer, masking secrets: SecretMasker.Snapshot, scratch: inout [UInt8], to block: inout [UInt8]
+    ) {
+        if secrets.mask(line, into: &scratch) {
+            block.append(contentsOf: scratch)
         } else {
             block.append(contentsOf: line)
         }
         block.append(0x0A)
-        if block.count >= Self.blockLimit { flushBlock() }
     }
 
     /// Hands the collected plain lines to the log and the observer.

@@ -40,8 +40,8 @@ extension CIServer {
         var finished = false
         // While the run runs, each subscriber gets its logs at up to `liveLogBytesPerSecond` (and all
         // of the run's subscribers together at up to `liveLogBytesPerSecondPerRun`), paced by a token
-        // bucket holding one batch interval's worth (no burst when a step starts printing), so watchers never take
-        // the CPU the steps need; once the run is over they catch up at full speed.
+        // bucket holding one batch interval's worth (no burst when a step starts printing), so
+        // watchers never take the CPU the steps need; once the run is over they catch up at full speed.
         let ownRate = Double(configuration.liveLogBytesPerSecond)
         let runRate = Double(configuration.liveLogBytesPerSecondPerRun)
         var rate = ownRate
@@ -209,26 +209,32 @@ enum SSEEncoding {
     }
 
     static func writeJSONString(_ text: some StringProtocol, into buffer: inout ByteBuffer) {
-        buffer.writeInteger(UInt8(ascii: "\""))
-        var text = String(text)
-        text.withUTF8 { bytes in
-            var start = 0
-            for index in 0..<bytes.count {
-                let byte = bytes[index]
-                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-                if index > start { buffer.writeBytes(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[start..<index])) }
-                switch byte {
-                case 0x0A: buffer.writeString("\\n")
-                case 0x0D: buffer.writeString("\\r")
-                case 0x09: buffer.writeString("\\t")
-                case UInt8(ascii: "\""): buffer.writeString("\\\"")
-                case UInt8(ascii: "\\"): buffer.writeString("\\\\")
-                default: buffer.writeString(String(format: "\\u%04x", byte))
-                }
-                start = index + 1
-            }
-            if bytes.count > start { buffer.writeBytes(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[start..<bytes.count])) }
+        // A piece of a native string is read in place; anything else is copied once.
+        let written: Void? = text.utf8.withContiguousStorageIfAvailable { writeJSONString(bytes: $0, into: &buffer) }
+        if written == nil {
+            var copy = String(text)
+            copy.withUTF8 { writeJSONString(bytes: $0, into: &buffer) }
         }
+    }
+
+    private static func writeJSONString(bytes: UnsafeBufferPointer<UInt8>, into buffer: inout ByteBuffer) {
+        buffer.writeInteger(UInt8(ascii: "\""))
+        var start = 0
+        for index in 0..<bytes.count {
+            let byte = bytes[index]
+            guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+            if index > start { buffer.writeBytes(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[start..<index])) }
+            switch byte {
+            case 0x0A: buffer.writeString("\\n")
+            case 0x0D: buffer.writeString("\\r")
+            case 0x09: buffer.writeString("\\t")
+            case UInt8(ascii: "\""): buffer.writeString("\\\"")
+            case UInt8(ascii: "\\"): buffer.writeString("\\\\")
+            default: buffer.writeString(String(format: "\\u%04x", byte))
+            }
+            start = index + 1
+        }
+        if bytes.count > start { buffer.writeBytes(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[start..<bytes.count])) }
         buffer.writeInteger(UInt8(ascii: "\""))
     }
 }

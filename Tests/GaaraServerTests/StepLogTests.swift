@@ -95,7 +95,7 @@ struct SSEEncodingTests {
         }
     }
 
-    @Test func piecesCutAfterANewlinePastTheSizeAndLoseNothing() {
+    @Test func piecesCutAfterANewlinePastTheSizeAndLoseNothing() throws {
         let line = "ünïcödé line with a few words ✓\n"
         let text = String(repeating: line, count: 3_000) + String(repeating: "y", count: 50_000) + "\ntail without newline"
         let pieces = SSEEncoding.pieces(of: text, size: 32 * 1024)
@@ -107,6 +107,14 @@ struct SSEEncodingTests {
             #expect(piece.utf8.count <= 32 * 1024 + 50_001)
         }
         #expect(SSEEncoding.pieces(of: "short\n", size: 32 * 1024) == ["short\n"])
+        // Each piece (a Substring, read in place) encodes to exactly its text.
+        for piece in pieces.prefix(2) {
+            var buffer = SSEEncoding.logEvent(job: "j-0", jobID: nil, step: 1, text: piece)
+            let event = buffer.readString(length: buffer.readableBytes) ?? ""
+            let json = String(event.dropFirst("event: log\ndata: ".count).dropLast(2))
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+            #expect(object["text"] as? String == String(piece))
+        }
     }
 }
 
