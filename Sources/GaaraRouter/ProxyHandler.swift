@@ -169,9 +169,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
         }
         let (bucket, assign) = Self.bucket(for: head, sticky: service.config.sticky)
         if let length = head.headers.first(name: "content-length").flatMap(Int.init), length > service.config.maxBodyBytes {
-            service.metrics.record(
-                group: service.split.group(forBucket: bucket) ?? "-", status: 413, latencyMicros: 0, bytesIn: 0, bytesOut: 0,
-                now: Date().timeIntervalSince1970)
+            Self.recordRefusal(413, service: service, bucket: bucket)
             reject(
                 head, status: .payloadTooLarge, reason: "the body is larger than \(service.config.maxBodyBytes) bytes", requestID: requestID,
                 closeAfter: true)
@@ -179,11 +177,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
         }
         let now = Self.monotonicSeconds()
         guard let (group, target) = service.pick(bucket: bucket, now: now) else {
-            // Counted against the group the request was meant for ("-" when no group has weight):
-            // a canary whose targets all failed shows up in its own error rate.
-            service.metrics.record(
-                group: service.split.group(forBucket: bucket) ?? "-", status: 503, latencyMicros: 0, bytesIn: 0, bytesOut: 0,
-                now: Date().timeIntervalSince1970)
+            Self.recordRefusal(503, service: service, bucket: bucket)
             reject(head, status: .serviceUnavailable, reason: "no healthy target for \(service.config.name)", requestID: requestID, closeAfter: false)
             return
         }
@@ -481,6 +475,15 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
             context.read()
         }
         handleQueued()
+    }
+
+    /// Counts a request the router refused before it reached a target against the group it was
+    /// meant for ("-" when no group has weight): a canary whose targets all failed shows up in its
+    /// own error rate.
+    private static func recordRefusal(_ status: Int, service: ServiceRuntime, bucket: Int) {
+        service.metrics.record(
+            group: service.split.group(forBucket: bucket) ?? "-", status: status, latencyMicros: 0, bytesIn: 0, bytesOut: 0,
+            now: Date().timeIntervalSince1970)
     }
 
     /// Records the request's metrics (with `answered`, or the target's status) and releases its target.
