@@ -15,12 +15,12 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
 
     private let table: RoutingTable
     private var answeredMalformed = false
-    private let pools: UpstreamPools
-    private var pool: UpstreamPool?
+    private let pools: UpstreamPools<UpstreamHandler>
+    private var pool: UpstreamPool<UpstreamHandler>?
     private var context: ChannelHandlerContext?
     var phase = ProxyPhase.idle
     var exchange: ProxyExchange?
-    var upstream: UpstreamConnection?
+    var upstream: UpstreamConnection<UpstreamHandler>?
     private var pending: [HTTPClientRequestPart] = []
     private var readPending = false
     private var timeout: Scheduled<Void>?
@@ -34,7 +34,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
     /// `for=ADDRESS` of the `Forwarded` header, made once per connection.
     var forwardedFor_ = ""
 
-    init(table: RoutingTable, pools: UpstreamPools) {
+    init(table: RoutingTable, pools: UpstreamPools<UpstreamHandler>) {
         self.table = table
         self.pools = pools
     }
@@ -256,7 +256,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
         }
     }
 
-    private func attach(_ connection: UpstreamConnection, context: ChannelHandlerContext) {
+    private func attach(_ connection: UpstreamConnection<UpstreamHandler>, context: ChannelHandlerContext) {
         connection.handler.delegate = self
         upstream = connection
         phase = .forwarding

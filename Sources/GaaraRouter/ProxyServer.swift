@@ -4,12 +4,15 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 
-/// The router's listening side: an HTTP/1.1 server on SwiftNIO whose every connection gets a
-/// ``ProxyHandler``. Malformed requests get NIO's 400 and the connection closes.
+/// The router's listening side: an HTTP/1.1 server on SwiftNIO. Every connection starts on the
+/// byte-forwarding path (``FastProxyHandler``) and moves to the full HTTP pipeline
+/// (``ProxyHandler``) at its first request that path does not take. Malformed requests get NIO's
+/// 400 and the connection closes.
 public final class ProxyServer: Sendable {
     /// The routing table requests read.
     public let table: RoutingTable
-    let pools = UpstreamPools()
+    let pools = UpstreamPools<UpstreamHandler>()
+    let rawPools = UpstreamPools<RawUpstreamHandler>()
     private let group: MultiThreadedEventLoopGroup
     private let channel: NIOLockedChannel
     private let connections: Connections
@@ -28,11 +31,13 @@ public final class ProxyServer: Sendable {
         }
     }
 
-    /// Listens on `host:port` (port 0 picks a free one).
-    public init(table: RoutingTable, host: String, port: Int, threads: Int = System.coreCount) throws {
+    /// Listens on `host:port` (port 0 picks a free one). `fastPath: false` sends every request
+    /// through the full HTTP pipeline (tests compare the two).
+    public init(table: RoutingTable, host: String, port: Int, threads: Int = System.coreCount, fastPath: Bool = true) throws {
         self.table = table
         group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, threads))
         let pools = self.pools
+        let rawPools = self.rawPools
         let connections = Connections()
         self.connections = connections
         let bootstrap = ServerBootstrap(group: group)
@@ -45,15 +50,27 @@ public final class ProxyServer: Sendable {
             .childChannelInitializer { channel in
                 connections.add(channel)
                 return channel.eventLoop.makeCompletedFuture {
-                    // Response headers come from the upstream's parsed answer (validated there) and the router itself.
-                    // No pipelining assistance: it stops reading while an answer is on its way (two epoll_ctl calls
-                    // per request); ProxyHandler holds pipelined requests itself.
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(
-                        withPipeliningAssistance: false, withErrorHandling: true, withOutboundHeaderValidation: false)
-                    try channel.pipeline.syncOperations.addHandler(ProxyHandler(table: table, pools: pools))
+                    if fastPath {
+                        try channel.pipeline.syncOperations.addHandler(FastProxyHandler(table: table, pools: rawPools, fullPools: pools))
+                        return
+                    }
+                    try ProxyServer.installFullPipeline(channel.pipeline.syncOperations, table: table, pools: pools)
                 }
             }
         channel = NIOLockedChannel(try bootstrap.bind(host: host, port: port).wait())
+    }
+
+    /// Adds the full HTTP pipeline and its ``ProxyHandler`` to a client connection.
+    static func installFullPipeline(
+        _ pipeline: ChannelPipeline.SynchronousOperations, table: RoutingTable, pools: UpstreamPools<UpstreamHandler>, draining: Bool = false
+    ) throws {
+        // Response headers come from the upstream's parsed answer (validated there) and the router itself.
+        // No pipelining assistance: it stops reading while an answer is on its way (two epoll_ctl calls
+        // per request); ProxyHandler holds pipelined requests itself.
+        try pipeline.configureHTTPServerPipeline(withPipeliningAssistance: false, withErrorHandling: true, withOutboundHeaderValidation: false)
+        let handler = ProxyHandler(table: table, pools: pools)
+        handler.draining = draining
+        try pipeline.addHandler(handler)
     }
 
     /// The event loops (health checks run on them too).

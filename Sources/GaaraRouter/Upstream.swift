@@ -40,27 +40,46 @@ final class UpstreamHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 }
 
+/// The last handler of a pooled upstream connection: HTTP-parsed (``UpstreamHandler``) or raw bytes
+/// (``RawUpstreamHandler``).
+protocol PooledUpstreamHandler: ChannelHandler, AnyObject, SendableMetatype {
+    /// Adds the handlers of this kind of connection to a new upstream channel.
+    static func install(on channel: any Channel) throws
+    /// Forgets the request it served (the connection goes idle).
+    func detach()
+}
+
+extension UpstreamHandler: PooledUpstreamHandler {
+    static func install(on channel: any Channel) throws {
+        // Headers going up were parsed (and so validated) by the server side already.
+        try channel.pipeline.syncOperations.addHTTPClientHandlers(leftOverBytesStrategy: .forwardBytes, enableOutboundHeaderValidation: false)
+        try channel.pipeline.syncOperations.addHandler(UpstreamHandler())
+    }
+
+    func detach() { delegate = nil }
+}
+
 /// One upstream connection and its handler.
-struct UpstreamConnection {
+struct UpstreamConnection<Handler: PooledUpstreamHandler> {
     let channel: any Channel
-    let handler: UpstreamHandler
+    let handler: Handler
     let address: TargetAddress
     /// Whether it came from the idle pool (it may have been closed by the target meanwhile).
     let reused: Bool
 }
 
 /// Idle keep-alive connections to targets, one pool per event loop (used only on that loop).
-final class UpstreamPool {
+final class UpstreamPool<Handler: PooledUpstreamHandler> {
     let eventLoop: any EventLoop
-    private var idle: [TargetAddress: [UpstreamConnection]] = [:]
-    static let maxIdlePerTarget = 1024
+    private var idle: [TargetAddress: [UpstreamConnection<Handler>]] = [:]
+    static var maxIdlePerTarget: Int { 1024 }
 
     init(eventLoop: any EventLoop) {
         self.eventLoop = eventLoop
     }
 
     /// An idle, still open connection to `address` (the most recently used first).
-    func take(_ address: TargetAddress) -> UpstreamConnection? {
+    func take(_ address: TargetAddress) -> UpstreamConnection<Handler>? {
         // In place: copying the stack out of the dictionary would copy it whole on every request.
         while let connection = idle[address]?.popLast() {
             if connection.channel.isActive {
@@ -72,8 +91,8 @@ final class UpstreamPool {
 
     /// Keeps a connection for reuse (closing it when the pool is full). Connections the target
     /// closed meanwhile are skipped by ``take(_:)``.
-    func give(_ connection: UpstreamConnection) {
-        connection.handler.delegate = nil
+    func give(_ connection: UpstreamConnection<Handler>) {
+        connection.handler.detach()
         guard (idle[connection.address]?.count ?? 0) < Self.maxIdlePerTarget, connection.channel.isActive else {
             connection.channel.close(promise: nil)
             return
@@ -82,20 +101,15 @@ final class UpstreamPool {
     }
 
     /// Opens a new connection to `address` on this loop.
-    func connect(_ address: TargetAddress, timeout: Double) -> EventLoopFuture<UpstreamConnection> {
+    func connect(_ address: TargetAddress, timeout: Double) -> EventLoopFuture<UpstreamConnection<Handler>> {
         let bootstrap = ClientBootstrap(group: eventLoop)
             .connectTimeout(.milliseconds(Int64(timeout * 1000)))
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    // Headers going up were parsed (and so validated) by the server side already.
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers(
-                        leftOverBytesStrategy: .forwardBytes, enableOutboundHeaderValidation: false)
-                    try channel.pipeline.syncOperations.addHandler(UpstreamHandler())
-                }
+                channel.eventLoop.makeCompletedFuture { try Handler.install(on: channel) }
             }
         return bootstrap.connect(host: address.host, port: address.port).flatMapThrowing { channel in
-            let handler = try channel.pipeline.syncOperations.handler(type: UpstreamHandler.self)
+            let handler = try channel.pipeline.syncOperations.handler(type: Handler.self)
             return UpstreamConnection(channel: channel, handler: handler, address: address, reused: false)
         }
     }
@@ -108,13 +122,13 @@ final class UpstreamPool {
 }
 
 /// One ``UpstreamPool`` per event loop.
-final class UpstreamPools: Sendable {
-    private let pools = NIOLockedValueBox<[ObjectIdentifier: NIOLoopBound<UpstreamPool>]>([:])
+final class UpstreamPools<Handler: PooledUpstreamHandler>: Sendable {
+    private let pools = NIOLockedValueBox<[ObjectIdentifier: NIOLoopBound<UpstreamPool<Handler>>]>([:])
 
-    func pool(for eventLoop: any EventLoop) -> UpstreamPool {
+    func pool(for eventLoop: any EventLoop) -> UpstreamPool<Handler> {
         pools.withLockedValue { pools in
             if let bound = pools[ObjectIdentifier(eventLoop)] { return bound.value }
-            let pool = UpstreamPool(eventLoop: eventLoop)
+            let pool = UpstreamPool<Handler>(eventLoop: eventLoop)
             pools[ObjectIdentifier(eventLoop)] = NIOLoopBound(pool, eventLoop: eventLoop)
             return pool
         }

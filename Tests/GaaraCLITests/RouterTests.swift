@@ -275,6 +275,46 @@ struct RouterTests {
         return Dictionary(uniqueKeysWithValues: list.map { ($0["address"] as? String ?? "", $0) })
     }
 
+    /// Plain requests take the byte-forwarding path; the first request that path does not take (a
+    /// POST with a body) moves the connection to the full HTTP pipeline, which answers the same.
+    @Test func everyKindOfAnswerIsFramedOnOneConnection() async throws {
+        let setup = try await Setup()
+        _ = try await setup.gaara(["add", "web", "--host", "app.test", "--group", "blue=127.0.0.1:\(setup.bluePort)"])
+        let output = try await GaaraBinary.run(
+            ["python3", RouterTests.fixtures.appendingPathComponent("framing.py").path, String(setup.port), "app.test"],
+            executable: URL(fileURLWithPath: "/usr/bin/env"))
+        let results = try #require(
+            try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [[String: Any]], "\(output.stdout)\(output.stderr)")
+        let byPath = Dictionary(uniqueKeysWithValues: results.map { ($0["path"] as? String ?? "", $0) })
+        func check(_ path: String, status: Int, length: Int, text: String = "", same: Bool = true, connection: String? = nil) {
+            let result = byPath[path] ?? [:]
+            #expect(result["status"] as? Int == status && result["length"] as? Int == length, "\(path): \(result)")
+            #expect((result["text"] as? String ?? "").hasPrefix(text), "\(path): \(result)")
+            #expect(result["sameConnection"] as? Bool == same, "\(path): \(result)")
+            #expect(result["connection"] as? String == connection, "\(path): \(result)")
+            #expect((result["requestID"] as? String)?.isEmpty == false, "\(path): \(result)")
+        }
+        check("/one", status: 200, length: (byPath["/one"]?["length"] as? Int) ?? -1, text: "blue /one", same: false)
+        check("/big?mb=3&chunked=1", status: 200, length: 3 << 20)
+        check("/head", status: 200, length: 0)
+        check("/status?code=204", status: 204, length: 0)
+        check("/status?code=304", status: 304, length: 0)
+        check("/hints", status: 200, length: 12, text: "after hints")
+        check("/big?mb=2", status: 200, length: 2 << 20)
+        check("/upload", status: 200, length: 19, text: "blue received 1000")
+        check("/after-post", status: 200, length: (byPath["/after-post"]?["length"] as? Int) ?? -1, text: "blue /after-post")
+        // The client drops a connection answered with `Connection: close` as soon as it has read the answer.
+        check("/close", status: 200, length: 28, text: "until the connection closes", same: false, connection: "close")
+        check("/after-close", status: 200, length: (byPath["/after-close"]?["length"] as? Int) ?? -1, text: "blue /after-close", same: false)
+        // Both paths send the target the same forwarding headers (request ids aside).
+        func forwarded(_ path: String) -> String {
+            let text = byPath[path]?["text"] as? String ?? ""
+            return String(text.dropFirst("blue \(path) ".count)).replacingOccurrences(
+                of: #"'X-Request-Id': '[0-9a-f]+'"#, with: "", options: .regularExpression)
+        }
+        #expect(!forwarded("/one").isEmpty && forwarded("/one") == forwarded("/after-post"), "\(forwarded("/one")) vs \(forwarded("/after-post"))")
+    }
+
     @Test func webSocketsPassThroughBothWays() async throws {
         let setup = try await Setup()
         _ = try await setup.gaara(["add", "web", "--group", "blue=127.0.0.1:\(setup.bluePort)"])

@@ -5,6 +5,10 @@ usage: upstream.py PORT NAME
   GET /slow?s=SECONDS   waits, then answers
   GET /ws               WebSocket echo (text and binary frames, replies prefixed with NAME)
   GET /big?mb=N         streams N MiB of zeros (chunked with &chunked=1)
+  GET /status?code=N    answers N with no body
+  GET /hints            a 103 Early Hints, then 200
+  GET /close            an answer without a length, ended by closing the connection
+  HEAD anything         200 with a Content-Length and no body
   GET /up               health check (200, or 503 while the file NAME.down exists next to this script's cwd)
   POST anything         answers with the number of body bytes received
   any other GET         answers "NAME PATH" with the forwarding headers it saw
@@ -40,6 +44,24 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.websocket()
         if url.path == "/big":
             return self.big(urllib.parse.parse_qs(url.query))
+        if url.path == "/status":
+            self.send_response(int(urllib.parse.parse_qs(url.query)["code"][0]))
+            self.send_header("X-Upstream", NAME)
+            self.end_headers()
+            return
+        if url.path == "/hints":
+            self.send_response(103)
+            self.send_header("Link", "</style.css>; rel=preload")
+            self.end_headers()
+            self.wfile.flush()
+            return self.answer(200, "after hints\n")
+        if url.path == "/close":
+            self.send_response(200)
+            self.send_header("X-Upstream", NAME)
+            self.end_headers()
+            self.wfile.write(b"until the connection closes\n")
+            self.close_connection = True
+            return
         if url.path == "/up":
             return self.answer(503 if os.path.exists(NAME + ".down") else 200, "up\n")
         if url.path == "/slow":
@@ -59,6 +81,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.wfile.write(b"100000\r\n" + block + b"\r\n" if chunked else block)
         if chunked:
             self.wfile.write(b"0\r\n\r\n")
+
+    def do_HEAD(self):
+        self.send_response(200)
+        self.send_header("Content-Length", "42")
+        self.send_header("X-Upstream", NAME)
+        self.end_headers()
 
     def do_POST(self):
         received = 0

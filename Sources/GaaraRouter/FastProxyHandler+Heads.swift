@@ -1,0 +1,279 @@
+import Foundation
+import GaaraRouterCore
+import NIOCore
+
+/// The heads the byte-forwarding path reads and writes, as bytes: the same headers the full path
+/// (``ProxyHandler/upstreamHead(_:requestID:upgrade:)`` and ``ProxyHandler/downstreamHead(_:exchange:)``)
+/// adds and drops.
+extension FastProxyHandler {
+    /// What a header line means to the router.
+    enum FieldKind {
+        case plain, host, contentLength, connection, hopByHop, requestID, forwardedFor, forwardedProto, forwardedHost, forwardedOther,
+            forwarded, cookie
+        /// The request cannot take the byte-forwarding path.
+        case refused
+    }
+
+    static func kind(_ bytes: UnsafeRawBufferPointer, _ field: HeadField) -> FieldKind {
+        let start = field.lineStart
+        let end = field.nameEnd
+        func named(_ name: StaticString) -> Bool { HeadScan.equals(bytes, start, end, name) }
+        switch bytes[start] | 0x20 {
+        case UInt8(ascii: "h"): return named("host") ? .host : .plain
+        case UInt8(ascii: "c"):
+            if named("content-length") { return .contentLength }
+            if named("connection") { return .connection }
+            if named("cookie") { return .cookie }
+            return .plain
+        case UInt8(ascii: "k"): return named("keep-alive") ? .hopByHop : .plain
+        case UInt8(ascii: "p"): return named("proxy-connection") || named("proxy-authenticate") ? .hopByHop : .plain
+        case UInt8(ascii: "t"):
+            if named("transfer-encoding") { return .refused }
+            return named("te") || named("trailer") ? .hopByHop : .plain
+        case UInt8(ascii: "u"): return named("upgrade") ? .refused : .plain
+        case UInt8(ascii: "e"): return named("expect") ? .refused : .plain
+        case UInt8(ascii: "f"): return named("forwarded") ? .forwarded : .plain
+        case UInt8(ascii: "x"):
+            if named("x-request-id") { return .requestID }
+            if end - start > 12, HeadScan.equals(bytes, start, start + 12, "x-forwarded-") {
+                if named("x-forwarded-for") { return .forwardedFor }
+                if named("x-forwarded-proto") { return .forwardedProto }
+                if named("x-forwarded-host") { return .forwardedHost }
+                return .forwardedOther
+            }
+            return .plain
+        default: return .plain
+        }
+    }
+
+    /// Reads the request head of `headLength` bytes at the start of the inbound bytes and makes its
+    /// exchange with the head to send upstream; nil when the request must take the full path.
+    func begin(headLength: Int, context: ChannelHandlerContext, inbound: ByteBuffer) -> FastExchange? {
+        inbound.withUnsafeReadableBytes { all in
+            let bytes = UnsafeRawBufferPointer(rebasing: all[0..<headLength])
+            guard let line = HeadScan.requestLine(bytes), HeadScan.fields(bytes, from: line.lineEnd, to: headLength, into: &fields) else {
+                return nil
+            }
+            var host: HeadField?
+            var closeAfter = draining
+            var requestID: HeadField?
+            var forwardedProto: HeadField?
+            var forwardedHost: HeadField?
+            for field in fields {
+                switch Self.kind(bytes, field) {
+                case .refused: return nil
+                case .host:
+                    guard host == nil else { return nil }
+                    host = field
+                case .contentLength:
+                    guard HeadScan.decimal(bytes, field.valueStart, field.valueEnd) == 0 else { return nil }
+                case .connection:
+                    guard HeadScan.tokensAll(bytes, field.valueStart, field.valueEnd, in: ["keep-alive", "close"]) else { return nil }
+                    if HeadScan.hasToken(bytes, field.valueStart, field.valueEnd, "close") { closeAfter = true }
+                case .requestID: if requestID == nil { requestID = field }
+                case .forwardedProto: if forwardedProto == nil { forwardedProto = field }
+                case .forwardedHost: if forwardedHost == nil { forwardedHost = field }
+                default: break
+                }
+            }
+            func text(_ start: Int, _ end: Int) -> String { String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self) }
+            let hostValue = host.map { text($0.valueStart, $0.valueEnd) }
+            var pathEnd = line.targetStart
+            while pathEnd < line.targetEnd, bytes[pathEnd] != UInt8(ascii: "?") { pathEnd += 1 }
+            guard let service = table.snapshot.route(host: hostValue, path: text(line.targetStart, pathEnd)), !service.config.paused else {
+                return nil
+            }
+            let (bucket, assignCookie) = stickyBucket(bytes, sticky: service.config.sticky)
+            guard let (group, target) = service.pick(bucket: bucket, now: ProxyHandler.monotonicSeconds()) else { return nil }
+            let id =
+                requestID.flatMap { $0.valueEnd - $0.valueStart <= 200 ? text($0.valueStart, $0.valueEnd) : nil }
+                ?? String(random.next(), radix: 16)
+
+            var out = context.channel.allocator.buffer(capacity: headLength + 320)
+            out.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[0..<line.lineEnd]))
+            var previousFor = false
+            for field in fields {
+                switch Self.kind(bytes, field) {
+                case .plain, .host, .contentLength, .cookie:
+                    out.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[field.lineStart..<field.lineEnd]))
+                default: break
+                }
+            }
+            out.writeStaticString("x-forwarded-for: ")
+            for field in fields where field.valueEnd > field.valueStart && Self.kind(bytes, field) == .forwardedFor {
+                if previousFor { out.writeStaticString(", ") }
+                out.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[field.valueStart..<field.valueEnd]))
+                previousFor = true
+            }
+            if !remoteAddress.isEmpty {
+                if previousFor { out.writeStaticString(", ") }
+                out.writeString(remoteAddress)
+            }
+            out.writeStaticString("\r\nx-forwarded-proto: ")
+            if let proto = forwardedProto {
+                out.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[proto.valueStart..<proto.valueEnd]))
+            } else {
+                out.writeStaticString("http")
+            }
+            out.writeStaticString("\r\n")
+            if let forwardedHost = forwardedHost ?? host {
+                out.writeStaticString("x-forwarded-host: ")
+                out.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[forwardedHost.valueStart..<forwardedHost.valueEnd]))
+                out.writeStaticString("\r\n")
+            }
+            out.writeStaticString("forwarded: ")
+            for field in fields where Self.kind(bytes, field) == .forwarded {
+                out.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[field.valueStart..<field.valueEnd]))
+                out.writeStaticString(", ")
+            }
+            out.writeString(forwardedFor)
+            if let host {
+                out.writeStaticString(";host=\"")
+                out.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[host.valueStart..<host.valueEnd]))
+                out.writeStaticString("\"")
+            }
+            out.writeStaticString(";proto=http\r\nx-request-id: ")
+            out.writeString(id)
+            out.writeStaticString("\r\n\r\n")
+
+            target.inFlight.add(1, ordering: .relaxed)
+            let method = UnsafeRawBufferPointer(rebasing: bytes[0..<line.methodEnd])
+            let isHead = HeadScan.equals(method, 0, method.count, "head")
+            let idempotent =
+                isHead || HeadScan.equals(method, 0, method.count, "get") || HeadScan.equals(method, 0, method.count, "options")
+                || HeadScan.equals(method, 0, method.count, "put") || HeadScan.equals(method, 0, method.count, "delete")
+            return FastExchange(
+                service: service, group: group, target: target, requestID: id, assignCookie: assignCookie, request: out, isHead: isHead,
+                idempotent: idempotent, closeAfter: closeAfter)
+        }
+    }
+
+    /// The request's canary bucket from its sticky key (as ``ProxyHandler/bucket(for:sticky:)``
+    /// does), and the `Set-Cookie` to send when the router assigns one.
+    private func stickyBucket(_ bytes: UnsafeRawBufferPointer, sticky: StickyMode) -> (Int, String?) {
+        func draw() -> Int { Int(random.next() % UInt64(TrafficSplit.buckets)) }
+        switch sticky {
+        case .none: return (draw(), nil)
+        case .header(let name):
+            let lower = name.lowercased()
+            for field in fields where Self.name(bytes, field, is: lower) {
+                let value = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[field.valueStart..<field.valueEnd]), as: UTF8.self)
+                return (TrafficSplit.bucket(forKey: value), nil)
+            }
+            return (draw(), nil)
+        case .cookie(let name):
+            guard let value = cookie(name, in: bytes) else { return (draw(), nil) }
+            return (TrafficSplit.bucket(forKey: value), nil)
+        case .assigned(let name):
+            if let value = cookie(name, in: bytes), let bucket = Int(value), (0..<TrafficSplit.buckets).contains(bucket) { return (bucket, nil) }
+            let bucket = draw()
+            return (bucket, "\(name)=\(bucket); Path=/; Max-Age=604800; HttpOnly; SameSite=Lax")
+        }
+    }
+
+    private static func name(_ bytes: UnsafeRawBufferPointer, _ field: HeadField, is lower: String) -> Bool {
+        guard field.nameEnd - field.lineStart == lower.utf8.count else { return false }
+        var index = field.lineStart
+        for byte in lower.utf8 {
+            guard bytes[index] | 0x20 == byte | 0x20 else { return false }
+            index += 1
+        }
+        return true
+    }
+
+    private func cookie(_ name: String, in bytes: UnsafeRawBufferPointer) -> String? {
+        for field in fields where Self.kind(bytes, field) == .cookie {
+            let value = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[field.valueStart..<field.valueEnd]), as: UTF8.self)
+            for pair in value.split(separator: ";") {
+                let trimmed = pair.trimmingCharacters(in: .whitespaces)
+                if trimmed.hasPrefix(name + "=") { return String(trimmed.dropFirst(name.count + 1)) }
+            }
+        }
+        return nil
+    }
+
+    /// Makes the head sent to the client from the target's answer head (`length` bytes) and notes
+    /// the answer's status and framing in `current`. nil: malformed; `.some(nil)`: an informational
+    /// answer to drop.
+    func responseHead(_ buffer: ByteBuffer, length: Int, current: FastExchange, allocator: ByteBufferAllocator) -> ByteBuffer?? {
+        buffer.withUnsafeReadableBytes { all -> ByteBuffer?? in
+            let bytes = UnsafeRawBufferPointer(rebasing: all[0..<length])
+            guard let status = HeadScan.statusLine(bytes), HeadScan.fields(bytes, from: status.lineEnd, to: length, into: &fields) else {
+                return nil
+            }
+            if status.code < 200 { return status.code == 101 ? nil : .some(nil) }
+            var contentLength: Int?
+            var chunked: Bool?
+            var close = false
+            var keepAlive = false
+            for field in fields {
+                let start = field.lineStart
+                let end = field.nameEnd
+                switch bytes[start] | 0x20 {
+                case UInt8(ascii: "c"):
+                    if HeadScan.equals(bytes, start, end, "content-length") {
+                        guard let value = HeadScan.decimal(bytes, field.valueStart, field.valueEnd), contentLength == nil || contentLength == value
+                        else {
+                            return nil
+                        }
+                        contentLength = value
+                    } else if HeadScan.equals(bytes, start, end, "connection") {
+                        close = close || HeadScan.hasToken(bytes, field.valueStart, field.valueEnd, "close")
+                        keepAlive = keepAlive || HeadScan.hasToken(bytes, field.valueStart, field.valueEnd, "keep-alive")
+                    }
+                case UInt8(ascii: "t"):
+                    if HeadScan.equals(bytes, start, end, "transfer-encoding") {
+                        // Chunked when it is the last coding; anything else ends with the connection.
+                        var last = field.valueEnd
+                        while last > field.valueStart, bytes[last - 1] != 44, bytes[last - 1] != 32 { last -= 1 }
+                        chunked = HeadScan.equals(bytes, last, field.valueEnd, "chunked")
+                    }
+                default: break
+                }
+            }
+            let framing: FastExchange.Framing
+            if current.isHead || status.code == 204 || status.code == 304 {
+                framing = .length(0)
+            } else if let chunked {
+                framing = chunked ? .chunked(ChunkedFraming()) : .untilClose
+            } else if let contentLength {
+                framing = .length(contentLength)
+            } else {
+                framing = .untilClose
+            }
+            current.status = status.code
+            current.framing = framing
+            current.responseKeepAlive = framing != .untilClose && (status.minor == 1 ? !close : keepAlive)
+            // An answer that ends with its connection ends the client's connection too.
+            if framing == .untilClose || draining { current.closeAfter = true }
+
+            var out = allocator.buffer(capacity: length + 160)
+            out.writeStaticString("HTTP/1.1 ")
+            out.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[status.codeStart..<status.lineEnd]))
+            for field in fields {
+                let start = field.lineStart
+                let end = field.nameEnd
+                let dropped: Bool
+                switch bytes[start] | 0x20 {
+                case UInt8(ascii: "c"): dropped = HeadScan.equals(bytes, start, end, "connection")
+                case UInt8(ascii: "k"): dropped = HeadScan.equals(bytes, start, end, "keep-alive")
+                case UInt8(ascii: "p"): dropped = HeadScan.equals(bytes, start, end, "proxy-connection")
+                case UInt8(ascii: "x"): dropped = HeadScan.equals(bytes, start, end, "x-request-id")
+                default: dropped = false
+                }
+                if !dropped { out.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[start..<field.lineEnd])) }
+            }
+            out.writeStaticString("x-request-id: ")
+            out.writeString(current.requestID)
+            out.writeStaticString("\r\n")
+            if let cookie = current.assignCookie {
+                out.writeStaticString("set-cookie: ")
+                out.writeString(cookie)
+                out.writeStaticString("\r\n")
+            }
+            if current.closeAfter { out.writeStaticString("connection: close\r\n") }
+            out.writeStaticString("\r\n")
+            return .some(out)
+        }
+    }
+}
