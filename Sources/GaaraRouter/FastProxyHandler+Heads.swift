@@ -148,27 +148,18 @@ extension FastProxyHandler {
         }
     }
 
-    /// The request's canary bucket from its sticky key (as ``ProxyHandler/bucket(for:sticky:)``
-    /// does), and the `Set-Cookie` to send when the router assigns one.
+    /// The request's canary bucket from its sticky key (see ``ProxyHandler/bucket(sticky:random:header:cookie:)``).
     private func stickyBucket(_ bytes: UnsafeRawBufferPointer, sticky: StickyMode) -> (Int, String?) {
-        func draw() -> Int { Int(random.next() % UInt64(TrafficSplit.buckets)) }
-        switch sticky {
-        case .none: return (draw(), nil)
-        case .header(let name):
-            let lower = name.lowercased()
-            for field in fields where Self.name(bytes, field, is: lower) {
-                let value = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[field.valueStart..<field.valueEnd]), as: UTF8.self)
-                return (TrafficSplit.bucket(forKey: value), nil)
-            }
-            return (draw(), nil)
-        case .cookie(let name):
-            guard let value = cookie(name, in: bytes) else { return (draw(), nil) }
-            return (TrafficSplit.bucket(forKey: value), nil)
-        case .assigned(let name):
-            if let value = cookie(name, in: bytes), let bucket = Int(value), (0..<TrafficSplit.buckets).contains(bucket) { return (bucket, nil) }
-            let bucket = draw()
-            return (bucket, "\(name)=\(bucket); Path=/; Max-Age=604800; HttpOnly; SameSite=Lax")
+        func text(_ field: HeadField) -> String {
+            String(decoding: UnsafeRawBufferPointer(rebasing: bytes[field.valueStart..<field.valueEnd]), as: UTF8.self)
         }
+        return ProxyHandler.bucket(
+            sticky: sticky, random: &random,
+            header: { name in
+                let lower = name.lowercased()
+                return fields.first { Self.name(bytes, $0, is: lower) }.map(text)
+            },
+            cookie: { name in ProxyHandler.cookie(name, in: fields.lazy.filter { Self.kind(bytes, $0) == .cookie }.map(text)) })
     }
 
     private static func name(_ bytes: UnsafeRawBufferPointer, _ field: HeadField, is lower: String) -> Bool {
@@ -179,17 +170,6 @@ extension FastProxyHandler {
             index += 1
         }
         return true
-    }
-
-    private func cookie(_ name: String, in bytes: UnsafeRawBufferPointer) -> String? {
-        for field in fields where Self.kind(bytes, field) == .cookie {
-            let value = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[field.valueStart..<field.valueEnd]), as: UTF8.self)
-            for pair in value.split(separator: ";") {
-                let trimmed = pair.trimmingCharacters(in: .whitespaces)
-                if trimmed.hasPrefix(name + "=") { return String(trimmed.dropFirst(name.count + 1)) }
-            }
-        }
-        return nil
     }
 
     /// Makes the head sent to the client from the target's answer head (`length` bytes) and notes

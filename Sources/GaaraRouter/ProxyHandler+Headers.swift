@@ -73,31 +73,37 @@ extension ProxyHandler {
 
     // MARK: Buckets and ids
 
-    /// The request's bucket from its sticky key, and the `Set-Cookie` to send when the router assigns one.
-    static func bucket(for head: HTTPRequestHead, sticky: StickyMode) -> (Int, String?) {
+    /// The request's bucket from its sticky key — a header or cookie, read through `header` and
+    /// `cookie` — and the `Set-Cookie` to send when the router assigns one.
+    static func bucket(
+        sticky: StickyMode, random: inout FastRandom, header: (String) -> String?, cookie: (String) -> String?
+    ) -> (Int, String?) {
+        let drawn = Int(random.next() % UInt64(TrafficSplit.buckets))
         switch sticky {
-        case .none: return (Int.random(in: 0..<TrafficSplit.buckets), nil)
-        case .header(let name):
-            guard let value = head.headers.first(name: name) else { return (Int.random(in: 0..<TrafficSplit.buckets), nil) }
-            return (TrafficSplit.bucket(forKey: value), nil)
-        case .cookie(let name):
-            guard let value = cookie(name, in: head) else { return (Int.random(in: 0..<TrafficSplit.buckets), nil) }
-            return (TrafficSplit.bucket(forKey: value), nil)
+        case .none: return (drawn, nil)
+        case .header(let name): return (header(name).map(TrafficSplit.bucket(forKey:)) ?? drawn, nil)
+        case .cookie(let name): return (cookie(name).map(TrafficSplit.bucket(forKey:)) ?? drawn, nil)
         case .assigned(let name):
-            if let value = cookie(name, in: head), let bucket = Int(value), (0..<TrafficSplit.buckets).contains(bucket) { return (bucket, nil) }
-            let bucket = Int.random(in: 0..<TrafficSplit.buckets)
-            return (bucket, "\(name)=\(bucket); Path=/; Max-Age=604800; HttpOnly; SameSite=Lax")
+            if let value = cookie(name), let bucket = Int(value), (0..<TrafficSplit.buckets).contains(bucket) { return (bucket, nil) }
+            return (drawn, "\(name)=\(drawn); Path=/; Max-Age=604800; HttpOnly; SameSite=Lax")
         }
     }
 
-    static func cookie(_ name: String, in head: HTTPRequestHead) -> String? {
-        for header in head.headers["cookie"] {
+    /// The value of cookie `name` in these `Cookie` header values.
+    static func cookie(_ name: String, in headers: some Sequence<String>) -> String? {
+        for header in headers {
             for pair in header.split(separator: ";") {
                 let trimmed = pair.trimmingCharacters(in: .whitespaces)
                 if trimmed.hasPrefix(name + "=") { return String(trimmed.dropFirst(name.count + 1)) }
             }
         }
         return nil
+    }
+
+    /// The request's bucket for `sticky` (see ``bucket(sticky:random:header:cookie:)``).
+    func bucket(for head: HTTPRequestHead, sticky: StickyMode) -> (Int, String?) {
+        Self.bucket(
+            sticky: sticky, random: &random, header: { head.headers.first(name: $0) }, cookie: { Self.cookie($0, in: head.headers["cookie"]) })
     }
 
     /// A short reason for a failed connect ("connection refused", "timed out").
@@ -110,8 +116,8 @@ extension ProxyHandler {
         return "\(error)"
     }
 
-    static func newRequestID() -> String {
-        String(UInt64.random(in: 0...UInt64.max), radix: 16)
+    func newRequestID() -> String {
+        String(random.next(), radix: 16)
     }
 
     static func monotonicSeconds() -> Double {

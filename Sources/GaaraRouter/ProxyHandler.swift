@@ -33,6 +33,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
     var remoteAddress = ""
     /// `for=ADDRESS` of the `Forwarded` header, made once per connection.
     var forwardedFor_ = ""
+    var random = FastRandom()
 
     init(table: RoutingTable, pools: UpstreamPools<UpstreamHandler>) {
         self.table = table
@@ -159,7 +160,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
     }
 
     private func begin(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
-        let requestID = head.headers.first(name: "x-request-id").flatMap { $0.count <= 200 ? $0 : nil } ?? Self.newRequestID()
+        let requestID = head.headers.first(name: "x-request-id").flatMap { $0.count <= 200 ? $0 : nil } ?? newRequestID()
         let host = head.headers.first(name: "host")
         let path = head.uri.firstIndex(of: "?").map { String(head.uri[..<$0]) } ?? head.uri
         guard let service = table.snapshot.route(host: host, path: path) else {
@@ -167,7 +168,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
             reject(head, status: .notFound, reason: "no service answers \(host ?? "")\(path)", requestID: requestID, closeAfter: false)
             return
         }
-        let (bucket, assign) = Self.bucket(for: head, sticky: service.config.sticky)
+        let (bucket, assign) = bucket(for: head, sticky: service.config.sticky)
         if let length = head.headers.first(name: "content-length").flatMap(Int.init), length > service.config.maxBodyBytes {
             Self.recordRefusal(413, service: service, bucket: bucket)
             reject(
@@ -221,7 +222,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
             // Resumed (or removed): route again with the current table.
             if let service, let current = exchange, current.service !== service {
                 current.target.inFlight.add(-1, ordering: .relaxed)
-                let (bucket, _) = Self.bucket(for: current.head, sticky: service.config.sticky)
+                let (bucket, _) = bucket(for: current.head, sticky: service.config.sticky)
                 guard let (group, target) = service.pick(bucket: bucket, now: Self.monotonicSeconds()) else {
                     exchange = nil
                     reject(current.head, status: .serviceUnavailable, reason: "no healthy target", requestID: current.requestID, closeAfter: true)
