@@ -52,8 +52,7 @@ final class FastProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Raw
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
         pool = pools.pool(for: context.eventLoop)
-        remoteAddress = context.channel.remoteAddress?.ipAddress ?? ""
-        forwardedFor = "for=" + (remoteAddress.contains(":") ? "\"[\(remoteAddress)]\"" : remoteAddress)
+        (remoteAddress, forwardedFor) = ProxyHandler.clientAddress(context.channel)
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -155,8 +154,9 @@ final class FastProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Raw
         context.fireChannelReadComplete()
         sync.removeHandler(context: context, promise: nil)
         if readPending {
+            // A read held here goes through the new pipeline (this context has left it).
             readPending = false
-            context.read()
+            context.channel.read()
         }
     }
 

@@ -120,6 +120,12 @@ extension ProxyHandler {
         String(random.next(), radix: 16)
     }
 
+    /// The client's address and the `for=ADDRESS` of the `Forwarded` header, made once per connection.
+    static func clientAddress(_ channel: any Channel) -> (address: String, forwardedFor: String) {
+        let address = channel.remoteAddress?.ipAddress ?? ""
+        return (address, "for=" + (address.contains(":") ? "\"[\(address)]\"" : address))
+    }
+
     static func monotonicSeconds() -> Double {
         Double(NIODeadline.now().uptimeNanoseconds) / 1e9
     }

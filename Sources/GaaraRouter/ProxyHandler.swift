@@ -43,8 +43,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
         pool = pools.pool(for: context.eventLoop)
-        remoteAddress = context.channel.remoteAddress?.ipAddress ?? ""
-        forwardedFor_ = "for=" + (remoteAddress.contains(":") ? "\"[\(remoteAddress)]\"" : remoteAddress)
+        (remoteAddress, forwardedFor_) = Self.clientAddress(context.channel)
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {

@@ -162,20 +162,17 @@ public enum HeadScan {
 
     /// Whether the comma-separated `bytes[start..<end]` has the token `lowercase` (ASCII case ignored).
     public static func hasToken(_ bytes: UnsafeRawBufferPointer, _ start: Int, _ end: Int, _ lowercase: StaticString) -> Bool {
-        var index = start
-        while index < end {
-            while index < end, bytes[index] == 32 || bytes[index] == 9 || bytes[index] == 44 { index += 1 }
-            let tokenStart = index
-            while index < end, bytes[index] != 44 { index += 1 }
-            var tokenEnd = index
-            while tokenEnd > tokenStart, bytes[tokenEnd - 1] == 32 || bytes[tokenEnd - 1] == 9 { tokenEnd -= 1 }
-            if tokenEnd > tokenStart, equals(bytes, tokenStart, tokenEnd, lowercase) { return true }
-        }
-        return false
+        !eachToken(bytes, start, end) { !equals(bytes, $0, $1, lowercase) }
     }
 
     /// Whether every comma-separated token of `bytes[start..<end]` is one of `allowed` (lowercase).
     public static func tokensAll(_ bytes: UnsafeRawBufferPointer, _ start: Int, _ end: Int, in allowed: [StaticString]) -> Bool {
+        eachToken(bytes, start, end) { tokenStart, tokenEnd in allowed.contains { equals(bytes, tokenStart, tokenEnd, $0) } }
+    }
+
+    /// Calls `body` with the bounds of each non-empty comma-separated token, spaces trimmed, while
+    /// it returns true; returns false if it stopped early.
+    static func eachToken(_ bytes: UnsafeRawBufferPointer, _ start: Int, _ end: Int, _ body: (Int, Int) -> Bool) -> Bool {
         var index = start
         while index < end {
             while index < end, bytes[index] == 32 || bytes[index] == 9 || bytes[index] == 44 { index += 1 }
@@ -183,7 +180,7 @@ public enum HeadScan {
             while index < end, bytes[index] != 44 { index += 1 }
             var tokenEnd = index
             while tokenEnd > tokenStart, bytes[tokenEnd - 1] == 32 || bytes[tokenEnd - 1] == 9 { tokenEnd -= 1 }
-            if tokenEnd > tokenStart, !allowed.contains(where: { equals(bytes, tokenStart, tokenEnd, $0) }) { return false }
+            if tokenEnd > tokenStart, !body(tokenStart, tokenEnd) { return false }
         }
         return true
     }
