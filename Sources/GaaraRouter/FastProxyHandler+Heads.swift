@@ -87,7 +87,7 @@ extension FastProxyHandler {
             guard let (group, target) = service.pick(bucket: bucket, now: ProxyHandler.monotonicSeconds()) else { return nil }
             let id =
                 requestID.flatMap { $0.valueEnd - $0.valueStart <= 200 ? text($0.valueStart, $0.valueEnd) : nil }
-                ?? String(random.next(), radix: 16)
+                ?? ProxyHandler.requestID(&random)
 
             var out = context.channel.allocator.buffer(capacity: headLength + 320)
             out.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[0..<line.lineEnd]))
@@ -227,7 +227,7 @@ extension FastProxyHandler {
             // An answer that ends with its connection ends the client's connection too.
             if framing == .untilClose || draining { current.closeAfter = true }
 
-            var out = allocator.buffer(capacity: length + 160)
+            var out = allocator.buffer(capacity: length + 160 + min(all.count - length, Self.joinedBody))
             out.writeStaticString("HTTP/1.1 ")
             out.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[status.codeStart..<status.lineEnd]))
             for field in fields {

@@ -18,6 +18,8 @@ final class FastProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Raw
 
     /// Heads larger than this go to the full parser (which has its own limits and answers).
     static let maxHead = 16 * 1024
+    /// A body up to this size that came with its answer head is copied behind it: one write.
+    static let joinedBody = 16 * 1024
     /// A target's answer head larger than this is a 502.
     static let maxResponseHead = 64 * 1024
 
@@ -205,6 +207,7 @@ final class FastProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Raw
         } else {
             head = buffer
         }
+        var written: ByteBuffer?
         while current.framing == nil {
             guard let end = head.withUnsafeReadableBytes({ HeadScan.end(of: $0) }) else {
                 guard head.readableBytes <= Self.maxResponseHead else {
@@ -220,12 +223,19 @@ final class FastProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Raw
             head.moveReaderIndex(forwardBy: end)
             // An informational answer (103 Early Hints) is dropped, as the full path does.
             guard let downstream else { continue }
-            context.write(wrapOutboundOut(downstream), promise: nil)
+            written = downstream
         }
-        if current.framing == .length(0) {
+        guard var out = written else { return }
+        if case .length(let length) = current.framing, length <= Self.joinedBody, head.readableBytes >= length {
+            // A small answer that is all here goes out in one write with its head.
+            out.writeImmutableBuffer(head.readSlice(length: length)!)
+            current.bytesOut += UInt64(length)
+            current.framing = .length(0)
             if head.readableBytes > 0 { current.responseKeepAlive = false }
+            context.write(wrapOutboundOut(out), promise: nil)
             return complete()
         }
+        context.write(wrapOutboundOut(out), promise: nil)
         if head.readableBytes > 0 { forward(head, current: current, context: context) }
     }
 

@@ -117,7 +117,12 @@ extension ProxyHandler {
     }
 
     func newRequestID() -> String {
-        String(random.next(), radix: 16)
+        Self.requestID(&random)
+    }
+
+    /// A new request id: 60 random bits in at most 15 hex digits (a string that needs no allocation).
+    static func requestID(_ random: inout FastRandom) -> String {
+        String(random.next() >> 4, radix: 16)
     }
 
     /// The client's address and the `for=ADDRESS` of the `Forwarded` header, made once per connection.
