@@ -211,6 +211,8 @@ extension FastProxyHandler {
                 default: break
                 }
             }
+            // Both framings at once is how responses are smuggled: refused, as nginx does.
+            if chunked != nil, contentLength != nil { return nil }
             let framing: FastExchange.Framing
             if current.isHead || status.code == 204 || status.code == 304 {
                 framing = .length(0)

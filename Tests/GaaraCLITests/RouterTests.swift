@@ -175,6 +175,7 @@ struct RouterTests {
             ("/x", ["Host": "dead.test"], "GET", nil, 502, "cannot connect to 127.0.0.1:1"),
             ("/x", ["Host": "empty.test"], "GET", nil, 503, "no healthy target for empty"),
             ("/slow?s=3", ["Host": "app.test"], "GET", nil, 504, "did not answer within 1.0 s"),
+            ("/smuggle", ["Host": "app.test"], "GET", nil, 502, "502 Bad Gateway"),
             ("/upload", ["Host": "app.test"], "POST", Data(count: 5000), 413, "larger than 1000 bytes"),
         ]
         for (path, headers, method, body, status, reason) in cases {
@@ -301,6 +302,10 @@ struct RouterTests {
         check("/status?code=304", status: 304, length: 0)
         check("/hints", status: 200, length: 12, text: "after hints")
         check("/big?mb=2", status: 200, length: 2 << 20)
+        // Content-Length and Transfer-Encoding together (response smuggling): refused, as nginx does.
+        check("/smuggle", status: 502, length: (byPath["/smuggle"]?["length"] as? Int) ?? -1, text: "502 Bad Gateway: 127.0.0.1")
+        let smuggled = byPath["/smuggle"]?["text"] as? String ?? ""
+        #expect(smuggled.contains("sent a malformed answer"), "\(smuggled)")
         check("/upload", status: 200, length: 19, text: "blue received 1000")
         check("/after-post", status: 200, length: (byPath["/after-post"]?["length"] as? Int) ?? -1, text: "blue /after-post")
         // The client drops a connection answered with `Connection: close` as soon as it has read the answer.

@@ -20,6 +20,7 @@ for method, path, body in [
     ("GET", "/status?code=304", None),
     ("GET", "/hints", None),
     ("GET", "/big?mb=2", None),
+    ("GET", "/smuggle", None),
     ("GET", "/close", None),
     ("GET", "/after-close", None),
     ("POST", "/upload", b"x" * 1000),

@@ -8,6 +8,7 @@ usage: upstream.py PORT NAME
   GET /status?code=N    answers N with no body
   GET /hints            a 103 Early Hints, then 200
   GET /close            an answer without a length, ended by closing the connection
+  GET /smuggle          an answer with both Content-Length and Transfer-Encoding
   HEAD anything         200 with a Content-Length and no body
   GET /up               health check (200, or 503 while the file NAME.down exists next to this script's cwd)
   POST anything         answers with the number of body bytes received
@@ -55,6 +56,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.end_headers()
             self.wfile.flush()
             return self.answer(200, "after hints\n")
+        if url.path == "/smuggle":
+            self.send_response(200)
+            self.send_header("Content-Length", "5")
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            self.wfile.write(b"5\r\nhello\r\n0\r\n\r\n")
+            self.close_connection = True
+            return
         if url.path == "/close":
             self.send_response(200)
             self.send_header("X-Upstream", NAME)
