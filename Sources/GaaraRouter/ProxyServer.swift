@@ -41,10 +41,6 @@ public final class ProxyServer: Sendable {
         let connections = Connections()
         self.connections = connections
         let bootstrap = ServerBootstrap(group: group)
-            .serverChannelOption(.backlog, value: 1024)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            // A new router can listen on the same port before the old one stops: restarts lose nothing.
-            .serverChannelOption(ChannelOptions.socket(SocketOptionLevel(SOL_SOCKET), SO_REUSEPORT), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(.maxMessagesPerRead, value: 16)
             .childChannelInitializer { channel in
@@ -57,7 +53,11 @@ public final class ProxyServer: Sendable {
                     try ProxyServer.installFullPipeline(channel.pipeline.syncOperations, table: table, pools: pools)
                 }
             }
-        channel = NIOLockedChannel(try bootstrap.bind(host: host, port: port).wait())
+        // SO_REUSEPORT: a new router can listen on the same port before the old one stops, and
+        // takes every new connection from then on; restarts lose nothing.
+        let socket = try ListeningSocket.open(host: host, port: port)
+        channel = NIOLockedChannel(try bootstrap.withBoundSocket(socket).wait())
+        ListeningSocket.listening(socket, backlog: 1024)
     }
 
     /// Adds the full HTTP pipeline and its ``ProxyHandler`` to a client connection.

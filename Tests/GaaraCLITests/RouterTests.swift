@@ -525,6 +525,34 @@ struct RouterTests {
         #expect(probe.status != 0)
     }
 
+    /// During a restart two routers listen on the port; every new connection goes to the new one,
+    /// so the old one's accept queue is empty when it closes (a queued connection would be reset).
+    @Test func aNewRouterOnThePortTakesEveryNewConnection() async throws {
+        let setup = try await Setup()
+        _ = try await setup.gaara(["add", "web", "--group", "blue=127.0.0.1:\(setup.bluePort)"])
+        let old = try #require(setup.current)
+        try await setup.start()
+        let new = try #require(setup.current)
+        #expect(old.isRunning && new.isRunning && old.processIdentifier != new.processIdentifier)
+        // The port answered already (the old router): wait for the new one's admin socket, made after it listens.
+        let newSocket = String(setup.admin.dropFirst(5)) + ".\(new.processIdentifier)"
+        for _ in 0..<200 where !FileManager.default.fileExists(atPath: newSocket) { try await Task.sleep(for: .milliseconds(20)) }
+        // 40 requests, each on a new connection.
+        let probe = try await shell("for i in $(seq 40); do curl -s -o /dev/null -w '%{http_code} ' http://127.0.0.1:\(setup.port)/n$i; done")
+        #expect(probe.stdout.split(separator: " ") == Array(repeating: "200", count: 40), "\(probe.stdout)")
+        func served(_ router: Process) async throws -> String {
+            // Each process's own admin socket (the shared path points at the newest).
+            let socket = String(setup.admin.dropFirst(5)) + ".\(router.processIdentifier)"
+            let metrics = try await shell("curl -s --unix-socket \(socket) http://router/metrics | grep 'requests_total{service=\"web\"' || true")
+            return metrics.stdout
+        }
+        let newServed = try await served(new)
+        let oldServed = try await served(old)
+        #expect(newServed.contains("class=\"2xx\"} 40\n"), "new router: \(newServed)")
+        #expect(!oldServed.contains("2xx"), "old router: \(oldServed)")
+        kill(old.processIdentifier, SIGKILL)
+    }
+
     @Test func pipelinedRequestsAreAnsweredInOrderAndConnectionCloseIsHonoured() async throws {
         let setup = try await Setup()
         _ = try await setup.gaara(["add", "web", "--group", "blue=127.0.0.1:\(setup.bluePort)"])
