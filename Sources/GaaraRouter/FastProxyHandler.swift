@@ -124,7 +124,7 @@ final class FastProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Raw
             guard let end = pending.withUnsafeReadableBytes({ HeadScan.end(of: $0, from: scanned) }) else {
                 if pending.readableBytes > Self.maxHead { return handOver(context: context) }
                 scanned = max(0, pending.readableBytes - 3)
-                return
+                break  // the rest of the head is still to come: a held read must go out
             }
             scanned = 0
             guard let started = begin(headLength: end, context: context, inbound: pending) else { return handOver(context: context) }
@@ -133,7 +133,7 @@ final class FastProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Raw
             exchange = started
             connect(pooled: true)
         }
-        if inbound == nil, readPending {
+        if readPending, exchange == nil || inbound == nil {
             readPending = false
             context.read()
         }
@@ -386,52 +386,4 @@ final class FastProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Raw
         current.service.metrics.record(
             group: current.group, status: answered, latencyMicros: micros, bytesIn: 0, bytesOut: current.bytesOut, now: Date().timeIntervalSince1970)
     }
-}
-
-/// One request on the byte-forwarding path.
-final class FastExchange {
-    let service: ServiceRuntime
-    let group: String
-    let target: TargetRuntime
-    let requestID: String
-    let assignCookie: String?
-    let started = NIODeadline.now()
-    /// The head as sent upstream (kept for one retry on a stale pooled connection).
-    let request: ByteBuffer
-    let isHead: Bool
-    let idempotent: Bool
-    /// The client asked to close after this answer (or the router is draining).
-    var closeAfter: Bool
-    var reused = false
-    var retried = false
-    /// A partial answer head.
-    var responseHead: ByteBuffer?
-    /// How the answer's body ends; nil until its head is through.
-    var framing: Framing?
-    var status: Int?
-    var responseKeepAlive = true
-    var bytesOut: UInt64 = 0
-
-    enum Framing: Equatable {
-        case length(Int)
-        case chunked(ChunkedFraming)
-        case untilClose
-    }
-
-    init(
-        service: ServiceRuntime, group: String, target: TargetRuntime, requestID: String, assignCookie: String?, request: ByteBuffer,
-        isHead: Bool, idempotent: Bool, closeAfter: Bool
-    ) {
-        self.service = service
-        self.group = group
-        self.target = target
-        self.requestID = requestID
-        self.assignCookie = assignCookie
-        self.request = request
-        self.isHead = isHead
-        self.idempotent = idempotent
-        self.closeAfter = closeAfter
-    }
-
-    var healthSettings: TargetHealth.Settings { service.config.healthCheck?.settings ?? TargetHealth.Settings() }
 }

@@ -564,5 +564,13 @@ struct RouterTests {
         let answers = raw.stdout.split(whereSeparator: \.isNewline).filter { $0.hasPrefix("blue /") }.map { $0.split(separator: " ")[1] }
         #expect(answers == ["/slow?s=0.3", "/second", "/third"], "\(raw.stdout)")
         #expect(raw.status == 0, "the connection stayed open after Connection: close")
+        // A pipelined head cut in two, its second half sent after the first answer is out: the
+        // router must go on reading once that answer is done.
+        let first = "GET /slow?s=0.3 HTTP/1.1\\r\\nHost: a\\r\\n\\r\\nGET /sec"
+        let rest = "ond HTTP/1.1\\r\\nHost: a\\r\\nConnection: close\\r\\n\\r\\n"
+        let split = try await shell(
+            "exec 3<>/dev/tcp/127.0.0.1/\(setup.port); printf '\(first)' >&3; sleep 0.8; printf '\(rest)' >&3; timeout 10 cat <&3")
+        let splitAnswers = split.stdout.split(whereSeparator: \.isNewline).filter { $0.hasPrefix("blue /") }.map { $0.split(separator: " ")[1] }
+        #expect(splitAnswers == ["/slow?s=0.3", "/second"] && split.status == 0, "\(split.stdout)")
     }
 }
