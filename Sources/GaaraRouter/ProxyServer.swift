@@ -31,9 +31,8 @@ public final class ProxyServer: Sendable {
         }
     }
 
-    /// Listens on `host:port` (port 0 picks a free one). `fastPath: false` sends every request
-    /// through the full HTTP pipeline (tests compare the two).
-    public init(table: RoutingTable, host: String, port: Int, threads: Int = System.coreCount, fastPath: Bool = true) throws {
+    /// Listens on `host:port` (port 0 picks a free one).
+    public init(table: RoutingTable, host: String, port: Int, threads: Int = System.coreCount) throws {
         self.table = table
         group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, threads))
         let pools = self.pools
@@ -46,11 +45,7 @@ public final class ProxyServer: Sendable {
             .childChannelInitializer { channel in
                 connections.add(channel)
                 return channel.eventLoop.makeCompletedFuture {
-                    if fastPath {
-                        try channel.pipeline.syncOperations.addHandler(FastProxyHandler(table: table, pools: rawPools, fullPools: pools))
-                        return
-                    }
-                    try ProxyServer.installFullPipeline(channel.pipeline.syncOperations, table: table, pools: pools)
+                    try channel.pipeline.syncOperations.addHandler(FastProxyHandler(table: table, pools: rawPools, fullPools: pools))
                 }
             }
         // SO_REUSEPORT: a new router can listen on the same port before the old one stops, and
@@ -60,7 +55,8 @@ public final class ProxyServer: Sendable {
         ListeningSocket.listening(socket, backlog: 1024)
     }
 
-    /// Adds the full HTTP pipeline and its ``ProxyHandler`` to a client connection.
+    /// Adds the full HTTP pipeline and its ``ProxyHandler`` to a client connection (when
+    /// ``FastProxyHandler`` hands it over).
     static func installFullPipeline(
         _ pipeline: ChannelPipeline.SynchronousOperations, table: RoutingTable, pools: UpstreamPools<UpstreamHandler>, draining: Bool = false
     ) throws {

@@ -45,9 +45,10 @@ def main():
     try:
         # Signing in with the token lands on the live run page.
         driver.get(f"{url}/login?token={token}&next=/runs/{run_id}")
-        wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, "h1 .badge"), 20, "the run page", seen)
+        # Read inside `wait`: the live page may replace the badge between finding and reading it.
+        badge_status = lambda d: d.find_element(By.CSS_SELECTOR, "h1 .badge").get_attribute("data-status")
+        seen["status_at_load"] = wait(driver, badge_status, 20, "the run page", seen)
         seen["title"] = driver.title
-        seen["status_at_load"] = driver.find_element(By.CSS_SELECTOR, "h1 .badge").get_attribute("data-status")
         # Log lines arrive over server-sent events while the run is still going.
         lines = wait(
             driver,
@@ -61,11 +62,10 @@ def main():
         # At the end the page reloads with the final state, the gate table and the logs rendered by the server.
         wait(
             driver,
-            lambda d: d.find_element(By.CSS_SELECTOR, "h1 .badge").get_attribute("data-status") in ("success", "failure", "cancelled"),
+            lambda d: badge_status(d) in ("success", "failure", "cancelled"),
             600, "the run to finish", seen)
         time.sleep(1)
-        wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, "h1 .badge"), 20, "the reloaded page", seen)
-        seen["final_status"] = driver.find_element(By.CSS_SELECTOR, "h1 .badge").get_attribute("data-status")
+        seen["final_status"] = wait(driver, badge_status, 20, "the reloaded page", seen)
         seen["gate_rows"] = len(driver.find_elements(By.CSS_SELECTOR, "table.gates tbody tr"))
         seen["steps"] = len(driver.find_elements(By.CSS_SELECTOR, "details.step"))
         seen["log_lines"] = len(driver.find_elements(By.CSS_SELECTOR, ".log .line"))
