@@ -45,6 +45,4 @@ final class FastExchange {
         self.idempotent = idempotent
         self.closeAfter = closeAfter
     }
-
-    var healthSettings: TargetHealth.Settings { service.config.healthCheck?.settings ?? TargetHealth.Settings() }
 }

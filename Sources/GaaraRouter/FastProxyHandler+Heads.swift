@@ -54,13 +54,17 @@ extension FastProxyHandler {
             guard let line = HeadScan.requestLine(bytes), HeadScan.fields(bytes, from: line.lineEnd, to: headLength, into: &fields) else {
                 return nil
             }
+            // Each field's kind, found once for the loops below.
+            kinds.removeAll(keepingCapacity: true)
             var host: HeadField?
             var closeAfter = draining
             var requestID: HeadField?
             var forwardedProto: HeadField?
             var forwardedHost: HeadField?
             for field in fields {
-                switch Self.kind(bytes, field) {
+                let kind = Self.kind(bytes, field)
+                kinds.append(kind)
+                switch kind {
                 case .refused: return nil
                 case .host:
                     guard host == nil else { return nil }
@@ -90,19 +94,19 @@ extension FastProxyHandler {
                 ?? ProxyHandler.requestID(&random)
 
             var out = context.channel.allocator.buffer(capacity: headLength + 320)
-            out.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[0..<line.lineEnd]))
-            var previousFor = false
-            for field in fields {
-                switch Self.kind(bytes, field) {
-                case .plain, .host, .contentLength, .cookie:
-                    out.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[field.lineStart..<field.lineEnd]))
+            func copy(_ start: Int, _ end: Int) { out.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[start..<end])) }
+            copy(0, line.lineEnd)
+            for (field, kind) in zip(fields, kinds) {
+                switch kind {
+                case .plain, .host, .contentLength, .cookie: copy(field.lineStart, field.lineEnd)
                 default: break
                 }
             }
             out.writeStaticString("x-forwarded-for: ")
-            for field in fields where field.valueEnd > field.valueStart && Self.kind(bytes, field) == .forwardedFor {
+            var previousFor = false
+            for (field, kind) in zip(fields, kinds) where kind == .forwardedFor && field.valueEnd > field.valueStart {
                 if previousFor { out.writeStaticString(", ") }
-                out.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[field.valueStart..<field.valueEnd]))
+                copy(field.valueStart, field.valueEnd)
                 previousFor = true
             }
             if !remoteAddress.isEmpty {
@@ -111,25 +115,25 @@ extension FastProxyHandler {
             }
             out.writeStaticString("\r\nx-forwarded-proto: ")
             if let proto = forwardedProto {
-                out.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[proto.valueStart..<proto.valueEnd]))
+                copy(proto.valueStart, proto.valueEnd)
             } else {
                 out.writeStaticString("http")
             }
             out.writeStaticString("\r\n")
             if let forwardedHost = forwardedHost ?? host {
                 out.writeStaticString("x-forwarded-host: ")
-                out.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[forwardedHost.valueStart..<forwardedHost.valueEnd]))
+                copy(forwardedHost.valueStart, forwardedHost.valueEnd)
                 out.writeStaticString("\r\n")
             }
             out.writeStaticString("forwarded: ")
-            for field in fields where Self.kind(bytes, field) == .forwarded {
-                out.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[field.valueStart..<field.valueEnd]))
+            for (field, kind) in zip(fields, kinds) where kind == .forwarded {
+                copy(field.valueStart, field.valueEnd)
                 out.writeStaticString(", ")
             }
             out.writeString(forwardedFor)
             if let host {
                 out.writeStaticString(";host=\"")
-                out.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[host.valueStart..<host.valueEnd]))
+                copy(host.valueStart, host.valueEnd)
                 out.writeStaticString("\"")
             }
             out.writeStaticString(";proto=http\r\nx-request-id: ")
@@ -137,11 +141,9 @@ extension FastProxyHandler {
             out.writeStaticString("\r\n\r\n")
 
             target.inFlight.add(1, ordering: .relaxed)
-            let method = UnsafeRawBufferPointer(rebasing: bytes[0..<line.methodEnd])
-            let isHead = HeadScan.equals(method, 0, method.count, "head")
-            let idempotent =
-                isHead || HeadScan.equals(method, 0, method.count, "get") || HeadScan.equals(method, 0, method.count, "options")
-                || HeadScan.equals(method, 0, method.count, "put") || HeadScan.equals(method, 0, method.count, "delete")
+            let method = text(0, line.methodEnd)  // a short string: no allocation
+            let isHead = method == "HEAD"
+            let idempotent = ProxyHandler.retryableMethods.contains(method)
             return FastExchange(
                 service: service, group: group, target: target, requestID: id, assignCookie: assignCookie, request: out, isHead: isHead,
                 idempotent: idempotent, closeAfter: closeAfter)
@@ -159,7 +161,7 @@ extension FastProxyHandler {
                 let lower = name.lowercased()
                 return fields.first { Self.name(bytes, $0, is: lower) }.map(text)
             },
-            cookie: { name in ProxyHandler.cookie(name, in: fields.lazy.filter { Self.kind(bytes, $0) == .cookie }.map(text)) })
+            cookie: { name in ProxyHandler.cookie(name, in: zip(fields, kinds).lazy.filter { $0.1 == .cookie }.map { text($0.0) }) })
     }
 
     private static func name(_ bytes: UnsafeRawBufferPointer, _ field: HeadField, is lower: String) -> Bool {
@@ -172,16 +174,25 @@ extension FastProxyHandler {
         return true
     }
 
+    /// What an answer head from a target turned out to be.
+    enum ResponseHead {
+        /// The head to send the client.
+        case head(ByteBuffer)
+        /// A 1xx answer, dropped.
+        case informational
+        /// Not a valid answer head (or one the router refuses): a 502.
+        case malformed
+    }
+
     /// Makes the head sent to the client from the target's answer head (`length` bytes) and notes
-    /// the answer's status and framing in `current`. nil: malformed; `.some(nil)`: an informational
-    /// answer to drop.
-    func responseHead(_ buffer: ByteBuffer, length: Int, current: FastExchange, allocator: ByteBufferAllocator) -> ByteBuffer?? {
-        buffer.withUnsafeReadableBytes { all -> ByteBuffer?? in
+    /// the answer's status and framing in `current`.
+    func responseHead(_ buffer: ByteBuffer, length: Int, current: FastExchange, allocator: ByteBufferAllocator) -> ResponseHead {
+        buffer.withUnsafeReadableBytes { all -> ResponseHead in
             let bytes = UnsafeRawBufferPointer(rebasing: all[0..<length])
             guard let status = HeadScan.statusLine(bytes), HeadScan.fields(bytes, from: status.lineEnd, to: length, into: &fields) else {
-                return nil
+                return .malformed
             }
-            if status.code < 200 { return status.code == 101 ? nil : .some(nil) }
+            if status.code < 200 { return status.code == 101 ? .malformed : .informational }
             var contentLength: Int?
             var chunked: Bool?
             var close = false
@@ -194,7 +205,7 @@ extension FastProxyHandler {
                     if HeadScan.equals(bytes, start, end, "content-length") {
                         guard let value = HeadScan.decimal(bytes, field.valueStart, field.valueEnd), contentLength == nil || contentLength == value
                         else {
-                            return nil
+                            return .malformed
                         }
                         contentLength = value
                     } else if HeadScan.equals(bytes, start, end, "connection") {
@@ -212,7 +223,7 @@ extension FastProxyHandler {
                 }
             }
             // Both framings at once is how responses are smuggled: refused, as nginx does.
-            if chunked != nil, contentLength != nil { return nil }
+            if chunked != nil, contentLength != nil { return .malformed }
             let framing: FastExchange.Framing
             if current.isHead || status.code == 204 || status.code == 304 {
                 framing = .length(0)
@@ -255,7 +266,7 @@ extension FastProxyHandler {
             }
             if current.closeAfter { out.writeStaticString("connection: close\r\n") }
             out.writeStaticString("\r\n")
-            return .some(out)
+            return .head(out)
         }
     }
 }

@@ -33,6 +33,8 @@ final class FastProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Raw
     /// How far the search for the end of the head in ``inbound`` got.
     private var scanned = 0
     var fields: [HeadField] = []
+    /// What each of ``fields`` is (reused from request to request, as ``fields`` is).
+    var kinds: [FieldKind] = []
     var exchange: FastExchange?
     private var upstream: UpstreamConnection<RawUpstreamHandler>?
     private var readPending = false
@@ -49,6 +51,7 @@ final class FastProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Raw
         self.pools = pools
         self.fullPools = fullPools
         fields.reserveCapacity(32)
+        kinds.reserveCapacity(32)
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -217,13 +220,13 @@ final class FastProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Raw
                 return
             }
             current.responseHead = nil
-            guard let downstream = responseHead(head, length: end, current: current, allocator: context.channel.allocator) else {
-                return upstreamFailed("\(current.target.address) sent a malformed answer", status: .badGateway)
-            }
+            let outcome = responseHead(head, length: end, current: current, allocator: context.channel.allocator)
             head.moveReaderIndex(forwardBy: end)
-            // An informational answer (103 Early Hints) is dropped, as the full path does.
-            guard let downstream else { continue }
-            written = downstream
+            switch outcome {
+            case .malformed: return upstreamFailed("\(current.target.address) sent a malformed answer", status: .badGateway)
+            case .informational: continue  // 103 Early Hints and the like are dropped, as the full path does
+            case .head(let downstream): written = downstream
+            }
         }
         guard var out = written else { return }
         if case .length(let length) = current.framing, length <= Self.joinedBody, head.readableBytes >= length {
@@ -318,7 +321,7 @@ final class FastProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Raw
             connection.channel.close(promise: nil)
             upstream = nil
         }
-        current.target.health.withLock { _ = $0.served(ok: false, at: ProxyHandler.monotonicSeconds(), settings: current.healthSettings) }
+        current.target.served(status: nil, failed: true, settings: current.service.healthSettings)
         if current.framing != nil {
             finish(answered: nil)
             context.close(promise: nil)
@@ -338,7 +341,7 @@ final class FastProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Raw
         buffer.writeStaticString("\r\n")
         buffer.writeString(body)
         let written = context.writeAndFlush(wrapOutboundOut(buffer))
-        afterAnswer(closing: draining, written: written, context: context)
+        afterAnswer(closingAfter: draining ? written : nil, context: context)
     }
 
     /// The answer is complete: give the upstream connection back, record the request, go on.
@@ -354,27 +357,23 @@ final class FastProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Raw
                 connection.channel.close(promise: nil)
             }
         }
-        let failed = current.status == 502 || current.status == 503 || current.status == 504
-        current.target.health.withLock { _ = $0.served(ok: !failed, at: ProxyHandler.monotonicSeconds(), settings: current.healthSettings) }
+        current.target.served(status: current.status, settings: current.service.healthSettings)
         let closing = current.closeAfter
         finish(answered: current.status)
         // The upstream connection is no longer this request's: its read-complete will not flush for it.
         if closing {
-            afterAnswer(
-                closing: true, written: context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0))), context: context)
+            afterAnswer(closingAfter: context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0))), context: context)
         } else {
             context.flush()
-            afterAnswer(closing: false, written: nil, context: context)
+            afterAnswer(closingAfter: nil, context: context)
         }
     }
 
-    private func afterAnswer(closing: Bool, written: EventLoopFuture<Void>?, context: ChannelHandlerContext) {
-        if closing {
-            inbound = nil
-            written?.assumeIsolated().whenComplete { [self] _ in self.context?.close(promise: nil) }
-            return
-        }
-        handleInbound(context: context)
+    /// After an answer: close once `closingAfter` (its last write) completes, or start the next request.
+    private func afterAnswer(closingAfter written: EventLoopFuture<Void>?, context: ChannelHandlerContext) {
+        guard let written else { return handleInbound(context: context) }
+        inbound = nil
+        written.assumeIsolated().whenComplete { [self] _ in self.context?.close(promise: nil) }
     }
 
     /// Records the request's metrics and releases its target.
@@ -382,8 +381,6 @@ final class FastProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Raw
         guard let current = exchange else { return }
         exchange = nil
         current.target.inFlight.add(-1, ordering: .relaxed)
-        let micros = UInt64(max(0, (NIODeadline.now() - current.started).nanoseconds / 1000))
-        current.service.metrics.record(
-            group: current.group, status: answered, latencyMicros: micros, bytesIn: 0, bytesOut: current.bytesOut, now: Date().timeIntervalSince1970)
+        current.service.record(group: current.group, status: answered, started: current.started, bytesOut: current.bytesOut)
     }
 }

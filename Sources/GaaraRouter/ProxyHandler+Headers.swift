@@ -17,6 +17,9 @@ extension ProxyHandler {
         }
     }
 
+    /// Methods sent again once on a new connection when a pooled one closes before the answer.
+    static let retryableMethods: Set<String> = ["GET", "HEAD", "OPTIONS", "PUT", "DELETE"]
+
     static let responseHopByHop = ["connection", "keep-alive", "proxy-connection"]
     static let hopByHop: Set<String> = ["connection", "keep-alive", "proxy-connection", "te", "trailer", "upgrade", "proxy-authenticate"]
 

@@ -386,7 +386,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
         upstream = nil
         if current.responseDone { return }
         if current.status == nil, connection.reused, !current.retried, current.replayable, let head = current.sentHead, let end = current.sentEnd,
-            ["GET", "HEAD", "OPTIONS", "PUT", "DELETE"].contains(current.head.method.rawValue), let context
+            Self.retryableMethods.contains(current.head.method.rawValue), let context
         {
             // The pooled connection was closed by the target before it answered: try once more on a new one.
             current.retried = true
@@ -430,9 +430,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
         guard let context, let current = exchange else { return }
         cancelTimeout()
         dropUpstream()
-        let now = Self.monotonicSeconds()
-        let settings = current.service.config.healthCheck?.settings ?? TargetHealth.Settings()
-        current.target.health.withLock { _ = $0.served(ok: false, at: now, settings: settings) }
+        current.target.served(status: nil, failed: true, settings: current.service.healthSettings)
         finish(answered: nil)
         if current.status == nil {
             reject(current.head, status: status, reason: reason, requestID: current.requestID, closeAfter: !current.requestDone)
@@ -464,10 +462,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
                 connection.channel.close(promise: nil)
             }
         }
-        let now = Self.monotonicSeconds()
-        let settings = current.service.config.healthCheck?.settings ?? TargetHealth.Settings()
-        let failed = [502, 503, 504].contains(current.status ?? 0)
-        current.target.health.withLock { _ = $0.served(ok: !failed, at: now, settings: settings) }
+        current.target.served(status: current.status, settings: current.service.healthSettings)
         finish(answered: current.status)
         phase = .idle
         if readPending, let context, queued.isEmpty {
@@ -481,9 +476,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
     /// meant for ("-" when no group has weight): a canary whose targets all failed shows up in its
     /// own error rate.
     private static func recordRefusal(_ status: Int, service: ServiceRuntime, bucket: Int) {
-        service.metrics.record(
-            group: service.split.group(forBucket: bucket) ?? "-", status: status, latencyMicros: 0, bytesIn: 0, bytesOut: 0,
-            now: Date().timeIntervalSince1970)
+        service.record(group: service.split.group(forBucket: bucket) ?? "-", status: status, started: nil)
     }
 
     /// Records the request's metrics (with `answered`, or the target's status) and releases its target.
@@ -493,10 +486,8 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
         cancelTimeout()
         pending.removeAll(keepingCapacity: true)
         current.target.inFlight.add(-1, ordering: .relaxed)
-        let micros = UInt64(max(0, (NIODeadline.now() - current.started).nanoseconds / 1000))
-        current.service.metrics.record(
-            group: current.group, status: answered ?? current.status, latencyMicros: micros, bytesIn: current.bytesIn, bytesOut: current.bytesOut,
-            now: Date().timeIntervalSince1970)
+        current.service.record(
+            group: current.group, status: answered ?? current.status, started: current.started, bytesIn: current.bytesIn, bytesOut: current.bytesOut)
     }
 
     // MARK: Answers of the router itself

@@ -1,5 +1,6 @@
 import Foundation
 import GaaraRouterCore
+import NIOCore
 import Synchronization
 
 /// A target as the proxy sees it: its health and how many requests it is serving now. Shared by
@@ -16,6 +17,12 @@ final class TargetRuntime: Sendable {
     func isEligible(at now: Double) -> Bool {
         health.withLock { $0.isEligible(at: now) }
     }
+
+    /// Counts an answer for passive health: a failure, or a 502/503/504, is an error.
+    func served(status: Int?, failed: Bool = false, settings: TargetHealth.Settings) {
+        let ok = !failed && status != 502 && status != 503 && status != 504
+        health.withLock { _ = $0.served(ok: ok, at: ProxyHandler.monotonicSeconds(), settings: settings) }
+    }
 }
 
 /// A service ready for requests: its configuration with the split and the target objects resolved.
@@ -31,6 +38,16 @@ final class ServiceRuntime: Sendable {
         split = TrafficSplit(config.groups.map { ($0.name, $0.weight) })
         groups = config.groups.map { group in (group.name, group.targets.map(targets)) }
         self.metrics = metrics
+    }
+
+    /// The passive health settings of its targets.
+    var healthSettings: TargetHealth.Settings { config.healthCheck?.settings ?? TargetHealth.Settings() }
+
+    /// Records one answer (`status` nil: cut off) in the service's metrics, timed from `started`
+    /// (nil: refused before it reached a target).
+    func record(group: String, status: Int?, started: NIODeadline?, bytesIn: UInt64 = 0, bytesOut: UInt64 = 0) {
+        let micros = started.map { UInt64(max(0, (NIODeadline.now() - $0).nanoseconds / 1000)) } ?? 0
+        metrics.record(group: group, status: status, latencyMicros: micros, bytesIn: bytesIn, bytesOut: bytesOut, now: Date().timeIntervalSince1970)
     }
 
     /// The group for a bucket and, in it, the eligible target serving the fewest requests now
