@@ -7,6 +7,10 @@
 #include <sys/eventfd.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <sys/epoll.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 #endif
 
 int gaara_pipe_cloexec(int fds[2]) {
@@ -64,3 +68,57 @@ int gaara_pidfd_open(int pid) {
     return -1;
 #endif
 }
+
+#ifdef __linux__
+int gaara_epoll_create(void) { return epoll_create1(EPOLL_CLOEXEC); }
+
+int gaara_epoll_ctl(int epoll, int op, int fd, uint32_t events, uint64_t data) {
+    struct epoll_event event = {.events = events, .data.u64 = data};
+    return epoll_ctl(epoll, op, fd, &event);
+}
+
+int gaara_epoll_wait(int epoll, gaara_poll_event *events, int count, int timeout_ms) {
+    struct epoll_event raw[256];
+    if (count > 256) count = 256;
+    int ready = epoll_wait(epoll, raw, count, timeout_ms);
+    for (int i = 0; i < ready; i++) {
+        events[i].events = raw[i].events;
+        events[i].data = raw[i].data.u64;
+    }
+    return ready;
+}
+
+int gaara_accept(int fd, void *address, unsigned int *length) {
+    int client = accept4(fd, (struct sockaddr *)address, (socklen_t *)length, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (client >= 0) {
+        int one = 1;
+        (void)setsockopt(client, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    }
+    return client;
+}
+
+void gaara_set_thread_name(const char *name) { (void)prctl(PR_SET_NAME, name, 0, 0, 0); }
+
+int gaara_tcp_socket(int family) {
+    int fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd >= 0) {
+        int one = 1;
+        (void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    }
+    return fd;
+}
+
+int gaara_tcp_nodelay(int fd) {
+    int one = 1;
+    if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) != 0) return -1;
+    return setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+}
+#else
+int gaara_epoll_create(void) { return -1; }
+int gaara_epoll_ctl(int epoll, int op, int fd, uint32_t events, uint64_t data) { return -1; }
+int gaara_epoll_wait(int epoll, gaara_poll_event *events, int count, int timeout_ms) { return -1; }
+int gaara_accept(int fd, void *address, unsigned int *length) { return -1; }
+void gaara_set_thread_name(const char *name) {}
+int gaara_tcp_socket(int family) { return -1; }
+int gaara_tcp_nodelay(int fd) { return -1; }
+#endif

@@ -4,10 +4,10 @@ import NIOCore
     import Glibc
 #endif
 
-/// The router's listening socket, made by hand (then given to NIO) so that a restart hands over
+/// The router's listening socket, made by hand so that a restart hands over
 /// without resetting a connection: see ``steerNewConnectionsToTheNewest(_:)``.
 enum ListeningSocket {
-    /// A socket bound to `host:port` with `SO_REUSEADDR` and `SO_REUSEPORT` (NIO makes it listen).
+    /// A socket bound to `host:port` with `SO_REUSEADDR` and `SO_REUSEPORT`.
     static func open(host: String, port: Int) throws -> CInt {
         let address = try SocketAddress.makeAddressResolvingHost(host, port: port)
         let family = address.protocol == .inet6 ? AF_INET6 : AF_INET
@@ -26,11 +26,29 @@ enum ListeningSocket {
         return descriptor
     }
 
-    /// Once NIO listens on the socket: sets the accept queue's length (NIO listens with 128 when
-    /// given a bound socket) and steers new connections (the socket group exists only from `listen` on).
-    static func listening(_ descriptor: CInt, backlog: CInt) {
-        _ = listen(descriptor, backlog)
+    /// Listens (non-blocking, as every loop accepts on it) and steers new connections (the socket
+    /// group exists only from `listen` on).
+    static func listening(_ descriptor: CInt, backlog: CInt) throws {
+        let flags = fcntl(descriptor, F_GETFL)
+        guard listen(descriptor, backlog) == 0, fcntl(descriptor, F_SETFL, flags | O_NONBLOCK) == 0 else {
+            let code = errno
+            close(descriptor)
+            throw IOError(errnoCode: code, reason: "listen")
+        }
         steerNewConnectionsToTheNewest(descriptor)
+    }
+
+    /// The port a socket is bound to.
+    static func port(of descriptor: CInt) -> Int {
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let found = withUnsafeMutablePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+        }
+        guard found == 0 else { return 0 }
+        return withUnsafePointer(to: &storage) { pointer in
+            pointer.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { Int(UInt16(bigEndian: $0.pointee.sin_port)) }
+        }
     }
 
     /// Two routers listen on one port during a restart (`SO_REUSEPORT`), and the kernel spreads new

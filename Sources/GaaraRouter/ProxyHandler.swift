@@ -15,12 +15,12 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
 
     private let table: RoutingTable
     private var answeredMalformed = false
-    private let pools: UpstreamPools<UpstreamHandler>
-    private var pool: UpstreamPool<UpstreamHandler>?
+    private let pools: UpstreamPools
+    private var pool: UpstreamPool?
     private var context: ChannelHandlerContext?
     var phase = ProxyPhase.idle
     var exchange: ProxyExchange?
-    var upstream: UpstreamConnection<UpstreamHandler>?
+    var upstream: UpstreamConnection?
     private var pending: [HTTPClientRequestPart] = []
     private var readPending = false
     private var timeout: Scheduled<Void>?
@@ -35,7 +35,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
     var forwardedFor_ = ""
     var random = FastRandom()
 
-    init(table: RoutingTable, pools: UpstreamPools<UpstreamHandler>) {
+    init(table: RoutingTable, pools: UpstreamPools) {
         self.table = table
         self.pools = pools
     }
@@ -256,7 +256,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
         }
     }
 
-    private func attach(_ connection: UpstreamConnection<UpstreamHandler>, context: ChannelHandlerContext) {
+    private func attach(_ connection: UpstreamConnection, context: ChannelHandlerContext) {
         connection.handler.delegate = self
         upstream = connection
         phase = .forwarding

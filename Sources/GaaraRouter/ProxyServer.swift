@@ -1,26 +1,42 @@
+import CGaaraSystem
 import Foundation
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import Synchronization
 
-/// The router's listening side: an HTTP/1.1 server on SwiftNIO. Every connection starts on the
-/// byte-forwarding path (``FastProxyHandler``) and moves to the full HTTP pipeline
-/// (``ProxyHandler``) at its first request that path does not take. Malformed requests get NIO's
-/// 400 and the connection closes.
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The router's listening side. Connections start on the byte-forwarding path: ``ByteLoop``
+/// threads (one per core) with their own epoll, which carry plain requests as bytes. A
+/// connection whose request that path does not take moves to the full HTTP/1.1 pipeline on
+/// SwiftNIO (``ProxyHandler``) for good. Malformed requests get NIO's 400 and the connection closes.
 public final class ProxyServer: Sendable {
     /// The routing table requests read.
     public let table: RoutingTable
-    let pools = UpstreamPools<UpstreamHandler>()
-    let rawPools = UpstreamPools<RawUpstreamHandler>()
+    let pools = UpstreamPools()
     private let group: MultiThreadedEventLoopGroup
-    private let channel: NIOLockedChannel
-    private let connections: Connections
+    private let connections = Connections()
+    /// The bound, listening socket every loop accepts on.
+    let listeningSocket: CInt
+    /// The bound port.
+    public let port: Int
+    private let loops = NIOLockedValueBox<[ByteLoop]>([])
+    private let turn = Atomic<Int>(0)
+    /// Client connections the loops hold.
+    let openConnections = Atomic<Int>(0)
+    /// Loops still accepting.
+    private let listeners = Atomic<Int>(0)
+    private let listening = DispatchGroup()
+    private let running = DispatchGroup()
 
     /// Tells a connection's ``ProxyHandler`` that the router is stopping.
     struct Drain: Sendable {}
 
-    /// The open client connections.
+    /// The open client connections of the full pipeline.
     final class Connections: Sendable {
         let open = NIOLockedValueBox<[ObjectIdentifier: any Channel]>([:])
 
@@ -35,30 +51,72 @@ public final class ProxyServer: Sendable {
     public init(table: RoutingTable, host: String, port: Int, threads: Int = System.coreCount) throws {
         self.table = table
         group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, threads))
-        let pools = self.pools
-        let rawPools = self.rawPools
-        let connections = Connections()
-        self.connections = connections
-        let bootstrap = ServerBootstrap(group: group)
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-            .childChannelOption(.maxMessagesPerRead, value: 16)
-            .childChannelInitializer { channel in
-                connections.add(channel)
-                return channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(FastProxyHandler(table: table, pools: rawPools, fullPools: pools))
-                }
-            }
         // SO_REUSEPORT: a new router can listen on the same port before the old one stops, and
         // takes every new connection from then on; restarts lose nothing.
-        let socket = try ListeningSocket.open(host: host, port: port)
-        channel = NIOLockedChannel(try bootstrap.withBoundSocket(socket).wait())
-        ListeningSocket.listening(socket, backlog: 1024)
+        listeningSocket = try ListeningSocket.open(host: host, port: port)
+        self.port = ListeningSocket.port(of: listeningSocket)
+        try ListeningSocket.listening(listeningSocket, backlog: 1024)
+        let made = try (0..<max(1, threads)).map { _ in try ByteLoop(server: self) }
+        loops.withLockedValue { $0 = made }
+        listeners.store(made.count, ordering: .relaxed)
+        listening.enter()
+        for (index, loop) in made.enumerated() {
+            loop.listen(on: listeningSocket)
+            running.enter()
+            let thread = Thread { [running] in
+                gaara_set_thread_name("gaara-router-\(index)")
+                loop.run()
+                running.leave()
+            }
+            thread.start()
+        }
+    }
+
+    /// The loop a new connection goes to: each in turn, so both cores carry half.
+    func nextLoop() -> ByteLoop {
+        loops.withLockedValue { $0[turn.wrappingAdd(1, ordering: .relaxed).oldValue % $0.count] }
+    }
+
+    /// A loop stopped accepting; the last one closes the socket.
+    func stoppedListening(_ loop: ByteLoop) {
+        loop.clear(listeningSocket)
+        if listeners.subtract(1, ordering: .acquiringAndReleasing).newValue == 0 {
+            Glibc.close(listeningSocket)
+            listening.leave()
+        }
+    }
+
+    /// Moves a client connection from a ``ByteLoop`` to the full pipeline, with the bytes read but not handled.
+    func handOver(_ descriptor: CInt, pending: ByteBuffer?, draining: Bool) {
+        let table = table
+        let pools = pools
+        let connections = connections
+        ClientBootstrap(group: group)
+            .channelOption(.autoRead, value: false)
+            .channelInitializer { channel in
+                connections.add(channel)
+                return channel.eventLoop.makeCompletedFuture {
+                    try ProxyServer.installFullPipeline(channel.pipeline.syncOperations, table: table, pools: pools, draining: draining)
+                }
+            }
+            .withConnectedSocket(descriptor)
+            .whenComplete { result in
+                switch result {
+                case .success(let channel):
+                    // On the channel's loop: the bytes read so far go first, then the socket is read.
+                    let sync = channel.pipeline.syncOperations
+                    if let pending { sync.fireChannelRead(NIOAny(pending)) }
+                    sync.fireChannelReadComplete()
+                    channel.setOption(.autoRead, value: true).whenComplete { _ in }
+                case .failure: Glibc.close(descriptor)
+                }
+            }
     }
 
     /// Adds the full HTTP pipeline and its ``ProxyHandler`` to a client connection (when
-    /// ``FastProxyHandler`` hands it over).
+    /// a ``ByteConnection`` hands it over).
     static func installFullPipeline(
-        _ pipeline: ChannelPipeline.SynchronousOperations, table: RoutingTable, pools: UpstreamPools<UpstreamHandler>, draining: Bool = false
+        _ pipeline: ChannelPipeline.SynchronousOperations, table: RoutingTable, pools: UpstreamPools, draining: Bool = false
     ) throws {
         // Response headers come from the upstream's parsed answer (validated there) and the router itself.
         // No pipelining assistance: it stops reading while an answer is on its way (two epoll_ctl calls
@@ -69,34 +127,45 @@ public final class ProxyServer: Sendable {
         try pipeline.addHandler(handler)
     }
 
-    /// The event loops (health checks run on them too).
+    /// The event loops of the full pipeline (health checks run on them too).
     public var eventLoopGroup: any EventLoopGroup { group }
 
-    /// The bound port.
-    public var port: Int { channel.value.localAddress?.port ?? 0 }
+    private func stopListening() {
+        for loop in loops.withLockedValue({ $0 }) { loop.send(.stopListening) }
+    }
 
     /// Stops listening, lets every request in flight finish (each answered with `Connection:
     /// close`), closes idle connections, and returns when all are closed or after `timeout` seconds.
     public func drain(timeout: Double) async {
-        try? await channel.value.close()
+        let deadline = Date().addingTimeInterval(timeout)
+        stopListening()
+        while Date() < deadline, listeners.load(ordering: .acquiring) > 0 {
+            do { try await Task.sleep(for: .milliseconds(5)) } catch { break }
+        }
+        for loop in loops.withLockedValue({ $0 }) { loop.send(.drain) }
         for connection in connections.open.withLockedValue({ Array($0.values) }) {
             connection.pipeline.fireUserInboundEventTriggered(Drain())
         }
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline, !connections.open.withLockedValue({ $0.isEmpty }) {
+        while Date() < deadline, openConnections.load(ordering: .relaxed) > 0 || !connections.open.withLockedValue({ $0.isEmpty }) {
             do { try await Task.sleep(for: .milliseconds(10)) } catch { break }  // cancelled: stop waiting
         }
     }
 
-    /// Stops listening and closes the event loops.
+    /// Stops listening, closes every connection and stops the loops.
     public func shutdown() throws {
-        try? channel.value.close().wait()
+        stopListening()
+        let stopping = loops.withLockedValue { loops in
+            defer { loops = [] }
+            return loops
+        }
+        for loop in stopping { loop.send(.stop) }
+        _ = running.wait(timeout: .now() + 10)
         try group.syncShutdownGracefully()
     }
 
-    /// Waits until the listening channel closes.
+    /// Waits until the router stops listening.
     public func wait() throws {
-        try channel.value.closeFuture.wait()
+        listening.wait()
     }
 }
 

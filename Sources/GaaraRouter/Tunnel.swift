@@ -98,7 +98,7 @@ extension ProxyHandler {
     }
 
     /// The target switched protocols: drop HTTP on both connections and pass bytes through as they come.
-    func tunnel(_ head: HTTPResponseHead, to connection: UpstreamConnection<UpstreamHandler>, context: ChannelHandlerContext) {
+    func tunnel(_ head: HTTPResponseHead, to connection: UpstreamConnection, context: ChannelHandlerContext) {
         cancelTimeout()
         upstream = nil
         connection.handler.delegate = nil

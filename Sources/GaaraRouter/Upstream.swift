@@ -40,38 +40,19 @@ final class UpstreamHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 }
 
-/// The last handler of a pooled upstream connection: HTTP-parsed (``UpstreamHandler``) or raw bytes
-/// (``RawUpstreamHandler``).
-protocol PooledUpstreamHandler: ChannelHandler, AnyObject, SendableMetatype {
-    /// Adds the handlers of this kind of connection to a new upstream channel.
-    static func install(on channel: any Channel) throws
-    /// Forgets the request it served (the connection goes idle).
-    func detach()
-}
-
-extension UpstreamHandler: PooledUpstreamHandler {
-    static func install(on channel: any Channel) throws {
-        // Headers going up were parsed (and so validated) by the server side already.
-        try channel.pipeline.syncOperations.addHTTPClientHandlers(leftOverBytesStrategy: .forwardBytes, enableOutboundHeaderValidation: false)
-        try channel.pipeline.syncOperations.addHandler(UpstreamHandler())
-    }
-
-    func detach() { delegate = nil }
-}
-
 /// One upstream connection and its handler.
-struct UpstreamConnection<Handler: PooledUpstreamHandler> {
+struct UpstreamConnection {
     let channel: any Channel
-    let handler: Handler
+    let handler: UpstreamHandler
     let address: TargetAddress
     /// Whether it came from the idle pool (it may have been closed by the target meanwhile).
     let reused: Bool
 }
 
-/// Idle keep-alive connections to targets, one pool per event loop (used only on that loop).
-final class UpstreamPool<Handler: PooledUpstreamHandler> {
+/// Idle keep-alive connections to targets of the full path, one pool per event loop (used only on that loop).
+final class UpstreamPool {
     let eventLoop: any EventLoop
-    private var idle: [TargetAddress: [UpstreamConnection<Handler>]] = [:]
+    private var idle: [TargetAddress: [UpstreamConnection]] = [:]
     static var maxIdlePerTarget: Int { 1024 }
 
     init(eventLoop: any EventLoop) {
@@ -79,7 +60,7 @@ final class UpstreamPool<Handler: PooledUpstreamHandler> {
     }
 
     /// An idle, still open connection to `address` (the most recently used first).
-    func take(_ address: TargetAddress) -> UpstreamConnection<Handler>? {
+    func take(_ address: TargetAddress) -> UpstreamConnection? {
         // In place: copying the stack out of the dictionary would copy it whole on every request.
         while let connection = idle[address]?.popLast() {
             if connection.channel.isActive {
@@ -91,8 +72,8 @@ final class UpstreamPool<Handler: PooledUpstreamHandler> {
 
     /// Keeps a connection for reuse (closing it when the pool is full). Connections the target
     /// closed meanwhile are skipped by ``take(_:)``.
-    func give(_ connection: UpstreamConnection<Handler>) {
-        connection.handler.detach()
+    func give(_ connection: UpstreamConnection) {
+        connection.handler.delegate = nil
         guard (idle[connection.address]?.count ?? 0) < Self.maxIdlePerTarget, connection.channel.isActive else {
             connection.channel.close(promise: nil)
             return
@@ -101,15 +82,20 @@ final class UpstreamPool<Handler: PooledUpstreamHandler> {
     }
 
     /// Opens a new connection to `address` on this loop.
-    func connect(_ address: TargetAddress, timeout: Double) -> EventLoopFuture<UpstreamConnection<Handler>> {
+    func connect(_ address: TargetAddress, timeout: Double) -> EventLoopFuture<UpstreamConnection> {
         let bootstrap = ClientBootstrap(group: eventLoop)
             .connectTimeout(.milliseconds(Int64(timeout * 1000)))
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture { try Handler.install(on: channel) }
+                channel.eventLoop.makeCompletedFuture {
+                    // Headers going up were parsed (and so validated) by the server side already.
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers(
+                        leftOverBytesStrategy: .forwardBytes, enableOutboundHeaderValidation: false)
+                    try channel.pipeline.syncOperations.addHandler(UpstreamHandler())
+                }
             }
         return bootstrap.connect(host: address.host, port: address.port).flatMapThrowing { channel in
-            let handler = try channel.pipeline.syncOperations.handler(type: Handler.self)
+            let handler = try channel.pipeline.syncOperations.handler(type: UpstreamHandler.self)
             return UpstreamConnection(channel: channel, handler: handler, address: address, reused: false)
         }
     }
@@ -122,13 +108,13 @@ final class UpstreamPool<Handler: PooledUpstreamHandler> {
 }
 
 /// One ``UpstreamPool`` per event loop.
-final class UpstreamPools<Handler: PooledUpstreamHandler>: Sendable {
-    private let pools = NIOLockedValueBox<[ObjectIdentifier: NIOLoopBound<UpstreamPool<Handler>>]>([:])
+final class UpstreamPools: Sendable {
+    private let pools = NIOLockedValueBox<[ObjectIdentifier: NIOLoopBound<UpstreamPool>]>([:])
 
-    func pool(for eventLoop: any EventLoop) -> UpstreamPool<Handler> {
+    func pool(for eventLoop: any EventLoop) -> UpstreamPool {
         pools.withLockedValue { pools in
             if let bound = pools[ObjectIdentifier(eventLoop)] { return bound.value }
-            let pool = UpstreamPool<Handler>(eventLoop: eventLoop)
+            let pool = UpstreamPool(eventLoop: eventLoop)
             pools[ObjectIdentifier(eventLoop)] = NIOLoopBound(pool, eventLoop: eventLoop)
             return pool
         }

@@ -5,7 +5,7 @@ import NIOCore
 /// The heads the byte-forwarding path reads and writes, as bytes: the same headers the full path
 /// (``ProxyHandler/upstreamHead(_:requestID:upgrade:)`` and ``ProxyHandler/downstreamHead(_:exchange:)``)
 /// adds and drops.
-extension FastProxyHandler {
+extension ByteConnection {
     /// What a header line means to the router.
     enum FieldKind {
         case plain, host, contentLength, connection, hopByHop, requestID, forwardedFor, forwardedProto, forwardedHost, forwardedOther,
@@ -48,7 +48,7 @@ extension FastProxyHandler {
 
     /// Reads the request head of `headLength` bytes at the start of the inbound bytes and makes its
     /// exchange with the head to send upstream; nil when the request must take the full path.
-    func begin(headLength: Int, context: ChannelHandlerContext, inbound: ByteBuffer) -> FastExchange? {
+    func begin(headLength: Int, inbound: ByteBuffer, allocator: ByteBufferAllocator) -> FastExchange? {
         inbound.withUnsafeReadableBytes { all in
             let bytes = UnsafeRawBufferPointer(rebasing: all[0..<headLength])
             guard let line = HeadScan.requestLine(bytes), HeadScan.fields(bytes, from: line.lineEnd, to: headLength, into: &fields) else {
@@ -93,7 +93,7 @@ extension FastProxyHandler {
                 requestID.flatMap { $0.valueEnd - $0.valueStart <= 200 ? text($0.valueStart, $0.valueEnd) : nil }
                 ?? ProxyHandler.requestID(&random)
 
-            var out = context.channel.allocator.buffer(capacity: headLength + 320)
+            var out = allocator.buffer(capacity: headLength + 320)
             func copy(_ start: Int, _ end: Int) { out.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[start..<end])) }
             copy(0, line.lineEnd)
             for (field, kind) in zip(fields, kinds) {
