@@ -60,7 +60,7 @@ struct RouterCommand: AsyncParsableCommand {
         @Option(help: "Where the routing table is kept across restarts.")
         var state = "gaara-router.json"
 
-        @Option(help: "Event loop threads (default: the number of cores).")
+        @Option(help: "Forwarding threads (default: the number of cores plus one).")
         var threads: Int?
 
         func run() async throws {
@@ -79,7 +79,7 @@ struct RouterCommand: AsyncParsableCommand {
             do {
                 router = try RouterService(
                     stateFile: URL(fileURLWithPath: state), host: address.host, port: address.port,
-                    threads: threads ?? ProcessInfo.processInfo.activeProcessorCount, admin: endpoint)
+                    threads: threads ?? ProxyServer.defaultThreads, admin: endpoint)
             } catch {
                 throw CLIFailure(message: "cannot start the router (table \(state), listening on \(listen)): \(error)", exitCode: 2)
             }

@@ -101,7 +101,7 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             router = try RouterService(
                 stateFile: data.appendingPathComponent("router.json"), host: address.host, port: address.port,
-                threads: ProcessInfo.processInfo.activeProcessorCount, admin: .unixSocket(data.appendingPathComponent("router.sock").path))
+                threads: ProxyServer.defaultThreads, admin: .unixSocket(data.appendingPathComponent("router.sock").path))
         } catch {
             throw CLIFailure(message: "cannot start the router on \(routerListen): \(error)", exitCode: 2)
         }
