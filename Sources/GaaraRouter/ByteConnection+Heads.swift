@@ -84,7 +84,9 @@ extension ByteConnection {
             let hostValue = host.map { text($0.valueStart, $0.valueEnd) }
             var pathEnd = line.targetStart
             while pathEnd < line.targetEnd, bytes[pathEnd] != UInt8(ascii: "?") { pathEnd += 1 }
-            guard let service = table.snapshot.route(host: hostValue, path: text(line.targetStart, pathEnd)), !service.config.paused else {
+            guard let service = table.snapshot(cache: &loop.snapshotCache).route(host: hostValue, path: text(line.targetStart, pathEnd)),
+                !service.config.paused
+            else {
                 return nil
             }
             let (bucket, assignCookie) = stickyBucket(bytes, sticky: service.config.sticky)

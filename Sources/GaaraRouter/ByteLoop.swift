@@ -39,6 +39,8 @@ final class ByteLoop: @unchecked Sendable {
     static let readSize = 64 * 1024
 
     unowned let server: ProxyServer
+    /// The routing snapshot as this loop last read it.
+    var snapshotCache = RoutingTable.SnapshotCache()
     let epoll: CInt
     private let wake: CInt
     private let commands = Mutex<[Command]>([])

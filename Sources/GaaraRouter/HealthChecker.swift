@@ -37,7 +37,7 @@ public struct HealthChecker: Sendable {
                     due[address] = now + max(0.05, check.interval)
                     tasks.addTask {
                         let ok = await probe(address, path: check.path, timeout: check.timeout)
-                        target.health.withLock { _ = $0.checked(ok: ok, settings: check.settings) }
+                        target.updateHealth { _ = $0.checked(ok: ok, settings: check.settings) }
                         _ = busy.set.withLock { $0.remove(address) }
                     }
                 }

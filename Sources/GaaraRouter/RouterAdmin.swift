@@ -201,7 +201,7 @@ struct ServiceStatus: Encodable {
         targets = config.groups.flatMap { group in
             group.targets.map { address in
                 let runtime = table.target(address)
-                let health = runtime?.health.withLock { $0 }
+                let health = runtime?.healthState
                 return Target(
                     address: address.description, group: group.name, state: health?.state.rawValue ?? "adding",
                     ejected: health?.ejectedUntil.map { now < $0 } ?? false, inFlight: runtime?.inFlight.load(ordering: .relaxed) ?? 0)
@@ -218,7 +218,7 @@ struct TargetStatus: Encodable {
     let inFlight: Int
 
     init(_ runtime: TargetRuntime, now: Double) {
-        let health = runtime.health.withLock { $0 }
+        let health = runtime.healthState
         address = runtime.address.description
         state = health.state.rawValue
         ejected = health.ejectedUntil.map { now < $0 } ?? false

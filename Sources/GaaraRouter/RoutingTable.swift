@@ -4,24 +4,48 @@ import NIOCore
 import Synchronization
 
 /// A target as the proxy sees it: its health and how many requests it is serving now. Shared by
-/// every service that lists the address, and kept across table changes.
+/// every service that lists the address, and kept across table changes. Every request reads
+/// whether the target is eligible and counts its answer; both are atomics in the common case (a
+/// healthy target answering well), so the forwarding threads do not take a shared lock for them.
 final class TargetRuntime: Sendable {
     let address: TargetAddress
     let inFlight = Atomic<Int>(0)
-    let health = Mutex(TargetHealth())
+    private let health = Mutex(TargetHealth())
+    /// From when (monotonic seconds, as a Double's bits) the target takes requests: infinity while
+    /// it is not healthy, the end of its ejection otherwise.
+    private let eligibleFrom = Atomic<UInt64>(Double.infinity.bitPattern)
+    /// Whether upstream errors were counted since the last good answer.
+    private let erring = Atomic<Bool>(false)
 
     init(address: TargetAddress) {
         self.address = address
     }
 
+    /// The target's health now.
+    var healthState: TargetHealth { health.withLock { $0 } }
+
+    /// Changes the target's health (and what requests read of it without the lock).
+    @discardableResult
+    func updateHealth<T>(_ change: (inout TargetHealth) -> T) -> T {
+        health.withLock { health in
+            let result = change(&health)
+            let from = health.state != .healthy ? Double.infinity : health.ejectedUntil ?? -Double.infinity
+            eligibleFrom.store(from.bitPattern, ordering: .releasing)
+            erring.store(health.errorsInARow > 0, ordering: .releasing)
+            return result
+        }
+    }
+
     func isEligible(at now: Double) -> Bool {
-        health.withLock { $0.isEligible(at: now) }
+        now >= Double(bitPattern: eligibleFrom.load(ordering: .acquiring))
     }
 
     /// Counts an answer for passive health: a failure, or a 502/503/504, is an error.
     func served(status: Int?, failed: Bool = false, settings: TargetHealth.Settings) {
         let ok = !failed && status != 502 && status != 503 && status != 504
-        health.withLock { _ = $0.served(ok: ok, at: ProxyHandler.monotonicSeconds(), settings: settings) }
+        // A good answer only resets the count of errors in a row: nothing to do when there is none.
+        if ok, !erring.load(ordering: .acquiring) { return }
+        updateHealth { _ = $0.served(ok: ok, at: ProxyHandler.monotonicSeconds(), settings: settings) }
     }
 }
 
@@ -63,7 +87,7 @@ final class ServiceRuntime: Sendable {
         // Panic mode: every healthy target of the group is ejected for errors. Trying one beats
         // refusing every request (a whole group is ejected only when its upstreams all fail).
         if let targets = groups.first(where: { $0.name == name })?.targets {
-            let healthy = targets.filter { $0.health.withLock { $0.state == .healthy } }
+            let healthy = targets.filter { $0.healthState.state == .healthy }
             if let target = healthy.min(by: { $0.inFlight.load(ordering: .relaxed) < $1.inFlight.load(ordering: .relaxed) }) {
                 return (name, target)
             }
@@ -131,6 +155,8 @@ public struct RoutingError: Error, Sendable, CustomStringConvertible {
 public final class RoutingTable: Sendable {
     private let state: Mutex<RouterState>
     private let current: Mutex<RoutingSnapshot>
+    /// Counts the snapshots made, so that readers with a ``SnapshotCache`` take the lock only after a change.
+    private let version = Atomic<Int>(0)
     private let targets = Mutex<[TargetAddress: TargetRuntime]>([:])
     private let metrics = Mutex<[String: ServiceMetrics]>([:])
     private let unrouted = Mutex<[Int: UInt64]>([:])
@@ -150,6 +176,22 @@ public final class RoutingTable: Sendable {
     public var snapshotState: RouterState { state.withLock { $0 } }
 
     var snapshot: RoutingSnapshot { current.withLock { $0 } }
+
+    /// A reader's copy of the snapshot and the version it had.
+    struct SnapshotCache {
+        var version = -1
+        var snapshot: RoutingSnapshot?
+    }
+
+    /// The snapshot through a reader's own cache: one atomic load per request, the lock only after a change.
+    func snapshot(cache: inout SnapshotCache) -> RoutingSnapshot {
+        let now = version.load(ordering: .acquiring)
+        if cache.version == now, let snapshot = cache.snapshot { return snapshot }
+        // Made before its version is counted: at worst a newer snapshot is kept under an older version (and read again).
+        let snapshot = current.withLock { $0 }
+        cache = SnapshotCache(version: now, snapshot: snapshot)
+        return snapshot
+    }
 
     /// Applies a change: validates it, saves it, then makes it live. Requests already routed keep
     /// their target; new ones see the new table at once.
@@ -210,19 +252,20 @@ public final class RoutingTable: Sendable {
                 config: config,
                 targets: { address in
                     self.targets.withLock { all in
-                        if let existing = all[address], existing.health.withLock({ $0.state != .draining }) { return existing }
+                        if let existing = all[address], existing.healthState.state != .draining { return existing }
                         let runtime = TargetRuntime(address: address)
-                        if !checked { runtime.health.withLock { $0.markHealthy() } }
+                        if !checked { runtime.updateHealth { $0.markHealthy() } }
                         all[address] = runtime
                         return runtime
                     }
                 }, metrics: metrics)
         }
         current.withLock { $0 = RoutingSnapshot(services: services) }
+        version.add(1, ordering: .releasing)
         // Targets no service lists any more take no new requests; ``sweep()`` retires them once idle.
         let listed = Set(state.services.flatMap { $0.groups.flatMap(\.targets) })
         targets.withLock { all in
-            for (address, runtime) in all where !listed.contains(address) { runtime.health.withLock { $0.drain() } }
+            for (address, runtime) in all where !listed.contains(address) { runtime.updateHealth { $0.drain() } }
         }
         sweep()
     }
@@ -231,7 +274,7 @@ public final class RoutingTable: Sendable {
     func sweep() {
         targets.withLock { all in
             for (address, runtime) in all where runtime.inFlight.load(ordering: .relaxed) == 0 {
-                let retired = runtime.health.withLock { health -> Bool in
+                let retired = runtime.updateHealth { health -> Bool in
                     guard health.state == .draining else { return false }
                     health.remove()
                     return true

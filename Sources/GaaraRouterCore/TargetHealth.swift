@@ -26,7 +26,8 @@ public struct TargetHealth: Sendable, Equatable {
     public private(set) var state: State = .adding
     private var goodInARow = 0
     private var badInARow = 0
-    private var errorsInARow = 0
+    /// Upstream errors since the last good answer.
+    public private(set) var errorsInARow = 0
     /// Until when (seconds, monotonic) the target is ejected.
     public private(set) var ejectedUntil: Double?
 

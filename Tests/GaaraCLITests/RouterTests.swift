@@ -366,6 +366,28 @@ struct RouterTests {
         #expect(peak > 0 && peak < 100 * 1024, "peak resident memory \(peak) KiB")
     }
 
+    /// A router runs for months: idle, its resident memory stays put. (The orphan reaper's twice-a-
+    /// second look at /proc through Foundation made every `gaara` process grow by ~120 KB a second.)
+    @Test func anIdleRouterDoesNotGrow() async throws {
+        let setup = try await Setup()
+        _ = try await setup.gaara(["add", "web", "--group", "blue=127.0.0.1:\(setup.bluePort)"])
+        let (status, _, _) = try await setup.get("/warm-up")
+        #expect(status == 200)
+        let pid = try #require(setup.current?.processIdentifier)
+        func resident() throws -> Int {
+            let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
+            return status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") }.flatMap {
+                Int($0.split(separator: " ", omittingEmptySubsequences: true)[1])
+            } ?? 0
+        }
+        try await Task.sleep(for: .seconds(1))
+        let before = try resident()
+        try await Task.sleep(for: .seconds(10))
+        let after = try resident()
+        print("idle router resident memory: \(before) KiB, 10 s later \(after) KiB")
+        #expect(before > 0 && after - before < 512, "grew by \(after - before) KiB in 10 s")
+    }
+
     @Test func healthChecksDecideWhichTargetsGetTraffic() async throws {
         let setup = try await Setup()
         let never = "127.0.0.1:\(setup.port + 1)"  // nothing listens there
