@@ -366,6 +366,30 @@ struct RouterTests {
         #expect(peak > 0 && peak < 100 * 1024, "peak resident memory \(peak) KiB")
     }
 
+    /// A target that never completes a connection gets the service's connect timeout, then a 502.
+    @Test func aTargetThatNeverAcceptsGetsTheConnectTimeout() async throws {
+        let setup = try await Setup()
+        let stuck = Process()
+        stuck.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        stuck.arguments = ["python3", RouterTests.fixtures.appendingPathComponent("stuck.py").path]
+        let output = Pipe()
+        stuck.standardOutput = output
+        stuck.standardInput = FileHandle.nullDevice
+        try stuck.run()
+        defer { kill(stuck.processIdentifier, SIGKILL) }
+        var line = Data()
+        while !line.contains(0x0A), let byte = try output.fileHandleForReading.read(upToCount: 1), !byte.isEmpty { line.append(byte) }
+        let port = try #require(Int(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)))
+        _ = try await setup.gaara(["add", "stuck", "--group", "blue=127.0.0.1:\(port)", "--connect-timeout", "0.5"])
+        let start = Date()
+        let (status, headers, body) = try await setup.get("/x")
+        let seconds = Date().timeIntervalSince(start)
+        #expect(status == 502 && body.contains("cannot connect to 127.0.0.1:\(port): connect timeout"), "\(status) \(body)")
+        #expect(headers["x-request-id"] != nil)
+        // Not before the timeout (and well before the client's own 60 s).
+        #expect(seconds >= 0.45 && seconds < 30, "answered after \(seconds) s")
+    }
+
     /// A router runs for months: idle, its resident memory stays put. (The orphan reaper's twice-a-
     /// second look at /proc through Foundation made every `gaara` process grow by ~120 KB a second.)
     @Test func anIdleRouterDoesNotGrow() async throws {
