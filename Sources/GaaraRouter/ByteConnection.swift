@@ -23,8 +23,9 @@ final class ByteConnection {
     static let maxResponseHead = 64 * 1024
 
     unowned let loop: ByteLoop
-    let descriptor: CInt
-    let generation: UInt32
+    private var socket: EdgeSocket
+    var descriptor: CInt { socket.descriptor }
+    var generation: UInt32 { socket.generation }
     var table: RoutingTable { loop.server.table }
     /// Bytes read from the client and not handled yet (a partial head, or pipelined requests).
     private var inbound: ByteBuffer
@@ -32,13 +33,7 @@ final class ByteConnection {
     private var scanned = 0
     /// Bytes for the client not written yet; while there are any, the upstream is not read.
     private var output: ByteBuffer
-    /// The client socket may have unread bytes (edge seen, not drained).
-    private var readable = false
-    /// The client's side ended (or broke): the socket stays readable until a read sees it.
-    private var hungUp = false
     private var closed = false
-    /// Whether the socket's writable edges are watched (while ``output`` waits for room).
-    private var watchingWritable = false
     /// Close once ``output`` is written.
     private var closing = false
     var fields: [HeadField] = []
@@ -57,10 +52,9 @@ final class ByteConnection {
 
     init(loop: ByteLoop, descriptor: CInt, generation: UInt32, address: String) {
         self.loop = loop
-        self.descriptor = descriptor
-        self.generation = generation
+        socket = EdgeSocket(descriptor: descriptor, generation: generation, watchingWritable: false)
         remoteAddress = address
-        forwardedFor = "for=" + (address.contains(":") ? "\"[\(address)]\"" : address)
+        forwardedFor = ProxyHandler.forwardedFor(address)
         inbound = loop.allocator.buffer(capacity: 2048)
         output = loop.allocator.buffer(capacity: 0)
         fields.reserveCapacity(32)
@@ -77,8 +71,7 @@ final class ByteConnection {
             if output.readableBytes == 0 { resume() }
         }
         if events & Poll.readable != 0 {
-            readable = true
-            if events & Poll.ended != 0 { hungUp = true }
+            socket.note(events)
             pump()
         }
     }
@@ -86,7 +79,7 @@ final class ByteConnection {
     /// What was held while the client's socket was full goes on: the upstream's answer, then
     /// the next request.
     private func resume() {
-        if let upstream, upstream.readable {
+        if let upstream, upstream.socket.readable {
             upstreamReadable()
         } else if exchange == nil {
             handleInbound()
@@ -97,7 +90,7 @@ final class ByteConnection {
     /// Reads the client while it has something to say and the connection can take it: while a
     /// request is on its way, at most one read of what follows it is held.
     private func pump() {
-        while readable, !closed, !closing {
+        while socket.readable, !closed, !closing {
             if exchange != nil || output.readableBytes > 0, inbound.readableBytes > 0 { return }
             guard readClient() else { return }
             if exchange == nil { handleInbound() }
@@ -107,20 +100,13 @@ final class ByteConnection {
     /// One read from the client; false when nothing more can be read now.
     private func readClient() -> Bool {
         inbound.reserveCapacity(minimumWritableBytes: 1024)
-        let wanted = inbound.writableBytes
-        let count = inbound.withUnsafeMutableWritableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
-        if count > 0 {
-            inbound.moveWriterIndex(forwardBy: count)
-            if count < wanted { readable = hungUp }
-            return true
-        }
-        if count < 0, errno == EINTR { return true }
-        if count < 0, errno == EAGAIN || errno == EWOULDBLOCK {
-            readable = false
+        switch socket.read(into: &inbound) {
+        case .bytes: return true
+        case .drained: return false
+        case .ended:
+            close()  // the client left (or the connection broke)
             return false
         }
-        close()  // the client left (or the connection broke)
-        return false
     }
 
     /// Starts the requests whose heads are complete in ``inbound``, one at a time.
@@ -149,30 +135,15 @@ final class ByteConnection {
         loop.server.handOver(descriptor, pending: inbound.readableBytes > 0 ? inbound : nil, draining: draining)
     }
 
-    /// Writes ``output`` as far as the socket takes it.
+    /// Writes ``output`` as far as the socket takes it (the next writable edge goes on).
     private func flush() {
-        while output.readableBytes > 0 {
-            let count = output.withUnsafeReadableBytes { send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            if count > 0 {
-                output.moveReaderIndex(forwardBy: count)
-            } else if count < 0, errno == EINTR {
-                continue
-            } else if count < 0, errno == EAGAIN || errno == EWOULDBLOCK {
-                if !watchingWritable {
-                    watchingWritable = true
-                    loop.watch(descriptor, generation: generation, writable: true)
-                }
-                return  // the next writable edge goes on
-            } else {
-                return close()
-            }
+        switch socket.write(&output, loop: loop) {
+        case .full: return
+        case .failed: return close()
+        case .done:
+            output.clear()
+            if closing { close() }
         }
-        output.clear()
-        if watchingWritable {
-            watchingWritable = false
-            loop.watch(descriptor, generation: generation, writable: false)
-        }
-        if closing { close() }
     }
 
     /// The router stops: an idle connection gets a moment for its next request (answered, then
@@ -244,7 +215,7 @@ final class ByteConnection {
         guard let connection = upstream, let current = exchange else { return }
         var code: CInt = 0
         var length = socklen_t(MemoryLayout<CInt>.size)
-        if getsockopt(connection.descriptor, SOL_SOCKET, SO_ERROR, &code, &length) != 0 { code = errno }
+        if getsockopt(connection.socket.descriptor, SOL_SOCKET, SO_ERROR, &code, &length) != 0 { code = errno }
         guard code == 0 else {
             return upstreamFailed(
                 "cannot connect to \(current.target.address): \(ProxyHandler.describe(IOError(errnoCode: code, reason: "connect")))",
@@ -257,7 +228,7 @@ final class ByteConnection {
     private func attach(_ connection: ByteUpstream) {
         guard let current = exchange else { return }
         connection.owner = self
-        connection.readable = false
+        connection.socket.forgetReadable()
         upstream = connection
         upstreamActivity = ByteLoop.now()
         connection.pending = current.request
@@ -267,51 +238,24 @@ final class ByteConnection {
     /// Writes what is left of the request to the upstream.
     func upstreamWritable() {
         guard let connection = upstream, var pending = connection.pending else { return }
-        while pending.readableBytes > 0 {
-            let count = pending.withUnsafeReadableBytes { send(connection.descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            if count > 0 {
-                pending.moveReaderIndex(forwardBy: count)
-            } else if count < 0, errno == EINTR {
-                continue
-            } else if count < 0, errno == EAGAIN || errno == EWOULDBLOCK {
-                connection.pending = pending
-                if !connection.watchingWritable {
-                    connection.watchingWritable = true
-                    loop.watch(connection.descriptor, generation: connection.generation, writable: true)
-                }
-                return
-            } else {
-                connection.pending = nil
-                return upstreamClosed()
-            }
-        }
-        connection.pending = nil
-        if connection.watchingWritable {
-            connection.watchingWritable = false
-            loop.watch(connection.descriptor, generation: connection.generation, writable: false)
-        }
+        let written = connection.socket.write(&pending, loop: loop)
+        connection.pending = written == .full ? pending : nil
+        if written == .failed { upstreamClosed() }
     }
 
     /// Reads the upstream's answer while the client takes it (a full client socket holds it:
     /// the client's writable edge resumes it).
     func upstreamReadable() {
-        while !closed, let connection = upstream, connection.readable, output.readableBytes == 0 {
+        while !closed, let connection = upstream, connection.socket.readable, output.readableBytes == 0 {
             var buffer = loop.scratch
             loop.scratch = ByteBuffer()  // one owner: no copy on write
             buffer.clear()
-            let count = buffer.withUnsafeMutableWritableBytes { recv(connection.descriptor, $0.baseAddress, $0.count, 0) }
-            if count > 0 {
-                buffer.moveWriterIndex(forwardBy: count)
-                if count < ByteLoop.readSize { connection.readable = connection.hungUp }
+            switch connection.socket.read(into: &buffer) {
+            case .bytes:
                 upstreamActivity = ByteLoop.now()
                 upstreamRead(buffer)
-            } else if count < 0, errno == EINTR {
-                // again
-            } else if count < 0, errno == EAGAIN || errno == EWOULDBLOCK {
-                connection.readable = false
-            } else {
-                connection.readable = false
-                upstreamClosed()
+            case .drained: break
+            case .ended: upstreamClosed()
             }
             buffer.clear()
             loop.scratch = buffer

@@ -10,8 +10,7 @@ import Synchronization
 /// One thread of the byte-forwarding path: an edge-triggered epoll loop that owns its client
 /// connections (``ByteConnection``) and its pool of upstream connections (``ByteUpstream``). No
 /// channels, pipelines or futures: a plain request costs two reads, two writes and its share of
-/// one `epoll_wait`, as in nginx. Every socket is registered once, for reading and writing, edge
-/// triggered; a read shorter than the buffer means the socket is drained until its next edge.
+/// one `epoll_wait`, as in nginx. Every socket is registered once, edge triggered (see ``EdgeSocket``).
 final class ByteLoop: @unchecked Sendable {
     /// What a file descriptor of this loop is.
     enum Slot {
@@ -47,7 +46,7 @@ final class ByteLoop: @unchecked Sendable {
     private var slots: [Slot] = []
     private var generation: UInt32 = 0
     private var idle: [TargetAddress: [ByteUpstream]] = [:]
-    private var addresses: [TargetAddress: ResolvedAddress] = [:]
+    private var addresses: [TargetAddress: SocketAddress] = [:]
     private var running = true
     private var listening = true
     private(set) var draining = false
@@ -126,7 +125,7 @@ final class ByteLoop: @unchecked Sendable {
         guard descriptor < slots.count else { return }
         switch slots[descriptor] {
         case .client(let connection) where connection.generation == generation: connection.handle(event.events)
-        case .upstream(let upstream) where upstream.generation == generation: handle(upstream, event.events)
+        case .upstream(let upstream) where upstream.socket.generation == generation: handle(upstream, event.events)
         default: break
         }
     }
@@ -241,12 +240,9 @@ final class ByteLoop: @unchecked Sendable {
         case .connecting:
             if events & (Poll.output | Poll.hangUp | Poll.error) != 0 { upstream.owner?.upstreamConnected() }
         case .busy:
-            if events & Poll.readable != 0 {
-                upstream.readable = true
-                if events & Poll.ended != 0 { upstream.hungUp = true }
-            }
+            upstream.socket.note(events)
             if events & Poll.output != 0 { upstream.owner?.upstreamWritable() }
-            if upstream.readable, upstream.state == .busy { upstream.owner?.upstreamReadable() }
+            if upstream.socket.readable, upstream.state == .busy { upstream.owner?.upstreamReadable() }
         }
     }
 
@@ -264,25 +260,25 @@ final class ByteLoop: @unchecked Sendable {
     /// Keeps a connection whose answer is complete for the next request to its target.
     func giveIdle(_ upstream: ByteUpstream) {
         upstream.owner = nil
-        guard !upstream.readable, (idle[upstream.address]?.count ?? 0) < 1024, running else { return closeUpstream(upstream) }
+        guard !upstream.socket.readable, (idle[upstream.address]?.count ?? 0) < 1024, running else { return closeUpstream(upstream) }
         upstream.state = .idle
         idle[upstream.address, default: []].append(upstream)
     }
 
     /// Starts a non-blocking connection to `address`; its owner hears ``ByteConnection/upstreamConnected()``.
     func connect(_ address: TargetAddress, timeout: Double) -> Result<ByteUpstream, IOError> {
-        let resolved: ResolvedAddress
+        let resolved: SocketAddress
         if let known = addresses[address] {
             resolved = known
         } else {
             do {
-                resolved = try ResolvedAddress(address)
+                resolved = try SocketAddress.resolving(address)
             } catch {
                 return .failure(error)
             }
             addresses[address] = resolved
         }
-        let descriptor = gaara_tcp_socket(resolved.family)
+        let descriptor = gaara_tcp_socket(resolved.protocol == .inet6 ? AF_INET6 : AF_INET)
         guard descriptor >= 0 else { return .failure(IOError(errnoCode: errno, reason: "socket")) }
         let started = resolved.withSockAddr { Glibc.connect(descriptor, $0, socklen_t($1)) }
         if started != 0, errno != EINPROGRESS {
@@ -290,9 +286,10 @@ final class ByteLoop: @unchecked Sendable {
             Glibc.close(descriptor)
             return .failure(IOError(errnoCode: code, reason: "connect"))
         }
-        let upstream = ByteUpstream(descriptor: descriptor, generation: nextGeneration(), address: address)
+        let generation = nextGeneration()
+        let upstream = ByteUpstream(descriptor: descriptor, generation: generation, address: address)
         upstream.connectDeadline = Self.now() + timeout
-        register(descriptor, .upstream(upstream), generation: upstream.generation, writable: true)
+        register(descriptor, .upstream(upstream), generation: generation, writable: true)
         return .success(upstream)
     }
 
@@ -301,34 +298,19 @@ final class ByteLoop: @unchecked Sendable {
         guard upstream.state != .closed else { return }
         upstream.state = .closed
         upstream.owner = nil
-        clear(upstream.descriptor)
-        Glibc.close(upstream.descriptor)
+        clear(upstream.socket.descriptor)
+        Glibc.close(upstream.socket.descriptor)
     }
 
-    /// The text form of a peer's IP address (as `SocketAddress.ipAddress` gives it).
+    /// The text form of a peer's IP address (NIO's `SocketAddress.ipAddress`, as the full path gives it).
     static func ipAddress(_ storage: sockaddr_storage) -> String {
-        var storage = storage
-        var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN) + 1)
-        let family = CInt(storage.ss_family)
-        let done = withUnsafePointer(to: &storage) { pointer -> Bool in
-            pointer.withMemoryRebound(to: UInt8.self, capacity: MemoryLayout<sockaddr_storage>.size) { raw in
-                switch family {
-                case AF_INET:
-                    return raw.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { address in
-                        var ip = address.pointee.sin_addr
-                        return inet_ntop(AF_INET, &ip, &text, socklen_t(text.count)) != nil
-                    }
-                case AF_INET6:
-                    return raw.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { address in
-                        var ip = address.pointee.sin6_addr
-                        return inet_ntop(AF_INET6, &ip, &text, socklen_t(text.count)) != nil
-                    }
-                default: return false
-                }
+        withUnsafeBytes(of: storage) { raw -> SocketAddress? in
+            switch CInt(storage.ss_family) {
+            case AF_INET: SocketAddress(raw.load(as: sockaddr_in.self), host: "")
+            case AF_INET6: SocketAddress(raw.load(as: sockaddr_in6.self), host: "")
+            default: nil
             }
-        }
-        guard done, let end = text.firstIndex(of: 0) else { return "" }
-        return String(decoding: text[..<end].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        }?.ipAddress ?? ""
     }
 }
 
@@ -347,27 +329,11 @@ enum Poll {
     static let ended = readHangUp | hangUp | error
 }
 
-/// A target's address resolved once per loop (a host name is looked up the first time only).
-struct ResolvedAddress {
-    let address: SocketAddress
-
-    init(_ target: TargetAddress) throws(IOError) {
-        do {
-            // IPv4 first for names such as `localhost`, as upstreams usually listen there.
-            let all = try Self.lookup(target)
-            guard let first = all.first(where: { $0.protocol == .inet }) ?? all.first else {
-                throw IOError(errnoCode: EHOSTUNREACH, reason: "no address for \(target.host)")
-            }
-            address = first
-        } catch let error as IOError {
-            throw error
-        } catch {
-            throw IOError(errnoCode: EHOSTUNREACH, reason: "cannot resolve \(target.host): \(error)")
-        }
-    }
-
-    private static func lookup(_ target: TargetAddress) throws -> [SocketAddress] {
-        if let address = try? SocketAddress(ipAddress: target.host, port: target.port) { return [address] }
+extension SocketAddress {
+    /// The address a target's host resolves to, IPv4 first (for names such as `localhost`: upstreams
+    /// usually listen there). The loops call it once per target and keep the answer.
+    static func resolving(_ target: TargetAddress) throws(IOError) -> SocketAddress {
+        if let address = try? SocketAddress(ipAddress: target.host, port: target.port) { return address }
         var hints = addrinfo()
         hints.ai_socktype = CInt(SOCK_STREAM.rawValue)
         var list: UnsafeMutablePointer<addrinfo>?
@@ -375,28 +341,17 @@ struct ResolvedAddress {
             throw IOError(errnoCode: EHOSTUNREACH, reason: "cannot resolve \(target.host)")
         }
         defer { freeaddrinfo(list) }
-        var found: [SocketAddress] = []
+        var first: SocketAddress?
         var entry: UnsafeMutablePointer<addrinfo>? = list
-        while let current = entry {
-            if let raw = current.pointee.ai_addr {
-                switch current.pointee.ai_family {
-                case AF_INET:
-                    let address = raw.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee }
-                    found.append(SocketAddress(address, host: target.host))
-                case AF_INET6:
-                    let address = raw.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { $0.pointee }
-                    found.append(SocketAddress(address, host: target.host))
-                default: break
-                }
-            }
+        while let current = entry, let raw = current.pointee.ai_addr {
             entry = current.pointee.ai_next
+            switch current.pointee.ai_family {
+            case AF_INET: return SocketAddress(raw.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee }, host: target.host)
+            case AF_INET6: first = first ?? SocketAddress(raw.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { $0.pointee }, host: target.host)
+            default: break
+            }
         }
-        return found
-    }
-
-    var family: CInt { address.protocol == .inet6 ? AF_INET6 : AF_INET }
-
-    func withSockAddr<T>(_ body: (UnsafePointer<sockaddr>, Int) throws -> T) rethrows -> T {
-        try address.withSockAddr(body)
+        guard let first else { throw IOError(errnoCode: EHOSTUNREACH, reason: "no address for \(target.host)") }
+        return first
     }
 }

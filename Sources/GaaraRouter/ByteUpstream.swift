@@ -13,26 +13,19 @@ final class ByteUpstream {
         case closed
     }
 
-    let descriptor: CInt
-    let generation: UInt32
+    var socket: EdgeSocket
     let address: TargetAddress
     var state = State.connecting
     /// The client connection whose request it carries.
     var owner: ByteConnection?
-    /// Bytes may be waiting to be read (the socket had an edge and was not drained since).
-    var readable = false
-    /// The target's side ended (or broke): the socket stays readable until a read sees it.
-    var hungUp = false
     /// Request bytes not written yet (the socket's buffer was full).
     var pending: ByteBuffer?
-    /// Whether its writable edges are watched (while connecting, or while request bytes wait).
-    var watchingWritable = true
     /// When a connection still connecting gives up.
     var connectDeadline = 0.0
 
+    /// A connection being made (its writable edge says when it is).
     init(descriptor: CInt, generation: UInt32, address: TargetAddress) {
-        self.descriptor = descriptor
-        self.generation = generation
+        socket = EdgeSocket(descriptor: descriptor, generation: generation, watchingWritable: true)
         self.address = address
     }
 }

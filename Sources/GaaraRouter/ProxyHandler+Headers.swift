@@ -131,7 +131,12 @@ extension ProxyHandler {
     /// The client's address and the `for=ADDRESS` of the `Forwarded` header, made once per connection.
     static func clientAddress(_ channel: any Channel) -> (address: String, forwardedFor: String) {
         let address = channel.remoteAddress?.ipAddress ?? ""
-        return (address, "for=" + (address.contains(":") ? "\"[\(address)]\"" : address))
+        return (address, forwardedFor(address))
+    }
+
+    /// `for=ADDRESS` of the `Forwarded` header (an IPv6 address quoted in brackets).
+    static func forwardedFor(_ address: String) -> String {
+        "for=" + (address.contains(":") ? "\"[\(address)]\"" : address)
     }
 
     static func monotonicSeconds() -> Double {
