@@ -99,15 +99,15 @@ final class ServerProcess: @unchecked Sendable {
         try await json("/api/runs/\(id)", token: token) as? [String: Any] ?? [:]
     }
 
-    /// Waits until a run is completed; returns its detail.
-    func waitForRun(_ id: Int, token: String? = nil, timeout: Double = 300) async throws -> [String: Any] {
+    /// Waits until a run has `status` (by default: completed); returns its detail.
+    func waitForRun(_ id: Int, until status: String = "completed", token: String? = nil, timeout: Double = 300) async throws -> [String: Any] {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             let detail = try await run(id, token: token)
-            if (detail["run"] as? [String: Any])?["status"] as? String == "completed" { return detail }
+            if (detail["run"] as? [String: Any])?["status"] as? String == status { return detail }
             try await Task.sleep(for: .milliseconds(100))
         }
-        throw ServerTestError("run \(id) did not finish in \(timeout) s")
+        throw ServerTestError("run \(id) was not \(status) within \(timeout) s")
     }
 
     /// All runs (first page of 100), newest first.
