@@ -122,3 +122,5 @@ void gaara_set_thread_name(const char *name) {}
 int gaara_tcp_socket(int family) { return -1; }
 int gaara_tcp_nodelay(int fd) { return -1; }
 #endif
+
+int gaara_set_dumpable(int dumpable) { return prctl(PR_SET_DUMPABLE, dumpable, 0, 0, 0); }

@@ -48,6 +48,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Also run the traffic router on HOST:PORT (its table in DATA/router.json, its admin API on DATA/router.sock).")
     var routerListen: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "How steps are confined: sandbox (bubblewrap without the data directory, another user when root, a cgroup per job) or none.",
+            discussion: "none lets every workflow read the server's keys; see the README's security model."))
+    var isolation = "sandbox"
+
+    @Option(help: "The unprivileged user steps run as when the server runs as root (created when missing).")
+    var stepUser = "gaara-step"
+
     @Flag(help: "Start runs interrupted by a crash again, as new attempts.")
     var requeueInterrupted = false
 
@@ -78,6 +87,11 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.statusAPIToken = statusToken ?? ProcessInfo.processInfo.environment["GAARA_STATUS_TOKEN"]
         configuration.requeueInterrupted = requeueInterrupted
         configuration.verbose = verbose
+        guard let mode = StepIsolationMode(rawValue: isolation) else {
+            throw CLIFailure(message: "--isolation must be sandbox or none", exitCode: 2)
+        }
+        configuration.isolation = mode
+        configuration.stepUser = stepUser
         guard liveLogRate > 0 else { throw CLIFailure(message: "--live-log-rate must be positive", exitCode: 2) }
         configuration.liveLogBytesPerSecond = Int(liveLogRate * 1024 * 1024)
         guard liveLogRunRate > 0 else { throw CLIFailure(message: "--live-log-run-rate must be positive", exitCode: 2) }
@@ -85,6 +99,8 @@ struct ServeCommand: AsyncParsableCommand {
         let server: CIServer
         do {
             server = try CIServer(configuration: configuration)
+        } catch let error as IsolationError {
+            throw CLIFailure(message: "cannot isolate steps: \(error)", exitCode: 2)
         } catch {
             throw CLIFailure(message: "cannot open \(data.path): \(error)", exitCode: 2)
         }

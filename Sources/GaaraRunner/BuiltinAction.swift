@@ -31,9 +31,20 @@ enum BuiltinAction: String, CaseIterable {
 }
 
 extension JobExecution {
+    /// The environment of the runner's own tools. Under a ``StepIsolation`` with another user the
+    /// workspace belongs to that user, and git would refuse to work in it ("dubious ownership").
+    func toolEnvironment(_ environment: [String: String]) -> [String: String] {
+        guard configuration.isolation?.user != nil else { return environment }
+        var environment = environment
+        environment["GIT_CONFIG_COUNT"] = "1"
+        environment["GIT_CONFIG_KEY_0"] = "safe.directory"
+        environment["GIT_CONFIG_VALUE_0"] = "*"
+        return environment
+    }
+
     /// Runs a helper command (git, tar, ...) for a built-in action, its output going to the step log.
     func runTool(_ executable: String, _ arguments: [String], in directory: String? = nil, invocation: StepInvocation) async throws {
-        let command = ChildProcess.Command(executable, arguments, environment: invocation.environment, workingDirectory: directory)
+        let command = ChildProcess.Command(executable, arguments, environment: toolEnvironment(invocation.environment), workingDirectory: directory)
         let output = invocation.output
         let result: ChildProcess.Termination
         do {
@@ -48,7 +59,7 @@ extension JobExecution {
 
     /// Runs a helper command and returns its output.
     func captureTool(_ executable: String, _ arguments: [String], in directory: String? = nil, environment: [String: String]) async throws -> String {
-        let command = ChildProcess.Command(executable, arguments, environment: environment, workingDirectory: directory)
+        let command = ChildProcess.Command(executable, arguments, environment: toolEnvironment(environment), workingDirectory: directory)
         let result: (status: ExitStatus, output: String)
         do {
             result = try await ChildProcess.capture(command)
@@ -69,8 +80,10 @@ enum Checkout {
         if let repository = inputs["repository"], !repository.isEmpty, repository != configuration.repositoryName {
             throw RunnerError("checking out another repository ('\(repository)') needs the network; Gaara checks out only the run's own repository")
         }
-        let target = execution.workspace.appendingPathComponent(inputs["path"] ?? "").standardizedFileURL
-        guard target.path.hasPrefix(execution.workspace.path) else {
+        // Symbolic links a step made are resolved first: the runner writes (and cleans) as itself.
+        let workspace = execution.workspace.resolvingSymlinksInPath().path
+        let target = execution.workspace.appendingPathComponent(inputs["path"] ?? "").standardizedFileURL.resolvingSymlinksInPath()
+        guard target.path == workspace || target.path.hasPrefix(workspace + "/") else {
             throw RunnerError("the checkout path '\(inputs["path"] ?? "")' leaves the workspace")
         }
         let depth = Int(inputs["fetch-depth"] ?? "1") ?? 1
@@ -79,6 +92,7 @@ enum Checkout {
         var commit = configuration.checkoutCommit
         var branch: String?
         if let ref = inputs["ref"], !ref.isEmpty {
+            guard !ref.hasPrefix("-") else { throw RunnerError("the checkout ref '\(ref)' is not a ref or commit") }
             commit = try await execution.captureTool("git", ["rev-parse", "--verify", "\(ref)^{commit}"], in: source, environment: env)
                 .trimmingCharacters(in: .whitespacesAndNewlines)
             if !ref.hasPrefix("refs/tags/"),

@@ -170,7 +170,7 @@ extension JobExecution {
         environment["GITHUB_ACTION_PATH"] = directory.path
         let script = directory.appendingPathComponent(main).path
         let command = ChildProcess.Command("node", [script], environment: environment, workingDirectory: workspace.path)
-        return try await runProcess(command, invocation: invocation, missingProgram: "JavaScript actions need 'node' on PATH")
+        return try await runProcess(command, invocation: invocation, missingProgram: "JavaScript actions need 'node' on PATH", confined: true)
     }
 
     /// Runs a JavaScript action's `post` script at the end of the job.
@@ -191,7 +191,8 @@ extension JobExecution {
             let invocation = StepInvocation(
                 step: Step(location: .start), id: "__post", name: name, files: files, environment: env,
                 context: expressionContext(files: files, env: env), timeout: nil, output: output)
-            let termination = try await runProcess(command, invocation: invocation)
+            handedOver = false
+            let termination = try await runProcess(command, invocation: invocation, confined: true)
             return (termination.outcome, termination.error)
         } catch {
             return (.failure, "\(error)")

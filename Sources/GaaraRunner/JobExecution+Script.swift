@@ -21,11 +21,27 @@ extension JobExecution {
                 [executable] + arguments, environment: invocation.environment, workingDirectory: directory, invocation: invocation, execution: self)
         }
         let command = ChildProcess.Command(executable, arguments, environment: invocation.environment, workingDirectory: directory)
-        return try await runProcess(command, invocation: invocation, missingProgram: "shell '\(shell.name)' needs '\(executable)' on PATH")
+        return try await runProcess(
+            command, invocation: invocation, missingProgram: "shell '\(shell.name)' needs '\(executable)' on PATH", confined: true)
     }
 
-    /// Runs a process for a step, wiring output, timeout and cancellation.
-    func runProcess(_ command: ChildProcess.Command, invocation: StepInvocation, missingProgram: String? = nil) async throws -> StepTermination {
+    /// Runs a process for a step, wiring output, timeout and cancellation. A `confined` process
+    /// (what the workflow's author wrote: scripts, JavaScript actions) runs under the server's
+    /// ``StepIsolation`` when there is one.
+    func runProcess(
+        _ command: ChildProcess.Command, invocation: StepInvocation, missingProgram: String? = nil, confined: Bool = false
+    ) async throws -> StepTermination {
+        var command = command
+        if confined, let isolation = configuration.isolation {
+            if !handedOver {
+                try await isolation.handOver(configuration.runDirectory.path)
+                handedOver = true
+            }
+            if missingProgram != nil, ChildProcess.resolve(command.executable, path: command.environment["PATH"]) == nil {
+                throw RunnerError(missingProgram!)
+            }
+            command = isolation.confine(command, runDirectory: configuration.runDirectory.path, cgroup: cgroup)
+        }
         let output = invocation.output
         let controller = self.controller
         let generation = invocation.generation

@@ -74,7 +74,11 @@ extension JobExecution {
             if step.run != nil {
                 termination = try await runScript(execution)
             } else {
+                // Actions write into the run's folders as the runner (checkout, caches, artifacts):
+                // before and after one, the folders go back to the steps' user first.
+                handedOver = false
                 termination = try await runAction(execution, scope: &scope)
+                handedOver = false
             }
             outcome = termination.outcome
             failure = termination.error
@@ -219,6 +223,7 @@ extension JobExecution {
         for path in [files.envFile, files.outputFile, files.pathFile, files.stateFile, files.summaryFile] {
             try FastFile.create(path)
         }
+        handedOver = false
         fileCommandFiles = files
         return files
     }

@@ -39,6 +39,10 @@ final class JobExecution: @unchecked Sendable {
     var deadline: Date?
     var timedOut = false
     var docker: DockerJobSession?
+    /// The job's cgroup under the server's ``StepIsolation`` (nil: none, or cgroups unavailable).
+    var cgroup: String?
+    /// Whether the run's folders belong to the steps' user since the runner last wrote to them.
+    var handedOver = false
 
     init(
         runner: WorkflowRunner, job: Job, label: JobLabel, matrix: ExpressionObject?, strategy: ExpressionValue, needs: ExpressionValue,
@@ -71,6 +75,9 @@ final class JobExecution: @unchecked Sendable {
         do {
             for directory in [workspace, temp, logDirectory] {
                 try FastFile.makeDirectories(directory.path)
+            }
+            if let cgroups = configuration.isolation?.cgroups {
+                cgroup = try cgroups.create("run-\(configuration.runID)-\(Self.slug(label.id))-\(label.index)-\(UUID().uuidString.prefix(8))")
             }
             try prepareEnvironment()
             let context = expressionContext(files: nil, env: jobEnvironment)
@@ -107,8 +114,10 @@ final class JobExecution: @unchecked Sendable {
             await runPostSteps(scope: &scope)
             jobOutputsScope = scope
         }
-        // Background processes a step left behind do not outlive the job.
+        // Background processes a step left behind do not outlive the job: its cgroup holds even
+        // those that left their process group.
         controller.killLeftovers()
+        if let cgroup { ProcessCgroups.kill(cgroup) }
         if let docker { await docker.stop() }
         if !summary.isEmpty {
             try? summary.write(to: logDirectory.appendingPathComponent("summary.md"), atomically: true, encoding: .utf8)

@@ -53,6 +53,9 @@ public struct RunConfiguration: Sendable {
     /// Whether each step's log is written under `runDirectory/logs` (false when the observer keeps
     /// the logs itself, as the server does: the same bytes are not written twice).
     public var writesStepLogs = true
+    /// How step processes are confined (the server's sandbox); nil runs them as the runner's own
+    /// children, as `gaara run` does on the user's machine.
+    public var isolation: StepIsolation?
 
     /// Creates a configuration with defaults for everything optional.
     public init(

@@ -22,6 +22,10 @@ struct RunExecutor: Sendable {
     let toolDirectories: [String]
     let serverURL: @Sendable () -> String
     let killGrace: Double
+    /// How steps are confined (nil: as the server's own children).
+    let isolation: StepIsolation?
+    /// The value of ``LeftoverProcesses/variable`` in every step's environment.
+    let stepMarker: String
 
     /// Runs `runID` to the end (it must be queued); never throws: failures end the run as failed
     /// with an annotation saying why.
@@ -52,7 +56,7 @@ struct RunExecutor: Sendable {
         if handle.isCancelled, conclusion == .failure { conclusion = .cancelled }
         await recordGates(run, repository: repository, directory: runDirectory)
         await recordArtifacts(runID, directory: runDirectory)
-        for leftover in ["source", "work", "tmp", "logs", "tool-cache"] {
+        for leftover in ["source", "work", "tmp", "logs", "tool-cache", "home", ".host-tmp"] {
             try? FileManager.default.removeItem(at: runDirectory.appendingPathComponent(leftover))
         }
         do {
@@ -108,9 +112,17 @@ struct RunExecutor: Sendable {
         configuration.killGrace = killGrace
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("GAARA_") && !$0.key.hasPrefix("GITHUB_") }
         environment["GAARA_GATE_OUTPUT"] = directory.appendingPathComponent("gate.json").path
-        environment["GAARA_SERVER_URL"] = serverURL()
-        // Marks every step process as this server's, so a restart after a crash can find and stop them.
-        environment[LeftoverProcesses.marker] = runsDirectory.path
+        // Marks every step process as this server's, so a restart after a crash can find and stop
+        // them where there are no cgroups. A random value: it names no path and opens nothing.
+        environment[LeftoverProcesses.variable] = stepMarker
+        if let isolation {
+            // Steps get a home of the run's: the server's holds its own credentials.
+            let home = directory.appendingPathComponent("home")
+            try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+            environment["HOME"] = home.path
+            try await isolation.prepare(runDirectory: directory.path)
+            configuration.isolation = isolation
+        }
         configuration.baseEnvironment = environment
         try ExpressionJSON.serialize(payload).write(to: directory.appendingPathComponent("event.json"), atomically: true, encoding: .utf8)
 

@@ -1,4 +1,5 @@
 import Foundation
+import GaaraProcess
 import GaaraRunner
 import GaaraStore
 import Hummingbird
@@ -38,6 +39,10 @@ public struct ServerConfiguration: Sendable {
     public var liveLogBytesPerSecondPerRun = 16 * 1024 * 1024
     /// Log HTTP requests.
     public var verbose = false
+    /// How steps are confined (see the README's security model).
+    public var isolation = StepIsolationMode.sandbox
+    /// The unprivileged user steps run as when the server runs as root (created when missing).
+    public var stepUser = "gaara-step"
 
     /// Creates a configuration.
     public init(dataDirectory: URL, executable: String) {
@@ -63,6 +68,8 @@ public final class CIServer: Sendable {
     let tokens: TokenAuthority
     let secrets: SecretBox
     let runsDirectory: URL
+    /// How steps are confined (nil: `--isolation none`).
+    let isolation: StepIsolation?
     private let address = ServerAddress()
 
     /// Opens (creating) the data directory and the database.
@@ -72,7 +79,11 @@ public final class CIServer: Sendable {
         for folder in ["repos", "runs", "logs", "cache"] {
             try FileManager.default.createDirectory(at: data.appendingPathComponent(folder), withIntermediateDirectories: true)
         }
+        // Keys, database, logs and repositories are the server's user's alone.
+        chmod(data.path, 0o700)
         store = try Store(path: data.appendingPathComponent("gaara.db").path)
+        for suffix in ["", "-wal", "-shm"] { chmod(data.appendingPathComponent("gaara.db" + suffix).path, 0o600) }
+        isolation = try Self.makeIsolation(configuration)
         git = GitHost(root: data.appendingPathComponent("repos"), executable: configuration.executable, dataDirectory: data)
         logs = StepLogs(root: data.appendingPathComponent("logs"))
         tokens = TokenAuthority(store: store)
@@ -88,7 +99,7 @@ public final class CIServer: Sendable {
             groups: ConcurrencyGroups(), secrets: secrets,
             statuses: StatusPublisher(baseURL: configuration.statusAPIURL, token: configuration.statusAPIToken),
             toolDirectories: [URL(fileURLWithPath: configuration.executable).deletingLastPathComponent().path], serverURL: serverURL,
-            killGrace: configuration.killGrace)
+            killGrace: configuration.killGrace, isolation: isolation, stepMarker: try LeftoverProcesses.marker(dataDirectory: data))
         queue = RunQueue(executor: executor)
     }
 
@@ -98,7 +109,9 @@ public final class CIServer: Sendable {
     /// Recovers from an earlier crash, prints the first admin token, listens, and serves until
     /// SIGINT or SIGTERM. `onListening` gets the URL once the port is bound.
     public func run(onListening: @escaping @Sendable (String) -> Void = { _ in }) async throws {
-        let leftovers = LeftoverProcesses.kill(runsDirectory: runsDirectory.path)
+        ProcessProtection.forbidInspection()
+        var leftovers = isolation?.cgroups?.killAll() ?? 0
+        leftovers += LeftoverProcesses.kill(marker: try LeftoverProcesses.marker(dataDirectory: configuration.dataDirectory))
         if leftovers > 0 { log("stopped \(leftovers) step process(es) left running by the last stop") }
         let interrupted = try await store.recoverInterruptedRuns()
         if !interrupted.isEmpty {

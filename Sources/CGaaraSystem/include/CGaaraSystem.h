@@ -16,6 +16,10 @@ int gaara_spawn_addchdir(posix_spawn_file_actions_t *actions, const char *path);
 /// Makes this process a child subreaper (Linux); returns 0 or -1.
 int gaara_set_child_subreaper(void);
 
+/// prctl(PR_SET_DUMPABLE): 0 keeps processes of the same user (without CAP_SYS_PTRACE) out of
+/// this one's /proc files (mem, environ, root, fd) and from attaching to it; returns 0 or -1.
+int gaara_set_dumpable(int dumpable);
+
 /// The POSIX_SPAWN_USEVFORK flag where it exists, else 0.
 short gaara_spawn_usevfork_flag(void);
 
