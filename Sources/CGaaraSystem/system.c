@@ -124,3 +124,35 @@ int gaara_tcp_nodelay(int fd) { return -1; }
 #endif
 
 int gaara_set_dumpable(int dumpable) { return prctl(PR_SET_DUMPABLE, dumpable, 0, 0, 0); }
+
+#include <dirent.h>
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* Walks a directory through file descriptors (openat with O_NOFOLLOW), so a symbolic link or a
+ * directory swapped for one during the walk is never followed; entries that vanish meanwhile are
+ * skipped. Depth is bounded to keep the stack small. */
+static int chown_at(int parent, const char *name, uid_t uid, gid_t gid, int depth) {
+    if (fchownat(parent, name, uid, gid, AT_SYMLINK_NOFOLLOW) != 0 && errno != ENOENT) return -1;
+    if (depth > 256) return 0;
+    int fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) return (errno == ENOTDIR || errno == ELOOP || errno == ENOENT) ? 0 : -1;
+    DIR *dir = fdopendir(fd);
+    if (!dir) {
+        close(fd);
+        return -1;
+    }
+    int result = 0;
+    struct dirent *entry;
+    while ((entry = readdir(dir)) != NULL) {
+        if (strcmp(entry->d_name, ".") == 0 || strcmp(entry->d_name, "..") == 0) continue;
+        if (chown_at(dirfd(dir), entry->d_name, uid, gid, depth + 1) != 0) result = -1;
+    }
+    closedir(dir);
+    return result;
+}
+
+int gaara_chown_tree(const char *path, unsigned int uid, unsigned int gid) {
+    return chown_at(AT_FDCWD, path, (uid_t)uid, (gid_t)gid, 0);
+}

@@ -79,6 +79,7 @@ public final class SecretMasker: Sendable {
         if value.contains("\n") || value.contains("\r") {
             candidates += value.split(whereSeparator: { $0 == "\n" || $0 == "\r" || $0 == "\r\n" }).map(String.init)
         }
+        candidates += Self.base64Forms(value)
         state.withLock { state in
             for candidate in candidates {
                 let bytes = Array(candidate.utf8)
@@ -91,6 +92,44 @@ public final class SecretMasker: Sendable {
                 state.version += 1
             }
         }
+    }
+
+    /// The base64 text a value shows as inside any base64 output, as GitHub's runner masks it:
+    /// the value's own encoding, and, for each of the three alignments the value can have in a
+    /// longer encoded text, the characters that depend on the value's bytes alone (whole 3-byte
+    /// groups; at least 8 characters, so short values do not mask common text).
+    public static func base64Forms(_ value: String) -> [String] {
+        let bytes = Array(value.utf8)
+        guard bytes.count >= 3 else { return [] }
+        var forms = [base64(bytes[...], padded: true)]
+        for skip in 0..<3 {
+            let whole = (bytes.count - skip) / 3 * 3
+            guard whole >= 6 else { continue }
+            forms.append(base64(bytes[skip..<(skip + whole)], padded: false))
+        }
+        return forms
+    }
+
+    private static func base64(_ bytes: ArraySlice<UInt8>, padded: Bool) -> String {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+        var output: [UInt8] = []
+        var index = bytes.startIndex
+        while index < bytes.endIndex {
+            let count = min(3, bytes.endIndex - index)
+            let b0 = UInt32(bytes[index])
+            let b1 = count > 1 ? UInt32(bytes[index + 1]) : 0
+            let b2 = count > 2 ? UInt32(bytes[index + 2]) : 0
+            let group = b0 << 16 | b1 << 8 | b2
+            for position in 0..<4 {
+                if position <= count {
+                    output.append(alphabet[Int((group >> UInt32(18 - 6 * position)) & 0x3F)])
+                } else if padded {
+                    output.append(UInt8(ascii: "="))
+                }
+            }
+            index += count
+        }
+        return String(decoding: output, as: UTF8.self)
     }
 
     /// The secrets as they are now.

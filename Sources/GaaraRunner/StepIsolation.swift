@@ -46,7 +46,8 @@ public struct StepIsolation: Sendable {
     public func confine(_ command: ChildProcess.Command, runDirectory: String, cgroup: String?) -> ChildProcess.Command {
         var arguments: [String] = []
         if let cgroup { arguments += ProcessCgroups.joinPrefix(cgroup) }
-        arguments += [bubblewrap, "--bind", "/", "/", "--dev", "/dev", "--bind", runDirectory + "/.host-tmp", "/tmp"]
+        arguments += [bubblewrap, "--bind", "/", "/", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/dev/shm"]
+        arguments += ["--bind", runDirectory + "/.host-tmp", "/tmp"]
         for path in hiddenPaths { arguments += ["--tmpfs", path] }
         // The folders above the run's directory are created by bwrap inside the empty ones; make
         // them traversable for the step's user.
@@ -73,14 +74,14 @@ public struct StepIsolation: Sendable {
     }
 
     /// Gives `directory` and everything in it to the steps' user (nothing to do without one).
-    /// `chown -R` does not follow symbolic links, and the kernel's `protected_hardlinks` (checked
-    /// at start) keeps a step from linking a file it does not own into its folder.
+    /// Links are never followed (the walk goes through directory descriptors), and the kernel's
+    /// `protected_hardlinks` (checked at start) keeps a step from linking a file it does not own
+    /// into its folder.
     public func handOver(_ directory: String) async throws {
         guard let user else { return }
-        let command = ChildProcess.Command(
-            "chown", ["-R", "-P", "-h", "\(user.uid):\(user.gid)", "--", directory], environment: ["PATH": "/usr/bin:/bin"])
-        let (status, output) = try await ChildProcess.capture(command, timeout: 300)
-        guard status.isSuccess else { throw RunnerError("cannot hand \(directory) to the steps' user: \(output)") }
+        if let code = FileOwnership.give(directory, uid: user.uid, gid: user.gid) {
+            throw RunnerError("cannot hand \(directory) to the steps' user: \(String(cString: strerror(code)))")
+        }
     }
 
     /// Finds `bwrap` and `setpriv` and checks that a confined process can start here; the reason

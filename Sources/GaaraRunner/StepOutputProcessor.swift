@@ -151,16 +151,17 @@ final class StepOutputProcessor: @unchecked Sendable {
         case "endgroup":
             emit([], kind: .groupEnd, logPrefix: "##[endgroup]")
         case "error", "warning", "notice":
-            guard let annotation = Annotation(command) else { return false }
-            let masked = Annotation(
-                WorkflowCommand(name: command.name, properties: command.properties, message: masker.mask(command.message)))!
+            // Every property is masked, not only the message: `title=` and `file=` are printed too.
+            guard Annotation(command) != nil else { return false }
+            let properties = command.properties.mapValues { masker.mask($0) }
+            let masked = Annotation(WorkflowCommand(name: command.name, properties: properties, message: masker.mask(command.message)))!
             annotations.append(masked)
             observer.handle(.annotation(job, masked))
             var location = ""
-            if let file = annotation.file {
-                location = " (\(file)" + (annotation.line.map { ":\($0)" } ?? "") + (annotation.column.map { ":\($0)" } ?? "") + ")"
+            if let file = masked.file {
+                location = " (\(file)" + (masked.line.map { ":\($0)" } ?? "") + (masked.column.map { ":\($0)" } ?? "") + ")"
             }
-            let title = annotation.title.map { "\($0): " } ?? ""
+            let title = masked.title.map { "\($0): " } ?? ""
             let label = command.name.prefix(1).uppercased() + command.name.dropFirst()
             emit(Array("\(label): \(title)\(masked.message)\(location)".utf8), kind: .runner, logPrefix: "##[\(command.name)]")
         case "debug":

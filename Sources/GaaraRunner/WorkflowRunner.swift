@@ -50,7 +50,7 @@ public final class WorkflowRunner: Sendable {
     ) {
         self.workflow = workflow
         self.configuration = configuration
-        self.observer = observer
+        self.observer = MaskingObserver.wrapping(observer, masker: masker)
         self.masker = masker
         self.idPrefix = idPrefix
         self.inputs = inputs

@@ -1,4 +1,5 @@
 import Foundation
+import GaaraEngine
 import GaaraExpressions
 import GaaraProcess
 
@@ -31,9 +32,10 @@ public struct GitHost: Sendable {
         self.dataDirectory = dataDirectory
     }
 
-    /// Names that are safe as a folder and a URL segment: `[A-Za-z0-9._-]`, not starting with `.`, at most 100.
+    /// Names that are safe as a folder, a URL segment and a command-line argument: `[A-Za-z0-9._-]`,
+    /// not starting with `.` or `-`, at most 100.
     public static func isValidName(_ name: String) -> Bool {
-        guard !name.isEmpty, name.count <= 100, !name.hasPrefix("."), !name.hasSuffix(".git") else { return false }
+        guard !name.isEmpty, name.count <= 100, !name.hasPrefix("."), !name.hasPrefix("-"), !name.hasSuffix(".git") else { return false }
         return name.utf8.allSatisfy { byte in
             (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || byte == 0x2E || byte == 0x5F
                 || byte == 0x2D
@@ -95,7 +97,7 @@ public struct GitHost: Sendable {
     /// The workflow files at a commit: path and text.
     public func workflowFiles(_ repository: URL, commit: String) async throws -> [(path: String, text: String)] {
         let listing = try await git(
-            ["ls-tree", "-r", "--full-tree", commit, "--", ".github/workflows", ".gaara/workflows"], in: repository)
+            ["ls-tree", "-r", "--full-tree", "--end-of-options", commit, "--", ".github/workflows", ".gaara/workflows"], in: repository)
         var files: [(String, String)] = []
         for line in listing.split(separator: "\n") {
             // <mode> SP <type> SP <object> TAB <path>
@@ -105,24 +107,29 @@ public struct GitHost: Sendable {
             guard fields.count == 3, fields[1] == "blob", path.hasSuffix(".yml") || path.hasSuffix(".yaml") else { continue }
             let directory = (path as NSString).deletingLastPathComponent
             guard directory == ".github/workflows" || directory == ".gaara/workflows" else { continue }
-            files.append((path, try await git(["cat-file", "blob", String(fields[2])], in: repository)))
+            files.append((path, try await git(["cat-file", "blob", "--end-of-options", String(fields[2])], in: repository)))
         }
         return files
     }
 
     /// Files that differ between two commits (all files of `after` when `before` is absent or unknown).
     public func changedFiles(_ repository: URL, before: String?, after: String) async -> [String]? {
-        if let before, before != Self.zeroSHA, (try? await git(["cat-file", "-e", before + "^{commit}"], in: repository)) != nil {
-            guard let output = try? await git(["diff", "--name-only", "--no-renames", before, after], in: repository) else { return nil }
+        if let before, before != Self.zeroSHA, (try? await git(["cat-file", "-e", "--end-of-options", before + "^{commit}"], in: repository)) != nil {
+            guard let output = try? await git(["diff", "--name-only", "--no-renames", "--end-of-options", before, after, "--"], in: repository) else {
+                return nil
+            }
             return output.split(separator: "\n").map(String.init)
         }
-        guard let output = try? await git(["ls-tree", "-r", "--name-only", "--full-tree", after], in: repository) else { return nil }
+        guard let output = try? await git(["ls-tree", "-r", "--name-only", "--full-tree", "--end-of-options", after], in: repository) else {
+            return nil
+        }
         return output.split(separator: "\n").map(String.init)
     }
 
     /// The full sha of a commit-ish, or nil.
     public func resolve(_ repository: URL, _ revision: String) async -> String? {
-        guard !revision.hasPrefix("-"), let output = try? await git(["rev-parse", "--verify", "--quiet", revision + "^{commit}"], in: repository)
+        guard !revision.hasPrefix("-"),
+            let output = try? await git(["rev-parse", "--verify", "--quiet", "--end-of-options", revision + "^{commit}"], in: repository)
         else { return nil }
         return output.trimmingCharacters(in: .whitespacesAndNewlines)
     }
@@ -142,7 +149,10 @@ public struct GitHost: Sendable {
 
     /// The commit as GitHub's payloads show it (`id`, `message`, `timestamp`, `author`, `committer`).
     public func commitObject(_ repository: URL, _ sha: String) async -> ExpressionValue {
-        guard let output = try? await git(["log", "-1", "--format=%H%x00%an%x00%ae%x00%aI%x00%cn%x00%ce%x00%B", sha], in: repository) else {
+        guard
+            let output = try? await git(
+                ["log", "-1", "--format=%H%x00%an%x00%ae%x00%aI%x00%cn%x00%ce%x00%B", "--end-of-options", sha, "--"], in: repository)
+        else {
             return .object([("id", .string(sha))])
         }
         let fields = output.split(separator: "\0", omittingEmptySubsequences: false).map(String.init)
@@ -158,7 +168,7 @@ public struct GitHost: Sendable {
     /// Writes the tree of `commit` into `destination` (`git archive` piped into `tar`).
     public func export(_ repository: URL, commit: String, to destination: URL) async throws {
         try FileManager.default.createDirectory(at: destination, withIntermediateDirectories: true)
-        let script = "git archive --format=tar \"$1\" | tar -x -C \"$2\""
+        let script = "git archive --format=tar --end-of-options \"$1\" | tar -x -C \"$2\""
         let result = try await ChildProcess.capture(
             .init(
                 "sh", ["-ec", script, "export", commit, destination.path], environment: ProcessInfo.processInfo.environment,
@@ -168,9 +178,12 @@ public struct GitHost: Sendable {
 
     /// Fetches branches and tags (and `extraRefspecs`) from `url` into the bare repository.
     public func fetch(_ repository: URL, from url: String, extraRefspecs: [String] = []) async throws {
-        guard !url.hasPrefix("-") else { throw GitError(arguments: ["fetch"], output: "refusing a clone URL that starts with '-'") }
+        guard GitNames.isCloneURL(url) else { throw GitError(arguments: ["fetch"], output: "refusing '\(url)': not a URL git may fetch from") }
         try await git(
-            ["fetch", "--quiet", "--force", "--prune", "--no-write-fetch-head", url, "+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"]
+            [
+                "fetch", "--quiet", "--force", "--prune", "--no-write-fetch-head", "--end-of-options", url, "+refs/heads/*:refs/heads/*",
+                "+refs/tags/*:refs/tags/*",
+            ]
                 + extraRefspecs, in: repository)
     }
 

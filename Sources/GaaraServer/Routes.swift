@@ -152,6 +152,20 @@ enum Reply {
         return result
     }
 
+    /// A path parameter, percent-decoded (`a%20b` is `a b`); empty when absent. The router hands
+    /// parameters over as they were in the URL.
+    static func parameter(_ context: BasicRequestContext, _ name: String) -> String {
+        guard let raw = context.parameters.get(name) else { return "" }
+        return raw.removingPercentEncoding ?? raw
+    }
+
+    /// `text` percent-encoded as one path segment (unreserved characters stay as they are).
+    static func pathSegment(_ text: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+    }
+
     /// An integer path parameter, 400 when it is not one.
     static func integer(_ context: BasicRequestContext, _ name: String) throws -> Int64 {
         guard let text = context.parameters.get(name), let value = Int64(text), value > 0 else {

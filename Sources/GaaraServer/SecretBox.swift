@@ -34,6 +34,18 @@ struct SecretBox: Sendable {
         String(decoding: try AES.GCM.open(try AES.GCM.SealedBox(combined: sealed), using: key), as: UTF8.self)
     }
 
+    /// Seals a value for a text column: `sealed:` and the base64 of ``seal(_:)``.
+    func sealText(_ value: String) throws -> String {
+        "sealed:" + (try seal(value)).base64EncodedString()
+    }
+
+    /// Opens a value of ``sealText(_:)``; a value stored before sealing (no `sealed:`) comes back as it is.
+    func openText(_ text: String) throws -> String {
+        guard text.hasPrefix("sealed:") else { return text }
+        guard let data = Data(base64Encoded: String(text.dropFirst(7))) else { throw CocoaError(.coderInvalidValue) }
+        return try open(data)
+    }
+
     /// The secrets a run of `repositoryID` gets: global ones overridden by the repository's own
     /// (environment-scoped secrets are kept for deployments and not given to CI runs).
     func values(for repositoryID: Int64, store: Store) async throws -> [String: String] {

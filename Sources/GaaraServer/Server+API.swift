@@ -62,7 +62,7 @@ extension CIServer {
             response: "[Status]"
         ) { [self] _, context, _ in
             let repository = try await repository(context)
-            let given = context.parameters.get("sha") ?? ""
+            let given = Reply.parameter(context, "sha")
             let sha = await git.resolve(URL(fileURLWithPath: repository.path), given) ?? given
             return try Reply.json(try await store.statuses(repositoryID: repository.id!, sha: sha).map(StatusJSON.init))
         }
@@ -151,7 +151,7 @@ extension CIServer {
         }
         route(router, registry, .get, "/api/runs/{id}/artifacts/{name}", .role(.viewer), "Download an artifact (tar.gz)", response: "binary") {
             [self] _, context, _ in
-            try await artifactDownload(try Reply.integer(context, "id"), name: context.parameters.get("name") ?? "")
+            try await artifactDownload(try Reply.integer(context, "id"), name: Reply.parameter(context, "name"))
         }
 
         // MARK: Tokens
@@ -187,13 +187,13 @@ extension CIServer {
     // MARK: Helpers
 
     func repository(_ context: BasicRequestContext) async throws -> RepositoryRecord {
-        let name = context.parameters.get("repo") ?? ""
+        let name = Reply.parameter(context, "repo")
         guard let repository = try await store.repository(named: name) else { throw HTTPError(.notFound, message: "no repository '\(name)'") }
         return repository
     }
 
     func secretName(_ context: BasicRequestContext) throws -> String {
-        let name = context.parameters.get("name") ?? ""
+        let name = Reply.parameter(context, "name")
         guard !name.isEmpty, name.count <= 200, name.first!.isLetter || name.first == "_",
             name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }), !name.uppercased().hasPrefix("GITHUB_")
         else { throw HTTPError(.badRequest, message: "secret names are letters, digits and _, not starting with a digit or GITHUB_") }
@@ -203,7 +203,7 @@ extension CIServer {
     /// Creates a repository: a bare repository with the hook, fetched from `clone_url` when given.
     func addRepository(_ body: CreateRepositoryBody) async throws -> RepositoryRecord {
         guard GitHost.isValidName(body.name) else {
-            throw HTTPError(.badRequest, message: "repository names are 1–100 of A-Z a-z 0-9 . _ -, not starting with '.' or ending in .git")
+            throw HTTPError(.badRequest, message: "repository names are 1–100 of A-Z a-z 0-9 . _ -, not starting with '.' or '-' or ending in .git")
         }
         if try await store.repository(named: body.name) != nil { throw HTTPError(.conflict, message: "repository '\(body.name)' exists") }
         let branch = body.defaultBranch ?? "main"
@@ -218,7 +218,8 @@ extension CIServer {
         }
         return try await store.addRepository(
             RepositoryRecord(
-                name: body.name, path: path.path, upstream: body.upstream, cloneURL: body.cloneUrl, webhookSecret: body.webhookSecret,
+                name: body.name, path: path.path, upstream: body.upstream, cloneURL: body.cloneUrl,
+                webhookSecret: try body.webhookSecret.map { try secrets.sealText($0) },
                 defaultBranch: branch))
     }
 
@@ -271,7 +272,9 @@ extension CIServer {
             try? JSONDecoder().decode(GateVerdict.self, from: $0)
         }
         let artifacts = try await store.artifacts(runID: runID).map {
-            ArtifactJSON(name: $0.name, size: $0.size, files: $0.files, expired: $0.expired, downloadUrl: "/api/runs/\(runID)/artifacts/\($0.name)")
+            ArtifactJSON(
+                name: $0.name, size: $0.size, files: $0.files, expired: $0.expired,
+                downloadUrl: "/api/runs/\(runID)/artifacts/\(Reply.pathSegment($0.name))")
         }
         return RunDetailJSON(
             run: RunJSON(run, repository: repository?.name ?? ""), jobs: jobs,

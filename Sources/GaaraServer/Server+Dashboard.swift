@@ -9,8 +9,10 @@ extension CIServer {
         router.get("/static/app.css") { _, _ in Reply.text(DashboardAssets.css, type: "text/css; charset=utf-8") }
         router.get("/static/app.js") { _, _ in Reply.text(DashboardAssets.javascript, type: "text/javascript; charset=utf-8") }
         router.get("/favicon.ico") { _, _ in Response(status: .noContent) }
-        router.get("/login") { request, _ in
-            if let token = request.uri.queryParameters.get("token") { return Self.signIn(token, next: request.uri.queryParameters.get("next")) }
+        router.get("/login") { [self] request, _ in
+            if let token = request.uri.queryParameters.get("token") {
+                return await signIn(String(token), next: request.uri.queryParameters.get("next").map { String($0) })
+            }
             return Reply.html(
                 DashboardHTML.page(
                     title: "Sign in",
@@ -20,11 +22,11 @@ extension CIServer {
                         <p class="hint">Tokens come from <code>gaara token create</code>; the first admin token is printed when the server first starts.</p>
                         """))
         }
-        router.post("/login") { request, _ in
+        router.post("/login") { [self] request, _ in
             var request = request
             let body = try await request.collectBody(upTo: 4096)
             let form = Self.form(String(buffer: body))
-            return Self.signIn(form["token"] ?? "", next: nil)
+            return await signIn(form["token"] ?? "", next: form["next"])
         }
         router.get("/logout") { _, _ in
             Response(status: .seeOther, headers: [.location: "/login", .setCookie: "gaara_token=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict"])
@@ -63,10 +65,31 @@ extension CIServer {
         }
     }
 
-    private static func signIn(_ token: String, next: String?) -> Response {
-        let target = next.flatMap { $0.hasPrefix("/") && !$0.hasPrefix("//") ? $0 : nil } ?? "/"
+    /// Sets the dashboard's cookie for a token the server knows (401 and the sign-in page for any
+    /// other), then goes to `next` when it is a path of this server.
+    private func signIn(_ token: String, next: String?) async -> Response {
+        guard !token.hasPrefix("local:"), await tokens.role(of: token) != nil else {
+            return Reply.html(
+                DashboardHTML.page(
+                    title: "Sign in",
+                    body: """
+                        <h1>Sign in</h1><p class="error">That token is not valid.</p><form method="post" action="/login" class="login">\
+                        <label>Access token <input type="password" name="token" autocomplete="current-password" required></label>\
+                        <button>Sign in</button></form>
+                        """), status: .unauthorized)
+        }
+        let target = next.flatMap { Self.isLocalPath($0) ? $0 : nil } ?? "/"
         let cookie = "gaara_token=\(token.filter { $0.isLetter || $0.isNumber || $0 == "_" }); Path=/; HttpOnly; SameSite=Strict"
         return Response(status: .seeOther, headers: [.location: target, .setCookie: cookie])
+    }
+
+    /// Whether `next` is a path on this server (not `//host`, `/\\host` or anything else a browser
+    /// could read as another origin): `/`, then path and query characters only.
+    static func isLocalPath(_ next: String) -> Bool {
+        guard next.hasPrefix("/"), !next.hasPrefix("//"), next.utf8.count <= 2048 else { return false }
+        return next.utf8.allSatisfy { byte in
+            (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) || "/-._~?=&%+,;:@".utf8.contains(byte)
+        }
     }
 
     static func form(_ text: String) -> [String: String] {

@@ -1,4 +1,5 @@
 import Foundation
+import GaaraEngine
 import GaaraStore
 import HTTPTypes
 import Hummingbird
@@ -12,24 +13,38 @@ extension CIServer {
             router, registry, .post, "/webhooks/{provider}", .signature,
             "A GitHub, Gitea, Forgejo or GitLab webhook (push, pull_request / merge request, tag)", body: "binary", response: "Triggered"
         ) { [self] request, context, _ in
-            let name = context.parameters.get("provider") ?? ""
+            let name = Reply.parameter(context, "provider")
             guard let provider = WebhookProvider(rawValue: name) else {
                 throw HTTPError(.notFound, message: "unknown webhook provider '\(name)' (github, gitea, forgejo, gitlab)")
             }
             var request = request
+            let headers = { (name: String) -> String? in
+                HTTPField.Name(name).flatMap { request.headers[$0] }
+            }
+            // Nothing is read of a request that cannot be a delivery: no signature header, or a
+            // declared size over the limit. Bodies are read a few at a time.
+            guard Webhooks.hasSignature(provider, headers: headers) else {
+                throw HTTPError(.unauthorized, message: "the webhook signature is missing")
+            }
+            if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > configuration.maxBodyBytes {
+                throw HTTPError(.contentTooLarge, message: "the webhook body is larger than \(configuration.maxBodyBytes) bytes")
+            }
+            let repositories = try await store.repositories()
+            let webhookSecrets = repositories.compactMap { $0.webhookSecret.flatMap { try? secrets.openText($0) } }
+            if provider == .gitlab, Webhooks.matchingSecret(provider, headers: headers, body: Data(), secrets: webhookSecrets) == nil {
+                throw HTTPError(.unauthorized, message: "the webhook token does not match any repository's secret")
+            }
+            await webhookBodies.acquire()
             let buffer: ByteBuffer
             do {
                 buffer = try await request.collectBody(upTo: configuration.maxBodyBytes)
             } catch {
+                await webhookBodies.release()
                 throw HTTPError(.contentTooLarge, message: "the webhook body is larger than \(configuration.maxBodyBytes) bytes")
             }
+            await webhookBodies.release()
             let body = Data(buffer.readableBytesView)
-            let headers = { (name: String) -> String? in
-                HTTPField.Name(name).flatMap { request.headers[$0] }
-            }
-            let repositories = try await store.repositories()
-            let secrets = repositories.compactMap(\.webhookSecret)
-            guard let secret = Webhooks.matchingSecret(provider, headers: headers, body: body, secrets: secrets) else {
+            guard let secret = Webhooks.matchingSecret(provider, headers: headers, body: body, secrets: webhookSecrets) else {
                 throw HTTPError(.unauthorized, message: "the webhook signature is missing or does not match any repository's secret")
             }
             let delivery: WebhookDelivery
@@ -40,12 +55,14 @@ extension CIServer {
             }
             guard
                 let repository = repositories.first(where: {
-                    $0.webhookSecret == secret && (($0.upstream ?? $0.name) == delivery.repository || $0.name == delivery.repository)
+                    $0.webhookSecret.flatMap { try? secrets.openText($0) } == secret
+                        && (($0.upstream ?? $0.name) == delivery.repository || $0.name == delivery.repository)
                 })
             else {
                 throw HTTPError(.notFound, message: "no repository follows '\(delivery.repository)' with this secret")
             }
-            guard try await store.recordDelivery(Webhooks.deliveryID(provider, headers: headers, body: body)) else {
+            let ids = [Webhooks.deliveryID(provider, headers: headers, body: body), Webhooks.bodyDigestID(provider, body: body)]
+            guard try await store.recordDelivery(ids) else {
                 return try Reply.json(TriggeredJSON(runs: [], message: "duplicate delivery: already handled"))
             }
             let runs: [RunRecord]
@@ -61,9 +78,12 @@ extension CIServer {
                 }
                 try await fetch(repository, delivery, extra: [])
                 let bare = URL(fileURLWithPath: repository.path)
-                if await git.resolve(bare, pull.headSHA) == nil, let head = pull.headCloneURL {
+                if await git.resolve(bare, pull.headSHA) == nil, let head = pull.headCloneURL, GitNames.isCloneURL(head) {
                     _ = try? await git.git(
-                        ["fetch", "--quiet", "--no-write-fetch-head", head, "+refs/heads/\(pull.headRef):refs/gaara/pull/\(pull.number)"], in: bare)
+                        [
+                            "fetch", "--quiet", "--no-write-fetch-head", "--end-of-options", head,
+                            "+refs/heads/\(pull.headRef):refs/gaara/pull/\(pull.number)",
+                        ], in: bare)
                 }
                 guard await git.resolve(bare, pull.headSHA) != nil else {
                     throw HTTPError(.unprocessableContent, message: "commit \(pull.headSHA) could not be fetched")

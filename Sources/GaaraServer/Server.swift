@@ -70,6 +70,8 @@ public final class CIServer: Sendable {
     let runsDirectory: URL
     /// How steps are confined (nil: `--isolation none`).
     let isolation: StepIsolation?
+    /// Webhook bodies read at once before their signature is checked (bounds their memory).
+    let webhookBodies = Permits(4)
     private let address = ServerAddress()
 
     /// Opens (creating) the data directory and the database.
@@ -121,8 +123,13 @@ public final class CIServer: Sendable {
             let (token, _) = try await tokens.create(name: "admin", role: .admin)
             FileHandle.standardOutput.write(Data("gaara serve: admin token (shown once, keep it): \(token)\n".utf8))
         }
-        for repository in try await store.repositories() {
+        for var repository in try await store.repositories() {
             try? git.installHook(URL(fileURLWithPath: repository.path))
+            // Webhook secrets stored in clear by an earlier version are sealed like secrets.
+            if let secret = repository.webhookSecret, !secret.hasPrefix("sealed:") {
+                repository.webhookSecret = try secrets.sealText(secret)
+                try await store.updateRepository(repository)
+            }
         }
         var logger = Logger(label: "gaara.serve")
         logger.logLevel = configuration.verbose ? .info : .warning

@@ -66,6 +66,10 @@ struct Triggers: Sendable {
         var runs: [RunRecord] = []
         for update in updates where update.after != GitHost.zeroSHA {
             guard update.ref.hasPrefix("refs/heads/") || update.ref.hasPrefix("refs/tags/") else { continue }
+            // The names go to git's command line: they must be what they claim to be.
+            guard GitNames.isObjectName(update.before), GitNames.isObjectName(update.after), GitNames.isRefName(update.ref) else {
+                throw TriggerError(status: 400, message: "a ref update needs full commit shas and a valid ref name")
+            }
             let changed = update.ref.hasPrefix("refs/tags/") ? nil : await git.changedFiles(path, before: update.before, after: update.after)
             let commit = await git.commitObject(path, update.after)
             let payload: ExpressionValue = .object([

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import GaaraEngine
 
 /// The forges whose webhooks the server takes.
 public enum WebhookProvider: String, Sendable, CaseIterable {
@@ -53,6 +54,23 @@ enum Webhooks {
         }
     }
 
+    /// Whether the request carries the provider's signature header (checked before its body is read).
+    static func hasSignature(_ provider: WebhookProvider, headers: (String) -> String?) -> Bool {
+        let names: [String]
+        switch provider {
+        case .github: names = ["x-hub-signature-256"]
+        case .gitea: names = ["x-gitea-signature", "x-hub-signature-256"]
+        case .forgejo: names = ["x-forgejo-signature", "x-gitea-signature"]
+        case .gitlab: names = ["x-gitlab-token"]
+        }
+        return names.contains { !(headers($0) ?? "").isEmpty }
+    }
+
+    /// The body's digest as a delivery id: a signed body sent again is a replay whatever its headers say.
+    static func bodyDigestID(_ provider: WebhookProvider, body: Data) -> String {
+        provider.rawValue + ":body:" + SHA256.hash(data: body).map { String(format: "%02x", $0) }.joined()
+    }
+
     /// The delivery id for replay detection (the forge's delivery header, else a hash of the body).
     static func deliveryID(_ provider: WebhookProvider, headers: (String) -> String?, body: Data) -> String {
         let header =
@@ -66,8 +84,46 @@ enum Webhooks {
         return provider.rawValue + ":sha256:" + SHA256.hash(data: body).map { String(format: "%02x", $0) }.joined()
     }
 
-    /// Parses a verified delivery.
+    /// Parses a verified delivery and checks every name in it that reaches a git command line.
     static func parse(_ provider: WebhookProvider, headers: (String) -> String?, body: Data) throws(WebhookError) -> WebhookDelivery {
+        let delivery = try parseFields(provider, headers: headers, body: body)
+        try checkNames(delivery)
+        return delivery
+    }
+
+    /// Refuses a delivery whose commits, refs or clone URLs are not what they claim to be (a sha
+    /// of `--output=/tmp/x`, a clone URL of `--upload-pack=...`): signed or not, a payload is input.
+    static func checkNames(_ delivery: WebhookDelivery) throws(WebhookError) {
+        if let url = delivery.cloneURL, !GitNames.isCloneURL(url) {
+            throw WebhookError(status: 400, message: "the repository's clone URL is not a URL git may fetch from")
+        }
+        switch delivery.kind {
+        case .ignored: return
+        case .push(let updates):
+            for update in updates {
+                guard GitNames.isObjectName(update.before), GitNames.isObjectName(update.after) else {
+                    throw WebhookError(status: 400, message: "before and after must be full commit shas (40 or 64 hex digits)")
+                }
+                guard update.ref.hasPrefix("refs/"), GitNames.isRefName(update.ref) else {
+                    throw WebhookError(status: 400, message: "ref is not a valid git ref name")
+                }
+            }
+        case .pullRequest(let pull):
+            guard GitNames.isObjectName(pull.headSHA), pull.baseSHA.map(GitNames.isObjectName) ?? true else {
+                throw WebhookError(status: 400, message: "the pull request's head and base shas must be full commit shas (40 or 64 hex digits)")
+            }
+            guard GitNames.isRefName(pull.headRef), GitNames.isRefName(pull.baseRef) else {
+                throw WebhookError(status: 400, message: "the pull request's head and base refs must be valid git ref names")
+            }
+            if let url = pull.headCloneURL, !GitNames.isCloneURL(url) {
+                throw WebhookError(status: 400, message: "the pull request head's clone URL is not a URL git may fetch from")
+            }
+        }
+    }
+
+    private static func parseFields(
+        _ provider: WebhookProvider, headers: (String) -> String?, body: Data
+    ) throws(WebhookError) -> WebhookDelivery {
         guard let object = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] else {
             throw WebhookError(status: 400, message: "the body is not a JSON object")
         }

@@ -304,9 +304,20 @@ extension Store {
 
     /// Records a webhook delivery id; returns false for a replay.
     public func recordDelivery(_ id: String) async throws -> Bool {
+        try await recordDelivery([id])
+    }
+
+    /// Records a delivery under every one of `ids` (its delivery header and its body's digest) in
+    /// one transaction; false, recording nothing, when any of them was seen before: a signed body
+    /// sent again with a new or missing delivery header is still a replay.
+    public func recordDelivery(_ ids: [String]) async throws -> Bool {
         try await pool.write { db in
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM webhookDelivery WHERE id = ?", arguments: [id]) == true { return false }
-            try db.execute(sql: "INSERT INTO webhookDelivery (id, receivedAt) VALUES (?, ?)", arguments: [id, Date().timeIntervalSince1970])
+            for id in ids where try Bool.fetchOne(db, sql: "SELECT 1 FROM webhookDelivery WHERE id = ?", arguments: [id]) == true {
+                return false
+            }
+            for id in Set(ids) {
+                try db.execute(sql: "INSERT INTO webhookDelivery (id, receivedAt) VALUES (?, ?)", arguments: [id, Date().timeIntervalSince1970])
+            }
             return true
         }
     }

@@ -199,4 +199,81 @@ struct ServerWebhookTests {
         for run in try await server.runs() { _ = try await server.waitForRun(run["id"] as! Int) }
         await server.stop()
     }
+
+    /// Sets `value` at `path` (keys) in a JSON object body.
+    static func patched(_ body: Data, _ path: [String], _ value: Any) throws -> Data {
+        func set(_ object: Any, _ keys: ArraySlice<String>) -> Any {
+            guard var dictionary = object as? [String: Any], let key = keys.first else { return value }
+            dictionary[key] = set(dictionary[key] ?? [String: Any](), keys.dropFirst())
+            return dictionary
+        }
+        return try JSONSerialization.data(withJSONObject: set(try JSONSerialization.jsonObject(with: body), path[...]))
+    }
+
+    /// The server's peak resident memory (VmHWM), in bytes.
+    static func peakMemory(_ server: ServerProcess) throws -> Int {
+        let status = try String(contentsOfFile: "/proc/\(server.process.processIdentifier)/status", encoding: .utf8)
+        let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") } ?? ""
+        return (Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0) * 1024
+    }
+
+    @Test func payloadsCannotInjectArgumentsNorBodiesExhaustMemoryNorNewDeliveryIDsReplay() async throws {
+        let directory = try TemporaryDirectory()
+        let context = try await Self.setUp(directory)
+        let server = context.server
+        // A sha that is an option (issue #21: it reached `git log -1 --format=... <after>`).
+        let marker = directory.url.appendingPathComponent("injected").path
+        let push = try Self.patched(try Self.payload("github-push.json", fullName: "octo/app", context: context), ["after"], "--output=\(marker)")
+        let (pushStatus, pushResponse) = try await Self.deliver(context, "github", event: "push", body: push)
+        #expect(pushStatus == 400, "\(pushResponse)")
+        // A pull request whose head clone URL is an option (it reached `git fetch <url>`), with a
+        // head commit the repository does not have, so the head would be fetched.
+        var pull = try Self.payload("github-pull_request-opened.json", fullName: "octo/app", context: context)
+        pull = try Self.patched(pull, ["pull_request", "head", "repo", "clone_url"], "--upload-pack=touch \(marker);:")
+        pull = try Self.patched(pull, ["pull_request", "head", "sha"], String(repeating: "ab", count: 20))
+        let (pullStatus, pullResponse) = try await Self.deliver(context, "github", event: "pull_request", body: pull)
+        #expect(pullStatus == 400, "\(pullResponse)")
+        for (label, field, value) in [
+            ("ref", ["ref"], "refs/heads/a b"), ("ref", ["ref"], "-f"), ("ref", ["ref"], "refs/heads/x..y"), ("before", ["before"], "HEAD~1"),
+        ] {
+            let body = try Self.patched(try Self.payload("github-push.json", fullName: "octo/app", context: context), field, value)
+            let (status, _) = try await Self.deliver(context, "github", event: "push", body: body)
+            #expect(status == 400, "\(label) \(value): \(status)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: marker), "a payload value ran as a git option")
+
+        // Unsigned bodies are refused before they are read: 40 unsigned 24 MB posts at once do not
+        // grow the server by their size (before: 2.29 GB for 100 of them).
+        let before = try Self.peakMemory(server)
+        let big = Data(repeating: 0x7B, count: 24 * 1024 * 1024)
+        let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<40 {
+                group.addTask {
+                    (try? await server.request("POST", "/webhooks/github", body: big, headers: ["X-GitHub-Event": "push"]))?.status ?? 0
+                }
+            }
+            return try await group.reduce(into: [Int]()) { $0.append($1) }
+        }
+        let grown = try Self.peakMemory(server) - before
+        // The server may close the connection while the client still sends (status 0 then).
+        #expect(statuses.allSatisfy { $0 == 401 || $0 == 0 } && statuses.contains(401), "\(statuses)")
+        #expect(grown < 200 * 1024 * 1024, "the server grew by \(grown / 1024 / 1024) MiB for unsigned bodies")
+
+        // A signed body sent again with a new, or without, delivery id is still a replay.
+        let body = try Self.payload("github-push.json", fullName: "octo/app", context: context)
+        let (_, first) = try await Self.deliver(context, "github", event: "push", body: body)
+        let (_, again) = try await Self.deliver(context, "github", event: "push", body: body)
+        var headers = Self.headers("github", event: "push", body: body)
+        headers["X-GitHub-Delivery"] = nil
+        let (_, without) = try await Self.deliver(context, "github", event: "push", body: body, headers: headers)
+        #expect(Self.runIDs(first).count == 1, "\(first)")
+        #expect(Self.runIDs(again).isEmpty && Self.runIDs(without).isEmpty, "\(again) \(without)")
+
+        // Webhook secrets are sealed in the database, which only the server's user can read.
+        let database = try Data(contentsOf: server.data.appendingPathComponent("gaara.db"))
+        let wal = (try? Data(contentsOf: server.data.appendingPathComponent("gaara.db-wal"))) ?? Data()
+        #expect(database.range(of: Data(Self.secret.utf8)) == nil && wal.range(of: Data(Self.secret.utf8)) == nil)
+        for run in try await server.runs() { _ = try await server.waitForRun(run["id"] as! Int) }
+        await server.stop()
+    }
 }

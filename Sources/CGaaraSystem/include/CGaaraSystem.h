@@ -20,6 +20,11 @@ int gaara_set_child_subreaper(void);
 /// this one's /proc files (mem, environ, root, fd) and from attaching to it; returns 0 or -1.
 int gaara_set_dumpable(int dumpable);
 
+/// Changes the owner of `path` and everything under it without following symbolic links (the walk
+/// goes through directory file descriptors opened with O_NOFOLLOW); entries that vanish during the
+/// walk are skipped. Returns 0, or -1 with errno set when an entry could not be changed.
+int gaara_chown_tree(const char *path, unsigned int uid, unsigned int gid);
+
 /// The POSIX_SPAWN_USEVFORK flag where it exists, else 0.
 short gaara_spawn_usevfork_flag(void);
 
