@@ -128,4 +128,34 @@ import Testing
         #expect(text.contains("Deploy with ***") && text.contains("***.txt") && String(decoding: logs, as: UTF8.self).contains("t-***"), "\(text)")
         await server.stop()
     }
+
+    /// The 494-byte alias bomb: nine levels of nine aliases.
+    static let aliasBomb =
+        (["on: push", "a0: &a0 [" + Array(repeating: "\"lol\"", count: 9).joined(separator: ",") + "]"]
+        + (1..<9).map { "a\($0): &a\($0) [" + Array(repeating: "*a\($0 - 1)", count: 9).joined(separator: ",") + "]" }
+        + ["jobs: {b: {runs-on: x, steps: [{run: echo}], env: {X: *a8}}}"]).joined(separator: "\n") + "\n"
+
+    @Test func anAliasBombNeitherKillsTheServerNorValidate() async throws {
+        let directory = try TemporaryDirectory()
+        // gaara validate: a positioned error, in bounded memory and time.
+        let file = directory.url.appendingPathComponent("bomb.yml")
+        try Self.aliasBomb.write(to: file, atomically: true, encoding: .utf8)
+        let started = Date()
+        let validate = try await GaaraBinary.runShell("ulimit -v 2000000; '\(GaaraBinary.url.path)' validate '\(file.path)'")
+        #expect(validate.status == 1 && validate.stdout.contains("bomb.yml:2:") && validate.stdout.contains("expands to more than"), "\(validate)")
+        #expect(Date().timeIntervalSince(started) < 60)
+
+        // Pushed to the server: a failed run with the reason; the server and its API stay up.
+        let server = try await ServerProcess(data: directory.url.appendingPathComponent("data"))
+        #expect(try await server.cli(["repo", "add", "app"]).status == 0)
+        let source = try await PushSource(at: directory.url.appendingPathComponent("src"), files: [".github/workflows/bomb.yml": Self.aliasBomb])
+        try await source.git("remote add origin '\(server.data.path)/repos/app.git'")
+        try await source.git("push -q origin main")
+        let (status, body) = try await server.request("GET", "/api/repos/app/workflows?ref=main", token: server.adminToken)
+        #expect(status == 200, "\(String(decoding: body, as: UTF8.self))")
+        #expect(String(decoding: body, as: UTF8.self).contains("expands to more than"), "\(String(decoding: body, as: UTF8.self))")
+        let (health, _) = try await server.request("GET", "/healthz")
+        #expect(health == 200 && server.process.isRunning)
+        await server.stop()
+    }
 }

@@ -11,10 +11,23 @@ public enum YAMLLoader {
     public static func load(_ file: SourceFile) -> (node: YAMLNode?, diagnostic: Diagnostic?) {
         let text = file.text
         do {
+            guard text.utf8.count <= maximumBytes else {
+                return (nil, .error("the file is \(text.utf8.count) bytes; YAML files of more than \(maximumBytes) bytes are not read", at: .start))
+            }
             guard let node = try Yams.compose(yaml: text) else {
                 return (nil, .error("the file is empty", at: .start))
             }
-            return (convert(node), nil)
+            var budget = Budget()
+            guard let converted = convert(node, budget: &budget) else {
+                let where_ = budget.exceededAt ?? .start
+                return (
+                    nil,
+                    .error(
+                        "the YAML expands to more than \(maximumNodes) nodes or \(maximumScalarBytes) bytes of text (aliases repeating aliases?)",
+                        at: where_)
+                )
+            }
+            return (converted, nil)
         } catch let error as YamlError {
             return (nil, diagnostic(for: error, in: file))
         } catch {
@@ -22,17 +35,57 @@ public enum YAMLLoader {
         }
     }
 
-    static func convert(_ node: Node) -> YAMLNode {
+    /// The largest file read (bytes).
+    public static let maximumBytes = 4 * 1024 * 1024
+    /// The most nodes a file may expand to, aliases counted as the nodes they repeat (an alias
+    /// bomb of 494 bytes expands to billions; the largest real workflows have a few thousand).
+    public static let maximumNodes = 250_000
+    /// The most bytes of scalar text a file may expand to.
+    public static let maximumScalarBytes = 64 * 1024 * 1024
+
+    /// What converting may still cost, and where it ran out.
+    struct Budget {
+        var nodes = YAMLLoader.maximumNodes
+        var bytes = YAMLLoader.maximumScalarBytes
+        var exceededAt: SourceLocation?
+
+        mutating func spend(_ node: Node, bytes scalarBytes: Int, at location: SourceLocation) -> Bool {
+            nodes -= 1
+            bytes -= scalarBytes
+            if nodes < 0 || bytes < 0 {
+                if exceededAt == nil { exceededAt = location }
+                return false
+            }
+            return true
+        }
+    }
+
+    /// Converts a composed node, nil when the budget runs out (Yams shares repeated alias
+    /// targets; the converted tree would not).
+    static func convert(_ node: Node, budget: inout Budget) -> YAMLNode? {
         let location = node.mark.map { SourceLocation(line: $0.line, column: $0.column) } ?? .start
         switch node {
         case .scalar(let scalar):
+            guard budget.spend(node, bytes: scalar.string.utf8.count, at: location) else { return nil }
             let tagName = scalar.tag.description
             let tag = tagName.isEmpty || tagName == "!" ? nil : tagName
             return YAMLNode(.scalar(scalar.string, style(scalar.style)), at: location, tag: tag)
         case .sequence(let sequence):
-            return YAMLNode(.sequence(sequence.map(convert)), at: location)
+            guard budget.spend(node, bytes: 0, at: location) else { return nil }
+            var items: [YAMLNode] = []
+            for item in sequence {
+                guard let converted = convert(item, budget: &budget) else { return nil }
+                items.append(converted)
+            }
+            return YAMLNode(.sequence(items), at: location)
         case .mapping(let mapping):
-            return YAMLNode(.mapping(mapping.map { YAMLNode.Pair(key: convert($0.key), value: convert($0.value)) }), at: location)
+            guard budget.spend(node, bytes: 0, at: location) else { return nil }
+            var pairs: [YAMLNode.Pair] = []
+            for pair in mapping {
+                guard let key = convert(pair.key, budget: &budget), let value = convert(pair.value, budget: &budget) else { return nil }
+                pairs.append(YAMLNode.Pair(key: key, value: value))
+            }
+            return YAMLNode(.mapping(pairs), at: location)
         case .alias:
             // Yams resolves aliases while composing; an unresolved one reads as null.
             return YAMLNode(.scalar("", .plain), at: location)
