@@ -104,8 +104,24 @@ final class DockerJobSession: @unchecked Sendable {
         }
     }
 
-    /// Resolves a container definition, which may be one expression (an image or a mapping).
+    /// Resolves a container definition, refusing under step isolation what would reach the host.
     private func resolve(_ container: Container, context: EvaluationContext) throws -> (
+        image: String, env: [String: String], ports: [String], volumes: [String], options: String, credentials: (String, String)?
+    ) {
+        let spec = try resolveFields(container, context: context)
+        if spec.image.hasPrefix("-") { throw RunnerError("the image name '\(spec.image)' is not an image") }
+        if execution.configuration.isolation != nil,
+            let problem = ContainerPolicy.problem(
+                image: spec.image, volumes: spec.volumes, options: Self.splitOptions(spec.options),
+                runFolders: [execution.configuration.runDirectory.path])
+        {
+            throw RunnerError(problem)
+        }
+        return spec
+    }
+
+    /// Resolves a container definition, which may be one expression (an image or a mapping).
+    private func resolveFields(_ container: Container, context: EvaluationContext) throws -> (
         image: String, env: [String: String], ports: [String], volumes: [String], options: String, credentials: (String, String)?
     ) {
         if let expression = container.expression {
@@ -307,6 +323,7 @@ final class DockerJobSession: @unchecked Sendable {
         }
         for (key, value) in environment.sorted(by: { $0.key < $1.key }) { docker += ["-e", "\(key)=\(value)"] }
         if let entrypoint, !entrypoint.isEmpty { docker += ["--entrypoint", entrypoint] }
+        guard !image.hasPrefix("-") else { throw RunnerError("the image name '\(image)' is not an image") }
         docker.append(image)
         docker += arguments
         let command = ChildProcess.Command("docker", docker, environment: hostEnvironment)

@@ -153,4 +153,39 @@ import Testing
         #expect((detail["run"] as? [String: Any])?["status"] as? String == "completed")
         await server.stop()
     }
+
+    @Test func containersCannotMountTheHostUnderIsolation() async throws {
+        guard DockerEngine.isAvailable else {
+            #expect(ProcessInfo.processInfo.environment["GAARA_REQUIRE_DOCKER"] != "1", "Docker is required here but not reachable")
+            return
+        }
+        let directory = try TemporaryDirectory()
+        let server = try await ServerProcess(data: directory.url.appendingPathComponent("data"))
+        #expect(try await server.cli(["repo", "add", "app"]).status == 0)
+        let workflow = """
+            on: push
+            jobs:
+              options:
+                runs-on: ubuntu-latest
+                container: {image: gaara-test/busybox:1, options: "-v /:/host"}
+                steps:
+                  - run: cat /host\(server.data.path)/secrets.key | od -c | head -1
+              volume:
+                runs-on: ubuntu-latest
+                services:
+                  spy: {image: gaara-test/busybox:1, volumes: ["\(server.data.path):/data"]}
+                steps:
+                  - run: echo never
+            """
+        let source = try await PushSource(at: directory.url.appendingPathComponent("src"), files: [".github/workflows/c.yml": workflow])
+        try await source.git("remote add origin '\(server.data.path)/repos/app.git'")
+        try await source.git("push -q origin main")
+        let id = try #require(try await server.runs().first?["id"] as? Int)
+        let detail = try await server.waitForRun(id)
+        let log = try await Self.log(server, id, token: server.adminToken)
+        #expect((detail["run"] as? [String: Any])?["conclusion"] as? String == "failure")
+        #expect(log.contains("the container option '-v' is not allowed under step isolation") || log.contains("mounts a host path"), "\(log)")
+        #expect(log.contains("the volume '\(server.data.path):/data' mounts a host path outside the run's folders"), "\(log)")
+        await server.stop()
+    }
 }
