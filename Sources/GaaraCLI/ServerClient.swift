@@ -30,18 +30,22 @@ struct ServerOptions: ParsableArguments {
         guard let base, !base.isEmpty else {
             throw CLIFailure(message: "no server: pass --url or set GAARA_URL (or run on the server's machine with --data)", exitCode: 2)
         }
-        var credential = token ?? environment["GAARA_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
-        if credential == nil, let key = FileManager.default.contents(atPath: data.appendingPathComponent("hook.key").path) {
-            credential = CIServer.localToken(key: key)
-        }
-        return ServerClient(base: base.hasSuffix("/") ? String(base.dropLast()) : base, token: credential)
+        let credential = token ?? environment["GAARA_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        // The local credential expires within minutes: it is made anew for each request.
+        let key = credential == nil ? FileManager.default.contents(atPath: data.appendingPathComponent("hook.key").path) : nil
+        return ServerClient(base: base.hasSuffix("/") ? String(base.dropLast()) : base, fixedToken: credential, localKey: key)
     }
 }
 
 /// A small JSON client of the server's REST API.
 struct ServerClient: Sendable {
     let base: String
-    let token: String?
+    let fixedToken: String?
+    /// The data directory's hook key, for a fresh local credential per request.
+    let localKey: Data?
+
+    /// The credential for the next request.
+    var token: String? { fixedToken ?? localKey.map { CIServer.localToken(key: $0) } }
 
     /// Sends a request; returns the status and body. Network failures exit 2 with the reason.
     func send(_ method: String, _ path: String, json: Any? = nil, headers: [String: String] = [:], body: Data? = nil) async throws(CLIFailure)

@@ -75,9 +75,11 @@ extension CIServer {
                 if pair.hasPrefix("gaara_token=") { token = String(pair.dropFirst("gaara_token=".count)) }
             }
         }
-        if let token, token.hasPrefix("local:"), let key = try? hookKey(),
-            Webhooks.constantTimeEqual(Data(token.utf8), Data(Self.localToken(key: key).utf8))
-        {
+        if let token, token.hasPrefix("local:") {
+            // Only in the Authorization header (never a cookie), and only while fresh.
+            guard request.headers[.authorization] != nil, let key = try? hookKey(), Self.isValidLocalToken(token, key: key, now: Date()) else {
+                return Caller(role: nil, name: "anonymous")
+            }
             return Caller(role: .admin, name: "local")
         }
         guard let token, let role = await tokens.role(of: token) else { return Caller(role: nil, name: "anonymous") }
@@ -87,11 +89,25 @@ extension CIServer {
 }
 
 extension CIServer {
-    /// The admin credential of whoever can read the data directory (`local:` and an HMAC of the
-    /// hook key), so `gaara repo add` on the server's machine needs no token.
-    public static func localToken(key: Data) -> String {
-        let mac = HMAC<SHA256>.authenticationCode(for: Data("gaara-local-admin".utf8), using: SymmetricKey(data: key))
-        return "local:" + mac.map { String(format: "%02x", $0) }.joined()
+    /// The admin credential of whoever can read the data directory's `hook.key` (mode 0600 in a
+    /// 0700 folder: the server's user, never a step), so `gaara repo add` on the server's machine
+    /// needs no token: `local:TIME:` and an HMAC of the time. It is good for five minutes either
+    /// side of `time`, so a copy that leaks (a log, a proxy) soon stops working.
+    public static func localToken(key: Data, time: Date = Date()) -> String {
+        let seconds = Int(time.timeIntervalSince1970)
+        return "local:\(seconds):" + localMAC(key: key, seconds: seconds)
+    }
+
+    /// Whether `token` is a ``localToken(key:time:)`` of `key` made within five minutes of `now`.
+    static func isValidLocalToken(_ token: String, key: Data, now: Date) -> Bool {
+        let parts = token.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 3, let seconds = Int(parts[1]), abs(Double(seconds) - now.timeIntervalSince1970) <= 300 else { return false }
+        return Webhooks.constantTimeEqual(Data(parts[2].utf8), Data(localMAC(key: key, seconds: seconds).utf8))
+    }
+
+    private static func localMAC(key: Data, seconds: Int) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: Data("gaara-local-admin:\(seconds)".utf8), using: SymmetricKey(data: key))
+        return mac.map { String(format: "%02x", $0) }.joined()
     }
 }
 
