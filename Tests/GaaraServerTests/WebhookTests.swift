@@ -45,35 +45,43 @@ struct WebhookTests {
 
     @Test func pushesAndPullRequestsAreNormalised() throws {
         let push = Data(
-            #"{"ref":"refs/tags/v1.0","before":"0000","after":"abcd","repository":{"full_name":"o/r","clone_url":"/tmp/r"},"pusher":{"name":"me"}}"#
+            #"{"ref":"refs/tags/v1.0","before":"0000000000000000000000000000000000000000","after":"abcdabcdabcdabcdabcdabcdabcdabcdabcdabcd","repository":{"full_name":"o/r","clone_url":"/tmp/r"},"pusher":{"name":"me"}}"#
                 .utf8)
         let delivery = try Webhooks.parse(.github, headers: { $0 == "x-github-event" ? "push" : nil }, body: push)
         guard case .push(let updates) = delivery.kind else {
             Issue.record("not a push")
             return
         }
-        #expect(updates == [RefUpdate(before: "0000", after: "abcd", ref: "refs/tags/v1.0")])
+        #expect(
+            updates == [
+                RefUpdate(
+                    before: "0000000000000000000000000000000000000000", after: "abcdabcdabcdabcdabcdabcdabcdabcdabcdabcd", ref: "refs/tags/v1.0")
+            ])
         #expect(delivery.repository == "o/r" && delivery.cloneURL == "/tmp/r" && delivery.actor == "me")
 
         let pull = Data(
-            #"{"action":"synchronized","number":3,"pull_request":{"title":"t","head":{"ref":"f","sha":"h"},"base":{"ref":"main","sha":"b"}},"repository":{"full_name":"o/r"}}"#
+            #"{"action":"synchronized","number":3,"pull_request":{"title":"t","head":{"ref":"f","sha":"1111111111111111111111111111111111111111"},"base":{"ref":"main","sha":"2222222222222222222222222222222222222222"}},"repository":{"full_name":"o/r"}}"#
                 .utf8)
         let gitea = try Webhooks.parse(.gitea, headers: { $0 == "x-gitea-event" ? "pull_request" : nil }, body: pull)
         guard case .pullRequest(let event) = gitea.kind else {
             Issue.record("not a pull request")
             return
         }
-        #expect(event.action == "synchronize" && event.number == 3 && event.headSHA == "h" && event.baseRef == "main")
+        #expect(
+            event.action == "synchronize" && event.number == 3 && event.headSHA == "1111111111111111111111111111111111111111"
+                && event.baseRef == "main")
 
         let merge = Data(
-            #"{"object_kind":"merge_request","user":{"username":"u"},"project":{"path_with_namespace":"g/p","git_http_url":"/tmp/p"},"object_attributes":{"iid":9,"action":"update","oldrev":"x","source_branch":"f","target_branch":"main","last_commit":{"id":"c"},"title":"m"}}"#
+            #"{"object_kind":"merge_request","user":{"username":"u"},"project":{"path_with_namespace":"g/p","git_http_url":"/tmp/p"},"object_attributes":{"iid":9,"action":"update","oldrev":"x","source_branch":"f","target_branch":"main","last_commit":{"id":"3333333333333333333333333333333333333333"},"title":"m"}}"#
                 .utf8)
         let gitlab = try Webhooks.parse(.gitlab, headers: { $0 == "x-gitlab-event" ? "Merge Request Hook" : nil }, body: merge)
         guard case .pullRequest(let request) = gitlab.kind else {
             Issue.record("not a merge request")
             return
         }
-        #expect(request.action == "synchronize" && request.number == 9 && request.headSHA == "c" && gitlab.actor == "u")
+        #expect(
+            request.action == "synchronize" && request.number == 9 && request.headSHA == "3333333333333333333333333333333333333333"
+                && gitlab.actor == "u")
     }
 
     @Test func malformedPayloadsAreBadRequests() {
