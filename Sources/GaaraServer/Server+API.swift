@@ -179,7 +179,10 @@ extension CIServer {
         }
         route(router, registry, .delete, "/api/tokens/{id}", .role(.admin), "Revoke a token", response: "empty", status: 204) {
             [self] _, context, _ in
-            guard try await store.deleteToken(id: try Reply.integer(context, "id")) else { throw HTTPError(.notFound, message: "no such token") }
+            let id = try Reply.integer(context, "id")
+            guard try await store.deleteToken(id: id) else { throw HTTPError(.notFound, message: "no such token") }
+            // Streams it opened end too (their readers are woken to notice).
+            for runID in streams.revoke(tokenID: id) { notifier.notify(runID, logOnly: true) }
             return Response(status: .noContent)
         }
     }

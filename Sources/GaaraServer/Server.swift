@@ -57,6 +57,7 @@ public final class CIServer: Sendable {
     let logs: StepLogs
     let notifier = RunNotifier()
     let feeds = LogFeeds()
+    let streams = LiveStreams()
     let snapshots = Mutex<[Int64: RunSnapshot]>([:])
     let queue: RunQueue
     let triggers: Triggers
