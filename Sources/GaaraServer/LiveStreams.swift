@@ -1,8 +1,9 @@
 import Synchronization
 
-/// The open event streams (`/api/runs/{id}/events`) by the token that opened them: revoking a
-/// token marks its streams, and each one ends when it next looks (within about a second: its
-/// longest wait, which the revocation also wakes).
+/// The open streams (`/api/runs/{id}/events`, log downloads) by the token that opened them:
+/// revoking a token marks its streams, and each one ends when it next looks (an event stream
+/// within about a second, its longest wait, which the revocation also wakes; a download before
+/// its next 64 KiB).
 final class LiveStreams: Sendable {
     /// One open stream.
     final class Stream: Sendable {

@@ -40,6 +40,7 @@ extension CIServer {
         var lastState = Data()
         var jobIDs: [String: Int64] = [:]
         var lastBeat = Date()
+        var sinceDrain = 0
         var seenState: UInt64?
         var finished = false
         // While the run runs, each subscriber gets its logs at up to `liveLogBytesPerSecond` (and all
@@ -92,6 +93,12 @@ extension CIServer {
             if !buffers.isEmpty {
                 try await writer.write(contentsOf: buffers)
                 lastBeat = Date()
+                // Catching up at full speed, the writes must not queue up ahead of the socket.
+                sinceDrain += buffers.reduce(0) { $0 + $1.readableBytes }
+                if sinceDrain >= 1024 * 1024 {
+                    try await drainWrites()
+                    sinceDrain = 0
+                }
             } else if Date().timeIntervalSince(lastBeat) > 15 {
                 try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
                 lastBeat = Date()

@@ -22,6 +22,7 @@ struct ServerTokenRevocationTests {
               slow:
                 runs-on: ubuntu-latest
                 steps:
+                  - run: head -c 200000000 /dev/zero | tr '\\0' x
                   - run: for i in $(seq 1 600); do echo "tick $i"; sleep 0.1; done
             """
         let (server, source) = try await ServerFeatureTests.start(directory, [".github/workflows/long.yml": workflow])
@@ -33,7 +34,8 @@ struct ServerTokenRevocationTests {
         try await source.git("push -q origin main")
         let id = try #require(try await server.runs().first?["id"] as? Int)
 
-        // Live streams with the viewer token and with the admin's, saved as they come.
+        // Live streams with the viewer token and with the admin's, saved as they come, and a
+        // download of the 200 MB step read slowly (50 s at 4 MB/s) with the viewer token.
         let events = directory.url.appendingPathComponent("events.txt")
         let others = directory.url.appendingPathComponent("admin.txt")
         let stream = "\(server.url)/api/runs/\(id)/events?logs=1"
@@ -46,16 +48,31 @@ struct ServerTokenRevocationTests {
             try await Task.sleep(for: .milliseconds(100))
         }
         #expect(saved(events).contains("tick 3") && saved(others).contains("tick 3"), "the streams did not start")
-        #expect(viewer.isRunning && admin.isRunning)
+        let job = try #require((try await server.run(id)["jobs"] as? [[String: Any]])?.first?["id"] as? Int)
+        let partial = directory.url.appendingPathComponent("download.txt")
+        let download = try Self.curl(["--limit-rate", "4M"], token: token, saving: partial, "\(server.url)/api/runs/\(id)/logs?job=\(job)&step=1")
+        defer { if download.isRunning { download.terminate() } }
+        try await Task.sleep(for: .seconds(1))
+        #expect(viewer.isRunning && admin.isRunning && download.isRunning)
 
         let revoked = Date()
         let revoke = try await server.cli(["token", "revoke", String(tokenID)])
         #expect(revoke.status == 0, "\(revoke.stdout)\(revoke.stderr)")
+        // The download ends once the client has read what the sockets already held (a few MB).
         deadline = Date().addingTimeInterval(15)
-        while Date() < deadline, viewer.isRunning { try await Task.sleep(for: .milliseconds(20)) }
+        var streamEnded: Double?
+        while Date() < deadline, viewer.isRunning || download.isRunning {
+            if streamEnded == nil, !viewer.isRunning { streamEnded = Date().timeIntervalSince(revoked) }
+            try await Task.sleep(for: .milliseconds(20))
+        }
         let ended = Date().timeIntervalSince(revoked)
-        print("revoked token: its event stream ended \(String(format: "%.2f", ended)) s after 'gaara token revoke' began")
+        let downloaded = (try? FileManager.default.attributesOfItem(atPath: partial.path)[.size] as? Int) ?? 0
+        print(
+            "revoked token: its event stream ended \(String(format: "%.2f", streamEnded ?? ended)) s and its download "
+                + "\(String(format: "%.2f", ended)) s after 'gaara token revoke' began (\(downloaded) of the log's 200 MB downloaded)")
         #expect(!viewer.isRunning, "the event stream still flows 15 s after its token was revoked")
+        #expect(!download.isRunning, "the download still flows 15 s after its token was revoked")
+        #expect(downloaded < 200_000_000)
         #expect(!saved(events).contains("event: end"), "the run ended instead")
         let again = try await server.request("GET", "/api/runs/\(id)/events?logs=1", token: token)
         #expect(again.status == 401)
