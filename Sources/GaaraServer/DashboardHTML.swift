@@ -67,8 +67,9 @@ enum DashboardHTML {
         return whole >= 3600 ? "\(whole / 3600)h \(whole % 3600 / 60)m" : "\(whole / 60)m \(String(format: "%02d", whole % 60))s"
     }
 
-    /// A step log as HTML: escaped, ANSI SGR colours as spans, `##[group]` as folded `<details>`.
-    static func log(_ text: String) -> String {
+    /// A step log as HTML: escaped, ANSI SGR colours as spans, `##[group]` as folded `<details>`;
+    /// with `raw`, the "download the raw log" of ``LogLimits``' markers links there.
+    static func log(_ text: String, raw: String? = nil) -> String {
         var html = ""
         var openGroups = 0
         // Split on the newline byte, not on characters: a page holds megabytes of log.
@@ -83,15 +84,24 @@ enum DashboardHTML {
                     openGroups -= 1
                 }
             } else if line.hasPrefix("##[gaara]") {
-                html += "<div class=\"line note\">\(ansi(String(line.dropFirst(9))))</div>"
+                html += "<div class=\"line note\">\(linked(ansi(String(line.dropFirst(9))), raw: raw))</div>"
             } else if line.hasPrefix("##[job] ") {
                 html += "<div class=\"line jobhead\">\(escape(String(line.dropFirst(8))))</div>"
             } else if !line.isEmpty {
-                html += "<div class=\"line\">\(ansi(String(line)))</div>"
+                html += "<div class=\"line\">\(line.hasSuffix(cutSuffix) ? linked(ansi(String(line)), raw: raw) : ansi(String(line)))</div>"
             }
         }
         html += String(repeating: "</details>", count: openGroups)
         return html
+    }
+
+    /// How the markers of ``LogLimits`` end.
+    private static let cutSuffix = "; download the raw log]"
+
+    /// `html` with a marker's "download the raw log" made a link to `raw`.
+    private static func linked(_ html: String, raw: String?) -> String {
+        guard let raw, html.hasSuffix(escape(cutSuffix)) else { return html }
+        return String(html.dropLast(escape(cutSuffix).count)) + "; <a href=\"\(escape(raw))\">download the raw log</a>]"
     }
 
     /// Escapes a line and turns SGR escape sequences into spans (other escapes are dropped).

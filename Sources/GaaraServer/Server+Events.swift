@@ -34,7 +34,7 @@ extension CIServer {
         var own: LogFollower?
         if withLogs {
             shared = feeds.join(runID) { feed in produceLogs(feed) }
-            if shared == nil { own = LogFollower(directory: logs.runDirectory(runID)) }
+            if shared == nil { own = LogFollower(directory: logs.runDirectory(runID), limits: logLimits) }
         }
         defer { if let shared { feeds.leave(shared.feed, shared.id) } }
         var lastState = Data()
@@ -148,7 +148,7 @@ extension CIServer {
     /// every line was encoded, or nobody watches any more.
     private func produceLogs(_ feed: LogFeed) {
         Task { [self] in
-            let follower = LogFollower(directory: logs.runDirectory(feed.runID))
+            let follower = LogFollower(directory: logs.runDirectory(feed.runID), limits: logLimits)
             var jobIDs: [String: Int64] = [:]
             while feeds.isActive(feed) {
                 if feed.backlog > 1024 * 1024 {

@@ -60,6 +60,8 @@ public final class CIServer: Sendable {
     let streams = LiveStreams()
     /// The event loops the HTTP server runs on (see ``drainWrites()``).
     let eventLoops = EventLoopGroupProvider.singleton.eventLoopGroup
+    /// How much of its logs the dashboard and the live stream show.
+    let logLimits = LogLimits.standard
     let snapshots = Mutex<[Int64: RunSnapshot]>([:])
     let queue: RunQueue
     let triggers: Triggers

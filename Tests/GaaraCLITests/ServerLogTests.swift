@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// Large logs served by `gaara serve` against the real binary (security issue #21, item 4): every
-/// log endpoint streams from disk with bounded memory.
+/// log endpoint streams from disk with bounded memory, and the dashboard shows an excerpt.
 @Suite(.serialized)
 struct ServerLogTests {
     /// A line of `/proc/PID/status` in KiB (`VmHWM`, `VmRSS`).
@@ -59,6 +59,34 @@ struct ServerLogTests {
         let afterDownload = try Self.memory(pid, "VmHWM")
         print("huge line: GET /api/runs/\(id)/logs took \(String(format: "%.1f", download)) s; server peak RSS \(afterDownload / 1024) MiB")
         #expect(afterDownload < 200 * 1024, "the server's resident memory peaked at \(afterDownload / 1024) MiB serving the log")
+
+        // The run page answers soon, with the line cut and a link to the raw log.
+        began = Date()
+        let (status, page) = try await server.request("GET", "/runs/\(id)", token: server.adminToken)
+        let pageSeconds = Date().timeIntervalSince(began)
+        let html = String(decoding: page, as: UTF8.self)
+        let afterPage = try Self.memory(pid, "VmHWM")
+        print("huge line: run page took \(String(format: "%.2f", pageSeconds)) s, \(page.count) bytes; server peak RSS \(afterPage / 1024) MiB")
+        #expect(status == 200)
+        #expect(pageSeconds < 30, "the run page took \(pageSeconds) s")
+        #expect(page.count < 12 * 1024 * 1024, "the run page has \(page.count) bytes")
+        #expect(html.contains("bytes truncated; <a href=\"/api/runs/\(id)/logs?job=\(jobID)&amp;step=\(step)\">download the raw log</a>]"))
+        #expect(html.contains("only the first 4 MiB of this step&#39;s log"), "no step marker")
+        #expect(html.contains("after the huge line"))
+
+        // The live stream shows the same excerpt and ends.
+        began = Date()
+        let eventsFile = directory.url.appendingPathComponent("events.txt")
+        _ = try await Self.shell("curl -sS --fail -N \(auth) -o '\(eventsFile.path)' '\(server.url)/api/runs/\(id)/events?logs=1'")
+        let events = try String(contentsOf: eventsFile, encoding: .utf8)
+        print("huge line: events?logs=1 sent \(events.utf8.count) bytes in \(String(format: "%.1f", Date().timeIntervalSince(began))) s")
+        #expect(events.utf8.count < 6 * 1024 * 1024, "\(events.utf8.count) bytes of events")
+        #expect(events.contains("bytes truncated; download the raw log]\\n"))
+        #expect(events.contains("only the first 4 MiB of this step's log are shown here; download the raw log]"))
+        #expect(events.contains("after the huge line") && events.hasSuffix("event: end\ndata: {\"run_id\":\(id)}\n\n"))
+        let peak = try Self.memory(pid, "VmHWM")
+        print("huge line: server peak RSS over the log endpoints \(peak / 1024) MiB")
+        #expect(peak < 200 * 1024, "the server's resident memory peaked at \(peak / 1024) MiB")
 
         // A single step's raw log answers ranges, also deep inside the gzipped file.
         let raw = "\(server.url)/api/runs/\(id)/logs?job=\(jobID)&step=\(step)"
