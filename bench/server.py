@@ -176,11 +176,14 @@ def log_subscribers(work, server):
     busy_cpu = statistics.median(cpu for count, cpu in cpus if count > 0)
     print(f"gaara serve's own CPU time while the step prints (median, 10 ms ticks): {alone_cpu:.2f} s with no subscriber, "
           f"{busy_cpu:.2f} s with 50 (what the subscribers cost the server meanwhile: {busy_cpu - alone_cpu:+.2f} s)")
-    complete = sum(1 for count in received if count >= 104857600)  # SSE bytes, a little more than the log
+    # Each stream ends with `event: end`; it carries the first 4 MiB of the step (the live stream's
+    # LogLimits), not all 100 MB: the raw log is GET /api/runs/{id}/logs.
+    complete = sum(1 for count in received if count > 4 * 1024 * 1024)
     print(f"100 MB step (median of {ROUNDS}): {alone:.3f} s with no subscriber, {busy:.3f} s with 50 live subscribers "
           f"(ratio {busy / alone:.2f}x)  goal: not slowed (within 10%) -> {'met' if busy / alone <= 1.10 else 'NOT met'}")
     finished = [d for d in done if d is not None]
-    print(f"subscribers: {complete}/50 received all 100 MB; last one done after {max(finished) if finished else float('nan'):.1f} s")
+    print(f"subscribers: {complete}/50 received the stream to its end (the step's first 4 MiB); last one done after "
+          f"{max(finished) if finished else float('nan'):.1f} s")
 
 
 def main():

@@ -17,6 +17,7 @@ enum DashboardAssets {
         .job{border:1px solid var(--line);border-radius:6px;margin:12px 0;padding:4px 12px}.step summary{cursor:pointer;padding:3px 0}
         .log{background:#0d1117;color:#e6edf3;font:12px/1.45 ui-monospace,monospace;padding:8px 12px;border-radius:4px;overflow-x:auto;max-height:70vh;overflow-y:auto}
         .line{white-space:pre-wrap;word-break:break-all}.line.note{color:#8b949e}.line.jobhead{color:#79c0ff}.group summary{color:#d2a8ff}
+        .raw{font-size:12px;margin-left:8px}.log a{color:#58a6ff}
         .b{font-weight:700}.i{font-style:italic}.u{text-decoration:underline}
         .f30,.f90{color:#8b949e}.f31,.f91{color:#ff7b72}.f32,.f92{color:#3fb950}.f33,.f93{color:#d29922}.f34,.f94{color:#58a6ff}.f35,.f95{color:#bc8cff}
         .f36,.f96{color:#39c5cf}.f37,.f97{color:#f0f6fc}.g41{background:#490202}.g42{background:#04260f}.g43{background:#4b2900}
@@ -47,6 +48,12 @@ enum DashboardAssets {
             if (open) out += '</span>';
             return out;
           }
+          // The markers of cut lines and logs (LogLimits) end with this; it links to the raw log.
+          function rawLink(html, container) {
+            const tail = '; download the raw log]';
+            if (!container.dataset.raw || !html.endsWith(tail)) return html;
+            return html.slice(0, -tail.length) + '; <a href="' + esc(container.dataset.raw) + '">download the raw log</a>]';
+          }
           function appendLog(container, text) {
             let target = container.querySelector('details.group[data-open="1"]') || container;
             for (const line of text.split('\\n')) {
@@ -62,7 +69,7 @@ enum DashboardAssets {
                 const div = document.createElement('div');
                 const note = line.startsWith('##[gaara]');
                 div.className = note ? 'line note' : 'line';
-                div.innerHTML = ansi(note ? line.slice(9) : line);
+                div.innerHTML = rawLink(ansi(note ? line.slice(9) : line), container);
                 target.appendChild(div);
               }
             }
@@ -111,7 +118,10 @@ enum DashboardAssets {
                 for (const step of job.steps) {
                   const block = stepBlock(section, step.number, step.name);
                   const seconds = step.duration_seconds != null ? ' <small>' + step.duration_seconds.toFixed(1) + 's</small>' : '';
-                  block.querySelector('summary').innerHTML = badge(step.status, step.conclusion) + ' ' + esc(step.name) + seconds;
+                  const raw = '/api/runs/' + id + '/logs?job=' + job.id + '&step=' + step.number;
+                  block.querySelector('.log').dataset.raw = raw;
+                  const link = step.status !== 'queued' && step.conclusion !== 'skipped' ? ' <a class="raw" href="' + esc(raw) + '">raw</a>' : '';
+                  block.querySelector('summary').innerHTML = badge(step.status, step.conclusion) + ' ' + esc(step.name) + seconds + link;
                 }
               }
               document.body.dataset.runStatus = detail.run.status;
@@ -121,6 +131,7 @@ enum DashboardAssets {
               const section = document.querySelector('section.job[data-job="' + CSS.escape(chunk.job) + '"]') || jobSection({key: chunk.job, matrix_index: '', name: chunk.job, status: 'running'});
               const block = stepBlock(section, chunk.step, chunk.step === 0 ? 'Set up job' : 'Step ' + chunk.step);
               const container = block.querySelector('.log');
+              if (chunk.job_id != null) container.dataset.raw = '/api/runs/' + id + '/logs?job=' + chunk.job_id + '&step=' + chunk.step;
               const key = chunk.job + '/' + chunk.step;
               if (!fresh.has(key)) { fresh.add(key); container.innerHTML = ''; }
               appendLog(container, chunk.text);

@@ -3,20 +3,35 @@ import Foundation
 /// HTML building blocks of the dashboard: escaping, the page layout, status badges, and logs
 /// rendered with their ANSI colours and `::group::` folds.
 enum DashboardHTML {
+    /// `text` with `& < > " '` as entities. Works on the UTF-8 bytes (each of those is one byte),
+    /// copying the runs between them whole: a page holds megabytes of log.
     static func escape(_ text: String) -> String {
-        var result = ""
-        result.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "'": result += "&#39;"
-            default: result.append(character)
-            }
+        var text = text
+        return text.withUTF8 { bytes in
+            var html: [UInt8] = []
+            html.reserveCapacity(bytes.count + 16)
+            appendEscaped(bytes, to: &html)
+            return String(decoding: html, as: UTF8.self)
         }
-        return result
+    }
+
+    private static func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>, to html: inout [UInt8]) {
+        var start = 0
+        for index in 0..<bytes.count {
+            let entity: StaticString
+            switch bytes[index] {
+            case UInt8(ascii: "&"): entity = "&amp;"
+            case UInt8(ascii: "<"): entity = "&lt;"
+            case UInt8(ascii: ">"): entity = "&gt;"
+            case UInt8(ascii: "\""): entity = "&quot;"
+            case UInt8(ascii: "'"): entity = "&#39;"
+            default: continue
+            }
+            html.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
+            entity.withUTF8Buffer { html.append(contentsOf: $0) }
+            start = index + 1
+        }
+        html.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<bytes.count]))
     }
 
     /// Percent-encodes a query value.
@@ -52,11 +67,14 @@ enum DashboardHTML {
         return whole >= 3600 ? "\(whole / 3600)h \(whole % 3600 / 60)m" : "\(whole / 60)m \(String(format: "%02d", whole % 60))s"
     }
 
-    /// A step log as HTML: escaped, ANSI SGR colours as spans, `##[group]` as folded `<details>`.
-    static func log(_ text: String) -> String {
+    /// A step log as HTML: escaped, ANSI SGR colours as spans, `##[group]` as folded `<details>`;
+    /// with `raw`, the "download the raw log" of ``LogLimits``' markers links there.
+    static func log(_ text: String, raw: String? = nil) -> String {
         var html = ""
         var openGroups = 0
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // Split on the newline byte, not on characters: a page holds megabytes of log.
+        for bytes in text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false) {
+            let line = Substring(bytes)
             if line.hasPrefix("##[group]") {
                 html += "<details class=\"group\"><summary>\(ansi(String(line.dropFirst(9))))</summary>"
                 openGroups += 1
@@ -66,66 +84,80 @@ enum DashboardHTML {
                     openGroups -= 1
                 }
             } else if line.hasPrefix("##[gaara]") {
-                html += "<div class=\"line note\">\(ansi(String(line.dropFirst(9))))</div>"
+                html += "<div class=\"line note\">\(linked(ansi(String(line.dropFirst(9))), raw: raw))</div>"
             } else if line.hasPrefix("##[job] ") {
                 html += "<div class=\"line jobhead\">\(escape(String(line.dropFirst(8))))</div>"
             } else if !line.isEmpty {
-                html += "<div class=\"line\">\(ansi(String(line)))</div>"
+                html += "<div class=\"line\">\(line.hasSuffix(cutSuffix) ? linked(ansi(String(line)), raw: raw) : ansi(String(line)))</div>"
             }
         }
         html += String(repeating: "</details>", count: openGroups)
         return html
     }
 
+    /// How the markers of ``LogLimits`` end.
+    private static let cutSuffix = "; download the raw log]"
+
+    /// `html` with a marker's "download the raw log" made a link to `raw`.
+    private static func linked(_ html: String, raw: String?) -> String {
+        guard let raw, html.hasSuffix(escape(cutSuffix)) else { return html }
+        return String(html.dropLast(escape(cutSuffix).count)) + "; <a href=\"\(escape(raw))\">download the raw log</a>]"
+    }
+
     /// Escapes a line and turns SGR escape sequences into spans (other escapes are dropped).
     static func ansi(_ line: String) -> String {
-        var html = ""
-        var classes: [String] = []
-        var spanOpen = false
-        var scalars = Array(line.unicodeScalars)[...]
-        var text = ""
-        func flush() {
-            guard !text.isEmpty else { return }
-            html += escape(text)
-            text = ""
-        }
-        while let scalar = scalars.popFirst() {
-            guard scalar == "\u{1B}" else {
-                text.unicodeScalars.append(scalar)
-                continue
-            }
-            guard scalars.first == "[" else { continue }
-            scalars.removeFirst()
-            var parameters = ""
-            var final: Unicode.Scalar?
-            while let next = scalars.popFirst() {
-                if (0x40...0x7E).contains(next.value) {
-                    final = next
-                    break
+        var line = line
+        return line.withUTF8 { bytes in
+            var html: [UInt8] = []
+            html.reserveCapacity(bytes.count + 16)
+            var classes: [String] = []
+            var spanOpen = false
+            // Text goes out escaped up to each escape sequence, which is dropped or becomes a span.
+            var textStart = 0
+            var index = 0
+            while index < bytes.count {
+                guard bytes[index] == 0x1B else {
+                    index += 1
+                    continue
                 }
-                parameters.unicodeScalars.append(next)
-            }
-            guard final == "m" else { continue }
-            flush()
-            for code in parameters.split(separator: ";", omittingEmptySubsequences: false).map({ Int($0) ?? 0 }) {
-                switch code {
-                case 0: classes = []
-                case 1: classes.append("b")
-                case 3: classes.append("i")
-                case 4: classes.append("u")
-                case 30...37, 90...97: classes = classes.filter { !$0.hasPrefix("f") } + ["f\(code)"]
-                case 39: classes = classes.filter { !$0.hasPrefix("f") }
-                case 40...47, 100...107: classes = classes.filter { !$0.hasPrefix("g") } + ["g\(code)"]
-                case 49: classes = classes.filter { !$0.hasPrefix("g") }
-                default: break
+                appendEscaped(UnsafeBufferPointer(rebasing: bytes[textStart..<index]), to: &html)
+                index += 1
+                textStart = index
+                guard index < bytes.count, bytes[index] == UInt8(ascii: "[") else { continue }
+                index += 1
+                let parametersStart = index
+                var final: UInt8?
+                while index < bytes.count {
+                    let byte = bytes[index]
+                    index += 1
+                    if (0x40...0x7E).contains(byte) {
+                        final = byte
+                        break
+                    }
                 }
+                textStart = index
+                guard final == UInt8(ascii: "m") else { continue }
+                let parameters = String(decoding: UnsafeBufferPointer(rebasing: bytes[parametersStart..<(index - 1)]), as: UTF8.self)
+                for code in parameters.split(separator: ";", omittingEmptySubsequences: false).map({ Int($0) ?? 0 }) {
+                    switch code {
+                    case 0: classes = []
+                    case 1: classes.append("b")
+                    case 3: classes.append("i")
+                    case 4: classes.append("u")
+                    case 30...37, 90...97: classes = classes.filter { !$0.hasPrefix("f") } + ["f\(code)"]
+                    case 39: classes = classes.filter { !$0.hasPrefix("f") }
+                    case 40...47, 100...107: classes = classes.filter { !$0.hasPrefix("g") } + ["g\(code)"]
+                    case 49: classes = classes.filter { !$0.hasPrefix("g") }
+                    default: break
+                    }
+                }
+                if spanOpen { html += "</span>".utf8 }
+                spanOpen = !classes.isEmpty
+                if spanOpen { html += "<span class=\"\(classes.joined(separator: " "))\">".utf8 }
             }
-            if spanOpen { html += "</span>" }
-            spanOpen = !classes.isEmpty
-            if spanOpen { html += "<span class=\"\(classes.joined(separator: " "))\">" }
+            appendEscaped(UnsafeBufferPointer(rebasing: bytes[textStart..<bytes.count]), to: &html)
+            if spanOpen { html += "</span>".utf8 }
+            return String(decoding: html, as: UTF8.self)
         }
-        flush()
-        if spanOpen { html += "</span>" }
-        return html
     }
 }

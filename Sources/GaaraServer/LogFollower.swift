@@ -1,8 +1,8 @@
 import Foundation
 
 /// Reads the step logs of one run as they grow, for live streams: each call to ``poll(limit:)``
-/// returns the bytes added since the last call (whole lines only), following a plain log through
-/// its compression into `.gz`.
+/// returns what was added since the last call as lines to show (``LogTrimmer``: long lines cut,
+/// each step's log up to `limits.step`), following a plain log through its compression into `.gz`.
 final class LogFollower {
     /// New text of one step.
     struct Chunk {
@@ -12,24 +12,27 @@ final class LogFollower {
     }
 
     private struct Followed {
-        var handle: FileHandle?
-        var offset: UInt64 = 0
+        var reader: StepLogReader?
+        var trimmer: LogTrimmer
         var done = false
     }
 
     private let directory: URL
+    private let limits: LogLimits
     private var followed: [String: Followed] = [:]
+    private let block = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 1)
 
-    init(directory: URL) {
+    init(directory: URL, limits: LogLimits = .standard) {
         self.directory = directory
+        self.limits = limits
     }
 
     deinit {
-        for entry in followed.values { try? entry.handle?.close() }
+        block.deallocate()
     }
 
-    /// New whole lines of every step, at most about `limit` bytes in all; `more` is true when
-    /// something was left for the next call.
+    /// New lines of every step, from reading at most about `limit` bytes of logs in all; `more`
+    /// is true when something was left for the next call.
     func poll(limit: Int) -> (chunks: [Chunk], more: Bool) {
         var chunks: [Chunk] = []
         var budget = limit
@@ -50,41 +53,42 @@ final class LogFollower {
                     break
                 }
                 let key = job + "/" + String(step)
-                var entry = followed[key] ?? Followed()
+                var entry = followed[key] ?? Followed(trimmer: LogTrimmer(lineLimit: limits.line, budget: limits.step))
                 if entry.done { continue }
+                var output: [UInt8] = []
                 let plain = folder.appendingPathComponent("\(step).log").path
-                let compressed = plain + ".gz"
-                var data = Data()
-                if entry.handle == nil, FileManager.default.fileExists(atPath: plain), let handle = FileHandle(forReadingAtPath: plain) {
-                    entry.handle = handle
-                }
-                if let handle = entry.handle {
-                    try? handle.seek(toOffset: entry.offset)
-                    data = (try? handle.read(upToCount: budget)) ?? Data()
-                    if data.isEmpty, FileManager.default.fileExists(atPath: compressed), !FileManager.default.fileExists(atPath: plain) {
-                        // Compressed and unlinked: the open handle has everything.
-                        try? handle.close()
-                        entry.handle = nil
+                if entry.reader == nil { entry.reader = try? StepLogReader.open(plain) }
+                if let reader = entry.reader {
+                    // Looked at before reading: once the plain file is gone (compressed), nothing
+                    // more is written to it, so reaching its end after this means the end.
+                    let final = reader.isCompressed || !FileManager.default.fileExists(atPath: plain)
+                    var atEnd = false
+                    while budget > 0, !entry.trimmer.overflowed {
+                        let wanted = min(block.count, budget)
+                        guard let count = try? reader.read(into: UnsafeMutableRawBufferPointer(rebasing: block[0..<wanted])) else {
+                            atEnd = true
+                            break
+                        }
+                        if count == 0 {
+                            atEnd = true
+                            break
+                        }
+                        budget -= count
+                        entry.trimmer.feed(UnsafeRawBufferPointer(rebasing: block[0..<count]), into: &output)
+                    }
+                    if budget <= 0, !atEnd { more = true }
+                    if entry.trimmer.overflowed {
+                        output += Array(LogLimits.stepMarker(shown: entry.trimmer.consumed, total: nil).utf8)
+                        entry.done = true
+                    } else if atEnd, final {
+                        entry.trimmer.finish(into: &output)
                         entry.done = true
                     }
-                } else if FileManager.default.fileExists(atPath: compressed) {
-                    var whole = Data()
-                    try? Gzip.expandFile(compressed) { whole.append($0) }
-                    data = whole.count > Int(entry.offset) ? whole.subdata(in: Int(entry.offset)..<whole.count) : Data()
-                    entry.done = true
+                    if entry.done { entry.reader = nil }
                 }
-                var usable = data
-                if !entry.done, let lastNewline = data.lastIndex(of: 0x0A) {
-                    usable = data.prefix(through: lastNewline)
-                } else if !entry.done {
-                    usable = Data()
-                }
-                if data.count >= budget { more = true }
-                entry.offset += UInt64(usable.count)
                 followed[key] = entry
-                if !usable.isEmpty {
-                    budget -= usable.count
-                    chunks.append(Chunk(jobFolder: job, step: step, text: String(decoding: usable, as: UTF8.self)))
+                if !output.isEmpty {
+                    chunks.append(Chunk(jobFolder: job, step: step, text: String(decoding: output, as: UTF8.self)))
                 }
             }
         }

@@ -36,6 +36,9 @@ struct Caller: Sendable {
     let role: Role?
     /// The token's name, for `actor` fields.
     let name: String
+    /// The stored token's id (nil without one, and for the data directory's `local:` key), so
+    /// what it opened can be ended when it is revoked.
+    var tokenID: Int64? = nil
 }
 
 extension CIServer {
@@ -83,8 +86,8 @@ extension CIServer {
             return Caller(role: .admin, name: "local")
         }
         guard let token, let role = await tokens.role(of: token) else { return Caller(role: nil, name: "anonymous") }
-        let name = (try? await store.token(hash: TokenAuthority.hash(token)))?.name ?? role.rawValue
-        return Caller(role: role, name: name)
+        let record = try? await store.token(hash: TokenAuthority.hash(token))
+        return Caller(role: role, name: record?.name ?? role.rawValue, tokenID: record?.id)
     }
 }
 

@@ -119,13 +119,14 @@ extension CIServer {
             try Reply.json(try await runDetail(try Reply.integer(context, "id")))
         }
         route(
-            router, registry, .get, "/api/runs/{id}/logs", .role(.viewer), "A run's logs as text (one job or step with job and step)",
-            query: ["job", "step"], response: "text"
-        ) { [self] request, context, _ in
+            router, registry, .get, "/api/runs/{id}/logs", .role(.viewer),
+            "A run's logs as text, streamed (one job or step with job and step; a step's log answers Range)", query: ["job", "step"],
+            response: "text"
+        ) { [self] request, context, caller in
             let runID = try Reply.integer(context, "id")
             let job = request.uri.queryParameters.get("job").flatMap { Int64($0) }
             let step = request.uri.queryParameters.get("step").flatMap { Int($0) }
-            return Reply.text(try await logText(runID, job: job, step: step))
+            return try await logDownload(request, runID: runID, job: job, step: step, tokenID: caller.tokenID)
         }
         route(router, registry, .post, "/api/runs/{id}/cancel", .role(.developer), "Cancel a queued or running run", response: "Run", status: 202) {
             [self] _, context, _ in
@@ -179,7 +180,10 @@ extension CIServer {
         }
         route(router, registry, .delete, "/api/tokens/{id}", .role(.admin), "Revoke a token", response: "empty", status: 204) {
             [self] _, context, _ in
-            guard try await store.deleteToken(id: try Reply.integer(context, "id")) else { throw HTTPError(.notFound, message: "no such token") }
+            let id = try Reply.integer(context, "id")
+            guard try await store.deleteToken(id: id) else { throw HTTPError(.notFound, message: "no such token") }
+            // Streams it opened end too (their readers are woken to notice).
+            for runID in streams.revoke(tokenID: id) { notifier.notify(runID, logOnly: true) }
             return Response(status: .noContent)
         }
     }
@@ -283,27 +287,6 @@ extension CIServer {
             gates: verdict?.gates.map {
                 GateJSON(context: $0.context, name: $0.name, status: $0.status, measured: $0.measured, threshold: $0.threshold, details: $0.details)
             }, gatesPassed: verdict?.passed, artifacts: artifacts)
-    }
-
-    /// The stored log of a run, a job, or a step, as text.
-    func logText(_ runID: Int64, job jobID: Int64?, step: Int?) async throws -> String {
-        guard try await store.run(id: runID) != nil else { throw HTTPError(.notFound, message: "no run \(runID)") }
-        var jobs = try await store.jobs(runID: runID).map(\.job)
-        if let jobID {
-            jobs = jobs.filter { $0.id == jobID }
-            guard !jobs.isEmpty else { throw HTTPError(.notFound, message: "run \(runID) has no job \(jobID)") }
-        }
-        var text = ""
-        for job in jobs {
-            let numbers = logs.steps(runID: runID, key: job.jobKey, index: job.matrixIndex).filter { step == nil || $0 == step }
-            for number in numbers {
-                guard let data = try logs.read(runID: runID, key: job.jobKey, index: job.matrixIndex, step: number) else { continue }
-                if jobID == nil || step == nil { text += "##[job] \(job.name) · step \(number)\n" }
-                text += String(decoding: data, as: UTF8.self)
-            }
-        }
-        if let step, text.isEmpty { throw HTTPError(.notFound, message: "no log for step \(step)") }
-        return text
     }
 
     /// Streams an artifact folder as a gzipped tar.

@@ -193,6 +193,7 @@ extension CIServer {
             html += "</ul>"
         }
         html += "<h2>Jobs</h2><div id=\"jobs\">"
+        var pageRemaining = logLimits.page
         for job in detail.jobs {
             let folder = StepLogs.jobFolder(key: job.key, index: job.matrixIndex)
             html += """
@@ -205,14 +206,16 @@ extension CIServer {
             if steps.contains(0) { entries.append((0, "Set up job", "completed", nil, nil)) }
             for step in job.steps { entries.append((step.number, step.name, step.status, step.conclusion, step.durationSeconds)) }
             for (number, name, status, conclusion, seconds) in entries {
-                let text =
-                    (try? logs.read(runID: run.id, key: job.key, index: job.matrixIndex, step: number)).map { String(decoding: $0, as: UTF8.self) }
-                    ?? ""
+                let raw = "/api/runs/\(run.id)/logs?job=\(job.id)&step=\(number)"
+                let excerpt = logExcerpt(
+                    logs.jobDirectory(runID: run.id, key: job.key, index: job.matrixIndex).appendingPathComponent("\(number).log").path,
+                    pageRemaining: &pageRemaining)
                 let open = conclusion == "failure" || status == "running" ? " open" : ""
                 html += """
                     <details class="step" data-step="\(number)"\(open)><summary>\(DashboardHTML.badge(status: status ?? "", conclusion: conclusion)) \
-                    \(DashboardHTML.escape(name)) <small>\(DashboardHTML.duration(seconds))</small></summary>\
-                    <div class="log" data-bytes="\(text.utf8.count)">\(DashboardHTML.log(text))</div></details>
+                    \(DashboardHTML.escape(name)) <small>\(DashboardHTML.duration(seconds))</small>\
+                    \(steps.contains(number) ? " <a class=\"raw\" href=\"\(DashboardHTML.escape(raw))\">raw</a>" : "")</summary>\
+                    <div class="log" data-bytes="\(excerpt.shown)" data-raw="\(DashboardHTML.escape(raw))">\(DashboardHTML.log(excerpt.text, raw: raw))</div></details>
                     """
             }
             html += "</section>"
@@ -220,6 +223,27 @@ extension CIServer {
         html += "</div>"
         let live = run.status == "completed" ? "false" : "true"
         return DashboardHTML.page(title: "\(run.workflow) #\(run.number)", body: html, script: "Gaara.liveRun(\(run.id), \(live));")
+    }
+
+    /// What the run page shows of a step log (``LogLimits``): its beginning, up to the step's share
+    /// and what is left of the page's, read in 64 KiB blocks, with markers where it was cut.
+    func logExcerpt(_ base: String, pageRemaining: inout Int) -> (text: String, shown: Int) {
+        guard let reader = try? StepLogReader.open(base) else { return ("", 0) }
+        guard pageRemaining > 0 else { return (LogLimits.pageMarker(limit: logLimits.page), 0) }
+        var trimmer = LogTrimmer(lineLimit: logLimits.line, budget: min(logLimits.step, pageRemaining))
+        var output: [UInt8] = []
+        let block = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 1)
+        defer { block.deallocate() }
+        while !trimmer.overflowed, let count = try? reader.read(into: block), count > 0 {
+            trimmer.feed(UnsafeRawBufferPointer(rebasing: block[0..<count]), into: &output)
+        }
+        if trimmer.overflowed {
+            output += Array(LogLimits.stepMarker(shown: trimmer.consumed, total: reader.cheapSize()).utf8)
+        } else {
+            trimmer.finish(into: &output)
+        }
+        pageRemaining -= trimmer.consumed
+        return (String(decoding: output, as: UTF8.self), trimmer.consumed)
     }
 
     /// The jobs laid out in columns by their depth in the `needs` graph, coloured by state.

@@ -11,12 +11,15 @@ extension CIServer {
         route(
             router, registry, .get, "/api/runs/{id}/events", .role(.viewer), "Live run state and logs (server-sent events)", query: ["logs"],
             response: "event-stream"
-        ) { [self] request, context, _ in
+        ) { [self] request, context, caller in
             let runID = try Reply.integer(context, "id")
             guard try await store.run(id: runID) != nil else { throw HTTPError(.notFound, message: "no run \(runID)") }
             let withLogs = request.uri.queryParameters.get("logs").map { $0 == "1" || $0 == "true" } ?? false
+            let tokenID = caller.tokenID
             let body = ResponseBody { [self] writer in
-                try await stream(runID, withLogs: withLogs, into: &writer)
+                let handle = streams.open(runID: runID, tokenID: tokenID)
+                defer { streams.close(handle) }
+                try await stream(runID, withLogs: withLogs, handle: handle, into: &writer)
                 try await writer.finish(nil)
             }
             return Response(
@@ -25,17 +28,19 @@ extension CIServer {
         }
     }
 
-    private func stream(_ runID: Int64, withLogs: Bool, into writer: inout any ResponseBodyWriter) async throws {
+    /// Sends the run's events until it is over, the client goes, or `handle`'s token is revoked.
+    private func stream(_ runID: Int64, withLogs: Bool, handle: LiveStreams.Stream, into writer: inout any ResponseBodyWriter) async throws {
         var shared: (feed: LogFeed, id: Int)?
         var own: LogFollower?
         if withLogs {
             shared = feeds.join(runID) { feed in produceLogs(feed) }
-            if shared == nil { own = LogFollower(directory: logs.runDirectory(runID)) }
+            if shared == nil { own = LogFollower(directory: logs.runDirectory(runID), limits: logLimits) }
         }
         defer { if let shared { feeds.leave(shared.feed, shared.id) } }
         var lastState = Data()
         var jobIDs: [String: Int64] = [:]
         var lastBeat = Date()
+        var sinceDrain = 0
         var seenState: UInt64?
         var finished = false
         // While the run runs, each subscriber gets its logs at up to `liveLogBytesPerSecond` (and all
@@ -48,7 +53,7 @@ extension CIServer {
         let batch = Self.liveBatchSeconds
         var credit = rate * batch
         var refilled = Date()
-        while !Task.isCancelled {
+        while !Task.isCancelled, !handle.isRevoked {
             let seen = notifier.version(runID)
             var out = ""
             let stateVersion = notifier.stateVersion(runID)
@@ -83,9 +88,17 @@ extension CIServer {
                 // The run was completed before the logs were read, so every line has been sent.
                 logsDone = finished && !more
             }
+            // Revoked while this was read: nothing more goes out.
+            if handle.isRevoked { return }
             if !buffers.isEmpty {
                 try await writer.write(contentsOf: buffers)
                 lastBeat = Date()
+                // Catching up at full speed, the writes must not queue up ahead of the socket.
+                sinceDrain += buffers.reduce(0) { $0 + $1.readableBytes }
+                if sinceDrain >= 1024 * 1024 {
+                    try await drainWrites()
+                    sinceDrain = 0
+                }
             } else if Date().timeIntervalSince(lastBeat) > 15 {
                 try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
                 lastBeat = Date()
@@ -135,7 +148,7 @@ extension CIServer {
     /// every line was encoded, or nobody watches any more.
     private func produceLogs(_ feed: LogFeed) {
         Task { [self] in
-            let follower = LogFollower(directory: logs.runDirectory(feed.runID))
+            let follower = LogFollower(directory: logs.runDirectory(feed.runID), limits: logLimits)
             var jobIDs: [String: Int64] = [:]
             while feeds.isActive(feed) {
                 if feed.backlog > 1024 * 1024 {

@@ -62,6 +62,11 @@ public final class CIServer: Sendable {
     let logs: StepLogs
     let notifier = RunNotifier()
     let feeds = LogFeeds()
+    let streams = LiveStreams()
+    /// The event loops the HTTP server runs on (see ``drainWrites()``).
+    let eventLoops = EventLoopGroupProvider.singleton.eventLoopGroup
+    /// How much of its logs the dashboard and the live stream show.
+    let logLimits = LogLimits.standard
     let snapshots = Mutex<[Int64: RunSnapshot]>([:])
     let queue: RunQueue
     let triggers: Triggers
@@ -162,7 +167,7 @@ public final class CIServer: Sendable {
                 writeServerFile(url)
                 await startQueued(interrupted)
                 onListening(url)
-            }, logger: logger)
+            }, eventLoopGroupProvider: .shared(eventLoops), logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await app.runService() }
             group.addTask { [self] in await Scheduler(server: self).run() }

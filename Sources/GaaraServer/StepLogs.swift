@@ -43,16 +43,6 @@ public struct StepLogs: Sendable {
         runDirectory(runID).appendingPathComponent(Self.jobFolder(key: key, index: index))
     }
 
-    /// The whole log of a step (plain while it runs, expanded from gzip when done); nil when absent.
-    public func read(runID: Int64, key: String, index: Int, step: Int) throws -> Data? {
-        let base = jobDirectory(runID: runID, key: key, index: index).appendingPathComponent("\(step).log").path
-        if let data = FileManager.default.contents(atPath: base) { return data }
-        guard FileManager.default.fileExists(atPath: base + ".gz") else { return nil }
-        var result = Data()
-        try Gzip.expandFile(base + ".gz") { result.append($0) }
-        return result
-    }
-
     /// The step numbers with a log in a job's folder, ascending.
     public func steps(runID: Int64, key: String, index: Int) -> [Int] {
         let directory = jobDirectory(runID: runID, key: key, index: index).path

@@ -10,6 +10,9 @@ struct DashboardHTMLTests {
         // Cursor movements and other escapes are dropped, not shown.
         #expect(DashboardHTML.ansi("a\u{1B}[2Kb\u{1B}[1Ac") == "abc")
         #expect(DashboardHTML.ansi("\u{1B}[") == "")
+        // Escaping works on bytes: characters beyond ASCII go through untouched.
+        #expect(DashboardHTML.escape("a&b<c>\"d'e ünï ✓ 𝄞") == "a&amp;b&lt;c&gt;&quot;d&#39;e ünï ✓ 𝄞")
+        #expect(DashboardHTML.ansi("é\u{1B}[33m✓<\u{1B}x") == "é<span class=\"f33\">✓&lt;x</span>")
     }
 
     @Test func groupsFoldAndRunnerNotesAreMarked() {
