@@ -39,9 +39,11 @@ extension CIServer {
         var user: (uid: uid_t, gid: gid_t)?
         if asRoot { user = try stepUser(configuration.stepUser) }
         var hidden = [configuration.dataDirectory.standardizedFileURL.path]
-        // The server's home holds its other credentials (SSH keys, registry logins).
-        if let home = ProcessInfo.processInfo.environment["HOME"], home != "/", !home.isEmpty, !hidden[0].hasPrefix(home + "/") {
-            hidden.insert(home, at: 0)
+        // The server's home holds its other credentials (SSH keys, registry logins). It is hidden
+        // first: the data directory is often inside it (~/.local/share/gaara), and is then hidden
+        // again inside the empty home, with folders the steps' user can pass through.
+        if let home = ProcessInfo.processInfo.environment["HOME"], home != "/", !home.isEmpty, home != hidden[0] {
+            hidden.insert(URL(fileURLWithPath: home).standardizedFileURL.path, at: 0)
         }
         return StepIsolation(
             bubblewrap: bubblewrap!, hiddenPaths: hidden, user: user, setpriv: setpriv ?? "setpriv",

@@ -38,7 +38,14 @@ import Testing
 
     @Test func aStepCannotReadTheServersKeysDatabaseOrProcess() async throws {
         let directory = try TemporaryDirectory()
-        let server = try await ServerProcess(data: directory.url.appendingPathComponent("data"))
+        // The server's home holds a key of its own, and the data directory is inside it (as the
+        // default ~/.local/share/gaara is).
+        let home = directory.url.appendingPathComponent("home")
+        try FileManager.default.createDirectory(at: home.appendingPathComponent(".ssh"), withIntermediateDirectories: true)
+        let sshKey = home.appendingPathComponent(".ssh/id_ed25519")
+        try "PRIVATE KEY".write(to: sshKey, atomically: true, encoding: .utf8)
+        let server = try await ServerProcess(
+            data: home.appendingPathComponent(".local/share/gaara"), environment: ["HOME": home.path])
         #expect(try await server.cli(["repo", "add", "app"]).status == 0)
         let data = server.data.standardizedFileURL.path
         let pid = server.process.processIdentifier
@@ -46,7 +53,7 @@ import Testing
         // server's process (its mount view, environment, memory), or find another run's folder.
         let probes = [
             "$DATA/secrets.key", "$DATA/hook.key", "$DATA/gaara.db", "$DATA/step-marker", "/proc/$PID/root$DATA/hook.key", "/proc/$PID/environ",
-            "/proc/$PID/mem", "/proc/$PID/cwd/hook.key",
+            "/proc/$PID/mem", "/proc/$PID/cwd/hook.key", "\(sshKey.path)",
         ]
         let workflow = """
             on: push

@@ -15,7 +15,7 @@ final class ServerProcess: @unchecked Sendable {
     let logFile: URL
 
     /// Starts the server and waits until it listens.
-    init(data: URL, arguments: [String] = []) async throws {
+    init(data: URL, arguments: [String] = [], environment extra: [String: String] = [:]) async throws {
         self.data = data
         try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
         logFile = data.deletingLastPathComponent().appendingPathComponent("serve-\(UUID().uuidString).log")
@@ -28,6 +28,7 @@ final class ServerProcess: @unchecked Sendable {
         var environment = ProcessInfo.processInfo.environment
         environment["GAARA_URL"] = nil
         environment["GAARA_TOKEN"] = nil
+        environment.merge(extra) { $1 }
         process.environment = environment
         try process.run()
         try handle.close()
