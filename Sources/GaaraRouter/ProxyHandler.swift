@@ -357,16 +357,17 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
             cancelTimeout()
             current.responseDone = true
             let written = context.writeAndFlush(wrapOutboundOut(.end(trailers)))
-            if draining || !current.head.isKeepAlive {
-                queued.removeAll()
-                written.assumeIsolated().whenComplete { [self] _ in self.context?.close(promise: nil) }
-            }
+            let closing = draining || !current.head.isKeepAlive
+            if closing { queued.removeAll() }
             if current.requestDone {
                 complete()
             } else {
                 // The target answered before the body was sent: this connection cannot be reused.
                 dropUpstream()
             }
+            // After complete(): a write done at once runs this at once, and the close would find
+            // the request still in flight (and record a 499 for an answer the client has).
+            if closing { written.assumeIsolated().whenComplete { [self] _ in self.context?.close(promise: nil) } }
         }
     }
 
