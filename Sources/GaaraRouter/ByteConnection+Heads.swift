@@ -4,7 +4,7 @@ import NIOCore
 
 /// The heads the byte-forwarding path reads and writes, as bytes: the same headers the full path
 /// (``ProxyHandler/upstreamHead(_:requestID:upgrade:)`` and ``ProxyHandler/downstreamHead(_:exchange:)``)
-/// adds and drops.
+/// adds and drops. A request the full path refuses (two `Host` headers, none) goes there to be answered.
 extension ByteConnection {
     /// What a header line means to the router.
     enum FieldKind {
@@ -80,8 +80,11 @@ extension ByteConnection {
                 default: break
                 }
             }
+            // HTTP/1.1 without Host, or with a Host no URI could have (two were refused above):
+            // the full path answers 400.
+            guard let host, HeadScan.isHost(bytes, host.valueStart, host.valueEnd) else { return nil }
             func text(_ start: Int, _ end: Int) -> String { String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self) }
-            let hostValue = host.map { text($0.valueStart, $0.valueEnd) }
+            let hostValue = text(host.valueStart, host.valueEnd)
             var pathEnd = line.targetStart
             while pathEnd < line.targetEnd, bytes[pathEnd] != UInt8(ascii: "?") { pathEnd += 1 }
             guard let service = table.snapshot(cache: &loop.snapshotCache).route(host: hostValue, path: text(line.targetStart, pathEnd)),
@@ -122,23 +125,18 @@ extension ByteConnection {
                 out.writeStaticString("http")
             }
             out.writeStaticString("\r\n")
-            if let forwardedHost = forwardedHost ?? host {
-                out.writeStaticString("x-forwarded-host: ")
-                copy(forwardedHost.valueStart, forwardedHost.valueEnd)
-                out.writeStaticString("\r\n")
-            }
-            out.writeStaticString("forwarded: ")
+            let forwardedHostField = forwardedHost ?? host
+            out.writeStaticString("x-forwarded-host: ")
+            copy(forwardedHostField.valueStart, forwardedHostField.valueEnd)
+            out.writeStaticString("\r\nforwarded: ")
             for (field, kind) in zip(fields, kinds) where kind == .forwarded {
                 copy(field.valueStart, field.valueEnd)
                 out.writeStaticString(", ")
             }
             out.writeString(forwardedFor)
-            if let host {
-                out.writeStaticString(";host=\"")
-                copy(host.valueStart, host.valueEnd)
-                out.writeStaticString("\"")
-            }
-            out.writeStaticString(";proto=http\r\nx-request-id: ")
+            out.writeStaticString(";host=\"")
+            copy(host.valueStart, host.valueEnd)
+            out.writeStaticString("\";proto=http\r\nx-request-id: ")
             out.writeString(id)
             out.writeStaticString("\r\n\r\n")
 

@@ -8,6 +8,18 @@ import NIOPosix
 extension ProxyHandler {
     // MARK: Headers
 
+    /// Why a request's `Host` headers make it a 400 (RFC 9112 §3.2), or nil: more than one, none in
+    /// HTTP/1.1, or a value no URI could have (see ``HeadScan/isHost(_:)``). HTTP/1.0 may go without.
+    static func hostProblem(_ head: HTTPRequestHead) -> String? {
+        let hosts = head.headers["host"]
+        if hosts.count > 1 { return "more than one Host header" }
+        guard let host = hosts.first else {
+            let needsHost = head.version.major > 1 || (head.version.major == 1 && head.version.minor >= 1)
+            return needsHost ? "an HTTP/1.1 request needs a Host header" : nil
+        }
+        return HeadScan.isHost(host) ? nil : "the Host header is not a host[:port]"
+    }
+
     /// Whether a header name may be one ``upstreamHead`` drops (by its first letter; no allocation).
     static func mayDrop(_ name: String) -> Bool {
         switch name.utf8.first.map({ $0 | 0x20 }) {

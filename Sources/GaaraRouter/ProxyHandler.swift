@@ -160,6 +160,13 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
 
     private func begin(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
         let requestID = head.headers.first(name: "x-request-id").flatMap { $0.count <= 200 ? $0 : nil } ?? newRequestID()
+        if let problem = Self.hostProblem(head) {
+            // RFC 9112 §3.2: routed on one Host and forwarded with another, or with none, the
+            // request could reach a service it does not belong to. The byte path hands these over.
+            table.countUnrouted(status: 400)
+            reject(head, status: .badRequest, reason: problem, requestID: requestID, closeAfter: true)
+            return
+        }
         let host = head.headers.first(name: "host")
         let path = head.uri.firstIndex(of: "?").map { String(head.uri[..<$0]) } ?? head.uri
         guard let service = table.snapshot.route(host: host, path: path) else {
