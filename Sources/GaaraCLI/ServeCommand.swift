@@ -48,6 +48,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Also run the traffic router on HOST:PORT (its table in DATA/router.json, its admin API on DATA/router.sock).")
     var routerListen: String?
 
+    @Option(
+        name: .customLong("router-trusted-proxy"),
+        help: ArgumentHelp("The router's --trusted-proxy: a proxy in front of it, as CIDR (repeatable).", discussion: RouterCommand.trustedProxyHelp))
+    var routerTrustedProxies: [String] = []
+
     @Flag(help: "Start runs interrupted by a crash again, as new attempts.")
     var requeueInterrupted = false
 
@@ -97,11 +102,12 @@ struct ServeCommand: AsyncParsableCommand {
         guard let address = TargetAddress(routerListen) else {
             throw CLIFailure(message: "--router-listen \(routerListen): expected host:port", exitCode: 2)
         }
+        let settings = try RouterCommand.settings(trustedProxies: routerTrustedProxies, options: "--router-")
         let router: RouterService
         do {
             router = try RouterService(
                 stateFile: data.appendingPathComponent("router.json"), host: address.host, port: address.port,
-                threads: ProxyServer.defaultThreads, admin: .unixSocket(data.appendingPathComponent("router.sock").path))
+                threads: ProxyServer.defaultThreads, admin: .unixSocket(data.appendingPathComponent("router.sock").path), settings: settings)
         } catch {
             throw CLIFailure(message: "cannot start the router on \(routerListen): \(error)", exitCode: 2)
         }

@@ -47,7 +47,8 @@ extension ByteConnection {
     }
 
     /// Reads the request head of `headLength` bytes at the start of the inbound bytes and makes its
-    /// exchange with the head to send upstream; nil when the request must take the full path.
+    /// exchange with the head to send upstream; nil when the request must take the full path. The
+    /// client's `X-Forwarded-*` and `Forwarded` headers are kept only from a ``trusted`` proxy.
     func begin(headLength: Int, inbound: ByteBuffer, allocator: ByteBufferAllocator) -> FastExchange? {
         inbound.withUnsafeReadableBytes { all in
             let bytes = UnsafeRawBufferPointer(rebasing: all[0..<headLength])
@@ -75,8 +76,8 @@ extension ByteConnection {
                     guard HeadScan.tokensAll(bytes, field.valueStart, field.valueEnd, in: ["keep-alive", "close"]) else { return nil }
                     if HeadScan.hasToken(bytes, field.valueStart, field.valueEnd, "close") { closeAfter = true }
                 case .requestID: if requestID == nil { requestID = field }
-                case .forwardedProto: if forwardedProto == nil { forwardedProto = field }
-                case .forwardedHost: if forwardedHost == nil { forwardedHost = field }
+                case .forwardedProto: if trusted, forwardedProto == nil { forwardedProto = field }
+                case .forwardedHost: if trusted, forwardedHost == nil { forwardedHost = field }
                 default: break
                 }
             }
@@ -109,7 +110,7 @@ extension ByteConnection {
             }
             out.writeStaticString("x-forwarded-for: ")
             var previousFor = false
-            for (field, kind) in zip(fields, kinds) where kind == .forwardedFor && field.valueEnd > field.valueStart {
+            for (field, kind) in zip(fields, kinds) where trusted && kind == .forwardedFor && field.valueEnd > field.valueStart {
                 if previousFor { out.writeStaticString(", ") }
                 copy(field.valueStart, field.valueEnd)
                 previousFor = true
@@ -129,7 +130,7 @@ extension ByteConnection {
             out.writeStaticString("x-forwarded-host: ")
             copy(forwardedHostField.valueStart, forwardedHostField.valueEnd)
             out.writeStaticString("\r\nforwarded: ")
-            for (field, kind) in zip(fields, kinds) where kind == .forwarded {
+            for (field, kind) in zip(fields, kinds) where trusted && kind == .forwarded {
                 copy(field.valueStart, field.valueEnd)
                 out.writeStaticString(", ")
             }

@@ -49,12 +49,15 @@ final class ByteConnection {
     let remoteAddress: String
     /// `for=ADDRESS` of the `Forwarded` header, made once per connection.
     let forwardedFor: String
+    /// The client is a trusted proxy: its forwarding headers are kept (see ``ProxySettings/trustedProxies``).
+    let trusted: Bool
 
-    init(loop: ByteLoop, descriptor: CInt, generation: UInt32, address: String) {
+    init(loop: ByteLoop, descriptor: CInt, generation: UInt32, address: String, trusted: Bool) {
         self.loop = loop
         socket = EdgeSocket(descriptor: descriptor, generation: generation, watchingWritable: false)
         remoteAddress = address
         forwardedFor = ProxyHandler.forwardedFor(address)
+        self.trusted = trusted
         inbound = loop.allocator.buffer(capacity: 2048)
         output = loop.allocator.buffer(capacity: 0)
         fields.reserveCapacity(32)
@@ -132,7 +135,7 @@ final class ByteConnection {
         closed = true
         leaveTimed()
         loop.remove(self)
-        loop.server.handOver(descriptor, pending: inbound.readableBytes > 0 ? inbound : nil, draining: draining)
+        loop.server.handOver(descriptor, pending: inbound.readableBytes > 0 ? inbound : nil, draining: draining, trusted: trusted)
     }
 
     /// Writes ``output`` as far as the socket takes it (the next writable edge goes on).

@@ -21,8 +21,8 @@ final class ByteLoop: @unchecked Sendable {
 
     /// Work other threads hand a loop (through ``send(_:)``).
     enum Command {
-        /// Take over an accepted client connection.
-        case adopt(CInt, address: String)
+        /// Take over an accepted client connection (`trusted`: from a trusted proxy).
+        case adopt(CInt, address: String, trusted: Bool)
         /// Stop accepting new connections.
         case stopListening
         /// The router stops: answer what is in flight with `Connection: close`, close idle connections.
@@ -138,7 +138,7 @@ final class ByteLoop: @unchecked Sendable {
             return commands
         }) {
             switch command {
-            case .adopt(let descriptor, let address): adopt(descriptor, address: address)
+            case .adopt(let descriptor, let address, let trusted): adopt(descriptor, address: address, trusted: trusted)
             case .stopListening:
                 if listening {
                     listening = false
@@ -163,21 +163,22 @@ final class ByteLoop: @unchecked Sendable {
             let descriptor = gaara_accept(server.listeningSocket, &storage, &length)
             guard descriptor >= 0 else { return }  // EAGAIN: another loop took it, or none left
             let address = Self.ipAddress(storage)
+            let trusted = server.settings.trusts(storage)
             let owner = server.nextLoop()
             if owner === self {
-                adopt(descriptor, address: address)
+                adopt(descriptor, address: address, trusted: trusted)
             } else {
-                owner.send(.adopt(descriptor, address: address))
+                owner.send(.adopt(descriptor, address: address, trusted: trusted))
             }
         }
     }
 
-    private func adopt(_ descriptor: CInt, address: String) {
+    private func adopt(_ descriptor: CInt, address: String, trusted: Bool) {
         guard running else {
             Glibc.close(descriptor)
             return
         }
-        let connection = ByteConnection(loop: self, descriptor: descriptor, generation: nextGeneration(), address: address)
+        let connection = ByteConnection(loop: self, descriptor: descriptor, generation: nextGeneration(), address: address, trusted: trusted)
         server.openConnections.add(1, ordering: .relaxed)
         register(descriptor, .client(connection), generation: connection.generation, writable: false)
         if draining { connection.drain(closeAt: Self.now() + 0.5) }

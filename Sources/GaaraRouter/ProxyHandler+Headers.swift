@@ -23,7 +23,8 @@ extension ProxyHandler {
     /// Whether a header name may be one ``upstreamHead`` drops (by its first letter; no allocation).
     static func mayDrop(_ name: String) -> Bool {
         switch name.utf8.first.map({ $0 | 0x20 }) {
-        case UInt8(ascii: "c"), UInt8(ascii: "k"), UInt8(ascii: "p"), UInt8(ascii: "t"), UInt8(ascii: "u"), UInt8(ascii: "x"), UInt8(ascii: "e"):
+        case UInt8(ascii: "c"), UInt8(ascii: "k"), UInt8(ascii: "p"), UInt8(ascii: "t"), UInt8(ascii: "u"), UInt8(ascii: "x"), UInt8(ascii: "e"),
+            UInt8(ascii: "f"):
             return true
         default: return false
         }
@@ -35,6 +36,9 @@ extension ProxyHandler {
     static let responseHopByHop = ["connection", "keep-alive", "proxy-connection"]
     static let hopByHop: Set<String> = ["connection", "keep-alive", "proxy-connection", "te", "trailer", "upgrade", "proxy-authenticate"]
 
+    /// The head sent to the target: hop-by-hop headers dropped, the forwarding headers set — from a
+    /// ``trusted`` proxy its `X-Forwarded-*` and `Forwarded` headers are kept (this hop added), from
+    /// any other client they are replaced by what the router saw.
     func upstreamHead(_ head: HTTPRequestHead, requestID: String, upgrade: Bool) -> HTTPRequestHead {
         var headers = HTTPHeaders()
         let connection = head.headers["connection"]
@@ -46,23 +50,23 @@ extension ProxyHandler {
             if !listed.isEmpty || Self.mayDrop(name) {
                 let lower = name.lowercased()
                 if Self.hopByHop.contains(lower) || listed.contains(lower) || lower.hasPrefix("x-forwarded-") || lower == "x-request-id"
-                    || lower == "expect"
+                    || lower == "expect" || lower == "forwarded"
                 {
                     continue
                 }
             }
             headers.add(name: name, value: value)
         }
-        let previous = head.headers["x-forwarded-for"]
+        let previous = trusted ? head.headers["x-forwarded-for"] : []
         let forwardedFor = previous.isEmpty ? remoteAddress : (previous + [remoteAddress]).filter { !$0.isEmpty }.joined(separator: ", ")
         headers.add(name: "x-forwarded-for", value: forwardedFor)
-        headers.add(name: "x-forwarded-proto", value: head.headers.first(name: "x-forwarded-proto") ?? "http")
-        if let host = head.headers.first(name: "x-forwarded-host") ?? head.headers.first(name: "host") {
+        headers.add(name: "x-forwarded-proto", value: (trusted ? head.headers.first(name: "x-forwarded-proto") : nil) ?? "http")
+        if let host = (trusted ? head.headers.first(name: "x-forwarded-host") : nil) ?? head.headers.first(name: "host") {
             headers.add(name: "x-forwarded-host", value: host)
         }
         let host = head.headers.first(name: "host").map { ";host=\"\($0)\"" } ?? ""
         let forwarded = forwardedFor_ + host + ";proto=http"
-        let earlier = head.headers["forwarded"]
+        let earlier = trusted ? head.headers["forwarded"] : []
         headers.add(name: "forwarded", value: earlier.isEmpty ? forwarded : (earlier + [forwarded]).joined(separator: ", "))
         headers.add(name: "x-request-id", value: requestID)
         if upgrade, let protocols = head.headers.first(name: "upgrade") {

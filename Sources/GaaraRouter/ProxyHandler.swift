@@ -13,6 +13,12 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
     typealias OutboundIn = HTTPServerResponsePart
     typealias OutboundOut = HTTPServerResponsePart
 
+    /// What the byte-forwarding path knew of the connection when it handed it over.
+    struct Client: Sendable {
+        /// The client is a trusted proxy: its forwarding headers are kept (``ProxySettings/trustedProxies``).
+        var trusted: Bool
+    }
+
     private let table: RoutingTable
     private var answeredMalformed = false
     private let pools: UpstreamPools
@@ -34,10 +40,13 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
     /// `for=ADDRESS` of the `Forwarded` header, made once per connection.
     var forwardedFor_ = ""
     var random = FastRandom()
+    /// The client is a trusted proxy (see ``Client/trusted``).
+    let trusted: Bool
 
-    init(table: RoutingTable, pools: UpstreamPools) {
+    init(table: RoutingTable, pools: UpstreamPools, client: Client) {
         self.table = table
         self.pools = pools
+        trusted = client.trusted
     }
 
     func handlerAdded(context: ChannelHandlerContext) {

@@ -1,8 +1,9 @@
 import Foundation
 import Testing
 
-/// The router against clients that lie (issue #21): ambiguous or missing `Host` headers. Each is
-/// checked on the byte-forwarding path (plain requests) and the full path (requests with a body).
+/// The router against clients that lie (issue #21): ambiguous or missing `Host` headers and
+/// forwarding headers a client made up. Each is checked on the byte-forwarding path (plain
+/// requests) and the full path (requests with a body).
 extension RouterTests {
     /// One answer of `rawhttp.py send`.
     struct RawAnswer {
@@ -67,5 +68,49 @@ extension RouterTests {
         #expect(metrics.contains("gaara_router_unrouted_total{status=\"400\"} \(refused.count)\n"), "\(metrics)")
         // Only the HTTP/1.0 request reached the target.
         #expect(metrics.contains("gaara_router_requests_total{service=\"web\",group=\"blue\",class=\"2xx\"} 1\n"), "\(metrics)")
+    }
+
+    /// A client's `X-Forwarded-*` and `Forwarded` headers are replaced by what the router saw —
+    /// the upstream used to get the client's host and scheme while the router's own `Forwarded`
+    /// said otherwise — unless the client is a `--trusted-proxy`, whose headers are kept (the
+    /// router adds its hop).
+    @Test func forwardingHeadersAreTheRoutersUnlessATrustedProxySentThem() async throws {
+        let setup = try await Setup()
+        _ = try await setup.gaara(["add", "web", "--host", "app.test", "--group", "blue=127.0.0.1:\(setup.bluePort)"])
+        let spoofed = [
+            "Host": "app.test", "X-Forwarded-For": "10.6.6.6", "X-Forwarded-Host": "evil.test", "X-Forwarded-Proto": "https",
+            "Forwarded": "for=10.6.6.6;host=evil.test;proto=https",
+        ]
+        /// What the target saw, on the byte path (a GET) and on the full path (a POST with a body).
+        func seen() async throws -> [String] {
+            let (plain, _, plainBody) = try await setup.get("/plain", headers: spoofed)
+            let (full, _, fullBody) = try await setup.get("/echo", headers: spoofed, method: "POST", body: Data("abc".utf8))
+            #expect(plain == 200 && full == 200 && fullBody.hasPrefix("blue received 3"), "\(plainBody)\(fullBody)")
+            return [plainBody, fullBody]
+        }
+        for body in try await seen() {
+            #expect(body.contains("'X-Forwarded-For': '127.0.0.1',"), "\(body)")
+            #expect(body.contains("'X-Forwarded-Proto': 'http',") && body.contains("'X-Forwarded-Host': 'app.test',"), "\(body)")
+            #expect(body.contains(#"'Forwarded': 'for=127.0.0.1;host="app.test";proto=http',"#), "\(body)")
+            #expect(!body.contains("evil") && !body.contains("10.6.6.6") && !body.contains("https"), "\(body)")
+        }
+        // Behind a proxy the router trusts (the test's client is on 127.0.0.1).
+        await setup.stopRouter()
+        setup.routerArguments = ["--trusted-proxy", "10.0.0.0/8", "--trusted-proxy", "127.0.0.1/32", "--trusted-proxy", "::1/128"]
+        try await setup.start()
+        for body in try await seen() {
+            #expect(body.contains("'X-Forwarded-For': '10.6.6.6, 127.0.0.1',"), "\(body)")
+            #expect(body.contains("'X-Forwarded-Proto': 'https',") && body.contains("'X-Forwarded-Host': 'evil.test',"), "\(body)")
+            #expect(body.contains(#"'Forwarded': 'for=10.6.6.6;host=evil.test;proto=https, for=127.0.0.1;host="app.test";proto=http',"#), "\(body)")
+        }
+        // Trusting other addresses only changes nothing for this client.
+        await setup.stopRouter()
+        setup.routerArguments = ["--trusted-proxy", "10.0.0.0/8"]
+        try await setup.start()
+        for body in try await seen() {
+            #expect(body.contains("'X-Forwarded-For': '127.0.0.1',") && !body.contains("evil"), "\(body)")
+        }
+        let bad = try await GaaraBinary.run(["router", "--trusted-proxy", "10.0.0.0/33", "--listen", "127.0.0.1:9"])
+        #expect(bad.status == 2 && bad.stderr.contains("--trusted-proxy 10.0.0.0/33"), "\(bad.stderr)")
     }
 }
