@@ -71,6 +71,9 @@ struct RouterCommand: AsyncParsableCommand {
                 discussion: RouterCommand.trustedProxyHelp))
         var trustedProxies: [String] = []
 
+        @Option(help: ArgumentHelp("Seconds a client has to send a request head.", discussion: RouterCommand.headerTimeoutHelp))
+        var headerTimeout = 10.0
+
         func run() async throws {
             guard let address = TargetAddress(listen) else { throw CLIFailure(message: "--listen \(listen): expected host:port", exitCode: 2) }
             let endpoint: RouterAdmin.Listen
@@ -83,7 +86,7 @@ struct RouterCommand: AsyncParsableCommand {
             } else {
                 endpoint = .unixSocket(adminSocket)
             }
-            let settings = try RouterCommand.settings(trustedProxies: trustedProxies, options: "--")
+            let settings = try RouterCommand.settings(trustedProxies: trustedProxies, headerTimeout: headerTimeout, options: "--")
             let router: RouterService
             do {
                 router = try RouterService(
@@ -104,8 +107,13 @@ struct RouterCommand: AsyncParsableCommand {
         router adds its hop; from any other client they are replaced by what the router saw (its address, its Host, http).
         """
 
+    static let headerTimeoutHelp = """
+        Counted from the accept, or on a kept-alive connection from the end of the previous answer and again from the first \
+        byte of the next head. Then a connection with part of a head gets 408 and is closed; an idle one is closed.
+        """
+
     /// The router's ``ProxySettings`` from its options (`options`: their prefix, `--` or `--router-`, for messages).
-    static func settings(trustedProxies: [String], options: String) throws -> ProxySettings {
+    static func settings(trustedProxies: [String], headerTimeout: Double, options: String) throws -> ProxySettings {
         var ranges: [AddressRange] = []
         for text in trustedProxies {
             guard let range = AddressRange(text) else {
@@ -113,7 +121,10 @@ struct RouterCommand: AsyncParsableCommand {
             }
             ranges.append(range)
         }
-        return ProxySettings(trustedProxies: ranges)
+        guard headerTimeout > 0, headerTimeout.isFinite else {
+            throw CLIFailure(message: "\(options)header-timeout must be a positive number of seconds", exitCode: 2)
+        }
+        return ProxySettings(trustedProxies: ranges, headerTimeout: headerTimeout)
     }
 
     struct Add: AsyncParsableCommand {

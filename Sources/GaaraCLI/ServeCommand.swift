@@ -53,6 +53,11 @@ struct ServeCommand: AsyncParsableCommand {
         help: ArgumentHelp("The router's --trusted-proxy: a proxy in front of it, as CIDR (repeatable).", discussion: RouterCommand.trustedProxyHelp))
     var routerTrustedProxies: [String] = []
 
+    @Option(
+        help: ArgumentHelp("The router's --header-timeout: seconds a client has to send a request head.", discussion: RouterCommand.headerTimeoutHelp)
+    )
+    var routerHeaderTimeout = 10.0
+
     @Flag(help: "Start runs interrupted by a crash again, as new attempts.")
     var requeueInterrupted = false
 
@@ -102,7 +107,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard let address = TargetAddress(routerListen) else {
             throw CLIFailure(message: "--router-listen \(routerListen): expected host:port", exitCode: 2)
         }
-        let settings = try RouterCommand.settings(trustedProxies: routerTrustedProxies, options: "--router-")
+        let settings = try RouterCommand.settings(trustedProxies: routerTrustedProxies, headerTimeout: routerHeaderTimeout, options: "--router-")
         let router: RouterService
         do {
             router = try RouterService(

@@ -51,14 +51,21 @@ final class ByteLoop: @unchecked Sendable {
     private var listening = true
     private(set) var draining = false
     private var nextSweep = 0.0
-    /// Requests in flight and connections waiting for a timed close: while any, the loop sweeps.
+    /// Requests in flight, connections waiting for a request head and connections waiting for a
+    /// timed close: while any, the loop sweeps.
     var timed = 0
+    /// Monotonic seconds when `epoll_wait` last returned: the time stamp of what the loop handles
+    /// now (one clock read per wake-up, not one per request).
+    private(set) var clock = 0.0
+    /// Seconds a client has to send a request head (``ProxySettings/headerTimeout``).
+    let headerTimeout: Double
     /// The buffer upstream answers are read into (its bytes are copied out before the next read).
     var scratch: ByteBuffer
     let allocator = ByteBufferAllocator()
 
     init(server: ProxyServer) throws {
         self.server = server
+        headerTimeout = server.settings.headerTimeout
         epoll = gaara_epoll_create()
         guard epoll >= 0 else { throw IOError(errnoCode: errno, reason: "epoll_create1") }
         wake = gaara_eventfd()
@@ -85,17 +92,15 @@ final class ByteLoop: @unchecked Sendable {
         while running {
             let timeout: CInt = timed > 0 ? CInt(Self.sweepInterval * 1000) : -1
             let ready = events.withUnsafeMutableBufferPointer { gaara_epoll_wait(epoll, $0.baseAddress, CInt($0.count), timeout) }
+            clock = Self.now()
             if ready < 0 {
                 if errno == EINTR { continue }
                 break
             }
             for index in 0..<Int(ready) { dispatch(events[index]) }
-            if timed > 0 {
-                let now = Self.now()
-                if now >= nextSweep {
-                    nextSweep = now + Self.sweepInterval
-                    sweep(now: now)
-                }
+            if timed > 0, clock >= nextSweep {
+                nextSweep = clock + Self.sweepInterval
+                sweep(now: clock)
             }
         }
         for slot in slots {

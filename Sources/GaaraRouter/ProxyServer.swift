@@ -17,7 +17,7 @@ import Synchronization
 public final class ProxyServer: Sendable {
     /// The routing table requests read.
     public let table: RoutingTable
-    /// Trusted proxies.
+    /// Trusted proxies and the request head timeout.
     public let settings: ProxySettings
     let pools = UpstreamPools()
     private let group: MultiThreadedEventLoopGroup
@@ -99,12 +99,12 @@ public final class ProxyServer: Sendable {
     }
 
     /// Moves a client connection from a ``ByteLoop`` to the full pipeline, with the bytes read but
-    /// not handled, and whether the client is a trusted proxy.
-    func handOver(_ descriptor: CInt, pending: ByteBuffer?, draining: Bool, trusted: Bool) {
+    /// not handled, whether the client is a trusted proxy, and when the wait for its head began.
+    func handOver(_ descriptor: CInt, pending: ByteBuffer?, draining: Bool, trusted: Bool, headSince: Double) {
         let table = table
         let pools = pools
         let connections = connections
-        let client = ProxyHandler.Client(trusted: trusted)
+        let client = ProxyHandler.Client(trusted: trusted, headerTimeout: settings.headerTimeout, headSince: headSince)
         ClientBootstrap(group: group)
             .channelOption(.autoRead, value: false)
             .channelInitializer { channel in

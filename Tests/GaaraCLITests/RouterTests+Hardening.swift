@@ -1,9 +1,9 @@
 import Foundation
 import Testing
 
-/// The router against clients that lie (issue #21): ambiguous or missing `Host` headers and
-/// forwarding headers a client made up. Each is checked on the byte-forwarding path (plain
-/// requests) and the full path (requests with a body).
+/// The router against clients that lie or stall (issue #21): ambiguous or missing `Host` headers,
+/// forwarding headers a client made up, request heads that never end. Each is checked on the
+/// byte-forwarding path (plain requests) and the full path (requests with a body).
 extension RouterTests {
     /// One answer of `rawhttp.py send`.
     struct RawAnswer {
@@ -112,5 +112,52 @@ extension RouterTests {
         }
         let bad = try await GaaraBinary.run(["router", "--trusted-proxy", "10.0.0.0/33", "--listen", "127.0.0.1:9"])
         #expect(bad.status == 2 && bad.stderr.contains("--trusted-proxy 10.0.0.0/33"), "\(bad.stderr)")
+    }
+
+    /// Slowloris: connections whose request head does not come within `--header-timeout` are
+    /// closed — a partial head with a 408, an idle connection silently — on both paths, while a
+    /// head that is slow but in time is served, and the first byte of a head after an idle
+    /// spell on a kept-alive connection starts its clock again. (They used to stay open for good.)
+    @Test func requestHeadsThatDoNotComeInTimeAreCutOff() async throws {
+        let timeout = 3.0
+        let setup = try await Setup(routerArguments: ["--header-timeout", String(timeout)])
+        _ = try await setup.gaara(["add", "web", "--host", "app.test", "--group", "blue=127.0.0.1:\(setup.bluePort)"])
+        let started = Date()
+        let output = try await GaaraBinary.run(
+            ["python3", RouterTests.fixtures.appendingPathComponent("rawhttp.py").path, String(setup.port), "slow", "app.test", String(timeout)],
+            executable: URL(fileURLWithPath: "/usr/bin/env"))
+        let seconds = Date().timeIntervalSince(started)
+        let results = try #require(
+            try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: [[String: Any]]], "\(output.stdout)\(output.stderr)")
+        print("header timeout: \(seconds) s, \(results.mapValues { $0.map { $0["closedAfter"] as? Double ?? -1 }.max() ?? -1 })")
+        // Closed after the timeout, within 10 s (generous for a loaded machine; the sweep runs every 50 ms).
+        func closed(_ kind: String, count: Int, status: Int?, answered: Int? = nil) {
+            let list = results[kind] ?? []
+            #expect(list.count == count, "\(kind): \(list)")
+            for result in list {
+                let after = result["closedAfter"] as? Double
+                #expect(after.map { $0 >= timeout - 0.5 && $0 < 10 } == true, "\(kind): closed after \(after ?? -1) s: \(result)")
+                #expect(result["status"] as? Int == status, "\(kind): \(result)")
+                if let answered { #expect(result["answered"] as? Int == answered, "\(kind): \(result)") }
+                if status == 408 {
+                    #expect((result["text"] as? String ?? "").contains("408 Request Timeout: the request head did not come"), "\(result)")
+                }
+            }
+        }
+        closed("partial", count: 50, status: 408)
+        closed("silent", count: 5, status: nil)
+        closed("partialAfterPost", count: 5, status: 408, answered: 200)
+        closed("large", count: 3, status: 408)
+        closed("idleAfterGet", count: 2, status: nil, answered: 200)
+        for kind in ["slowInTime", "resetByteAfterIdle", "resetFullAfterIdle"] {
+            let result = results[kind]?.first ?? [:]
+            #expect(result["status"] as? Int == 200 && (result["text"] as? String ?? "").hasPrefix("blue /"), "\(kind): \(result)")
+        }
+        // The 408s are counted as the router's own answers; idle connections closing are not.
+        let metrics = try await prometheus(setup)
+        #expect(metrics.contains("gaara_router_unrouted_total{status=\"408\"} 58\n"), "\(metrics)")
+        // The router still serves.
+        let (status, _, _) = try await setup.get("/after", headers: ["Host": "app.test"])
+        #expect(status == 200)
     }
 }
