@@ -81,7 +81,8 @@ let package = Package(
             name: "GaaraCLI",
             dependencies: [
                 "GaaraWorkflow", "GaaraEngine", "GaaraRunner", "GaaraProcess", "GaaraReports", "GaaraGates", "GaaraServer", "GaaraStore",
-                "GaaraRouter", .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "Hummingbird", package: "hummingbird"),
+                "GaaraRouter", "GaaraRouterCore", .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GaaraRouter
+import GaaraRouterCore
 import Hummingbird
 import NIOHTTP1
 
@@ -63,6 +64,16 @@ struct RouterCommand: AsyncParsableCommand {
         @Option(help: "Forwarding threads (default: the number of cores plus one).")
         var threads: Int?
 
+        @Option(
+            name: .customLong("trusted-proxy"),
+            help: ArgumentHelp(
+                "A proxy in front of the router, as CIDR (repeatable: 127.0.0.1/32, ::1/128, 10.0.0.0/8).",
+                discussion: RouterCommand.trustedProxyHelp))
+        var trustedProxies: [String] = []
+
+        @Option(help: ArgumentHelp("Seconds a client has to send a request head.", discussion: RouterCommand.headerTimeoutHelp))
+        var headerTimeout = 10.0
+
         func run() async throws {
             guard let address = TargetAddress(listen) else { throw CLIFailure(message: "--listen \(listen): expected host:port", exitCode: 2) }
             let endpoint: RouterAdmin.Listen
@@ -75,11 +86,12 @@ struct RouterCommand: AsyncParsableCommand {
             } else {
                 endpoint = .unixSocket(adminSocket)
             }
+            let settings = try RouterCommand.settings(trustedProxies: trustedProxies, headerTimeout: headerTimeout, options: "--")
             let router: RouterService
             do {
                 router = try RouterService(
                     stateFile: URL(fileURLWithPath: state), host: address.host, port: address.port,
-                    threads: threads ?? ProxyServer.defaultThreads, admin: endpoint)
+                    threads: threads ?? ProxyServer.defaultThreads, admin: endpoint, settings: settings)
             } catch {
                 throw CLIFailure(message: "cannot start the router (table \(state), listening on \(listen)): \(error)", exitCode: 2)
             }
@@ -88,6 +100,31 @@ struct RouterCommand: AsyncParsableCommand {
                 FileHandle.standardOutput.write(Data("gaara router: listening on \(address.host):\(port), admin on \(admin)\n".utf8))
             }
         }
+    }
+
+    static let trustedProxyHelp = """
+        From these clients the X-Forwarded-For, X-Forwarded-Host, X-Forwarded-Proto and Forwarded headers are kept and the \
+        router adds its hop; from any other client they are replaced by what the router saw (its address, its Host, http).
+        """
+
+    static let headerTimeoutHelp = """
+        Counted from the accept, or on a kept-alive connection from the end of the previous answer and again from the first \
+        byte of the next head. Then a connection with part of a head gets 408 and is closed; an idle one is closed.
+        """
+
+    /// The router's ``ProxySettings`` from its options (`options`: their prefix, `--` or `--router-`, for messages).
+    static func settings(trustedProxies: [String], headerTimeout: Double, options: String) throws -> ProxySettings {
+        var ranges: [AddressRange] = []
+        for text in trustedProxies {
+            guard let range = AddressRange(text) else {
+                throw CLIFailure(message: "\(options)trusted-proxy \(text): expected an address or a CIDR block (10.0.0.0/8, ::1/128)", exitCode: 2)
+            }
+            ranges.append(range)
+        }
+        guard headerTimeout > 0, headerTimeout.isFinite else {
+            throw CLIFailure(message: "\(options)header-timeout must be a positive number of seconds", exitCode: 2)
+        }
+        return ProxySettings(trustedProxies: ranges, headerTimeout: headerTimeout)
     }
 
     struct Add: AsyncParsableCommand {

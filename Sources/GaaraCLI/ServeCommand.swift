@@ -57,6 +57,16 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The unprivileged user steps run as when the server runs as root (created when missing).")
     var stepUser = "gaara-step"
 
+    @Option(
+        name: .customLong("router-trusted-proxy"),
+        help: ArgumentHelp("The router's --trusted-proxy: a proxy in front of it, as CIDR (repeatable).", discussion: RouterCommand.trustedProxyHelp))
+    var routerTrustedProxies: [String] = []
+
+    @Option(
+        help: ArgumentHelp("The router's --header-timeout: seconds a client has to send a request head.", discussion: RouterCommand.headerTimeoutHelp)
+    )
+    var routerHeaderTimeout = 10.0
+
     @Flag(help: "Start runs interrupted by a crash again, as new attempts.")
     var requeueInterrupted = false
 
@@ -113,11 +123,12 @@ struct ServeCommand: AsyncParsableCommand {
         guard let address = TargetAddress(routerListen) else {
             throw CLIFailure(message: "--router-listen \(routerListen): expected host:port", exitCode: 2)
         }
+        let settings = try RouterCommand.settings(trustedProxies: routerTrustedProxies, headerTimeout: routerHeaderTimeout, options: "--router-")
         let router: RouterService
         do {
             router = try RouterService(
                 stateFile: data.appendingPathComponent("router.json"), host: address.host, port: address.port,
-                threads: ProxyServer.defaultThreads, admin: .unixSocket(data.appendingPathComponent("router.sock").path))
+                threads: ProxyServer.defaultThreads, admin: .unixSocket(data.appendingPathComponent("router.sock").path), settings: settings)
         } catch {
             throw CLIFailure(message: "cannot start the router on \(routerListen): \(error)", exitCode: 2)
         }

@@ -4,7 +4,7 @@ import NIOCore
 
 /// The heads the byte-forwarding path reads and writes, as bytes: the same headers the full path
 /// (``ProxyHandler/upstreamHead(_:requestID:upgrade:)`` and ``ProxyHandler/downstreamHead(_:exchange:)``)
-/// adds and drops.
+/// adds and drops. A request the full path refuses (two `Host` headers, none) goes there to be answered.
 extension ByteConnection {
     /// What a header line means to the router.
     enum FieldKind {
@@ -47,7 +47,8 @@ extension ByteConnection {
     }
 
     /// Reads the request head of `headLength` bytes at the start of the inbound bytes and makes its
-    /// exchange with the head to send upstream; nil when the request must take the full path.
+    /// exchange with the head to send upstream; nil when the request must take the full path. The
+    /// client's `X-Forwarded-*` and `Forwarded` headers are kept only from a ``trusted`` proxy.
     func begin(headLength: Int, inbound: ByteBuffer, allocator: ByteBufferAllocator) -> FastExchange? {
         inbound.withUnsafeReadableBytes { all in
             let bytes = UnsafeRawBufferPointer(rebasing: all[0..<headLength])
@@ -75,13 +76,16 @@ extension ByteConnection {
                     guard HeadScan.tokensAll(bytes, field.valueStart, field.valueEnd, in: ["keep-alive", "close"]) else { return nil }
                     if HeadScan.hasToken(bytes, field.valueStart, field.valueEnd, "close") { closeAfter = true }
                 case .requestID: if requestID == nil { requestID = field }
-                case .forwardedProto: if forwardedProto == nil { forwardedProto = field }
-                case .forwardedHost: if forwardedHost == nil { forwardedHost = field }
+                case .forwardedProto: if trusted, forwardedProto == nil { forwardedProto = field }
+                case .forwardedHost: if trusted, forwardedHost == nil { forwardedHost = field }
                 default: break
                 }
             }
+            // HTTP/1.1 without Host, or with a Host no URI could have (two were refused above):
+            // the full path answers 400.
+            guard let host, HeadScan.isHost(bytes, host.valueStart, host.valueEnd) else { return nil }
             func text(_ start: Int, _ end: Int) -> String { String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self) }
-            let hostValue = host.map { text($0.valueStart, $0.valueEnd) }
+            let hostValue = text(host.valueStart, host.valueEnd)
             var pathEnd = line.targetStart
             while pathEnd < line.targetEnd, bytes[pathEnd] != UInt8(ascii: "?") { pathEnd += 1 }
             guard let service = table.snapshot(cache: &loop.snapshotCache).route(host: hostValue, path: text(line.targetStart, pathEnd)),
@@ -106,7 +110,7 @@ extension ByteConnection {
             }
             out.writeStaticString("x-forwarded-for: ")
             var previousFor = false
-            for (field, kind) in zip(fields, kinds) where kind == .forwardedFor && field.valueEnd > field.valueStart {
+            for (field, kind) in zip(fields, kinds) where trusted && kind == .forwardedFor && field.valueEnd > field.valueStart {
                 if previousFor { out.writeStaticString(", ") }
                 copy(field.valueStart, field.valueEnd)
                 previousFor = true
@@ -122,23 +126,18 @@ extension ByteConnection {
                 out.writeStaticString("http")
             }
             out.writeStaticString("\r\n")
-            if let forwardedHost = forwardedHost ?? host {
-                out.writeStaticString("x-forwarded-host: ")
-                copy(forwardedHost.valueStart, forwardedHost.valueEnd)
-                out.writeStaticString("\r\n")
-            }
-            out.writeStaticString("forwarded: ")
-            for (field, kind) in zip(fields, kinds) where kind == .forwarded {
+            let forwardedHostField = forwardedHost ?? host
+            out.writeStaticString("x-forwarded-host: ")
+            copy(forwardedHostField.valueStart, forwardedHostField.valueEnd)
+            out.writeStaticString("\r\nforwarded: ")
+            for (field, kind) in zip(fields, kinds) where trusted && kind == .forwarded {
                 copy(field.valueStart, field.valueEnd)
                 out.writeStaticString(", ")
             }
             out.writeString(forwardedFor)
-            if let host {
-                out.writeStaticString(";host=\"")
-                copy(host.valueStart, host.valueEnd)
-                out.writeStaticString("\"")
-            }
-            out.writeStaticString(";proto=http\r\nx-request-id: ")
+            out.writeStaticString(";host=\"")
+            copy(host.valueStart, host.valueEnd)
+            out.writeStaticString("\";proto=http\r\nx-request-id: ")
             out.writeString(id)
             out.writeStaticString("\r\n\r\n")
 

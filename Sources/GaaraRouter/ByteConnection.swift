@@ -13,7 +13,8 @@ import NIOHTTP1
 /// answer is framed by its `Content-Length` or chunked encoding and forwarded as it comes. No
 /// HTTP codec, no header dictionaries. Any other request — with a body, malformed, for a paused
 /// service, answered by the router itself — hands the connection to the full ``ProxyHandler``
-/// pipeline on SwiftNIO for good, with the bytes read so far.
+/// pipeline on SwiftNIO for good, with the bytes read so far. A request head must come within
+/// ``ProxySettings/headerTimeout`` (see ``sweep(now:)``).
 final class ByteConnection {
     /// Heads larger than this go to the full parser (which has its own limits and answers).
     static let maxHead = 16 * 1024
@@ -45,20 +46,32 @@ final class ByteConnection {
     var draining = false
     /// While draining: when an idle connection is closed.
     private var closeAt: Double?
+    /// While the connection waits for a request head: when the wait began (the accept, the end of
+    /// the previous answer, or the first byte of a head after an idle spell); nil otherwise.
+    private var headSince: Double?
+    /// The wait began at the end of an answer and no byte of the next head has come yet: the
+    /// first one starts the clock again.
+    private var headIdle = false
     var random = FastRandom()
     let remoteAddress: String
     /// `for=ADDRESS` of the `Forwarded` header, made once per connection.
     let forwardedFor: String
+    /// The client is a trusted proxy: its forwarding headers are kept (see ``ProxySettings/trustedProxies``).
+    let trusted: Bool
 
-    init(loop: ByteLoop, descriptor: CInt, generation: UInt32, address: String) {
+    init(loop: ByteLoop, descriptor: CInt, generation: UInt32, address: String, trusted: Bool) {
         self.loop = loop
         socket = EdgeSocket(descriptor: descriptor, generation: generation, watchingWritable: false)
         remoteAddress = address
         forwardedFor = ProxyHandler.forwardedFor(address)
+        self.trusted = trusted
         inbound = loop.allocator.buffer(capacity: 2048)
         output = loop.allocator.buffer(capacity: 0)
         fields.reserveCapacity(32)
         kinds.reserveCapacity(32)
+        // The first head is due within the header timeout of the accept.
+        headSince = loop.clock
+        loop.timed += 1
     }
 
     // MARK: Client side
@@ -93,6 +106,11 @@ final class ByteConnection {
         while socket.readable, !closed, !closing {
             if exchange != nil || output.readableBytes > 0, inbound.readableBytes > 0 { return }
             guard readClient() else { return }
+            if headIdle {
+                // The first byte of a head after an idle spell: the head has its own time from here.
+                headIdle = false
+                headSince = loop.clock
+            }
             if exchange == nil { handleInbound() }
         }
     }
@@ -109,30 +127,48 @@ final class ByteConnection {
         }
     }
 
-    /// Starts the requests whose heads are complete in ``inbound``, one at a time.
+    /// Starts the requests whose heads are complete in ``inbound``, one at a time; then waits for
+    /// the next head (timed from now, unless the wait began earlier).
     private func handleInbound() {
         while exchange == nil, !closed, !closing, output.readableBytes == 0, inbound.readableBytes > 0 {
             guard let end = inbound.withUnsafeReadableBytes({ HeadScan.end(of: $0, from: scanned) }) else {
                 if inbound.readableBytes > Self.maxHead { return handOver() }
                 scanned = max(0, inbound.readableBytes - 3)
-                return  // the rest of the head is still to come
+                break  // the rest of the head is still to come
             }
             scanned = 0
             guard let started = begin(headLength: end, inbound: inbound, allocator: loop.allocator) else { return handOver() }
             inbound.moveReaderIndex(forwardBy: end)
             if inbound.readableBytes == 0 { inbound.clear() }
+            stopWaitingForHead()
             exchange = started
             loop.timed += 1
             connect(pooled: true)
         }
+        if headSince == nil, exchange == nil, !closed, !closing, output.readableBytes == 0 {
+            headSince = loop.clock
+            headIdle = inbound.readableBytes == 0
+            loop.timed += 1
+        }
     }
 
-    /// Gives the connection to the full HTTP pipeline (``ProxyHandler``) with the bytes not handled yet.
+    private func stopWaitingForHead() {
+        guard headSince != nil else { return }
+        headSince = nil
+        headIdle = false
+        loop.timed -= 1
+    }
+
+    /// Gives the connection to the full HTTP pipeline (``ProxyHandler``) with the bytes not handled
+    /// yet; the head it waits for keeps the time it already had.
     private func handOver() {
         closed = true
+        let since = headSince ?? loop.clock
+        stopWaitingForHead()
         leaveTimed()
         loop.remove(self)
-        loop.server.handOver(descriptor, pending: inbound.readableBytes > 0 ? inbound : nil, draining: draining)
+        loop.server.handOver(
+            descriptor, pending: inbound.readableBytes > 0 ? inbound : nil, draining: draining, trusted: trusted, headSince: since)
     }
 
     /// Writes ``output`` as far as the socket takes it (the next writable edge goes on).
@@ -162,8 +198,10 @@ final class ByteConnection {
         }
     }
 
-    /// Checks the timeouts of the request in flight and the close of a draining idle connection.
+    /// Checks the timeouts of the request head awaited and of the request in flight, and the close
+    /// of a draining idle connection.
     func sweep(now: Double) {
+        if let since = headSince, now - since >= loop.headerTimeout { return headTimedOut() }
         if let current = exchange, let upstream {
             if upstream.state == .connecting, now >= upstream.connectDeadline {
                 return upstreamFailed(
@@ -178,6 +216,20 @@ final class ByteConnection {
         if let closeAt, now >= closeAt, exchange == nil, inbound.readableBytes == 0, output.readableBytes == 0 { close() }
     }
 
+    /// The head did not come in time. Part of one came: `408 Request Timeout` (counted as the
+    /// router's own answer), then the connection closes; nothing came (an idle connection): it just closes.
+    private func headTimedOut() {
+        guard inbound.readableBytes > 0 else { return close() }
+        table.countUnrouted(status: 408)
+        let id = ProxyHandler.requestID(&random)
+        let body = "408 Request Timeout: the request head did not come within \(loop.headerTimeout) s (request id \(id))\n"
+        output.writeString("HTTP/1.1 408 Request Timeout\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: \(body.utf8.count)\r\n")
+        output.writeString("x-request-id: \(id)\r\nconnection: close\r\n\r\n\(body)")
+        closing = true
+        flush()
+        close()  // written or not: a client this slow is not waited for
+    }
+
     /// Closes the connection (a request in flight is recorded as 499, nginx's "client closed request").
     func close() {
         guard !closed else { return }
@@ -187,6 +239,7 @@ final class ByteConnection {
             self.upstream = nil
         }
         if exchange != nil { finish(answered: 499) }
+        stopWaitingForHead()
         leaveTimed()
         loop.remove(self)
         Glibc.close(descriptor)

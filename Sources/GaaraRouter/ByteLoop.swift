@@ -21,8 +21,8 @@ final class ByteLoop: @unchecked Sendable {
 
     /// Work other threads hand a loop (through ``send(_:)``).
     enum Command {
-        /// Take over an accepted client connection.
-        case adopt(CInt, address: String)
+        /// Take over an accepted client connection (`trusted`: from a trusted proxy).
+        case adopt(CInt, address: String, trusted: Bool)
         /// Stop accepting new connections.
         case stopListening
         /// The router stops: answer what is in flight with `Connection: close`, close idle connections.
@@ -51,14 +51,21 @@ final class ByteLoop: @unchecked Sendable {
     private var listening = true
     private(set) var draining = false
     private var nextSweep = 0.0
-    /// Requests in flight and connections waiting for a timed close: while any, the loop sweeps.
+    /// Requests in flight, connections waiting for a request head and connections waiting for a
+    /// timed close: while any, the loop sweeps.
     var timed = 0
+    /// Monotonic seconds when `epoll_wait` last returned: the time stamp of what the loop handles
+    /// now (one clock read per wake-up, not one per request).
+    private(set) var clock = 0.0
+    /// Seconds a client has to send a request head (``ProxySettings/headerTimeout``).
+    let headerTimeout: Double
     /// The buffer upstream answers are read into (its bytes are copied out before the next read).
     var scratch: ByteBuffer
     let allocator = ByteBufferAllocator()
 
     init(server: ProxyServer) throws {
         self.server = server
+        headerTimeout = server.settings.headerTimeout
         epoll = gaara_epoll_create()
         guard epoll >= 0 else { throw IOError(errnoCode: errno, reason: "epoll_create1") }
         wake = gaara_eventfd()
@@ -85,17 +92,15 @@ final class ByteLoop: @unchecked Sendable {
         while running {
             let timeout: CInt = timed > 0 ? CInt(Self.sweepInterval * 1000) : -1
             let ready = events.withUnsafeMutableBufferPointer { gaara_epoll_wait(epoll, $0.baseAddress, CInt($0.count), timeout) }
+            clock = Self.now()
             if ready < 0 {
                 if errno == EINTR { continue }
                 break
             }
             for index in 0..<Int(ready) { dispatch(events[index]) }
-            if timed > 0 {
-                let now = Self.now()
-                if now >= nextSweep {
-                    nextSweep = now + Self.sweepInterval
-                    sweep(now: now)
-                }
+            if timed > 0, clock >= nextSweep {
+                nextSweep = clock + Self.sweepInterval
+                sweep(now: clock)
             }
         }
         for slot in slots {
@@ -138,7 +143,7 @@ final class ByteLoop: @unchecked Sendable {
             return commands
         }) {
             switch command {
-            case .adopt(let descriptor, let address): adopt(descriptor, address: address)
+            case .adopt(let descriptor, let address, let trusted): adopt(descriptor, address: address, trusted: trusted)
             case .stopListening:
                 if listening {
                     listening = false
@@ -163,21 +168,22 @@ final class ByteLoop: @unchecked Sendable {
             let descriptor = gaara_accept(server.listeningSocket, &storage, &length)
             guard descriptor >= 0 else { return }  // EAGAIN: another loop took it, or none left
             let address = Self.ipAddress(storage)
+            let trusted = server.settings.trusts(storage)
             let owner = server.nextLoop()
             if owner === self {
-                adopt(descriptor, address: address)
+                adopt(descriptor, address: address, trusted: trusted)
             } else {
-                owner.send(.adopt(descriptor, address: address))
+                owner.send(.adopt(descriptor, address: address, trusted: trusted))
             }
         }
     }
 
-    private func adopt(_ descriptor: CInt, address: String) {
+    private func adopt(_ descriptor: CInt, address: String, trusted: Bool) {
         guard running else {
             Glibc.close(descriptor)
             return
         }
-        let connection = ByteConnection(loop: self, descriptor: descriptor, generation: nextGeneration(), address: address)
+        let connection = ByteConnection(loop: self, descriptor: descriptor, generation: nextGeneration(), address: address, trusted: trusted)
         server.openConnections.add(1, ordering: .relaxed)
         register(descriptor, .client(connection), generation: connection.generation, writable: false)
         if draining { connection.drain(closeAt: Self.now() + 0.5) }

@@ -8,10 +8,23 @@ import NIOPosix
 extension ProxyHandler {
     // MARK: Headers
 
+    /// Why a request's `Host` headers make it a 400 (RFC 9112 §3.2), or nil: more than one, none in
+    /// HTTP/1.1, or a value no URI could have (see ``HeadScan/isHost(_:)``). HTTP/1.0 may go without.
+    static func hostProblem(_ head: HTTPRequestHead) -> String? {
+        let hosts = head.headers["host"]
+        if hosts.count > 1 { return "more than one Host header" }
+        guard let host = hosts.first else {
+            let needsHost = head.version.major > 1 || (head.version.major == 1 && head.version.minor >= 1)
+            return needsHost ? "an HTTP/1.1 request needs a Host header" : nil
+        }
+        return HeadScan.isHost(host) ? nil : "the Host header is not a host[:port]"
+    }
+
     /// Whether a header name may be one ``upstreamHead`` drops (by its first letter; no allocation).
     static func mayDrop(_ name: String) -> Bool {
         switch name.utf8.first.map({ $0 | 0x20 }) {
-        case UInt8(ascii: "c"), UInt8(ascii: "k"), UInt8(ascii: "p"), UInt8(ascii: "t"), UInt8(ascii: "u"), UInt8(ascii: "x"), UInt8(ascii: "e"):
+        case UInt8(ascii: "c"), UInt8(ascii: "k"), UInt8(ascii: "p"), UInt8(ascii: "t"), UInt8(ascii: "u"), UInt8(ascii: "x"), UInt8(ascii: "e"),
+            UInt8(ascii: "f"):
             return true
         default: return false
         }
@@ -23,6 +36,9 @@ extension ProxyHandler {
     static let responseHopByHop = ["connection", "keep-alive", "proxy-connection"]
     static let hopByHop: Set<String> = ["connection", "keep-alive", "proxy-connection", "te", "trailer", "upgrade", "proxy-authenticate"]
 
+    /// The head sent to the target: hop-by-hop headers dropped, the forwarding headers set — from a
+    /// ``trusted`` proxy its `X-Forwarded-*` and `Forwarded` headers are kept (this hop added), from
+    /// any other client they are replaced by what the router saw.
     func upstreamHead(_ head: HTTPRequestHead, requestID: String, upgrade: Bool) -> HTTPRequestHead {
         var headers = HTTPHeaders()
         let connection = head.headers["connection"]
@@ -34,23 +50,23 @@ extension ProxyHandler {
             if !listed.isEmpty || Self.mayDrop(name) {
                 let lower = name.lowercased()
                 if Self.hopByHop.contains(lower) || listed.contains(lower) || lower.hasPrefix("x-forwarded-") || lower == "x-request-id"
-                    || lower == "expect"
+                    || lower == "expect" || lower == "forwarded"
                 {
                     continue
                 }
             }
             headers.add(name: name, value: value)
         }
-        let previous = head.headers["x-forwarded-for"]
+        let previous = trusted ? head.headers["x-forwarded-for"] : []
         let forwardedFor = previous.isEmpty ? remoteAddress : (previous + [remoteAddress]).filter { !$0.isEmpty }.joined(separator: ", ")
         headers.add(name: "x-forwarded-for", value: forwardedFor)
-        headers.add(name: "x-forwarded-proto", value: head.headers.first(name: "x-forwarded-proto") ?? "http")
-        if let host = head.headers.first(name: "x-forwarded-host") ?? head.headers.first(name: "host") {
+        headers.add(name: "x-forwarded-proto", value: (trusted ? head.headers.first(name: "x-forwarded-proto") : nil) ?? "http")
+        if let host = (trusted ? head.headers.first(name: "x-forwarded-host") : nil) ?? head.headers.first(name: "host") {
             headers.add(name: "x-forwarded-host", value: host)
         }
         let host = head.headers.first(name: "host").map { ";host=\"\($0)\"" } ?? ""
         let forwarded = forwardedFor_ + host + ";proto=http"
-        let earlier = head.headers["forwarded"]
+        let earlier = trusted ? head.headers["forwarded"] : []
         headers.add(name: "forwarded", value: earlier.isEmpty ? forwarded : (earlier + [forwarded]).joined(separator: ", "))
         headers.add(name: "x-request-id", value: requestID)
         if upgrade, let protocols = head.headers.first(name: "upgrade") {

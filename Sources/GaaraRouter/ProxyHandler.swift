@@ -7,11 +7,21 @@ import NIOPosix
 
 /// Proxies the requests of one client connection: routes each to a service, picks a group by
 /// weight and sticky bucket and a target in it, streams the request body up and the response down
-/// with backpressure both ways, and answers 400/404/413/502/503/504 itself with a request id.
+/// with backpressure both ways, and answers 400/404/408/413/502/503/504 itself with a request id.
 final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, UpstreamDelegate {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundIn = HTTPServerResponsePart
     typealias OutboundOut = HTTPServerResponsePart
+
+    /// What the byte-forwarding path knew of the connection when it handed it over.
+    struct Client: Sendable {
+        /// The client is a trusted proxy: its forwarding headers are kept (``ProxySettings/trustedProxies``).
+        var trusted: Bool
+        /// Seconds a request head may take (``ProxySettings/headerTimeout``).
+        var headerTimeout: Double
+        /// When the wait for the next head began (monotonic seconds, as ``monotonicSeconds()``).
+        var headSince: Double
+    }
 
     private let table: RoutingTable
     private var answeredMalformed = false
@@ -34,16 +44,31 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
     /// `for=ADDRESS` of the `Forwarded` header, made once per connection.
     var forwardedFor_ = ""
     var random = FastRandom()
+    /// The client is a trusted proxy (see ``Client/trusted``).
+    let trusted: Bool
+    private let headerTimeout: TimeAmount
+    /// While a request head is awaited: when the wait ends (nil otherwise).
+    private var headDeadline: NIODeadline?
+    /// The wait began at the end of an answer and no byte has come since: the first one starts the clock again.
+    private var headIdle = false
+    /// One timer at a time; when it fires before a deadline that moved, it sleeps again.
+    private var headTimer: Scheduled<Void>?
+    private let firstHeadSince: NIODeadline
 
-    init(table: RoutingTable, pools: UpstreamPools) {
+    init(table: RoutingTable, pools: UpstreamPools, client: Client) {
         self.table = table
         self.pools = pools
+        trusted = client.trusted
+        headerTimeout = .nanoseconds(Int64(client.headerTimeout * 1e9))
+        firstHeadSince = .uptimeNanoseconds(UInt64(max(0, client.headSince) * 1e9))
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
         pool = pools.pool(for: context.eventLoop)
         (remoteAddress, forwardedFor_) = Self.clientAddress(context.channel)
+        // The head the byte path was waiting for keeps the time it already had.
+        awaitHead(since: firstHeadSince, idle: false)
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -91,6 +116,11 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
+        if headIdle {
+            // Bytes came (the decoder passes on every read): the first of a head after an idle spell.
+            headIdle = false
+            headDeadline = .now() + headerTimeout
+        }
         upstream?.channel.flush()
         context.fireChannelReadComplete()
     }
@@ -123,6 +153,9 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
 
     func channelInactive(context: ChannelHandlerContext) {
         cancelTimeout()
+        stopWaitingForHead()
+        headTimer?.cancel()
+        headTimer = nil
         if let upstream {
             upstream.handler.delegate = nil
             upstream.channel.close(promise: nil)
@@ -159,7 +192,15 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
     }
 
     private func begin(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
+        stopWaitingForHead()
         let requestID = head.headers.first(name: "x-request-id").flatMap { $0.count <= 200 ? $0 : nil } ?? newRequestID()
+        if let problem = Self.hostProblem(head) {
+            // RFC 9112 §3.2: routed on one Host and forwarded with another, or with none, the
+            // request could reach a service it does not belong to. The byte path hands these over.
+            table.countUnrouted(status: 400)
+            reject(head, status: .badRequest, reason: problem, requestID: requestID, closeAfter: true)
+            return
+        }
         let host = head.headers.first(name: "host")
         let path = head.uri.firstIndex(of: "?").map { String(head.uri[..<$0]) } ?? head.uri
         guard let service = table.snapshot.route(host: host, path: path) else {
@@ -296,7 +337,11 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
         guard let current = exchange else {
             if case .rejected(let closeAfter) = phase {
                 phase = .idle
-                if closeAfter { context.close(promise: nil) }
+                if closeAfter {
+                    context.close(promise: nil)
+                } else {
+                    awaitHead(since: .now(), idle: true)
+                }
             }
             return
         }
@@ -357,16 +402,17 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
             cancelTimeout()
             current.responseDone = true
             let written = context.writeAndFlush(wrapOutboundOut(.end(trailers)))
-            if draining || !current.head.isKeepAlive {
-                queued.removeAll()
-                written.assumeIsolated().whenComplete { [self] _ in self.context?.close(promise: nil) }
-            }
+            let closing = draining || !current.head.isKeepAlive
+            if closing { queued.removeAll() }
             if current.requestDone {
                 complete()
             } else {
                 // The target answered before the body was sent: this connection cannot be reused.
                 dropUpstream()
             }
+            // After complete(): a write done at once runs this at once, and the close would find
+            // the request still in flight (and record a 499 for an answer the client has).
+            if closing { written.assumeIsolated().whenComplete { [self] _ in self.context?.close(promise: nil) } }
         }
     }
 
@@ -434,6 +480,8 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
         finish(answered: nil)
         if current.status == nil {
             reject(current.head, status: status, reason: reason, requestID: current.requestID, closeAfter: !current.requestDone)
+            // The whole request came: the next head is awaited from now (else the rest of this one is).
+            if current.requestDone { awaitHead(since: .now(), idle: true) }
         } else {
             context.close(promise: nil)
         }
@@ -465,6 +513,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
         current.target.served(status: current.status, settings: current.service.healthSettings)
         finish(answered: current.status)
         phase = .idle
+        awaitHead(since: .now(), idle: true)
         if readPending, let context, queued.isEmpty {
             readPending = false
             context.read()
@@ -488,6 +537,46 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
         current.target.inFlight.add(-1, ordering: .relaxed)
         current.service.record(
             group: current.group, status: answered ?? current.status, started: current.started, bytesIn: current.bytesIn, bytesOut: current.bytesOut)
+    }
+
+    // MARK: Request heads that take too long
+
+    /// Waits for a request head from `since` on (`idle`: after an answer, nothing of the head read yet).
+    private func awaitHead(since: NIODeadline, idle: Bool) {
+        let deadline = since + headerTimeout
+        headDeadline = deadline
+        headIdle = idle
+        if headTimer == nil { scheduleHeadTimer(at: deadline) }
+    }
+
+    /// A head came (or the connection became a tunnel): no head is awaited until the next answer is done.
+    func stopWaitingForHead() {
+        headDeadline = nil
+        headIdle = false
+    }
+
+    private func scheduleHeadTimer(at deadline: NIODeadline) {
+        guard let context else { return }
+        headTimer = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [self] in
+            headTimer = nil
+            guard let deadline = headDeadline, self.context != nil else { return }
+            if NIODeadline.now() < deadline { return scheduleHeadTimer(at: deadline) }
+            headTimedOut()
+        }
+    }
+
+    /// The head did not come in time: `408` if part of it came (counted as the router's own
+    /// answer), then the connection closes; an idle connection just closes.
+    private func headTimedOut() {
+        guard let context else { return }
+        let idle = headIdle
+        stopWaitingForHead()
+        if idle { return context.close(promise: nil) }
+        table.countUnrouted(status: 408)
+        let seconds = Double(headerTimeout.nanoseconds) / 1e9
+        reject(
+            HTTPRequestHead(version: .http1_1, method: .GET, uri: "/"), status: .requestTimeout,
+            reason: "the request head did not come within \(seconds) s", requestID: newRequestID(), closeAfter: true)
     }
 
     // MARK: Answers of the router itself

@@ -17,6 +17,8 @@ import Synchronization
 public final class ProxyServer: Sendable {
     /// The routing table requests read.
     public let table: RoutingTable
+    /// Trusted proxies and the request head timeout.
+    public let settings: ProxySettings
     let pools = UpstreamPools()
     private let group: MultiThreadedEventLoopGroup
     private let connections = Connections()
@@ -55,8 +57,11 @@ public final class ProxyServer: Sendable {
     public static var defaultThreads: Int { System.coreCount + 1 }
 
     /// Listens on `host:port` (port 0 picks a free one) with `threads` byte-forwarding loops.
-    public init(table: RoutingTable, host: String, port: Int, threads: Int = ProxyServer.defaultThreads) throws {
+    public init(
+        table: RoutingTable, host: String, port: Int, threads: Int = ProxyServer.defaultThreads, settings: ProxySettings = ProxySettings()
+    ) throws {
         self.table = table
+        self.settings = settings
         group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, threads))
         // SO_REUSEPORT: a new router can listen on the same port before the old one stops, and
         // takes every new connection from then on; restarts lose nothing.
@@ -93,17 +98,20 @@ public final class ProxyServer: Sendable {
         }
     }
 
-    /// Moves a client connection from a ``ByteLoop`` to the full pipeline, with the bytes read but not handled.
-    func handOver(_ descriptor: CInt, pending: ByteBuffer?, draining: Bool) {
+    /// Moves a client connection from a ``ByteLoop`` to the full pipeline, with the bytes read but
+    /// not handled, whether the client is a trusted proxy, and when the wait for its head began.
+    func handOver(_ descriptor: CInt, pending: ByteBuffer?, draining: Bool, trusted: Bool, headSince: Double) {
         let table = table
         let pools = pools
         let connections = connections
+        let client = ProxyHandler.Client(trusted: trusted, headerTimeout: settings.headerTimeout, headSince: headSince)
         ClientBootstrap(group: group)
             .channelOption(.autoRead, value: false)
             .channelInitializer { channel in
                 connections.add(channel)
                 return channel.eventLoop.makeCompletedFuture {
-                    try ProxyServer.installFullPipeline(channel.pipeline.syncOperations, table: table, pools: pools, draining: draining)
+                    try ProxyServer.installFullPipeline(
+                        channel.pipeline.syncOperations, table: table, pools: pools, client: client, draining: draining)
                 }
             }
             .withConnectedSocket(descriptor)
@@ -123,13 +131,14 @@ public final class ProxyServer: Sendable {
     /// Adds the full HTTP pipeline and its ``ProxyHandler`` to a client connection (when
     /// a ``ByteConnection`` hands it over).
     static func installFullPipeline(
-        _ pipeline: ChannelPipeline.SynchronousOperations, table: RoutingTable, pools: UpstreamPools, draining: Bool = false
+        _ pipeline: ChannelPipeline.SynchronousOperations, table: RoutingTable, pools: UpstreamPools, client: ProxyHandler.Client,
+        draining: Bool = false
     ) throws {
         // Response headers come from the upstream's parsed answer (validated there) and the router itself.
         // No pipelining assistance: it stops reading while an answer is on its way (two epoll_ctl calls
         // per request); ProxyHandler holds pipelined requests itself.
         try pipeline.configureHTTPServerPipeline(withPipeliningAssistance: false, withErrorHandling: true, withOutboundHeaderValidation: false)
-        let handler = ProxyHandler(table: table, pools: pools)
+        let handler = ProxyHandler(table: table, pools: pools, client: client)
         handler.draining = draining
         try pipeline.addHandler(handler)
     }

@@ -308,7 +308,7 @@ enum PrometheusText {
         var unrouted = "# HELP gaara_router_unrouted_total Requests answered before any service took them, by status.\n"
         unrouted += "# TYPE gaara_router_unrouted_total counter\n"
         let counts = table.unroutedCounts
-        for status in [400, 404] { unrouted += "gaara_router_unrouted_total{status=\"\(status)\"} \(counts[status] ?? 0)\n" }
+        for status in [400, 404, 408] { unrouted += "gaara_router_unrouted_total{status=\"\(status)\"} \(counts[status] ?? 0)\n" }
         return out + latency + bytes + inflight + unrouted
     }
 }

@@ -15,9 +15,11 @@ public struct RouterService: Sendable {
     public var drainTimeout = 30.0
 
     /// Loads the table from `stateFile` and starts listening on `host:port` (port 0: a free one).
-    public init(stateFile: URL, host: String, port: Int, threads: Int, admin: RouterAdmin.Listen) throws {
+    public init(
+        stateFile: URL, host: String, port: Int, threads: Int, admin: RouterAdmin.Listen, settings: ProxySettings = ProxySettings()
+    ) throws {
         table = try RoutingTable(stateFile: stateFile)
-        proxy = try ProxyServer(table: table, host: host, port: port, threads: threads)
+        proxy = try ProxyServer(table: table, host: host, port: port, threads: threads, settings: settings)
         self.admin = admin
     }
 

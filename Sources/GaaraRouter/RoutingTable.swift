@@ -300,8 +300,8 @@ public final class RoutingTable: Sendable {
         return metrics.withLock { all in names.compactMap { all[$0] } }
     }
 
-    /// Counts a request the router answered before any service took it: 400 (malformed) or 404
-    /// (no service for its host and path).
+    /// Counts a request the router answered before any service took it: 400 (malformed), 404
+    /// (no service for its host and path) or 408 (its head did not come in time).
     func countUnrouted(status: Int) {
         unrouted.withLock { $0[status, default: 0] += 1 }
     }

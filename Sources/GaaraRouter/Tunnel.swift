@@ -100,6 +100,7 @@ extension ProxyHandler {
     /// The target switched protocols: drop HTTP on both connections and pass bytes through as they come.
     func tunnel(_ head: HTTPResponseHead, to connection: UpstreamConnection, context: ChannelHandlerContext) {
         cancelTimeout()
+        stopWaitingForHead()
         upstream = nil
         connection.handler.delegate = nil
         finish(answered: 101)

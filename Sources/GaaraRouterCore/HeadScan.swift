@@ -149,6 +149,20 @@ public enum HeadScan {
         return true
     }
 
+    /// Whether `bytes[start..<end]` can be a `Host` value (RFC 9110 §7.2, `uri-host [":" port]`):
+    /// only the bytes of a name, an IPv4 or bracketed IPv6 address and a port, so that no value can
+    /// close the quotes around it in `Forwarded: host="…"`. (The router answers 400 to any other:
+    /// RFC 9112 §3.2.) Empty is valid.
+    public static func isHost(_ bytes: UnsafeRawBufferPointer, _ start: Int, _ end: Int) -> Bool {
+        for index in start..<end where !isHostByte(bytes[index]) { return false }
+        return true
+    }
+
+    /// Whether `value` can be a `Host` value (see ``isHost(_:_:_:)``).
+    public static func isHost(_ value: some StringProtocol) -> Bool {
+        value.utf8.allSatisfy(isHostByte)
+    }
+
     /// The decimal value of `bytes[start..<end]` (at most 18 digits), or nil.
     public static func decimal(_ bytes: UnsafeRawBufferPointer, _ start: Int, _ end: Int) -> Int? {
         guard end > start, end - start <= 18 else { return nil }
@@ -196,6 +210,18 @@ public enum HeadScan {
         case UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"), UInt8(ascii: "'"),
             UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "^"), UInt8(ascii: "_"),
             UInt8(ascii: "`"), UInt8(ascii: "|"), UInt8(ascii: "~"):
+            return true
+        default: return false
+        }
+    }
+
+    /// RFC 3986 unreserved, sub-delims, `%` (percent-encoding), `:` (port) and `[` `]` (IPv6 literals).
+    static func isHostByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case 48...57, 65...90, 97...122: return true
+        case UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "%"), UInt8(ascii: "!"), UInt8(ascii: "$"),
+            UInt8(ascii: "&"), UInt8(ascii: "'"), UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: ","),
+            UInt8(ascii: ";"), UInt8(ascii: "="), UInt8(ascii: ":"), UInt8(ascii: "["), UInt8(ascii: "]"):
             return true
         default: return false
         }

@@ -20,8 +20,11 @@ struct RouterTests {
         let port: Int
         let admin: String
         let state: URL
+        /// More options for `gaara router` (taken by each ``start()``).
+        var routerArguments: [String]
 
-        init(extraUpstreams: Int = 0) async throws {
+        init(extraUpstreams: Int = 0, routerArguments: [String] = []) async throws {
+            self.routerArguments = routerArguments
             directory = try TemporaryDirectory()
             admin = "unix:" + directory.url.appendingPathComponent("admin.sock").path
             state = directory.url.appendingPathComponent("state.json")
@@ -56,7 +59,8 @@ struct RouterTests {
             let handle = try FileHandle(forWritingTo: log)
             let process = Process()
             process.executableURL = GaaraBinary.url
-            process.arguments = ["router", "--listen", "127.0.0.1:\(port)", "--admin-socket", String(admin.dropFirst(5)), "--state", state.path]
+            process.arguments =
+                ["router", "--listen", "127.0.0.1:\(port)", "--admin-socket", String(admin.dropFirst(5)), "--state", state.path] + routerArguments
             process.standardInput = FileHandle.nullDevice
             process.standardOutput = handle
             process.standardError = handle
@@ -166,7 +170,8 @@ struct RouterTests {
         _ = try await setup.gaara(["add", "empty", "--host", "empty.test", "--group", "none=127.0.0.1:\(setup.bluePort)@0"])
         let (ok, headers, body) = try await setup.get("/hello", headers: ["Host": "app.test", "X-Forwarded-For": "10.0.0.9"])
         #expect(ok == 200 && body.hasPrefix("blue /hello"), "\(body)")
-        #expect(body.contains("'X-Forwarded-For': '10.0.0.9, 127.0.0.1'") && body.contains("'X-Forwarded-Host': 'app.test'"), "\(body)")
+        // The client is no trusted proxy: its X-Forwarded-For is replaced.
+        #expect(body.contains("'X-Forwarded-For': '127.0.0.1'") && body.contains("'X-Forwarded-Host': 'app.test'"), "\(body)")
         #expect(body.contains("for=127.0.0.1;host=\"app.test\";proto=http"), "\(body)")
         let requestID = try #require(headers["x-request-id"])
         #expect(body.contains("'X-Request-Id': '\(requestID)'"))
@@ -530,7 +535,9 @@ struct RouterTests {
         let handle = try FileHandle(forWritingTo: log)
         let serve = Process()
         serve.executableURL = GaaraBinary.url
-        serve.arguments = ["serve", "--data", data.path, "--port", "0", "--router-listen", "127.0.0.1:\(port)"]
+        serve.arguments = [
+            "serve", "--data", data.path, "--port", "0", "--router-listen", "127.0.0.1:\(port)", "--router-trusted-proxy", "127.0.0.1/32",
+        ]
         serve.standardInput = FileHandle.nullDevice
         serve.standardOutput = handle
         serve.standardError = handle
@@ -546,8 +553,10 @@ struct RouterTests {
         }
         #expect(added.status == 0, "\(added.stderr)")
         let answer = try await GaaraBinary.run(
-            ["curl", "-s", "http://127.0.0.1:\(port)/via-serve"], executable: URL(fileURLWithPath: "/usr/bin/env"))
-        #expect(answer.stdout.hasPrefix("blue /via-serve"), "\(answer.stdout)")
+            ["curl", "-s", "-H", "X-Forwarded-Host: proxy.test", "http://127.0.0.1:\(port)/via-serve"],
+            executable: URL(fileURLWithPath: "/usr/bin/env"))
+        // The client is the trusted proxy: its X-Forwarded-Host is kept.
+        #expect(answer.stdout.hasPrefix("blue /via-serve") && answer.stdout.contains("'X-Forwarded-Host': 'proxy.test'"), "\(answer.stdout)")
         let table = try String(contentsOf: data.appendingPathComponent("router.json"), encoding: .utf8)
         #expect(table.contains("127.0.0.1:\(setup.bluePort)"))
         let output = try String(contentsOf: log, encoding: .utf8)

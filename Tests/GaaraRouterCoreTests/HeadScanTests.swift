@@ -106,6 +106,16 @@ struct HeadScanTests {
         }
     }
 
+    @Test(arguments: [
+        ("app.test", true), ("app.test:8080", true), ("10.0.0.1:80", true), ("[::1]:8000", true), ("", true), ("xn--bcher-kva.example", true),
+        ("a_b.test", true), ("a%2Eb", true), ("a\"b", false), ("x\";for=1.2.3.4;by=\"y", false), ("a b", false), ("a/b", false), ("a\\b", false),
+        ("user@host", false), ("a?b", false), ("a#b", false), ("bücher.example", false), ("a\tb", false),
+    ])
+    func hostValuesAreThoseOfAURI(_ value: String, _ valid: Bool) {
+        #expect(HeadScan.isHost(value) == valid, "\(value.debugDescription)")
+        #expect(scan(value) { HeadScan.isHost($0, 0, $0.count) } == valid, "\(value.debugDescription)")
+    }
+
     @Test func theFastGeneratorIsDeterministicPerSeedAndSpreads() {
         var a = FastRandom(seed: 7)
         var b = FastRandom(seed: 7)

@@ -11,7 +11,7 @@ usage: upstream.py PORT NAME
   GET /smuggle          an answer with both Content-Length and Transfer-Encoding
   HEAD anything         200 with a Content-Length and no body
   GET /up               health check (200, or 503 while the file NAME.down exists next to this script's cwd)
-  POST anything         answers with the number of body bytes received
+  POST anything         answers with the number of body bytes received (POST /echo: and the forwarding headers)
   any other GET         answers "NAME PATH" with the forwarding headers it saw
 """
 import base64
@@ -75,8 +75,15 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.answer(503 if os.path.exists(NAME + ".down") else 200, "up\n")
         if url.path == "/slow":
             time.sleep(float(urllib.parse.parse_qs(url.query).get("s", ["1"])[0]))
-        headers = {name: self.headers.get(name) for name in ("X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host", "Forwarded", "X-Request-Id")}
-        self.answer(200, f"{NAME} {self.path} {headers}\n")
+        self.answer(200, f"{NAME} {self.path} {self.forwarding()}\n")
+
+    def forwarding(self):
+        # Every value of each (a header sent twice shows as a list).
+        seen = {}
+        for name in ("X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host", "Forwarded", "X-Request-Id"):
+            values = self.headers.get_all(name) or [None]
+            seen[name] = values[0] if len(values) == 1 else values
+        return seen
 
     def big(self, query):
         size = int(query["mb"][0]) << 20
@@ -118,6 +125,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 if not chunk:
                     break
                 received += len(chunk)
+        if urllib.parse.urlparse(self.path).path == "/echo":
+            return self.answer(200, f"{NAME} received {received} {self.forwarding()}\n")
         self.answer(200, f"{NAME} received {received}\n")
 
     def websocket(self):
