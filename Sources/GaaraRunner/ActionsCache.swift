@@ -26,6 +26,12 @@ enum ActionsCache {
             outputs["cache-matched-key"] = matched
             outputs["cache-hit"] = matched == key ? "true" : "false"
             if !lookupOnly {
+                // An entry saved by another run names that run's folders: under isolation nothing
+                // is written outside this run's.
+                if execution.configuration.isolation != nil {
+                    let listing = try await execution.captureTool("tar", ["-tf", archive.path], environment: invocation.environment)
+                    for entry in listing.split(separator: "\n") { try execution.requireInsideRun("/" + entry, for: action.rawValue) }
+                }
                 try await execution.runTool("tar", ["-xf", archive.path, "-C", "/"], invocation: invocation)
             }
             invocation.output.note("Cache restored from key: \(matched)")
@@ -100,6 +106,7 @@ enum ActionsCache {
             var resolved = path
             if resolved.hasPrefix("~/") { resolved = home + resolved.dropFirst(1) }
             if !resolved.hasPrefix("/") { resolved = execution.workspace.appendingPathComponent(resolved).path }
+            try execution.requireInsideRun(resolved, for: "actions/cache")
             if FileManager.default.fileExists(atPath: resolved) { absolute.append(String(resolved.dropFirst())) }
         }
         guard !absolute.isEmpty else {
@@ -150,6 +157,7 @@ enum Artifacts {
         // Paths are kept relative to the deepest folder that holds every file, as upload-artifact does.
         let root = WorkspaceFiles.commonDirectory(files.map(\.absolute))
         var bytes = 0
+        for file in files { try execution.requireInsideRun(file.absolute, for: "upload-artifact") }
         for file in files {
             let relative = String(file.absolute.dropFirst(root.count)).drop { $0 == "/" }
             let target = destination.appendingPathComponent(String(relative))
@@ -167,6 +175,7 @@ enum Artifacts {
         if let path = inputs["path"], !path.isEmpty {
             target = path.hasPrefix("/") ? URL(fileURLWithPath: path) : execution.workspace.appendingPathComponent(path)
         }
+        try execution.requireInsideRun(target.path, for: "download-artifact")
         let available = ((try? FileManager.default.contentsOfDirectory(atPath: store.path)) ?? []).sorted()
         var names: [String]
         var nested: Bool

@@ -195,4 +195,41 @@ import Testing
         #expect(log.contains("the volume '\(server.data.path):/data' mounts a host path outside the run's folders"), "\(log)")
         await server.stop()
     }
+
+    @Test func builtInActionsCannotReadOrWriteOutsideTheRun() async throws {
+        let directory = try TemporaryDirectory()
+        let server = try await ServerProcess(data: directory.url.appendingPathComponent("data"))
+        #expect(try await server.cli(["repo", "add", "app"]).status == 0)
+        let data = server.data.standardizedFileURL.path
+        // Built-in actions run as the server: a path, or a link a step made, must not take them
+        // to the server's keys or the host.
+        let workflow = """
+            on: push
+            jobs:
+              reach:
+                runs-on: ubuntu-latest
+                steps:
+                  - run: ln -s '\(data)/secrets.key' key-link && mkdir -p out && echo fine > out/ok.txt
+                  - {uses: actions/upload-artifact@v4, continue-on-error: true, with: {name: direct, path: '\(data)/hook.key'}}
+                  - {uses: actions/upload-artifact@v4, continue-on-error: true, with: {name: linked, path: key-link}}
+                  - {uses: actions/upload-artifact@v4, with: {name: fine, path: out/}}
+                  - {uses: actions/download-artifact@v4, continue-on-error: true, with: {name: fine, path: /etc/gaara-test-drop}}
+                  - {uses: actions/cache/save@v4, continue-on-error: true, with: {key: k1, path: /etc/hostname}}
+            """
+        let source = try await PushSource(at: directory.url.appendingPathComponent("src"), files: [".github/workflows/r.yml": workflow])
+        try await source.git("remote add origin '\(data)/repos/app.git'")
+        try await source.git("push -q origin main")
+        let id = try #require(try await server.runs().first?["id"] as? Int)
+        let detail = try await server.waitForRun(id)
+        let log = try await Self.log(server, id, token: server.adminToken)
+        #expect((detail["run"] as? [String: Any])?["conclusion"] as? String == "success", "\(log)")
+        for action in ["upload-artifact: '\(data)/hook.key'", "download-artifact: '/etc/gaara-test-drop'", "actions/cache: '/etc/hostname'"] {
+            #expect(log.contains("\(action) is outside the run's folders"), "\(action): \(log)")
+        }
+        // The link to secrets.key is refused or not taken as a file: either way no artifact.
+        let artifacts = (detail["artifacts"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+        #expect(artifacts == ["fine"], "\(artifacts)")
+        #expect(!FileManager.default.fileExists(atPath: "/etc/gaara-test-drop"))
+        await server.stop()
+    }
 }
