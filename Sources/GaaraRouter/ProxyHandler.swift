@@ -23,11 +23,11 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
         var headSince: Double
     }
 
-    private let table: RoutingTable
+    let table: RoutingTable
     private var answeredMalformed = false
     private let pools: UpstreamPools
     private var pool: UpstreamPool?
-    private var context: ChannelHandlerContext?
+    var context: ChannelHandlerContext?
     var phase = ProxyPhase.idle
     var exchange: ProxyExchange?
     var upstream: UpstreamConnection?
@@ -46,13 +46,13 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
     var random = FastRandom()
     /// The client is a trusted proxy (see ``Client/trusted``).
     let trusted: Bool
-    private let headerTimeout: TimeAmount
+    let headerTimeout: TimeAmount
     /// While a request head is awaited: when the wait ends (nil otherwise).
-    private var headDeadline: NIODeadline?
+    var headDeadline: NIODeadline?
     /// The wait began at the end of an answer and no byte has come since: the first one starts the clock again.
-    private var headIdle = false
+    var headIdle = false
     /// One timer at a time; when it fires before a deadline that moved, it sleeps again.
-    private var headTimer: Scheduled<Void>?
+    var headTimer: Scheduled<Void>?
     private let firstHeadSince: NIODeadline
 
     init(table: RoutingTable, pools: UpstreamPools, client: Client) {
@@ -539,49 +539,9 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
             group: current.group, status: answered ?? current.status, started: current.started, bytesIn: current.bytesIn, bytesOut: current.bytesOut)
     }
 
-    // MARK: Request heads that take too long
-
-    /// Waits for a request head from `since` on (`idle`: after an answer, nothing of the head read yet).
-    private func awaitHead(since: NIODeadline, idle: Bool) {
-        let deadline = since + headerTimeout
-        headDeadline = deadline
-        headIdle = idle
-        if headTimer == nil { scheduleHeadTimer(at: deadline) }
-    }
-
-    /// A head came (or the connection became a tunnel): no head is awaited until the next answer is done.
-    func stopWaitingForHead() {
-        headDeadline = nil
-        headIdle = false
-    }
-
-    private func scheduleHeadTimer(at deadline: NIODeadline) {
-        guard let context else { return }
-        headTimer = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [self] in
-            headTimer = nil
-            guard let deadline = headDeadline, self.context != nil else { return }
-            if NIODeadline.now() < deadline { return scheduleHeadTimer(at: deadline) }
-            headTimedOut()
-        }
-    }
-
-    /// The head did not come in time: `408` if part of it came (counted as the router's own
-    /// answer), then the connection closes; an idle connection just closes.
-    private func headTimedOut() {
-        guard let context else { return }
-        let idle = headIdle
-        stopWaitingForHead()
-        if idle { return context.close(promise: nil) }
-        table.countUnrouted(status: 408)
-        let seconds = Double(headerTimeout.nanoseconds) / 1e9
-        reject(
-            HTTPRequestHead(version: .http1_1, method: .GET, uri: "/"), status: .requestTimeout,
-            reason: "the request head did not come within \(seconds) s", requestID: newRequestID(), closeAfter: true)
-    }
-
     // MARK: Answers of the router itself
 
-    private func reject(_ head: HTTPRequestHead, status: HTTPResponseStatus, reason: String, requestID: String, closeAfter asked: Bool) {
+    func reject(_ head: HTTPRequestHead, status: HTTPResponseStatus, reason: String, requestID: String, closeAfter asked: Bool) {
         guard let context else { return }
         let closeAfter = asked || draining || !head.isKeepAlive
         let body = "\(status.code) \(status.reasonPhrase): \(reason) (request id \(requestID))\n"
