@@ -36,6 +36,16 @@ import Testing
         return String(decoding: body, as: UTF8.self)
     }
 
+    /// Pushes `workflow` to the server's repository `app` and waits for its run: the detail and the log.
+    static func pushAndRun(_ server: ServerProcess, _ directory: TemporaryDirectory, _ workflow: String) async throws -> ([String: Any], String) {
+        let source = try await PushSource(at: directory.url.appendingPathComponent("src"), files: [".github/workflows/w.yml": workflow])
+        try await source.git("remote add origin '\(server.data.path)/repos/app.git'")
+        try await source.git("push -q origin main")
+        let id = try #require(try await server.runs().first?["id"] as? Int)
+        let detail = try await server.waitForRun(id)
+        return (detail, try await log(server, id, token: server.adminToken))
+    }
+
     @Test func aStepCannotReadTheServersKeysDatabaseOrProcess() async throws {
         let directory = try TemporaryDirectory()
         // The server's home holds a key of its own, and the data directory is inside it (as the
@@ -184,12 +194,7 @@ import Testing
                 steps:
                   - run: echo never
             """
-        let source = try await PushSource(at: directory.url.appendingPathComponent("src"), files: [".github/workflows/c.yml": workflow])
-        try await source.git("remote add origin '\(server.data.path)/repos/app.git'")
-        try await source.git("push -q origin main")
-        let id = try #require(try await server.runs().first?["id"] as? Int)
-        let detail = try await server.waitForRun(id)
-        let log = try await Self.log(server, id, token: server.adminToken)
+        let (detail, log) = try await Self.pushAndRun(server, directory, workflow)
         #expect((detail["run"] as? [String: Any])?["conclusion"] as? String == "failure")
         #expect(log.contains("the container option '-v' is not allowed under step isolation") || log.contains("mounts a host path"), "\(log)")
         #expect(log.contains("the volume '\(server.data.path):/data' mounts a host path outside the run's folders"), "\(log)")
@@ -216,12 +221,7 @@ import Testing
                   - {uses: actions/download-artifact@v4, continue-on-error: true, with: {name: fine, path: /etc/gaara-test-drop}}
                   - {uses: actions/cache/save@v4, continue-on-error: true, with: {key: k1, path: /etc/hostname}}
             """
-        let source = try await PushSource(at: directory.url.appendingPathComponent("src"), files: [".github/workflows/r.yml": workflow])
-        try await source.git("remote add origin '\(data)/repos/app.git'")
-        try await source.git("push -q origin main")
-        let id = try #require(try await server.runs().first?["id"] as? Int)
-        let detail = try await server.waitForRun(id)
-        let log = try await Self.log(server, id, token: server.adminToken)
+        let (detail, log) = try await Self.pushAndRun(server, directory, workflow)
         #expect((detail["run"] as? [String: Any])?["conclusion"] as? String == "success", "\(log)")
         for action in ["upload-artifact: '\(data)/hook.key'", "download-artifact: '/etc/gaara-test-drop'", "actions/cache: '/etc/hostname'"] {
             #expect(log.contains("\(action) is outside the run's folders"), "\(action): \(log)")
