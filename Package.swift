@@ -4,7 +4,7 @@ import PackageDescription
 /// Gaara: a self-hosted CI/CD engine. See docs/architecture.md for the map of targets.
 let package = Package(
     name: "Gaara",
-    platforms: [.macOS(.v15)],
+    // Linux only (epoll, cgroups, pidfds, bubblewrap): no Apple platform is declared.
     products: [
         .executable(name: "gaara", targets: ["gaara"]),
         .library(name: "GaaraExpressions", targets: ["GaaraExpressions"]),
@@ -19,6 +19,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // Pure core: the `${{ }}` expression language. No I/O, no dependencies.
@@ -32,7 +34,8 @@ let package = Package(
         .target(name: "GaaraEngine", dependencies: ["GaaraWorkflow", "GaaraExpressions"]),
         // Adapter: child processes (posix_spawn, process groups, one reaper, streamed output).
         .target(name: "GaaraProcess", dependencies: ["CGaaraSystem"]),
-        // The few Linux calls Glibc's module does not export (pipe2, eventfd, prctl, spawn chdir).
+        // The Linux calls Glibc's module does not export: pipe2, eventfd, pidfd_open, prctl, spawn chdir,
+        // epoll, accept4, TCP sockets, and a link-safe recursive chown.
         .target(name: "CGaaraSystem"),
         // Adapter: runs workflows on the host (and Docker): steps, built-in actions, composite and reusable workflows.
         .target(
@@ -63,13 +66,31 @@ let package = Package(
         // C: zlib, for gzip-compressed step logs.
         .systemLibrary(name: "CGaaraZlib", providers: [.apt(["zlib1g-dev"])]),
         // Adapter: the server's database (SQLite through GRDB): repositories, runs, jobs, steps, statuses, users, tokens.
-        .target(name: "GaaraStore", dependencies: ["GaaraEngine", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "GaaraStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        // Pure core: the REST API's request and response types, shared by the server, the CLI and the tests.
+        .target(name: "GaaraAPI", dependencies: ["GaaraReports"]),
+        // Pure core: the lifecycle event stream (runs, jobs, gates, statuses, target health; later
+        // deployments and alerts), the consumer protocol, the bus that fans events out, a recording fake.
+        .target(name: "GaaraEvents"),
+        // Adapter: the one outbound HTTP client (AsyncHTTPClient): timeouts, bounded retries with
+        // backoff and Retry-After, and deliveries to the outside recorded in a delivery log.
+        .target(
+            name: "GaaraHTTP",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // Adapter: the CI server (Hummingbird): git hosting and triggers, the run queue, REST API, live logs, dashboard.
         .target(
             name: "GaaraServer",
             dependencies: [
-                "GaaraStore", "GaaraRunner", "GaaraGates", "GaaraReports", "GaaraWorkflow", "GaaraEngine", "GaaraProcess", "CGaaraZlib",
+                "GaaraStore", "GaaraRunner", "GaaraWorkflow", "GaaraEngine", "GaaraExpressions", "GaaraProcess", "GaaraAPI", "GaaraEvents",
+                "GaaraHTTP", "CGaaraZlib",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -80,8 +101,9 @@ let package = Package(
         .target(
             name: "GaaraCLI",
             dependencies: [
-                "GaaraWorkflow", "GaaraEngine", "GaaraRunner", "GaaraProcess", "GaaraReports", "GaaraGates", "GaaraServer", "GaaraStore",
-                "GaaraRouter", "GaaraRouterCore", .product(name: "NIOHTTP1", package: "swift-nio"),
+                "GaaraWorkflow", "GaaraEngine", "GaaraExpressions", "GaaraRunner", "GaaraProcess", "GaaraReports", "GaaraGates", "GaaraServer",
+                "GaaraRouter", "GaaraRouterCore", "GaaraAPI", "GaaraHTTP", .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -91,18 +113,25 @@ let package = Package(
         .testTarget(name: "GaaraExpressionsTests", dependencies: ["GaaraExpressions"]),
         .testTarget(
             name: "GaaraWorkflowTests",
-            dependencies: ["GaaraWorkflow"],
+            dependencies: ["GaaraWorkflow", "GaaraExpressions"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "GaaraEngineTests", dependencies: ["GaaraEngine"]),
         .testTarget(name: "GaaraProcessTests", dependencies: ["GaaraProcess"]),
         .testTarget(name: "GaaraReportsTests", dependencies: ["GaaraReports"], resources: [.copy("reference_counts.py")]),
-        .testTarget(name: "GaaraGatesTests", dependencies: ["GaaraGates"]),
+        .testTarget(name: "GaaraGatesTests", dependencies: ["GaaraGates", "GaaraReports"]),
         .testTarget(name: "GaaraRouterCoreTests", dependencies: ["GaaraRouterCore"]),
         .testTarget(
-            name: "GaaraCLITests", dependencies: ["GaaraCLI", .product(name: "Crypto", package: "swift-crypto")], resources: [.copy("Fixtures")]),
+            name: "GaaraCLITests", dependencies: ["gaara", .product(name: "Crypto", package: "swift-crypto")], resources: [.copy("Fixtures")]),
         .testTarget(
-            name: "GaaraServerTests", dependencies: ["GaaraServer", "GaaraStore", .product(name: "NIOCore", package: "swift-nio")]),
+            name: "GaaraServerTests",
+            dependencies: [
+                "GaaraServer", "GaaraStore", "GaaraAPI", "GaaraEvents", "GaaraHTTP", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .testTarget(name: "GaaraEventsTests", dependencies: ["GaaraEvents"]),
+        .testTarget(name: "GaaraHTTPTests", dependencies: ["GaaraHTTP", .product(name: "Logging", package: "swift-log")]),
     ],
     swiftLanguageModes: [.v6]
 )

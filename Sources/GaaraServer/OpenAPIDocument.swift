@@ -146,6 +146,10 @@ enum OpenAPIDocument {
                 "id": "integer", "name": "string", "role": "string", "created_at": "string", "last_used_at": "string", "token": "string",
             ]),
             "CreateToken": object(["name": "string", "role": "string"], required: ["name", "role"]),
+            "Delivery": object([
+                "id": "string", "kind": "string", "target": "string", "summary": "string", "state": "string", "attempts": "integer",
+                "last_status": "integer", "last_error": "string", "created_at": "string", "updated_at": "string",
+            ]),
         ]
     }
 }

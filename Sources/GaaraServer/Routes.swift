@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import GaaraAPI
 import HTTPTypes
 import Hummingbird
 import Synchronization
@@ -118,7 +119,7 @@ extension CIServer {
 enum Reply {
     /// A JSON response.
     static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
-        var data = try APIModels.encoder.encode(value)
+        var data = try APICoding.encode(value)
         data.append(0x0A)
         return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
@@ -143,7 +144,7 @@ enum Reply {
             throw HTTPError(.contentTooLarge, message: "the request body is larger than \(limit) bytes")
         }
         do {
-            return try APIModels.decoder.decode(type, from: Data(buffer.readableBytesView))
+            return try APICoding.decode(type, from: Data(buffer.readableBytesView))
         } catch let DecodingError.keyNotFound(key, _) {
             throw HTTPError(.badRequest, message: "invalid JSON body: missing '\(snake(key.stringValue))'")
         } catch let DecodingError.typeMismatch(_, context) {

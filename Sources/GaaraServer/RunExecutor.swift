@@ -1,9 +1,12 @@
 import Foundation
+import GaaraAPI
 import GaaraEngine
+import GaaraEvents
 import GaaraExpressions
 import GaaraRunner
 import GaaraStore
 import GaaraWorkflow
+import Logging
 
 /// Executes one queued run with the same engine as `gaara run`: exports the commit's tree, loads
 /// the workflow from it, runs it through a ``WorkflowRunner`` observed by a ``RunRecorder``, then
@@ -18,7 +21,9 @@ struct RunExecutor: Sendable {
     let slots: JobLimiter
     let groups: ConcurrencyGroups
     let secrets: SecretBox
-    let statuses: StatusPublisher
+    /// Where run, job, gate and status events go (the commit-status publisher consumes statuses).
+    let events: any EventSink
+    let logger: Logger
     let toolDirectories: [String]
     let serverURL: @Sendable () -> String
     let killGrace: Double
@@ -36,10 +41,12 @@ struct RunExecutor: Sendable {
         do {
             try await store.startRun(runID)
         } catch {
-            report(runID, "cannot start: \(error)")
+            report(runID, "cannot start a run", error)
             return
         }
         notifier.notify(runID)
+        let reference = Self.reference(run, repository: repository, serverURL: serverURL())
+        events.publish(LifecycleEvent(.runStarted(reference)))
         let context = "gaara/" + run.workflowName
         await setStatus(
             repository, run,
@@ -48,13 +55,13 @@ struct RunExecutor: Sendable {
         let runDirectory = runsDirectory.appendingPathComponent(String(runID))
         var conclusion: RunConclusion
         do {
-            conclusion = try await perform(run, repository: repository, directory: runDirectory, handle: handle)
+            conclusion = try await perform(run, repository: repository, directory: runDirectory, handle: handle, reference: reference)
         } catch {
             try? await store.addAnnotation(AnnotationRecord(runID: runID, job: "run", level: "error", message: String(describing: error)))
             conclusion = handle.isCancelled ? .cancelled : .failure
         }
         if handle.isCancelled, conclusion == .failure { conclusion = .cancelled }
-        await recordGates(run, repository: repository, directory: runDirectory)
+        await recordGates(run, repository: repository, directory: runDirectory, reference: reference)
         await recordArtifacts(runID, directory: runDirectory)
         for leftover in ["source", "work", "tmp", "logs", "tool-cache", "home", ".host-tmp"] {
             try? FileManager.default.removeItem(at: runDirectory.appendingPathComponent(leftover))
@@ -62,7 +69,7 @@ struct RunExecutor: Sendable {
         do {
             try await store.finishRun(runID, conclusion: conclusion)
         } catch {
-            report(runID, "cannot record the end: \(error)")
+            report(runID, "cannot record the end of a run", error)
         }
         let state = conclusion == .success ? "success" : conclusion == .cancelled ? "error" : "failure"
         await setStatus(
@@ -70,10 +77,20 @@ struct RunExecutor: Sendable {
             CommitStatusRecord(
                 repositoryID: repository.id!, sha: run.sha, context: context, state: state, description: "run #\(run.number): \(conclusion.rawValue)",
                 runID: runID))
+        events.publish(LifecycleEvent(.runFinished(reference, conclusion: conclusion.rawValue)))
         notifier.notify(runID)
     }
 
-    private func perform(_ run: RunRecord, repository: RepositoryRecord, directory: URL, handle: RunHandle) async throws -> RunConclusion {
+    /// The event stream's reference to a run.
+    static func reference(_ run: RunRecord, repository: RepositoryRecord, serverURL: String) -> RunReference {
+        RunReference(
+            id: run.id ?? 0, repository: repository.name, workflow: run.workflowName, number: run.number, sha: run.sha, ref: run.ref,
+            url: serverURL + "/runs/\(run.id ?? 0)")
+    }
+
+    private func perform(
+        _ run: RunRecord, repository: RepositoryRecord, directory: URL, handle: RunHandle, reference: RunReference
+    ) async throws -> RunConclusion {
         let runID = run.id!
         let bare = URL(fileURLWithPath: repository.path)
         try? FileManager.default.removeItem(at: directory)
@@ -126,7 +143,7 @@ struct RunExecutor: Sendable {
         configuration.baseEnvironment = environment
         try ExpressionJSON.serialize(payload).write(to: directory.appendingPathComponent("event.json"), atomically: true, encoding: .utf8)
 
-        let recorder = RunRecorder(runID: runID, store: store, logs: logs, notifier: notifier)
+        let recorder = RunRecorder(runID: runID, store: store, logs: logs, notifier: notifier, events: events, reference: reference, logger: logger)
         let runner = WorkflowRunner(workflow: workflow, configuration: configuration, observer: recorder, slots: slots, groups: groups)
         handle.add(runner)
         let outcome = await runner.run()
@@ -136,10 +153,12 @@ struct RunExecutor: Sendable {
     }
 
     /// Turns the verdict of `gaara gate` steps (written to `gate.json`) into commit statuses.
-    private func recordGates(_ run: RunRecord, repository: RepositoryRecord, directory: URL) async {
+    private func recordGates(_ run: RunRecord, repository: RepositoryRecord, directory: URL, reference: RunReference) async {
         guard let data = FileManager.default.contents(atPath: directory.appendingPathComponent("gate.json").path),
-            let verdict = try? JSONDecoder().decode(GateVerdict.self, from: data)
+            let verdict = try? JSONDecoder().decode(GateVerdictJSON.self, from: data)
         else { return }
+        let failed = verdict.gates.filter { $0.status == "failed" }.map(\.context)
+        events.publish(LifecycleEvent(.gatesEvaluated(reference, passed: verdict.passed, failed: failed)))
         for status in verdict.statuses {
             await setStatus(
                 repository, run,
@@ -167,42 +186,26 @@ struct RunExecutor: Sendable {
         }
     }
 
+    /// Stores a commit status and publishes it (the commit-status publisher posts it upstream).
     private func setStatus(_ repository: RepositoryRecord, _ run: RunRecord, _ status: CommitStatusRecord) async {
         do {
             try await store.setStatus(status)
         } catch {
-            report(run.id!, "cannot store status \(status.context): \(error)")
+            report(run.id!, "cannot store a commit status", error, ["status.context": "\(status.context)"])
         }
-        statuses.publish(status, repository: repository, targetURL: serverURL() + "/runs/\(run.id!)")
+        events.publish(
+            LifecycleEvent(
+                .commitStatus(
+                    CommitStatusChange(
+                        repository: repository.name, upstream: repository.upstream, sha: status.sha, context: status.context, state: status.state,
+                        description: status.description, targetURL: serverURL() + "/runs/\(run.id!)", runID: run.id!))))
     }
 
-    private func report(_ runID: Int64, _ message: String) {
-        FileHandle.standardError.write(Data("gaara serve: run \(runID): \(message)\n".utf8))
+    private func report(_ runID: Int64, _ message: Logger.Message, _ error: any Error, _ metadata: Logger.Metadata = [:]) {
+        logger.error(message, metadata: metadata.merging(["run.id": "\(runID)", "error": "\(error)"]) { $1 })
     }
 
     static func decode<T: Decodable>(_ text: String, as type: T.Type) -> T? {
         try? JSONDecoder().decode(type, from: Data(text.utf8))
     }
-}
-
-/// The part of `gaara gate --format json` output the server reads.
-struct GateVerdict: Decodable, Sendable {
-    struct Status: Decodable, Sendable {
-        let context: String
-        let state: String
-        let description: String
-    }
-
-    struct Gate: Decodable, Sendable {
-        let context: String
-        let name: String
-        let status: String
-        let measured: String
-        let threshold: String
-        let details: [String]
-    }
-
-    let passed: Bool
-    let statuses: [Status]
-    let gates: [Gate]
 }

@@ -1,7 +1,10 @@
 import Foundation
+import GaaraAPI
 import GaaraEngine
+import GaaraEvents
 import GaaraRunner
 import GaaraStore
+import Logging
 import Synchronization
 
 /// The server's ``RunObserver`` for one run: output lines go straight to the step's log file
@@ -24,11 +27,16 @@ final class RunRecorder: RunObserver {
     let drained: Task<Void, Never>
     private let flusher = RepeatingTimer(milliseconds: 20)
 
-    init(runID: Int64, store: Store, logs: StepLogs, notifier: RunNotifier) {
+    private let logger: Logger
+
+    /// A recorder of run `runID`; job starts and ends also go to `lifecycle` (the event stream).
+    init(runID: Int64, store: Store, logs: StepLogs, notifier: RunNotifier, events lifecycle: any EventSink, reference: RunReference, logger: Logger)
+    {
         self.runID = runID
         self.store = store
         self.logs = logs
         self.notifier = notifier
+        self.logger = logger
         let (stream, continuation) = AsyncStream<RunEvent>.makeStream()
         events = continuation
         drained = Task { [store, notifier] in
@@ -37,7 +45,13 @@ final class RunRecorder: RunObserver {
                 do {
                     try await Self.record(event, runID: runID, store: store, jobIDs: &jobIDs)
                 } catch {
-                    FileHandle.standardError.write(Data("gaara serve: run \(runID): cannot record \(event): \(error)\n".utf8))
+                    logger.error("cannot record a run event", metadata: ["run.id": "\(runID)", "event": "\(event)", "error": "\(error)"])
+                }
+                switch event {
+                case .jobStarted(let label): lifecycle.publish(LifecycleEvent(.jobStarted(reference, job: label.description)))
+                case .jobFinished(let label, let result, _, _):
+                    lifecycle.publish(LifecycleEvent(.jobFinished(reference, job: label.description, conclusion: result.rawValue)))
+                default: break
                 }
                 notifier.notify(runID)
             }
@@ -153,13 +167,13 @@ final class RunRecorder: RunObserver {
     /// compressed one is complete and renamed into place).
     private func compress(_ path: String) {
         compressions.withLock { $0.append(path) }
-        DispatchQueue.global(qos: .utility).async {
+        DispatchQueue.global(qos: .utility).async { [logger] in
             guard FileManager.default.fileExists(atPath: path) else { return }
             do {
                 try Gzip.compressFile(path, to: path + ".gz")
                 unlink(path)
             } catch {
-                FileHandle.standardError.write(Data("gaara serve: \(error)\n".utf8))
+                logger.error("cannot compress a step log", metadata: ["path": "\(path)", "error": "\(error)"])
             }
         }
     }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import GaaraAPI
 import GaaraProcess
 import GaaraStore
 import GaaraWorkflow
@@ -74,7 +75,8 @@ extension CIServer {
         ) { [self] _, context, _ in
             let repository = try await repository(context)
             let records = try await store.secrets(repositoryID: repository.id!).filter { $0.repositoryID == repository.id }
-            return try Reply.json(records.map { ["name": $0.name, "environment": $0.environment, "updated_at": APIModels.time($0.updatedAt) ?? ""] })
+            return try Reply.json(
+                records.map { SecretJSON(name: $0.name, environment: $0.environment, updatedAt: APICoding.time($0.updatedAt) ?? "") })
         }
         route(
             router, registry, .put, "/api/repos/{repo}/secrets/{name}", .role(.admin), "Set a secret (encrypted at rest)", query: ["environment"],
@@ -155,13 +157,31 @@ extension CIServer {
             try await artifactDownload(try Reply.integer(context, "id"), name: Reply.parameter(context, "name"))
         }
 
+        // MARK: Deliveries
+        route(
+            router, registry, .get, "/api/deliveries", .role(.admin), "Deliveries to the outside (commit statuses, ...), newest first",
+            query: ["state"], response: "[Delivery]"
+        ) { [self] request, _, _ in
+            let state = request.uri.queryParameters.get("state")
+            if let state, !["pending", "delivered", "failed"].contains(state) {
+                throw HTTPError(.badRequest, message: "state must be pending, delivered or failed; not '\(state)'")
+            }
+            return try Reply.json(
+                try await store.outboundDeliveries(state: state).map {
+                    DeliveryJSON(
+                        id: $0.id, kind: $0.kind, target: $0.target, summary: $0.summary, state: $0.state, attempts: $0.attempts,
+                        lastStatus: $0.lastStatus, lastError: $0.lastError, createdAt: APICoding.time($0.createdAt) ?? "",
+                        updatedAt: APICoding.time($0.updatedAt) ?? "")
+                })
+        }
+
         // MARK: Tokens
         route(router, registry, .get, "/api/tokens", .role(.admin), "List tokens (names and roles, never values)", response: "[Token]") {
             [self] _, _, _ in
             try Reply.json(
                 try await store.tokens().map {
                     TokenJSON(
-                        id: $0.id!, name: $0.name, role: $0.role, createdAt: APIModels.time($0.createdAt), lastUsedAt: APIModels.time($0.lastUsedAt))
+                        id: $0.id!, name: $0.name, role: $0.role, createdAt: APICoding.time($0.createdAt), lastUsedAt: APICoding.time($0.lastUsedAt))
                 })
         }
         route(
@@ -175,7 +195,7 @@ extension CIServer {
             guard !body.name.isEmpty, body.name.count <= 100 else { throw HTTPError(.badRequest, message: "name must be 1 to 100 characters") }
             let (token, record) = try await tokens.create(name: body.name, role: role)
             return try Reply.json(
-                TokenJSON(id: record.id!, name: record.name, role: record.role, createdAt: APIModels.time(record.createdAt), token: token),
+                TokenJSON(id: record.id!, name: record.name, role: record.role, createdAt: APICoding.time(record.createdAt), token: token),
                 status: .created)
         }
         route(router, registry, .delete, "/api/tokens/{id}", .role(.admin), "Revoke a token", response: "empty", status: 204) {
@@ -273,7 +293,7 @@ extension CIServer {
         let jobs = try await store.jobs(runID: runID).map { JobJSON($0.job, steps: $0.steps) }
         let statuses = try await store.statuses(repositoryID: run.repositoryID, sha: run.sha).filter { $0.runID == runID }
         let verdict = FileManager.default.contents(atPath: runsDirectory.appendingPathComponent("\(runID)/gate.json").path).flatMap {
-            try? JSONDecoder().decode(GateVerdict.self, from: $0)
+            try? JSONDecoder().decode(GateVerdictJSON.self, from: $0)
         }
         let artifacts = try await store.artifacts(runID: runID).map {
             ArtifactJSON(
@@ -284,9 +304,7 @@ extension CIServer {
             run: RunJSON(run, repository: repository?.name ?? ""), jobs: jobs,
             annotations: try await store.annotations(runID: runID).map(AnnotationJSON.init),
             statuses: statuses.map(StatusJSON.init),
-            gates: verdict?.gates.map {
-                GateJSON(context: $0.context, name: $0.name, status: $0.status, measured: $0.measured, threshold: $0.threshold, details: $0.details)
-            }, gatesPassed: verdict?.passed, artifacts: artifacts)
+            gates: verdict?.gates, gatesPassed: verdict?.passed, artifacts: artifacts)
     }
 
     /// Streams an artifact folder as a gzipped tar.
@@ -329,7 +347,7 @@ extension CIServer {
         let repository = try await repository(context)
         let push: PushBody
         do {
-            push = try APIModels.decoder.decode(PushBody.self, from: body)
+            push = try APICoding.decode(PushBody.self, from: body)
         } catch {
             throw HTTPError(.badRequest, message: "invalid push body")
         }

@@ -1,4 +1,5 @@
 import Foundation
+import GaaraAPI
 import GaaraStore
 import GaaraWorkflow
 import Hummingbird
@@ -131,7 +132,7 @@ extension CIServer {
                 <td><a href="/repos/\(DashboardHTML.escape(summary.repository))">\(DashboardHTML.escape(summary.repository))</a></td>\
                 <td>\(DashboardHTML.escape(run.event))</td><td>\(DashboardHTML.escape(Self.shortRef(run.ref)))</td>\
                 <td><code>\(run.sha.prefix(8))</code></td><td>\(DashboardHTML.escape(run.actor))</td>\
-                <td>\(APIModels.time(run.startedAt ?? run.createdAt) ?? "")</td><td>\(DashboardHTML.duration(duration))</td></tr>
+                <td>\(APICoding.time(run.startedAt ?? run.createdAt) ?? "")</td><td>\(DashboardHTML.duration(duration))</td></tr>
                 """
         }
         html += "</tbody></table>"

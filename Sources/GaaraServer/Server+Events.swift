@@ -1,4 +1,5 @@
 import Foundation
+import GaaraAPI
 import HTTPTypes
 import Hummingbird
 import NIOCore
@@ -136,7 +137,7 @@ extension CIServer {
         var jobIDs: [String: Int64] = [:]
         for job in detail.jobs { jobIDs[StepLogs.jobFolder(key: job.key, index: job.matrixIndex)] = job.id }
         let snapshot = RunSnapshot(
-            version: version, encoded: try APIModels.encoder.encode(detail), finished: detail.run.status == "completed", jobIDs: jobIDs)
+            version: version, encoded: try APICoding.encode(detail), finished: detail.run.status == "completed", jobIDs: jobIDs)
         snapshots.withLock { cache in
             if cache.count > 256 { cache.removeAll() }
             cache[runID] = snapshot

@@ -1,4 +1,5 @@
 import Foundation
+import GaaraAPI
 import GaaraEngine
 import GaaraStore
 import HTTPTypes

@@ -1,9 +1,13 @@
 import Foundation
+import GaaraAPI
+import GaaraEvents
+import GaaraHTTP
 import GaaraProcess
 import GaaraRunner
 import GaaraStore
 import Hummingbird
 import Logging
+import ServiceLifecycle
 import Synchronization
 
 /// Settings of `gaara serve`.
@@ -54,9 +58,19 @@ public struct ServerConfiguration: Sendable {
 /// `gaara serve`: the CI server. One process: the database, the git repositories and their hooks,
 /// triggers, the run queue, the REST API with live events, webhooks, the scheduler, retention and
 /// the dashboard.
+///
+/// `init` opens the data directory and makes the parts; ``buildApplication(onListening:services:)``
+/// (the composition root) wires them into one Hummingbird application whose long-lived parts run
+/// as services of one `ServiceGroup`; ``run(onListening:services:)`` runs it until SIGINT/SIGTERM.
 public final class CIServer: Sendable {
     /// The settings.
     public let configuration: ServerConfiguration
+    /// The lifecycle event stream (runs, jobs, gates, statuses, target health) and its consumers.
+    public let events: EventBus
+    /// The server's logger (`gaara.serve`).
+    let logger: Logger
+    /// Where deliveries to the outside are recorded (the database).
+    let deliveries: StoreDeliveryLog
     let store: Store
     let git: GitHost
     let logs: StepLogs
@@ -79,9 +93,11 @@ public final class CIServer: Sendable {
     let webhookBodies = Permits(4)
     private let address = ServerAddress()
 
-    /// Opens (creating) the data directory and the database.
-    public init(configuration: ServerConfiguration) throws {
+    /// Opens (creating) the data directory and the database. `consumers` get the lifecycle events
+    /// besides the server's own (the commit-status publisher).
+    public init(configuration: ServerConfiguration, consumers: [any EventConsumer] = [], logger: Logger = Logger(label: "gaara.serve")) throws {
         self.configuration = configuration
+        self.logger = logger
         let data = configuration.dataDirectory
         for folder in ["repos", "runs", "logs", "cache"] {
             try FileManager.default.createDirectory(at: data.appendingPathComponent(folder), withIntermediateDirectories: true)
@@ -100,11 +116,16 @@ public final class CIServer: Sendable {
         let address = self.address
         let serverURL: @Sendable () -> String = { address.value }
         triggers = Triggers(store: store, git: git, serverURL: serverURL)
+        deliveries = StoreDeliveryLog(store: store)
+        let publisher = CommitStatusPublisher(
+            baseURL: configuration.statusAPIURL, token: configuration.statusAPIToken,
+            deliverer: Deliverer(log: deliveries, logger: logger))
+        let events = EventBus(consumers: [publisher] + consumers)
+        self.events = events
         let executor = RunExecutor(
             store: store, git: git, logs: logs, notifier: notifier, runsDirectory: runsDirectory,
             cacheDirectory: data.appendingPathComponent("cache"), slots: JobLimiter(limit: configuration.maxParallelJobs),
-            groups: ConcurrencyGroups(), secrets: secrets,
-            statuses: StatusPublisher(baseURL: configuration.statusAPIURL, token: configuration.statusAPIToken),
+            groups: ConcurrencyGroups(), secrets: secrets, events: events, logger: logger,
             toolDirectories: [URL(fileURLWithPath: configuration.executable).deletingLastPathComponent().path], serverURL: serverURL,
             killGrace: configuration.killGrace, isolation: isolation, stepMarker: try LeftoverProcesses.marker(dataDirectory: data))
         queue = RunQueue(executor: executor)
@@ -114,15 +135,31 @@ public final class CIServer: Sendable {
     public var url: String { address.value }
 
     /// Recovers from an earlier crash, prints the first admin token, listens, and serves until
-    /// SIGINT or SIGTERM. `onListening` gets the URL once the port is bound.
-    public func run(onListening: @escaping @Sendable (String) -> Void = { _ in }) async throws {
+    /// SIGINT or SIGTERM. `onListening` gets the URL once the port is bound; `services` (the
+    /// router of `--router-listen`, ...) run in the same service group and stop before the server's.
+    public func run(onListening: @escaping @Sendable (String) -> Void = { _ in }, services: [any ServiceLifecycle.Service] = []) async throws {
         ProcessProtection.forbidInspection()
+        let app = try await buildApplication(onListening: onListening, services: services)
+        try await app.runService()
+    }
+
+    /// The composition root: recovers what the last stop left (step processes, runs marked
+    /// running), makes the first admin token, and builds the application: the HTTP routes and,
+    /// as services of its `ServiceGroup`, the event bus, the run queue, retention, the scheduler and
+    /// `services`. Graceful shutdown runs in reverse: the HTTP server stops accepting, then
+    /// `services`, the scheduler, retention, the run queue (every run records its end), and last
+    /// the event bus (every queued event is consumed). Tests call it too (Hummingbird's testing).
+    public func buildApplication(
+        onListening: @escaping @Sendable (String) -> Void = { _ in }, services: [any ServiceLifecycle.Service] = []
+    ) async throws -> some ApplicationProtocol {
         var leftovers = isolation?.cgroups?.killAll() ?? 0
         leftovers += LeftoverProcesses.kill(marker: try LeftoverProcesses.marker(dataDirectory: configuration.dataDirectory))
-        if leftovers > 0 { log("stopped \(leftovers) step process(es) left running by the last stop") }
+        if leftovers > 0 { logger.warning("stopped step processes left running by the last stop", metadata: ["count": "\(leftovers)"]) }
         let interrupted = try await store.recoverInterruptedRuns()
         if !interrupted.isEmpty {
-            log("marked \(interrupted.count) run(s) interrupted by the last stop: \(interrupted.map(String.init).joined(separator: ", "))")
+            logger.warning(
+                "marked runs interrupted by the last stop",
+                metadata: ["count": "\(interrupted.count)", "run.ids": "\(interrupted.map(String.init).joined(separator: ","))"])
         }
         if try await store.tokenCount() == 0 {
             let (token, _) = try await tokens.create(name: "admin", role: .admin)
@@ -136,8 +173,30 @@ public final class CIServer: Sendable {
                 try await store.updateRepository(repository)
             }
         }
-        var logger = Logger(label: "gaara.serve")
-        logger.logLevel = configuration.verbose ? .info : .warning
+        var httpLogger = Logger(label: "gaara.serve.http")
+        httpLogger.logLevel = configuration.verbose ? .info : .warning
+        let router = buildRouter()
+        let address = self.address
+        let host = configuration.host
+        let configuredPort = configuration.port
+        let background: [any ServiceLifecycle.Service] = [
+            EventBusService(bus: events), RunQueueService(queue: queue), retention, scheduler,
+        ]
+        return Application(
+            router: router, configuration: .init(address: .hostname(host, port: configuredPort), serverName: "gaara"),
+            services: background + services,
+            onServerRunning: { [self] channel in
+                let port = channel.localAddress?.port ?? configuredPort
+                let url = "http://\(host.contains(":") ? "[\(host)]" : host):\(port)"
+                address.value = url
+                writeServerFile(url)
+                await startQueued(interrupted)
+                onListening(url)
+            }, eventLoopGroupProvider: .shared(eventLoops), logger: httpLogger)
+    }
+
+    /// The HTTP routes: API, webhooks, live events, dashboard, the OpenAPI document and `/healthz`.
+    func buildRouter() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: ErrorMiddleware())
         if configuration.verbose { router.add(middleware: LogRequestsMiddleware(.info)) }
@@ -157,25 +216,19 @@ public final class CIServer: Sendable {
         router.get("/api/openapi.json") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: document)))
         }
-        let app = Application(
-            router: router, configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "gaara"),
-            onServerRunning: { [self] channel in
-                let port = channel.localAddress?.port ?? configuration.port
-                let host = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
-                let url = "http://\(host):\(port)"
-                address.value = url
-                writeServerFile(url)
-                await startQueued(interrupted)
-                onListening(url)
-            }, eventLoopGroupProvider: .shared(eventLoops), logger: logger)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await app.runService() }
-            group.addTask { [self] in await Scheduler(server: self).run() }
-            group.addTask { [self] in await Retention(server: self).run() }
-            try await group.next()
-            group.cancelAll()
-        }
-        await queue.stopAll()
+        return router
+    }
+
+    /// The scheduler of `on.schedule` workflows.
+    var scheduler: Scheduler {
+        Scheduler(store: store, git: git, triggers: triggers, logger: logger) { [self] runs in await startAll(runs) }
+    }
+
+    /// The retention sweeper.
+    var retention: Retention {
+        Retention(
+            store: store, runsDirectory: runsDirectory, cacheDirectory: configuration.dataDirectory.appendingPathComponent("cache"),
+            artifactRetentionDays: configuration.artifactRetentionDays, cacheRetentionDays: configuration.cacheRetentionDays)
     }
 
     /// Starts the runs left queued (and, when asked, re-runs the interrupted ones).
@@ -188,8 +241,7 @@ public final class CIServer: Sendable {
 
     /// Writes `server.json` (the URL and pid) for `gaara hook` and the CLI.
     private func writeServerFile(_ url: String) {
-        let object: [String: Any] = ["url": url, "pid": Int(getpid())]
-        if let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) {
+        if let data = try? APICoding.encode(ServerFileJSON(url: url, pid: Int(getpid()))) {
             try? data.write(to: configuration.dataDirectory.appendingPathComponent("server.json"), options: .atomic)
         }
     }
@@ -210,17 +262,18 @@ public final class CIServer: Sendable {
             ref: original.ref, sha: original.sha, actor: actor, inputsJSON: original.inputsJSON, payloadJSON: original.payloadJSON,
             changedFilesJSON: original.changedFilesJSON, attempt: original.attempt + 1, rerunOf: original.rerunOf ?? runID, onlyJobsJSON: onlyJobs)
         record = try await store.createRun(record)
-        await queue.start(record.id!)
+        await startAll([record])
         return record
     }
 
     /// Starts the runs a trigger created.
     func startAll(_ runs: [RunRecord]) async {
-        for run in runs where run.status == .queued { await queue.start(run.id!) }
-    }
-
-    func log(_ message: String) {
-        FileHandle.standardError.write(Data("gaara serve: \(message)\n".utf8))
+        for run in runs where run.status == .queued {
+            if let repository = try? await store.repository(id: run.repositoryID) {
+                events.publish(LifecycleEvent(.runQueued(RunExecutor.reference(run, repository: repository, serverURL: url))))
+            }
+            await queue.start(run.id!)
+        }
     }
 }
 

@@ -1,25 +1,9 @@
 import Foundation
+import GaaraAPI
 import GaaraEngine
 import GaaraExpressions
 import GaaraStore
 import GaaraWorkflow
-
-/// A ref update of a push (from the `post-receive` hook or a webhook).
-public struct RefUpdate: Sendable, Codable, Equatable {
-    /// The commit before (forty zeros for a new ref).
-    public var before: String
-    /// The commit after (forty zeros for a deleted ref).
-    public var after: String
-    /// `refs/heads/main`, `refs/tags/v1.0`.
-    public var ref: String
-
-    /// Creates an update.
-    public init(before: String, after: String, ref: String) {
-        self.before = before
-        self.after = after
-        self.ref = ref
-    }
-}
 
 /// A pull request event, normalised over forges.
 public struct PullRequestEvent: Sendable, Equatable {

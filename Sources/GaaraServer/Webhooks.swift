@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import GaaraAPI
 import GaaraEngine
 
 /// The forges whose webhooks the server takes.

@@ -146,6 +146,22 @@ public final class Store: Sendable {
                 table.column("receivedAt", .double).notNull()
             }
         }
+        // Shipped migrations are never edited: later schema changes are new migrations.
+        migrator.registerMigration("v2-outbound-deliveries") { db in
+            try db.create(table: "outboundDelivery") { table in
+                table.column("id", .text).primaryKey()
+                table.column("kind", .text).notNull()
+                table.column("target", .text).notNull()
+                table.column("summary", .text).notNull()
+                table.column("state", .text).notNull()
+                table.column("attempts", .integer).notNull()
+                table.column("lastStatus", .integer)
+                table.column("lastError", .text)
+                table.column("createdAt", .double).notNull()
+                table.column("updatedAt", .double).notNull()
+            }
+            try db.create(index: "outboundDelivery_updated", on: "outboundDelivery", columns: ["updatedAt"])
+        }
         return migrator
     }
 }

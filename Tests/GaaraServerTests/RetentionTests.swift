@@ -35,13 +35,13 @@ struct RetentionTests {
             try FileManager.default.setAttributes([.modificationDate: now.addingTimeInterval(-days * 86400)], ofItemAtPath: entry.path)
         }
         // Right after the runs their artifacts stay; the cache entry unused for 10 days goes.
-        let early = await Retention(server: server).sweep(now: now)
+        let early = await server.retention.sweep(now: now)
         #expect(early.artifacts == 0 && early.caches == 1)
         #expect(FileManager.default.fileExists(atPath: cache.appendingPathComponent("fresh").path))
         #expect(!FileManager.default.fileExists(atPath: cache.appendingPathComponent("stale").path))
         for id in ids { #expect(try await server.store.artifacts(runID: id).allSatisfy { !$0.expired }) }
         // 35 days after, both runs' artifacts are removed.
-        let late = await Retention(server: server).sweep(now: now.addingTimeInterval(35 * 86400))
+        let late = await server.retention.sweep(now: now.addingTimeInterval(35 * 86400))
         #expect(late.artifacts == 2)
         for id in ids {
             #expect(try await server.store.artifacts(runID: id).allSatisfy(\.expired))

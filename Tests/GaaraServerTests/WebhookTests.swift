@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import GaaraAPI
 import Testing
 
 @testable import GaaraServer
