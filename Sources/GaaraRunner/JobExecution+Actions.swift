@@ -62,14 +62,18 @@ extension JobExecution {
                 let actionEnvironment = try runner.evaluateMap(env, in: context).mapValues(\.coercedString)
                 let overrideArguments = invocation.step.with["args"] != nil ? Self.splitArguments(with["args"] ?? "") : resolvedArguments
                 let entrypoint = with["entrypoint"] ?? entrypoint
-                var command = StepCommand(
-                    kind: .image(entrypoint: entrypoint), executable: String(image.dropFirst("docker://".count)), arguments: overrideArguments,
-                    environment: invocation.environment, actionEnvironment: Self.inputEnvironment(inputs).merging(actionEnvironment) { $1 },
-                    workingDirectory: paths.workspace.path, missingProgram: "docker:// steps need the docker client")
-                if !image.hasPrefix("docker://") {
-                    command.kind = .dockerfile(entrypoint: entrypoint)
-                    command.executable = directory.appendingPathComponent(image).path
+                // `image` is a registry image (docker://) or a Dockerfile in the action's folder.
+                let kind: StepCommand.Kind
+                let executable: String
+                if image.hasPrefix("docker://") {
+                    (kind, executable) = (.image(entrypoint: entrypoint), String(image.dropFirst("docker://".count)))
+                } else {
+                    (kind, executable) = (.dockerfile(entrypoint: entrypoint), directory.appendingPathComponent(image).path)
                 }
+                let command = StepCommand(
+                    kind: kind, executable: executable, arguments: overrideArguments, environment: invocation.environment,
+                    actionEnvironment: Self.inputEnvironment(inputs).merging(actionEnvironment) { $1 }, workingDirectory: paths.workspace.path,
+                    missingProgram: "docker:// steps need the docker client")
                 return try await runProcess(command, invocation: invocation)
             }
         }

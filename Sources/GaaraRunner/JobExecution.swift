@@ -8,8 +8,9 @@ import GaaraWorkflow
 /// its processes to the job's ``StepBackend``, reads its file commands and keeps the job's status.
 ///
 /// A class because a job is one long sequence of steps that all update the same state (status,
-/// environment, post steps, step counter); it is used by its job's task only, which is why it is
-/// `@unchecked Sendable` (post-step closures and the backends' `Sendable` requirement capture it).
+/// environment, post steps, step counter). That state is touched only from the job's own task, one
+/// step at a time, which is why it may be `@unchecked Sendable`; what other parts need goes to
+/// them as values (``JobPaths``, ``JobEnvironment``, ``ActionTools``, ``StepCommand``).
 final class JobExecution: @unchecked Sendable {
     let runner: WorkflowRunner
     let job: Job
