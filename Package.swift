@@ -121,6 +121,7 @@ let package = Package(
         .testTarget(name: "GaaraReportsTests", dependencies: ["GaaraReports"], resources: [.copy("reference_counts.py")]),
         .testTarget(name: "GaaraGatesTests", dependencies: ["GaaraGates", "GaaraReports"]),
         .testTarget(name: "GaaraRouterCoreTests", dependencies: ["GaaraRouterCore"]),
+        .testTarget(name: "GaaraRunnerTests", dependencies: ["GaaraRunner", "GaaraWorkflow", "GaaraEngine"]),
         .testTarget(
             name: "GaaraCLITests", dependencies: ["gaara", .product(name: "Crypto", package: "swift-crypto")], resources: [.copy("Fixtures")]),
         .testTarget(

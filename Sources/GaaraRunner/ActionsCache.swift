@@ -5,19 +5,21 @@ import GaaraEngine
 /// `actions/cache` (restore now, save at the end of a successful job), `actions/cache/restore`
 /// and `actions/cache/save`, kept as tar archives in a cache folder per repository.
 enum ActionsCache {
-    static func run(_ action: BuiltinAction, _ inputs: [String: String], invocation: StepInvocation, execution: JobExecution) async throws
-        -> StepTermination
+    /// Runs one of the cache actions; returns the step's end and, for `actions/cache` on a miss,
+    /// the post step that saves the entry at the end of a successful job.
+    static func run(_ action: BuiltinAction, _ inputs: [String: String], invocation: StepInvocation, tools: ActionTools) async throws
+        -> (StepTermination, PostStep?)
     {
         guard let key = inputs["key"]?.trimmingCharacters(in: .whitespacesAndNewlines), !key.isEmpty else {
             throw RunnerError("\(action.rawValue): the input 'key' is required")
         }
         let paths = (inputs["path"] ?? "").split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         guard !paths.isEmpty else { throw RunnerError("\(action.rawValue): the input 'path' is required") }
-        let directory = folder(execution)
+        let directory = folder(tools.configuration)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         if action == .cacheSave {
-            try await save(key: key, paths: paths, invocation: invocation, execution: execution, into: directory)
-            return StepTermination(outcome: .success)
+            try await save(key: key, paths: paths, invocation: invocation, tools: tools, into: directory)
+            return (StepTermination(outcome: .success), nil)
         }
         let restoreKeys = (inputs["restore-keys"] ?? "").split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         let lookupOnly = inputs["lookup-only"] == "true"
@@ -28,45 +30,40 @@ enum ActionsCache {
             if !lookupOnly {
                 // An entry saved by another run names that run's folders: under isolation nothing
                 // is written outside this run's.
-                if execution.configuration.isolation != nil {
-                    let listing = try await execution.captureTool("tar", ["-tf", archive.path], environment: invocation.environment)
-                    for entry in listing.split(separator: "\n") { try execution.requireInsideRun("/" + entry, for: action.rawValue) }
+                if tools.configuration.isolation != nil {
+                    let listing = try await tools.capture("tar", ["-tf", archive.path], environment: invocation.environment)
+                    for entry in listing.split(separator: "\n") { try tools.requireInsideRun("/" + entry, for: action.rawValue) }
                 }
-                try await execution.runTool("tar", ["-xf", archive.path, "-C", "/"], invocation: invocation)
+                try await tools.run("tar", ["-xf", archive.path, "-C", "/"], invocation: invocation)
             }
             invocation.output.note("Cache restored from key: \(matched)")
         } else {
             invocation.output.note("Cache not found for input keys: \(([key] + restoreKeys).joined(separator: ", "))")
             if inputs["fail-on-cache-miss"] == "true" { throw RunnerError("no cache entry matches the key '\(key)'") }
         }
+        var post: PostStep?
         if action == .cache, outputs["cache-hit"] != "true" {
-            execution.postSteps.append(
-                PostStep(name: "Post \(invocation.name)", condition: "success()") { execution in
-                    do {
-                        let log = try LogWriter(
-                            path: execution.logDirectory.appendingPathComponent("\(execution.stepCounter)_post-cache.log").path,
-                            enabled: execution.configuration.writesStepLogs)
-                        let output = StepOutputProcessor(
-                            job: execution.label, masker: execution.masker, log: log, observer: execution.observer, debug: false)
-                        defer { output.finish() }
-                        let post = StepInvocation(
-                            step: invocation.step, id: invocation.id, name: invocation.name, files: invocation.files,
-                            environment: invocation.environment,
-                            context: invocation.context, timeout: nil, output: output)
-                        try await save(key: key, paths: paths, invocation: post, execution: execution, into: directory)
-                        return (.success, nil)
-                    } catch {
-                        return (.failure, "\(error)")
-                    }
-                })
+            post = PostStep(name: "Post \(invocation.name)", condition: "success()") { execution in
+                do {
+                    let output = try execution.makeOutput(logName: "\(execution.stepCounter)_post-cache.log", debug: false)
+                    defer { output.finish() }
+                    let post = StepInvocation(
+                        step: invocation.step, id: invocation.id, name: invocation.name, files: invocation.files, environment: invocation.environment,
+                        context: invocation.context, timeout: nil, output: output)
+                    try await save(key: key, paths: paths, invocation: post, tools: execution.tools, into: directory)
+                    return (.success, nil)
+                } catch {
+                    return (.failure, "\(error)")
+                }
+            }
         }
-        return StepTermination(outcome: .success, outputs: outputs)
+        return (StepTermination(outcome: .success, outputs: outputs), post)
     }
 
     /// The cache folder of this repository.
-    static func folder(_ execution: JobExecution) -> URL {
-        let digest = SHA256.hash(data: Data(execution.configuration.repository.path.utf8)).prefix(8).map { String(format: "%02x", $0) }.joined()
-        return execution.configuration.cacheDirectory.appendingPathComponent(digest)
+    static func folder(_ configuration: RunConfiguration) -> URL {
+        let digest = SHA256.hash(data: Data(configuration.repository.path.utf8)).prefix(8).map { String(format: "%02x", $0) }.joined()
+        return configuration.cacheDirectory.appendingPathComponent(digest)
     }
 
     static func file(for key: String, in directory: URL) -> URL {
@@ -94,7 +91,7 @@ enum ActionsCache {
         return nil
     }
 
-    static func save(key: String, paths: [String], invocation: StepInvocation, execution: JobExecution, into directory: URL) async throws {
+    static func save(key: String, paths: [String], invocation: StepInvocation, tools: ActionTools, into directory: URL) async throws {
         let archive = file(for: key, in: directory)
         if FileManager.default.fileExists(atPath: archive.path) {
             invocation.output.note("Cache entry \(key) already exists; not saving")
@@ -105,8 +102,8 @@ enum ActionsCache {
         for path in paths where !path.hasPrefix("!") {
             var resolved = path
             if resolved.hasPrefix("~/") { resolved = home + resolved.dropFirst(1) }
-            if !resolved.hasPrefix("/") { resolved = execution.workspace.appendingPathComponent(resolved).path }
-            try execution.requireInsideRun(resolved, for: "actions/cache")
+            if !resolved.hasPrefix("/") { resolved = tools.paths.workspace.appendingPathComponent(resolved).path }
+            try tools.requireInsideRun(resolved, for: "actions/cache")
             if FileManager.default.fileExists(atPath: resolved) { absolute.append(String(resolved.dropFirst())) }
         }
         guard !absolute.isEmpty else {
@@ -114,7 +111,7 @@ enum ActionsCache {
             return
         }
         let partial = archive.appendingPathExtension("partial")
-        try await execution.runTool("tar", ["-cf", partial.path, "-C", "/"] + absolute, invocation: invocation)
+        try await tools.run("tar", ["-cf", partial.path, "-C", "/"] + absolute, invocation: invocation)
         try? FileManager.default.removeItem(at: archive)
         try FileManager.default.moveItem(at: partial, to: archive)
         let line = "\(Date().timeIntervalSince1970)\t\(key)\n"
@@ -132,15 +129,15 @@ enum ActionsCache {
 
 /// `actions/upload-artifact` and `actions/download-artifact` over a folder per run.
 enum Artifacts {
-    static func upload(_ inputs: [String: String], invocation: StepInvocation, execution: JobExecution) throws -> StepTermination {
+    static func upload(_ inputs: [String: String], invocation: StepInvocation, tools: ActionTools) throws -> StepTermination {
         let name = (inputs["name"].flatMap { $0.isEmpty ? nil : $0 }) ?? "artifact"
         guard !name.contains("/"), !name.contains(".."), !name.contains("\\") else {
             throw RunnerError("upload-artifact: invalid artifact name '\(name)'")
         }
         let lines = (inputs["path"] ?? "").split(separator: "\n").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         guard !lines.isEmpty else { throw RunnerError("upload-artifact: the input 'path' is required") }
-        let files = try WorkspaceFiles.matching(lines, root: execution.workspace.path, home: invocation.environment["HOME"])
-        let destination = execution.configuration.runDirectory.appendingPathComponent("artifacts/\(name)")
+        let files = try WorkspaceFiles.matching(lines, root: tools.paths.workspace.path, home: invocation.environment["HOME"])
+        let destination = tools.configuration.runDirectory.appendingPathComponent("artifacts/\(name)")
         if FileManager.default.fileExists(atPath: destination.path) {
             guard inputs["overwrite"] == "true" else {
                 throw RunnerError("upload-artifact: an artifact named '\(name)' already exists in this run (set overwrite: true to replace it)")
@@ -157,7 +154,7 @@ enum Artifacts {
         // Paths are kept relative to the deepest folder that holds every file, as upload-artifact does.
         let root = WorkspaceFiles.commonDirectory(files.map(\.absolute))
         var bytes = 0
-        for file in files { try execution.requireInsideRun(file.absolute, for: "upload-artifact") }
+        for file in files { try tools.requireInsideRun(file.absolute, for: "upload-artifact") }
         for file in files {
             let relative = String(file.absolute.dropFirst(root.count)).drop { $0 == "/" }
             let target = destination.appendingPathComponent(String(relative))
@@ -169,13 +166,13 @@ enum Artifacts {
         return StepTermination(outcome: .success, outputs: ["artifact-id": name, "artifact-url": destination.path])
     }
 
-    static func download(_ inputs: [String: String], invocation: StepInvocation, execution: JobExecution) throws -> StepTermination {
-        let store = execution.configuration.runDirectory.appendingPathComponent("artifacts")
-        var target = execution.workspace
+    static func download(_ inputs: [String: String], invocation: StepInvocation, tools: ActionTools) throws -> StepTermination {
+        let store = tools.configuration.runDirectory.appendingPathComponent("artifacts")
+        var target = tools.paths.workspace
         if let path = inputs["path"], !path.isEmpty {
-            target = path.hasPrefix("/") ? URL(fileURLWithPath: path) : execution.workspace.appendingPathComponent(path)
+            target = path.hasPrefix("/") ? URL(fileURLWithPath: path) : tools.paths.workspace.appendingPathComponent(path)
         }
-        try execution.requireInsideRun(target.path, for: "download-artifact")
+        try tools.requireInsideRun(target.path, for: "download-artifact")
         let available = ((try? FileManager.default.contentsOfDirectory(atPath: store.path)) ?? []).sorted()
         var names: [String]
         var nested: Bool

@@ -19,70 +19,32 @@ enum BuiltinAction: String, CaseIterable {
 
     func run(with inputs: [String: String], ref: String, invocation: StepInvocation, execution: JobExecution) async throws -> StepTermination {
         switch self {
-        case .checkout: return try await Checkout.run(inputs, invocation: invocation, execution: execution)
-        case .setupPython: return try await SetupTool.python(inputs, invocation: invocation, execution: execution)
-        case .setupNode: return try await SetupTool.node(inputs, invocation: invocation, execution: execution)
+        case .checkout: return try await Checkout.run(inputs, invocation: invocation, tools: execution.tools)
+        case .setupPython:
+            let (termination, shims) = try await SetupTool.python(inputs, invocation: invocation, tools: execution.tools)
+            execution.jobEnv.prependPath(shims)
+            return termination
+        case .setupNode: return try await SetupTool.node(inputs, invocation: invocation, tools: execution.tools)
         case .cache, .cacheRestore, .cacheSave:
-            return try await ActionsCache.run(self, inputs, invocation: invocation, execution: execution)
-        case .uploadArtifact: return try Artifacts.upload(inputs, invocation: invocation, execution: execution)
-        case .downloadArtifact: return try Artifacts.download(inputs, invocation: invocation, execution: execution)
+            let (termination, post) = try await ActionsCache.run(self, inputs, invocation: invocation, tools: execution.tools)
+            if let post { execution.postSteps.append(post) }
+            return termination
+        case .uploadArtifact: return try Artifacts.upload(inputs, invocation: invocation, tools: execution.tools)
+        case .downloadArtifact: return try Artifacts.download(inputs, invocation: invocation, tools: execution.tools)
         }
-    }
-}
-
-extension JobExecution {
-    /// The environment of the runner's own tools. Under a ``StepIsolation`` with another user the
-    /// workspace belongs to that user, and git would refuse to work in it ("dubious ownership").
-    func toolEnvironment(_ environment: [String: String]) -> [String: String] {
-        guard configuration.isolation?.user != nil else { return environment }
-        var environment = environment
-        environment["GIT_CONFIG_COUNT"] = "1"
-        environment["GIT_CONFIG_KEY_0"] = "safe.directory"
-        environment["GIT_CONFIG_VALUE_0"] = "*"
-        return environment
-    }
-
-    /// Runs a helper command (git, tar, ...) for a built-in action, its output going to the step log.
-    func runTool(_ executable: String, _ arguments: [String], in directory: String? = nil, invocation: StepInvocation) async throws {
-        let command = ChildProcess.Command(executable, arguments, environment: toolEnvironment(invocation.environment), workingDirectory: directory)
-        let output = invocation.output
-        let result: ChildProcess.Termination
-        do {
-            result = try await ChildProcess.run(command, timeout: invocation.timeout) { output.consume($0) }
-        } catch {
-            throw RunnerError("\(error)")
-        }
-        guard result.status.isSuccess else {
-            throw RunnerError("\(executable) \(arguments.joined(separator: " ")) failed with \(result.status)")
-        }
-    }
-
-    /// Runs a helper command and returns its output.
-    func captureTool(_ executable: String, _ arguments: [String], in directory: String? = nil, environment: [String: String]) async throws -> String {
-        let command = ChildProcess.Command(executable, arguments, environment: toolEnvironment(environment), workingDirectory: directory)
-        let result: (status: ExitStatus, output: String)
-        do {
-            result = try await ChildProcess.capture(command)
-        } catch {
-            throw RunnerError("\(error)")
-        }
-        guard result.status.isSuccess else {
-            throw RunnerError("\(executable) \(arguments.joined(separator: " ")) failed with \(result.status): \(result.output)")
-        }
-        return result.output
     }
 }
 
 /// `actions/checkout`: fetches the run's commit from the local repository into the workspace.
 enum Checkout {
-    static func run(_ inputs: [String: String], invocation: StepInvocation, execution: JobExecution) async throws -> StepTermination {
-        let configuration = execution.configuration
+    static func run(_ inputs: [String: String], invocation: StepInvocation, tools: ActionTools) async throws -> StepTermination {
+        let configuration = tools.configuration
         if let repository = inputs["repository"], !repository.isEmpty, repository != configuration.repositoryName {
             throw RunnerError("checking out another repository ('\(repository)') needs the network; Gaara checks out only the run's own repository")
         }
         // Symbolic links a step made are resolved first: the runner writes (and cleans) as itself.
-        let workspace = execution.workspace.resolvingSymlinksInPath().path
-        let target = execution.workspace.appendingPathComponent(inputs["path"] ?? "").standardizedFileURL.resolvingSymlinksInPath()
+        let workspace = tools.paths.workspace.resolvingSymlinksInPath().path
+        let target = tools.paths.workspace.appendingPathComponent(inputs["path"] ?? "").standardizedFileURL.resolvingSymlinksInPath()
         guard target.path == workspace || target.path.hasPrefix(workspace + "/") else {
             throw RunnerError("the checkout path '\(inputs["path"] ?? "")' leaves the workspace")
         }
@@ -93,10 +55,10 @@ enum Checkout {
         var branch: String?
         if let ref = inputs["ref"], !ref.isEmpty {
             guard !ref.hasPrefix("-") else { throw RunnerError("the checkout ref '\(ref)' is not a ref or commit") }
-            commit = try await execution.captureTool("git", ["rev-parse", "--verify", "\(ref)^{commit}"], in: source, environment: env)
+            commit = try await tools.capture("git", ["rev-parse", "--verify", "\(ref)^{commit}"], in: source, environment: env)
                 .trimmingCharacters(in: .whitespacesAndNewlines)
             if !ref.hasPrefix("refs/tags/"),
-                (try? await execution.captureTool(
+                (try? await tools.capture(
                     "git", ["show-ref", "--verify", "refs/heads/" + ref.replacingOccurrences(of: "refs/heads/", with: "")], in: source,
                     environment: env)) != nil
             {
@@ -111,7 +73,7 @@ enum Checkout {
             }
         }
         try FileManager.default.createDirectory(at: target, withIntermediateDirectories: true)
-        let git = { (arguments: [String]) async throws in try await execution.runTool("git", arguments, in: target.path, invocation: invocation) }
+        let git = { (arguments: [String]) async throws in try await tools.run("git", arguments, in: target.path, invocation: invocation) }
         try await git(["init", "-q"])
         try await git(["remote", "add", "origin", "file://" + source])
         // The commit may be a working-tree snapshot no ref points at: let upload-pack serve any object.
@@ -141,18 +103,20 @@ enum Checkout {
 
 /// `actions/setup-python` and `actions/setup-node`: use the host's interpreter when its version matches.
 enum SetupTool {
-    static func python(_ inputs: [String: String], invocation: StepInvocation, execution: JobExecution) async throws -> StepTermination {
+    /// Checks the host's Python against the requested version; returns the step's end and the
+    /// folder of `python`/`pip` links to put first on `PATH`.
+    static func python(_ inputs: [String: String], invocation: StepInvocation, tools: ActionTools) async throws -> (StepTermination, String) {
         var requested = inputs["python-version"] ?? ""
         if requested.isEmpty, let file = inputs["python-version-file"], !file.isEmpty {
             requested =
-                (try? String(contentsOfFile: execution.workspace.appendingPathComponent(file).path, encoding: .utf8))?
+                (try? String(contentsOfFile: tools.paths.workspace.appendingPathComponent(file).path, encoding: .utf8))?
                 .split(separator: "\n").first.map { String($0).trimmingCharacters(in: .whitespaces) } ?? ""
         }
         let path = invocation.environment["PATH"]
         guard let python = ChildProcess.resolve("python3", path: path) ?? ChildProcess.resolve("python", path: path) else {
             throw RunnerError("setup-python: no python3 on this host")
         }
-        let reported = try await execution.captureTool(
+        let reported = try await tools.capture(
             python, ["-c", "import platform; print(platform.python_version())"], environment: invocation.environment
         )
         .trimmingCharacters(in: .whitespacesAndNewlines)
@@ -161,7 +125,7 @@ enum SetupTool {
                 "setup-python: python-version '\(requested)' was requested, but this host has Python \(reported); Gaara uses the host's interpreter and cannot download another"
             )
         }
-        let shims = execution.toolCache.appendingPathComponent("python-\(reported)/bin")
+        let shims = tools.paths.toolCache.appendingPathComponent("python-\(reported)/bin")
         try FileManager.default.createDirectory(at: shims, withIntermediateDirectories: true)
         let directory = URL(fileURLWithPath: python).deletingLastPathComponent()
         for (name, target) in [
@@ -173,26 +137,24 @@ enum SetupTool {
                 try? FileManager.default.createSymbolicLink(atPath: link.path, withDestinationPath: target)
             }
         }
-        execution.addedPath.removeAll { $0 == shims.path }
-        execution.addedPath.insert(shims.path, at: 0)
         if let cache = inputs["cache"], !cache.isEmpty {
             invocation.output.note("Note: cache '\(cache)' is not handled by the built-in setup-python; use actions/cache")
         }
         invocation.output.note("Using the host's Python \(reported) (\(python))")
-        return StepTermination(outcome: .success, outputs: ["python-version": reported, "python-path": python, "cache-hit": "false"])
+        return (StepTermination(outcome: .success, outputs: ["python-version": reported, "python-path": python, "cache-hit": "false"]), shims.path)
     }
 
-    static func node(_ inputs: [String: String], invocation: StepInvocation, execution: JobExecution) async throws -> StepTermination {
+    static func node(_ inputs: [String: String], invocation: StepInvocation, tools: ActionTools) async throws -> StepTermination {
         var requested = inputs["node-version"] ?? ""
         if requested.isEmpty, let file = inputs["node-version-file"], !file.isEmpty {
             requested =
-                (try? String(contentsOfFile: execution.workspace.appendingPathComponent(file).path, encoding: .utf8))?
+                (try? String(contentsOfFile: tools.paths.workspace.appendingPathComponent(file).path, encoding: .utf8))?
                 .split(separator: "\n").first.map { String($0).trimmingCharacters(in: .whitespaces) } ?? ""
         }
         guard let node = ChildProcess.resolve("node", path: invocation.environment["PATH"]) else {
             throw RunnerError("setup-node: no node on this host")
         }
-        var reported = try await execution.captureTool(node, ["--version"], environment: invocation.environment).trimmingCharacters(
+        var reported = try await tools.capture(node, ["--version"], environment: invocation.environment).trimmingCharacters(
             in: .whitespacesAndNewlines)
         if reported.hasPrefix("v") { reported.removeFirst() }
         let wanted = requested.hasPrefix("v") ? String(requested.dropFirst()) : requested

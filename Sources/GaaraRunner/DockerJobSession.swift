@@ -7,32 +7,53 @@ import GaaraWorkflow
 /// The Docker side of a job, through the `docker` client: a per-job network, service containers
 /// with their aliases and health checks, the job container that `run` steps execute in, and
 /// `docker://` and Dockerfile action steps. Everything is removed when the job ends.
+///
+/// A class because it owns what it created (containers, the network) until ``stop()``; not an actor
+/// because ``contextPairs()`` is read synchronously while expressions are evaluated. Its state is
+/// written only by its job's task (the ``StepBackend`` contract: calls never overlap), hence
+/// `@unchecked Sendable`.
 final class DockerJobSession: @unchecked Sendable {
+    /// A started service container.
     struct ServiceInfo {
+        /// The service's name (its network alias).
         let name: String
+        /// The container's id.
         let containerID: String
+        /// Container port → host port.
         let ports: [String: String]
     }
 
-    let execution: JobExecution
+    private let settings: BackendSettings
+    private let label: JobLabel
+    private let paths: JobPaths
+    /// The prefix of the names of the job's network and containers.
     let prefix: String
+    /// The job's network (nil: not created, or removed).
     private(set) var network: String?
+    /// The job container's id.
     private(set) var jobContainer: String?
+    /// The started services, in order.
     private(set) var services: [ServiceInfo] = []
+    /// Whether the job container has bash (else `bash` scripts run with `sh`).
     private(set) var containerHasBash = true
     private var created: [String] = []
+    /// The environment of `docker` client calls (the host's).
     let hostEnvironment: [String: String]
 
+    /// Whether `run` steps execute in a job container.
     var hasJobContainer: Bool { jobContainer != nil }
-    /// Nothing extra is injected into host steps.
-    var serviceEnvironment: [String: String] { [:] }
 
-    private init(execution: JobExecution) {
-        self.execution = execution
-        hostEnvironment = execution.configuration.baseEnvironment
-        prefix = "gaara-\(execution.configuration.runID)-\(JobExecution.slug(execution.label.id))-\(execution.label.index)"
+    /// A session for the job instance `label`; nothing is started yet.
+    init(settings: BackendSettings, label: JobLabel, paths: JobPaths) {
+        self.settings = settings
+        self.label = label
+        self.paths = paths
+        hostEnvironment = settings.configuration.baseEnvironment
+        prefix = "gaara-\(settings.configuration.runID)-\(JobExecution.slug(label.id))-\(label.index)"
             .lowercased().replacingOccurrences(of: "_", with: "-")
     }
+
+    private var configuration: RunConfiguration { settings.configuration }
 
     /// Checks that a Docker engine answers.
     static func ensureEngine(_ environment: [String: String]) async throws {
@@ -50,18 +71,15 @@ final class DockerJobSession: @unchecked Sendable {
         }
     }
 
-    /// A session for `docker://` and Docker action steps of a job without containers.
-    static func forActions(execution: JobExecution) async throws -> DockerJobSession {
-        try await ensureEngine(execution.configuration.baseEnvironment)
-        return DockerJobSession(execution: execution)
-    }
-
-    /// Starts the network, the services and the job container of a job.
-    static func start(for execution: JobExecution, context: EvaluationContext) async throws -> DockerJobSession {
-        try await ensureEngine(execution.configuration.baseEnvironment)
-        let session = DockerJobSession(execution: execution)
+    /// Starts the network, the services and the job container of a job; on failure, removes what
+    /// started.
+    static func start(job: Job, context: EvaluationContext, settings: BackendSettings, label: JobLabel, paths: JobPaths) async throws
+        -> DockerJobSession
+    {
+        try await ensureEngine(settings.configuration.baseEnvironment)
+        let session = DockerJobSession(settings: settings, label: label, paths: paths)
         do {
-            try await session.startAll(context: context)
+            try await session.startAll(job: job, context: context)
         } catch {
             await session.stop()
             throw error
@@ -86,14 +104,14 @@ final class DockerJobSession: @unchecked Sendable {
     }
 
     private func note(_ text: String) {
-        let label = execution.label
-        Array(text.utf8).withUnsafeBytes { execution.observer.output(label, line: $0, kind: .runner) }
+        let label = self.label
+        let observer = settings.observer
+        Array(text.utf8).withUnsafeBytes { observer.output(label, line: $0, kind: .runner) }
     }
 
-    private func startAll(context: EvaluationContext) async throws {
-        let job = execution.job
+    private func startAll(job: Job, context: EvaluationContext) async throws {
         let name = prefix + "-net"
-        _ = try await docker(["network", "create", "--label", "gaara.run=\(execution.configuration.runID)", name])
+        _ = try await docker(["network", "create", "--label", "gaara.run=\(configuration.runID)", name])
         network = name
         for service in job.services {
             let info = try await startService(service, context: context)
@@ -110,10 +128,10 @@ final class DockerJobSession: @unchecked Sendable {
     ) {
         let spec = try resolveFields(container, context: context)
         if spec.image.hasPrefix("-") { throw RunnerError("the image name '\(spec.image)' is not an image") }
-        if execution.configuration.isolation != nil,
+        if configuration.isolation != nil,
             let problem = ContainerPolicy.problem(
                 image: spec.image, volumes: spec.volumes, options: Self.splitOptions(spec.options),
-                runFolders: [execution.configuration.runDirectory.path])
+                runFolders: [configuration.runDirectory.path])
         {
             throw RunnerError(problem)
         }
@@ -144,7 +162,7 @@ final class DockerJobSession: @unchecked Sendable {
             }
         }
         let image = try container.image.template.evaluateString(in: context)
-        let env = try execution.runner.evaluateMap(container.env, in: context).mapValues(\.coercedString)
+        let env = try WorkflowRunner.evaluateMap(container.env, in: context).mapValues(\.coercedString)
         let ports = try container.ports.map { try $0.template.evaluateString(in: context) }
         let volumes = try container.volumes.map { try $0.template.evaluateString(in: context) }
         let options = try container.options?.template.evaluateString(in: context) ?? ""
@@ -158,7 +176,7 @@ final class DockerJobSession: @unchecked Sendable {
     private func login(_ image: String, _ credentials: (String, String)?) async throws {
         guard let (username, password) = credentials, !username.isEmpty else { return }
         let registry = image.split(separator: "/").first.map(String.init).flatMap { $0.contains(".") || $0.contains(":") ? $0 : nil } ?? "docker.io"
-        execution.masker.add(password)
+        settings.masker.add(password)
         let command = ChildProcess.Command(
             "sh",
             [
@@ -167,14 +185,14 @@ final class DockerJobSession: @unchecked Sendable {
             ],
             environment: hostEnvironment.merging(["GAARA_REGISTRY_PASSWORD": password, "GAARA_REGISTRY_USER": username]) { $1 })
         let result = try await ChildProcess.capture(command, timeout: 60)
-        guard result.status.isSuccess else { throw RunnerError("docker login to \(registry) failed: \(execution.masker.mask(result.output))") }
+        guard result.status.isSuccess else { throw RunnerError("docker login to \(registry) failed: \(settings.masker.mask(result.output))") }
     }
 
     private func startService(_ service: Service, context: EvaluationContext) async throws -> ServiceInfo {
         let spec = try resolve(service.container, context: context)
         try await login(spec.image, spec.credentials)
         let containerName = "\(prefix)-\(service.name)".lowercased()
-        var arguments = ["run", "-d", "--name", containerName, "--label", "gaara.run=\(execution.configuration.runID)"]
+        var arguments = ["run", "-d", "--name", containerName, "--label", "gaara.run=\(configuration.runID)"]
         arguments += ["--network", network!, "--network-alias", service.name]
         for port in spec.ports { arguments += ["-p", port] }
         for volume in spec.volumes { arguments += ["-v", volume] }
@@ -227,16 +245,16 @@ final class DockerJobSession: @unchecked Sendable {
         let spec = try resolve(container, context: context)
         try await login(spec.image, spec.credentials)
         let containerName = "\(prefix)-job"
-        var arguments = ["run", "-d", "--name", containerName, "--label", "gaara.run=\(execution.configuration.runID)"]
+        var arguments = ["run", "-d", "--name", containerName, "--label", "gaara.run=\(configuration.runID)"]
         if let network { arguments += ["--network", network] }
         // The workspace and temp folders keep their host paths, so every path in the env stays valid.
-        try FastFile.makeDirectories(execution.toolCache.path)
-        for path in [execution.workspace.path, execution.temp.path, execution.toolCache.path] { arguments += ["-v", "\(path):\(path)"] }
+        try FastFile.makeDirectories(paths.toolCache.path)
+        for path in [paths.workspace.path, paths.temp.path, paths.toolCache.path] { arguments += ["-v", "\(path):\(path)"] }
         for port in spec.ports { arguments += ["-p", port] }
         for volume in spec.volumes { arguments += ["-v", volume] }
         for (key, value) in spec.env.sorted(by: { $0.key < $1.key }) { arguments += ["-e", "\(key)=\(value)"] }
         arguments += Self.splitOptions(spec.options)
-        arguments += ["-w", execution.workspace.path, "--entrypoint", "tail", spec.image, "-f", "/dev/null"]
+        arguments += ["-w", paths.workspace.path, "--entrypoint", "tail", spec.image, "-f", "/dev/null"]
         note("Starting job container (\(spec.image))")
         let id = try await docker(arguments)
         created.append(id)
@@ -268,11 +286,9 @@ final class DockerJobSession: @unchecked Sendable {
         return pairs
     }
 
-    /// Runs a step's command inside the job container.
-    func exec(_ argv: [String], environment: [String: String], workingDirectory: String, invocation: StepInvocation, execution: JobExecution)
-        async throws
-        -> StepTermination
-    {
+    /// Runs a step's command inside the job container. A cancelled or timed-out step's processes
+    /// in the container are killed too: stopping `docker exec` does not stop them.
+    func exec(_ argv: [String], environment: [String: String], workingDirectory: String, addedPath: [String], io: StepIO) async throws -> StepExit {
         var argv = argv
         if argv.first == "bash", !containerHasBash { argv = ["sh", "-e", argv.last!] }
         var arguments = ["exec", "-i", "-w", workingDirectory]
@@ -281,42 +297,39 @@ final class DockerJobSession: @unchecked Sendable {
             if key == "PATH" { continue }
             arguments += ["-e", "\(key)=\(value)"]
         }
-        if !execution.addedPath.isEmpty {
-            arguments += [
-                "-e", "PATH=" + (execution.addedPath + ["/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"]).joined(separator: ":"),
-            ]
+        if !addedPath.isEmpty {
+            arguments += ["-e", "PATH=" + (addedPath + ["/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"]).joined(separator: ":")]
         }
         arguments += [jobContainer!] + argv
         let command = ChildProcess.Command("docker", arguments, environment: hostEnvironment)
-        let termination = try await execution.runProcess(command, invocation: invocation)
-        if termination.outcome != .success, execution.controller.isCancelled || termination.error?.contains("timed out") == true {
-            // Stopping `docker exec` does not stop the process inside: signal everything but PID 1.
+        let exit = try await HostBackend.launch(command, io: io, missingProgram: nil)
+        if !exit.status.isSuccess, io.controller.isCancelled || exit.timedOut {
+            // Signal everything in the container but its PID 1.
             _ = try? await docker(
                 ["exec", jobContainer!, "sh", "-c", "kill -TERM -1 2>/dev/null; sleep 1; kill -KILL -1 2>/dev/null; true"], timeout: 10)
         }
-        return termination
+        return exit
     }
 
     /// Builds a Dockerfile action and returns the image name.
-    func build(_ dockerfile: URL, invocation: StepInvocation) async throws -> String {
-        let directory = dockerfile.deletingLastPathComponent()
-        let tag = "gaara-action-\(JobExecution.slug(directory.lastPathComponent).lowercased()):\(execution.configuration.runID)"
-        try await execution.runTool(
-            "docker", ["build", "--network", "host", "-t", tag, "-f", dockerfile.path, directory.path], invocation: invocation)
+    func build(_ dockerfile: String, environment: [String: String], io: StepIO) async throws -> String {
+        let directory = URL(fileURLWithPath: dockerfile).deletingLastPathComponent()
+        let tag = "gaara-action-\(JobExecution.slug(directory.lastPathComponent).lowercased()):\(configuration.runID)"
+        try await ActionTools(configuration: configuration, paths: paths).run(
+            "docker", ["build", "--network", "host", "-t", tag, "-f", dockerfile, directory.path], environment: environment, output: io.output,
+            timeout: io.timeout)
         return tag
     }
 
-    /// Runs a `docker://` image or a Docker action as a step.
-    func runImage(
-        _ image: String, entrypoint: String?, arguments: [String], inputs: [String: String], extraEnvironment: [String: String] = [:],
-        invocation: StepInvocation, execution: JobExecution
-    ) async throws -> StepTermination {
-        var docker = ["run", "--rm", "-i", "--label", "gaara.run=\(execution.configuration.runID)"]
+    /// Runs a `docker://` image or a Docker action as a step: `command` gives the arguments, the
+    /// step's environment (GitHub's and what differs from the host's go in) and the action's own.
+    func runImage(_ image: String, entrypoint: String?, command: StepCommand, io: StepIO) async throws -> StepExit {
+        var docker = ["run", "--rm", "-i", "--label", "gaara.run=\(configuration.runID)"]
         if let network { docker += ["--network", network] }
-        for path in [execution.workspace.path, execution.temp.path] { docker += ["-v", "\(path):\(path)"] }
-        docker += ["-w", execution.workspace.path]
-        var environment = JobExecution.inputEnvironment(inputs).merging(extraEnvironment) { $1 }
-        for (key, value) in invocation.environment
+        for path in [paths.workspace.path, paths.temp.path] { docker += ["-v", "\(path):\(path)"] }
+        docker += ["-w", paths.workspace.path]
+        var environment = command.actionEnvironment
+        for (key, value) in command.environment
         where key.hasPrefix("GITHUB_") || key.hasPrefix("RUNNER_") || key == "CI" || hostEnvironment[key] != value {
             if key == "PATH" || key == "HOME" { continue }
             environment[key] = value
@@ -325,9 +338,9 @@ final class DockerJobSession: @unchecked Sendable {
         if let entrypoint, !entrypoint.isEmpty { docker += ["--entrypoint", entrypoint] }
         guard !image.hasPrefix("-") else { throw RunnerError("the image name '\(image)' is not an image") }
         docker.append(image)
-        docker += arguments
-        let command = ChildProcess.Command("docker", docker, environment: hostEnvironment)
-        return try await execution.runProcess(command, invocation: invocation, missingProgram: "docker:// steps need the docker client")
+        docker += command.arguments
+        let process = ChildProcess.Command("docker", docker, environment: hostEnvironment)
+        return try await HostBackend.launch(process, io: io, missingProgram: command.missingProgram)
     }
 
     /// Removes every container and the network this job created.

@@ -21,13 +21,14 @@ extension JobExecution {
             invocation.output.note("Run \(reference.raw) (built into Gaara)")
             return try await builtin.run(with: with, ref: ref, invocation: invocation, execution: self)
         case .docker(let image):
-            let docker = try await dockerSession()
             let arguments = invocation.step.with["args"].map { _ in with["args"] ?? "" }
-            return try await docker.runImage(
-                image, entrypoint: with["entrypoint"], arguments: arguments.map(Self.splitArguments) ?? [], inputs: with, invocation: invocation,
-                execution: self)
+            let command = StepCommand(
+                kind: .image(entrypoint: with["entrypoint"]), executable: image, arguments: arguments.map(Self.splitArguments) ?? [],
+                environment: invocation.environment, actionEnvironment: Self.inputEnvironment(with), workingDirectory: paths.workspace.path,
+                missingProgram: "docker:// steps need the docker client")
+            return try await runProcess(command, invocation: invocation)
         case .local(let path):
-            let directory = workspace.appendingPathComponent(path).standardizedFileURL
+            let directory = paths.workspace.appendingPathComponent(path).standardizedFileURL
             let metadataURL = ["action.yml", "action.yaml"].map { directory.appendingPathComponent($0) }
                 .first { FileManager.default.fileExists(atPath: $0.path) }
             guard let metadataURL else {
@@ -55,31 +56,27 @@ extension JobExecution {
                 }
                 return termination
             case .docker(let image, let entrypoint, let arguments, let env, _, _):
-                let docker = try await dockerSession()
                 var context = invocation.context
                 context[context: "inputs"] = .strings(inputs)
                 let resolvedArguments = try arguments.map { try $0.template.evaluateString(in: context) }
                 let actionEnvironment = try runner.evaluateMap(env, in: context).mapValues(\.coercedString)
-                let imageName: String
-                if image.hasPrefix("docker://") {
-                    imageName = String(image.dropFirst("docker://".count))
-                } else {
-                    imageName = try await docker.build(directory.appendingPathComponent(image), invocation: invocation)
-                }
                 let overrideArguments = invocation.step.with["args"] != nil ? Self.splitArguments(with["args"] ?? "") : resolvedArguments
-                return try await docker.runImage(
-                    imageName, entrypoint: with["entrypoint"] ?? entrypoint, arguments: overrideArguments, inputs: inputs,
-                    extraEnvironment: actionEnvironment, invocation: invocation, execution: self)
+                let entrypoint = with["entrypoint"] ?? entrypoint
+                // `image` is a registry image (docker://) or a Dockerfile in the action's folder.
+                let kind: StepCommand.Kind
+                let executable: String
+                if image.hasPrefix("docker://") {
+                    (kind, executable) = (.image(entrypoint: entrypoint), String(image.dropFirst("docker://".count)))
+                } else {
+                    (kind, executable) = (.dockerfile(entrypoint: entrypoint), directory.appendingPathComponent(image).path)
+                }
+                let command = StepCommand(
+                    kind: kind, executable: executable, arguments: overrideArguments, environment: invocation.environment,
+                    actionEnvironment: Self.inputEnvironment(inputs).merging(actionEnvironment) { $1 }, workingDirectory: paths.workspace.path,
+                    missingProgram: "docker:// steps need the docker client")
+                return try await runProcess(command, invocation: invocation)
             }
         }
-    }
-
-    /// The job's Docker session, created on first use (checks that an engine answers).
-    func dockerSession() async throws -> DockerJobSession {
-        if let docker { return docker }
-        let session = try await DockerJobSession.forActions(execution: self)
-        docker = session
-        return session
     }
 
     /// Inputs as given in `with`, completed by the action's defaults.
@@ -169,8 +166,10 @@ extension JobExecution {
         var environment = invocation.environment.merging(Self.inputEnvironment(inputs)) { $1 }
         environment["GITHUB_ACTION_PATH"] = directory.path
         let script = directory.appendingPathComponent(main).path
-        let command = ChildProcess.Command("node", [script], environment: environment, workingDirectory: workspace.path)
-        return try await runProcess(command, invocation: invocation, missingProgram: "JavaScript actions need 'node' on PATH", confined: true)
+        let command = StepCommand(
+            kind: .javaScript, executable: "node", arguments: [script], environment: environment, workingDirectory: paths.workspace.path,
+            missingProgram: "JavaScript actions need 'node' on PATH")
+        return try await runProcess(command, invocation: invocation)
     }
 
     /// Runs a JavaScript action's `post` script at the end of the job.
@@ -178,21 +177,19 @@ extension JobExecution {
         JobResult, String?
     ) {
         do {
-            let log = try LogWriter(
-                path: logDirectory.appendingPathComponent("\(stepCounter)_\(Self.slug(name).prefix(60)).log").path,
-                enabled: configuration.writesStepLogs)
-            let output = StepOutputProcessor(job: label, masker: masker, log: log, observer: observer, debug: configuration.debug)
+            let output = try makeOutput(logName: "\(stepCounter)_\(Self.slug(name).prefix(60)).log")
             defer { output.finish() }
             var env = environment.merging(Self.inputEnvironment(inputs)) { $1 }
             env["GITHUB_ACTION_PATH"] = directory.path
-            let command = ChildProcess.Command(
-                "node", [directory.appendingPathComponent(script).path], environment: env, workingDirectory: workspace.path)
+            let command = StepCommand(
+                kind: .javaScript, executable: "node", arguments: [directory.appendingPathComponent(script).path], environment: env,
+                workingDirectory: paths.workspace.path)
             let files = try makeFileCommandFiles(number: stepCounter)
             let invocation = StepInvocation(
                 step: Step(location: .start), id: "__post", name: name, files: files, environment: env,
                 context: expressionContext(files: files, env: env), timeout: nil, output: output)
-            handedOver = false
-            let termination = try await runProcess(command, invocation: invocation, confined: true)
+            backend.runnerDidWrite()
+            let termination = try await runProcess(command, invocation: invocation)
             return (termination.outcome, termination.error)
         } catch {
             return (.failure, "\(error)")

@@ -11,52 +11,24 @@ extension JobExecution {
         let script = try step.run!.template.evaluateString(in: invocation.context)
         let shell = try resolveShell(step, context: invocation.context)
         let directory = try workingDirectory(step, context: invocation.context)
-        let scriptPath = temp.path + "/\(UUID().uuidString).\(shell.fileExtension)"
+        let scriptPath = paths.temp.path + "/\(UUID().uuidString).\(shell.fileExtension)"
         try FastFile.write(scriptPath, script)
         defer { FastFile.remove(scriptPath) }
         var arguments = shell.arguments.map { $0.replacingOccurrences(of: "{0}", with: scriptPath) }
         let executable = arguments.removeFirst()
-        if let docker, docker.hasJobContainer {
-            return try await docker.exec(
-                [executable] + arguments, environment: invocation.environment, workingDirectory: directory, invocation: invocation, execution: self)
-        }
-        let command = ChildProcess.Command(executable, arguments, environment: invocation.environment, workingDirectory: directory)
-        return try await runProcess(
-            command, invocation: invocation, missingProgram: "shell '\(shell.name)' needs '\(executable)' on PATH", confined: true)
+        let command = StepCommand(
+            kind: .script, executable: executable, arguments: arguments, environment: invocation.environment, workingDirectory: directory,
+            script: script, addedPath: jobEnv.addedPath, missingProgram: "shell '\(shell.name)' needs '\(executable)' on PATH")
+        return try await runProcess(command, invocation: invocation)
     }
 
-    /// Runs a process for a step, wiring output, timeout and cancellation. A `confined` process
-    /// (what the workflow's author wrote: scripts, JavaScript actions) runs under the server's
-    /// ``StepIsolation`` when there is one.
-    func runProcess(
-        _ command: ChildProcess.Command, invocation: StepInvocation, missingProgram: String? = nil, confined: Bool = false
-    ) async throws -> StepTermination {
-        var command = command
-        if confined, let isolation = configuration.isolation {
-            if !handedOver {
-                try await isolation.handOver(configuration.runDirectory.path)
-                handedOver = true
-            }
-            if missingProgram != nil, ChildProcess.resolve(command.executable, path: command.environment["PATH"]) == nil {
-                throw RunnerError(missingProgram!)
-            }
-            command = isolation.confine(command, runDirectory: configuration.runDirectory.path, cgroup: cgroup)
-        }
-        let output = invocation.output
-        let controller = self.controller
-        let generation = invocation.generation
-        let termination: ChildProcess.Termination
-        do {
-            termination = try await ChildProcess.run(
-                command, timeout: invocation.timeout, onStart: { controller.setProcess($0, startedAt: generation) },
-                onOutput: { chunk in output.consume(chunk) })
-        } catch {
-            controller.setProcess(nil)
-            if error.reason == "no such file or program", let missingProgram { throw RunnerError(missingProgram) }
-            throw RunnerError("\(error)")
-        }
-        controller.setProcess(nil)
-        if termination.timedOut {
+    /// Runs a process of a step on the job's backend, and turns how it ended into the step's end:
+    /// a timeout past the job's deadline fails (and cancels) the job, a stop after a cancel is a
+    /// cancellation, any other non-zero status a failure.
+    func runProcess(_ command: StepCommand, invocation: StepInvocation) async throws -> StepTermination {
+        let io = StepIO(output: invocation.output, timeout: invocation.timeout, controller: controller, generation: invocation.generation)
+        let exit = try await backend.run(command, io: io)
+        if exit.timedOut {
             if let deadline, Date() >= deadline.addingTimeInterval(-0.01) {
                 timedOut = true
                 status = .cancelled
@@ -65,11 +37,11 @@ extension JobExecution {
             let minutes = (invocation.timeout ?? 0) / 60
             return StepTermination(outcome: .failure, error: "the step timed out after \(Self.format(minutes)) minutes and was stopped")
         }
-        if termination.wasTerminated, controller.isCancelled {
+        if exit.wasTerminated, controller.isCancelled {
             return StepTermination(outcome: .cancelled, error: "the step was cancelled")
         }
-        if termination.status.isSuccess { return StepTermination(outcome: .success) }
-        return StepTermination(outcome: .failure, error: "process completed with \(termination.status)")
+        if exit.status.isSuccess { return StepTermination(outcome: .success) }
+        return StepTermination(outcome: .failure, error: "process completed with \(exit.status)")
     }
 
     static func format(_ value: Double) -> String {
@@ -122,8 +94,8 @@ extension JobExecution {
         var directory = try step.workingDirectory?.template.evaluateString(in: context)
         if directory == nil, let value = job.defaults?.workingDirectory { directory = try value.template.evaluateString(in: context) }
         if directory == nil, let value = runner.workflow.defaults?.workingDirectory { directory = value.raw }
-        guard let directory, !directory.isEmpty else { return workspace.path }
+        guard let directory, !directory.isEmpty else { return paths.workspace.path }
         if directory.hasPrefix("/") { return directory }
-        return workspace.appendingPathComponent(directory).standardizedFileURL.path
+        return paths.workspace.appendingPathComponent(directory).standardizedFileURL.path
     }
 }

@@ -41,7 +41,7 @@ extension JobExecution {
         }
 
         observer.handle(.stepStarted(label, number: number, name: name))
-        let logPath = logDirectory.appendingPathComponent("\(number)_\(Self.slug(name).prefix(60)).log").path
+        let logPath = paths.logDirectory.appendingPathComponent("\(number)_\(Self.slug(name).prefix(60)).log").path
         let log: LogWriter
         do {
             log = try LogWriter(path: logPath, enabled: configuration.writesStepLogs)
@@ -76,9 +76,9 @@ extension JobExecution {
             } else {
                 // Actions write into the run's folders as the runner (checkout, caches, artifacts):
                 // before and after one, the folders go back to the steps' user first.
-                handedOver = false
+                backend.runnerDidWrite()
                 termination = try await runAction(execution, scope: &scope)
-                handedOver = false
+                backend.runnerDidWrite()
             }
             outcome = termination.outcome
             failure = termination.error
@@ -144,9 +144,9 @@ extension JobExecution {
         var env = configuration.baseEnvironment
         let ref = configuration.event.ref ?? ""
         let defaults: [String: String] = [
-            "CI": "true", "GITHUB_ACTIONS": "true", "GITHUB_WORKSPACE": workspace.path, "GITHUB_SHA": configuration.sha, "GITHUB_REF": ref,
+            "CI": "true", "GITHUB_ACTIONS": "true", "GITHUB_WORKSPACE": paths.workspace.path, "GITHUB_SHA": configuration.sha, "GITHUB_REF": ref,
             "GITHUB_REF_NAME": Contexts.refName(ref), "GITHUB_REF_TYPE": Contexts.refType(ref), "GITHUB_EVENT_NAME": configuration.event.name,
-            "GITHUB_EVENT_PATH": eventPath, "GITHUB_RUN_ID": configuration.runID, "GITHUB_RUN_NUMBER": String(configuration.runNumber),
+            "GITHUB_EVENT_PATH": paths.eventPath, "GITHUB_RUN_ID": configuration.runID, "GITHUB_RUN_NUMBER": String(configuration.runNumber),
             "GITHUB_RUN_ATTEMPT": String(configuration.runAttempt), "GITHUB_JOB": job.id, "GITHUB_ACTOR": configuration.actor,
             "GITHUB_TRIGGERING_ACTOR": configuration.actor,
             "GITHUB_REPOSITORY": configuration.repositoryName,
@@ -158,8 +158,8 @@ extension JobExecution {
             "GITHUB_GRAPHQL_URL": configuration.serverURL + "/api/graphql",
             "GITHUB_HEAD_REF": configuration.event.name.hasPrefix("pull_request") ? Contexts.refName(ref) : "",
             "GITHUB_BASE_REF": configuration.event.baseRef ?? "", "RUNNER_OS": "Linux", "RUNNER_ARCH": Contexts.hostArchitecture,
-            "RUNNER_NAME": "gaara", "RUNNER_ENVIRONMENT": "self-hosted", "RUNNER_TEMP": temp.path, "RUNNER_TOOL_CACHE": toolCache.path,
-            "RUNNER_WORKSPACE": workspace.deletingLastPathComponent().path,
+            "RUNNER_NAME": "gaara", "RUNNER_ENVIRONMENT": "self-hosted", "RUNNER_TEMP": paths.temp.path, "RUNNER_TOOL_CACHE": paths.toolCache.path,
+            "RUNNER_WORKSPACE": paths.workspace.deletingLastPathComponent().path,
         ]
         env.merge(defaults) { $1 }
         if configuration.debug { env["RUNNER_DEBUG"] = "1" }
@@ -172,16 +172,15 @@ extension JobExecution {
             env["GITHUB_ACTION"] = files.action
             if !files.actionPath.isEmpty { env["GITHUB_ACTION_PATH"] = files.actionPath }
         }
-        env.merge(jobEnvironment) { $1 }
-        env.merge(addedEnvironment) { $1 }
+        env.merge(jobEnv.base) { $1 }
+        env.merge(jobEnv.added) { $1 }
         env.merge(scope.inheritedEnvironment) { $1 }
         env.merge(stepEnv) { $1 }
-        if let docker { env.merge(docker.serviceEnvironment) { current, _ in current } }
         var path = env["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
         for directory in configuration.toolDirectories where !path.split(separator: ":").contains(Substring(directory)) {
             path += ":" + directory
         }
-        env["PATH"] = (addedPath + [path]).joined(separator: ":")
+        env["PATH"] = (jobEnv.addedPath + [path]).joined(separator: ":")
         return env
     }
 
@@ -212,9 +211,9 @@ extension JobExecution {
     /// `open`, no atomic rename or fsync: creating five files per step costs more than the step).
     func makeFileCommandFiles(number: Int) throws -> JobFiles {
         if let files = fileCommandFiles { return files }
-        let directory = temp.path + "/_runner_file_commands"
+        let directory = paths.temp.path + "/_runner_file_commands"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        var files = JobFiles(workspace: workspace.path, eventPath: eventPath)
+        var files = JobFiles(workspace: paths.workspace.path, eventPath: paths.eventPath)
         files.envFile = directory + "/set_env"
         files.outputFile = directory + "/set_output"
         files.pathFile = directory + "/add_path"
@@ -223,7 +222,7 @@ extension JobExecution {
         for path in [files.envFile, files.outputFile, files.pathFile, files.stateFile, files.summaryFile] {
             try FastFile.create(path)
         }
-        handedOver = false
+        backend.runnerDidWrite()
         fileCommandFiles = files
         return files
     }
@@ -240,17 +239,11 @@ extension JobExecution {
             throw RunnerError("GITHUB_OUTPUT: \(error)")
         }
         do {
-            for (name, value) in try FileCommands.parseKeyValues(read(files.envFile)) {
-                if name == "NODE_OPTIONS" || name.uppercased() == "LD_PRELOAD" { continue }
-                addedEnvironment[name] = value
-            }
+            for (name, value) in try FileCommands.parseKeyValues(read(files.envFile)) { jobEnv.add(name, value) }
         } catch {
             throw RunnerError("GITHUB_ENV: \(error)")
         }
-        for directory in FileCommands.parsePath(read(files.pathFile)).reversed() {
-            addedPath.removeAll { $0 == directory }
-            addedPath.insert(directory, at: 0)
-        }
+        for directory in FileCommands.parsePath(read(files.pathFile)).reversed() { jobEnv.prependPath(directory) }
         let stepSummary = read(files.summaryFile)
         if !stepSummary.isEmpty { summary += masker.mask(stepSummary) + (stepSummary.hasSuffix("\n") ? "" : "\n") }
         for path in [files.envFile, files.outputFile, files.pathFile, files.stateFile, files.summaryFile] {

@@ -4,7 +4,13 @@ import GaaraExpressions
 import GaaraProcess
 import GaaraWorkflow
 
-/// Runs the steps of one job instance on the host. Used by one task only.
+/// Runs the steps of one job instance: evaluates each step (condition, env, shell, inputs), hands
+/// its processes to the job's ``StepBackend``, reads its file commands and keeps the job's status.
+///
+/// A class because a job is one long sequence of steps that all update the same state (status,
+/// environment, post steps, step counter). That state is touched only from the job's own task, one
+/// step at a time, which is why it may be `@unchecked Sendable`; what other parts need goes to
+/// them as values (``JobPaths``, ``JobEnvironment``, ``ActionTools``, ``StepCommand``).
 final class JobExecution: @unchecked Sendable {
     let runner: WorkflowRunner
     let job: Job
@@ -17,14 +23,14 @@ final class JobExecution: @unchecked Sendable {
     var observer: any RunObserver { runner.observer }
     var masker: SecretMasker { runner.masker }
 
+    /// The job's folders.
+    let paths: JobPaths
+    /// Where the job's step processes run (chosen by ``RunConfiguration/backend(masker:observer:)``).
+    let backend: any StepBackend
     /// The job's status as the status functions see it.
     var status: JobStatus = .success
-    /// Variables added with `GITHUB_ENV`, in order.
-    var addedEnvironment: [String: String] = [:]
-    /// Directories added with `GITHUB_PATH`, newest first.
-    var addedPath: [String] = []
-    /// Workflow and job `env`, evaluated at job start.
-    var jobEnvironment: [String: String] = [:]
+    /// Workflow and job `env`, and what steps added with `GITHUB_ENV` and `GITHUB_PATH`.
+    var jobEnv = JobEnvironment()
     /// The job summary (`GITHUB_STEP_SUMMARY` of every step).
     var summary = ""
     /// Steps to run at the end of the job (`post` of actions, cache saves), in order of registration.
@@ -32,17 +38,8 @@ final class JobExecution: @unchecked Sendable {
     var stepCounter = 0
     /// The job's file-command files, created on first use.
     var fileCommandFiles: JobFiles?
-    let workspace: URL
-    let temp: URL
-    let logDirectory: URL
-    let toolCache: URL
     var deadline: Date?
     var timedOut = false
-    var docker: DockerJobSession?
-    /// The job's cgroup under the server's ``StepIsolation`` (nil: none, or cgroups unavailable).
-    var cgroup: String?
-    /// Whether the run's folders belong to the steps' user since the runner last wrote to them.
-    var handedOver = false
 
     init(
         runner: WorkflowRunner, job: Job, label: JobLabel, matrix: ExpressionObject?, strategy: ExpressionValue, needs: ExpressionValue,
@@ -56,12 +53,12 @@ final class JobExecution: @unchecked Sendable {
         self.needs = needs
         self.controller = controller
         let slug = Self.slug(label.id) + (label.index > 0 || matrix != nil ? "-\(label.index)" : "")
-        let base = runner.configuration.runDirectory
-        workspace = base.appendingPathComponent("work/\(slug)")
-        temp = base.appendingPathComponent("tmp/\(slug)")
-        logDirectory = base.appendingPathComponent("logs/\(slug)")
-        toolCache = base.appendingPathComponent("tool-cache")
+        paths = JobPaths(runDirectory: runner.configuration.runDirectory, slug: slug)
+        backend = runner.configuration.backend(masker: runner.masker, observer: runner.observer)
     }
+
+    /// What the built-in actions get from the job.
+    var tools: ActionTools { ActionTools(configuration: configuration, paths: paths) }
 
     static func slug(_ text: String) -> String {
         String(text.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." ? $0 : "_" })
@@ -73,14 +70,11 @@ final class JobExecution: @unchecked Sendable {
         observer.handle(.jobStarted(label))
         var setupError: String?
         do {
-            for directory in [workspace, temp, logDirectory] {
+            for directory in [paths.workspace, paths.temp, paths.logDirectory] {
                 try FastFile.makeDirectories(directory.path)
             }
-            if let cgroups = configuration.isolation?.cgroups {
-                cgroup = try cgroups.create("run-\(configuration.runID)-\(Self.slug(label.id))-\(label.index)-\(UUID().uuidString.prefix(8))")
-            }
             try prepareEnvironment()
-            let context = expressionContext(files: nil, env: jobEnvironment)
+            let context = expressionContext(files: nil, env: jobEnv.base)
             if let timeout = job.timeoutMinutes {
                 let minutes: Double
                 switch timeout {
@@ -91,18 +85,14 @@ final class JobExecution: @unchecked Sendable {
             } else {
                 deadline = Date().addingTimeInterval(360 * 60)
             }
-            if job.container != nil || !job.services.isEmpty {
-                docker = try await DockerJobSession.start(for: self, context: context)
-            }
+            try await backend.setUp(BackendJob(job: job, label: label, paths: paths, context: context))
         } catch {
             setupError = "\(error)"
         }
         var steps: [StepResult] = []
         if let setupError {
             status = .failure
-            let log = try? LogWriter(path: logDirectory.appendingPathComponent("0_set-up-job.log").path, enabled: configuration.writesStepLogs)
-            if let log {
-                let processor = StepOutputProcessor(job: label, masker: masker, log: log, observer: observer, debug: configuration.debug)
+            if let processor = try? makeOutput(logName: "0_set-up-job.log") {
                 processor.note("Error: could not set up the job: \(setupError)")
                 processor.finish()
             }
@@ -114,13 +104,12 @@ final class JobExecution: @unchecked Sendable {
             await runPostSteps(scope: &scope)
             jobOutputsScope = scope
         }
-        // Background processes a step left behind do not outlive the job: its cgroup holds even
-        // those that left their process group.
+        // Background processes a step left behind do not outlive the job: their process groups here,
+        // the job's cgroup or containers in the backend.
         controller.killLeftovers()
-        if let cgroup { ProcessCgroups.kill(cgroup) }
-        if let docker { await docker.stop() }
+        await backend.tearDown()
         if !summary.isEmpty {
-            try? summary.write(to: logDirectory.appendingPathComponent("summary.md"), atomically: true, encoding: .utf8)
+            try? summary.write(to: paths.logDirectory.appendingPathComponent("summary.md"), atomically: true, encoding: .utf8)
         }
         let outputs = evaluateOutputs()
         var result: JobResult
@@ -130,7 +119,7 @@ final class JobExecution: @unchecked Sendable {
         case .cancelled: result = timedOut ? .failure : .cancelled
         }
         if result == .failure, let continueOnError = job.continueOnError {
-            let context = expressionContext(files: nil, env: jobEnvironment)
+            let context = expressionContext(files: nil, env: jobEnv.base)
             if (try? runner.resolve(continueOnError, in: context)) == true { result = .success }
         }
         observer.handle(.jobFinished(label, result: result, duration: Date().timeIntervalSince(start), outputs: outputs))
@@ -142,7 +131,7 @@ final class JobExecution: @unchecked Sendable {
     /// Evaluates `outputs:`; values holding a secret are dropped, as GitHub does.
     func evaluateOutputs() -> [String: String] {
         var outputs: [String: String] = [:]
-        let context = expressionContext(files: nil, env: jobEnvironment, scope: jobOutputsScope)
+        let context = expressionContext(files: nil, env: jobEnv.base, scope: jobOutputsScope)
         for output in job.outputs {
             guard let value = try? output.value.template.evaluateString(in: context) else { continue }
             if !masker.isEmpty, masker.mask(value) != value {
@@ -164,7 +153,7 @@ final class JobExecution: @unchecked Sendable {
         for (name, value) in try runner.evaluateMap(runner.workflow.env, in: context) { environment[name] = value.coercedString }
         context = expressionContext(files: nil, env: environment)
         for (name, value) in try runner.evaluateMap(job.env, in: context) { environment[name] = value.coercedString }
-        jobEnvironment = environment
+        jobEnv.base = environment
     }
 
     func githubContext(files: JobFiles?) -> ExpressionValue {
@@ -176,7 +165,7 @@ final class JobExecution: @unchecked Sendable {
     /// The full step-level context.
     func expressionContext(files: JobFiles?, env: [String: String], scope: StepScope? = nil) -> EvaluationContext {
         var contexts: [String: ExpressionValue] = [
-            "github": githubContext(files: files ?? JobFiles(workspace: workspace.path, eventPath: eventPath)),
+            "github": githubContext(files: files ?? JobFiles(workspace: paths.workspace.path, eventPath: paths.eventPath)),
             "env": .strings(env),
             "vars": .strings(configuration.variables),
             "secrets": runner.secrets,
@@ -184,21 +173,25 @@ final class JobExecution: @unchecked Sendable {
             "matrix": matrix.map { .object($0) } ?? .object([(String, ExpressionValue)]()),
             "strategy": strategy,
             "needs": needs,
-            "runner": Contexts.runner(temp: temp.path, toolCache: toolCache.path, debug: configuration.debug),
+            "runner": Contexts.runner(temp: paths.temp.path, toolCache: paths.toolCache.path, debug: configuration.debug),
             "job": jobContextValue(),
             "steps": .object(scope?.steps ?? []),
         ]
         if let scope, scope.inputs == nil { contexts["inputs"] = runner.inputs }
-        return EvaluationContext(contexts: contexts, status: status, fileHasher: WorkspaceHasher(root: workspace.path))
+        return EvaluationContext(contexts: contexts, status: status, fileHasher: WorkspaceHasher(root: paths.workspace.path))
     }
 
     func jobContextValue() -> ExpressionValue {
         var pairs: [(String, ExpressionValue)] = [("status", .string(status == .success || status == .skipped ? "success" : status.rawValue))]
-        if let docker { pairs += docker.contextPairs() }
+        pairs += backend.jobContext
         return .object(pairs)
     }
 
-    var eventPath: String { configuration.runDirectory.path + "/event.json" }
+    /// A step's output processor, writing the log `logName` in the job's log folder.
+    func makeOutput(logName: String, debug: Bool? = nil) throws -> StepOutputProcessor {
+        let log = try LogWriter(path: paths.logDirectory.appendingPathComponent(logName).path, enabled: configuration.writesStepLogs)
+        return StepOutputProcessor(job: label, masker: masker, log: log, observer: observer, debug: debug ?? configuration.debug)
+    }
 }
 
 /// The state of a sequence of steps: the job's steps, or a composite action's.

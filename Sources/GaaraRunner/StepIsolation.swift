@@ -101,24 +101,3 @@ public struct StepIsolation: Sendable {
         return nil
     }
 }
-
-extension JobExecution {
-    /// Under a ``StepIsolation``, refuses a path outside this run's folder (after resolving
-    /// symbolic links, also of the folders above a path that does not exist yet): built-in actions
-    /// read and write as the server, so `path: /etc/shadow` or a link a step made to the data
-    /// directory must not reach them. Without isolation every path is allowed, as on GitHub.
-    func requireInsideRun(_ path: String, for action: String) throws {
-        guard configuration.isolation != nil else { return }
-        let run = configuration.runDirectory.resolvingSymlinksInPath().path
-        var existing = URL(fileURLWithPath: path).standardizedFileURL
-        var rest: [String] = []
-        while !FileManager.default.fileExists(atPath: existing.path), existing.path != "/" {
-            rest.insert(existing.lastPathComponent, at: 0)
-            existing.deleteLastPathComponent()
-        }
-        let resolved = rest.reduce(existing.resolvingSymlinksInPath()) { $0.appendingPathComponent($1) }.path
-        guard resolved == run || resolved.hasPrefix(run + "/") else {
-            throw RunnerError("\(action): '\(path)' is outside the run's folders; under step isolation built-in actions only read and write there")
-        }
-    }
-}

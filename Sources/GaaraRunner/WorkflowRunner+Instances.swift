@@ -155,6 +155,11 @@ extension WorkflowRunner {
 
     /// Evaluates a `with`/`secrets`/`env` map: its entries, or the one expression computing it.
     func evaluateMap(_ map: ValueMap, in context: EvaluationContext) throws -> [String: ExpressionValue] {
+        try Self.evaluateMap(map, in: context)
+    }
+
+    /// Evaluates a `with`/`secrets`/`env` map: its entries, or the one expression computing it.
+    static func evaluateMap(_ map: ValueMap, in context: EvaluationContext) throws -> [String: ExpressionValue] {
         var result: [String: ExpressionValue] = [:]
         if let expression = map.expression {
             let value = try expression.template.evaluate(in: context)
