@@ -54,7 +54,7 @@ let package = Package(
         .target(
             name: "GaaraRouter",
             dependencies: [
-                "GaaraRouterCore", "CGaaraSystem",
+                "GaaraRouterCore", "CGaaraSystem", "GaaraEvents", "GaaraHTTP",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -104,6 +104,8 @@ let package = Package(
                 "GaaraWorkflow", "GaaraEngine", "GaaraExpressions", "GaaraRunner", "GaaraProcess", "GaaraReports", "GaaraGates", "GaaraServer",
                 "GaaraRouter", "GaaraRouterCore", "GaaraAPI", "GaaraHTTP", .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -121,18 +123,17 @@ let package = Package(
         .testTarget(name: "GaaraReportsTests", dependencies: ["GaaraReports"], resources: [.copy("reference_counts.py")]),
         .testTarget(name: "GaaraGatesTests", dependencies: ["GaaraGates", "GaaraReports"]),
         .testTarget(name: "GaaraRouterCoreTests", dependencies: ["GaaraRouterCore"]),
-        .testTarget(name: "GaaraRunnerTests", dependencies: ["GaaraRunner", "GaaraWorkflow", "GaaraEngine"]),
+        .testTarget(name: "GaaraRunnerTests", dependencies: ["GaaraRunner", "GaaraWorkflow", "GaaraEngine", "GaaraProcess"]),
         .testTarget(
             name: "GaaraCLITests", dependencies: ["gaara", .product(name: "Crypto", package: "swift-crypto")], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "GaaraServerTests",
             dependencies: [
-                "GaaraServer", "GaaraStore", "GaaraAPI", "GaaraEvents", "GaaraHTTP", .product(name: "NIOCore", package: "swift-nio"),
+                "GaaraServer", "GaaraStore", "GaaraAPI", .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(name: "GaaraEventsTests", dependencies: ["GaaraEvents"]),
-        .testTarget(name: "GaaraHTTPTests", dependencies: ["GaaraHTTP", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "GaaraHTTPTests", dependencies: ["GaaraHTTP"]),
     ],
     swiftLanguageModes: [.v6]
 )

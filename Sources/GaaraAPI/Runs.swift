@@ -290,12 +290,18 @@ public struct TriggeredJSON: Codable, Sendable, Equatable {
 public struct LogEventJSON: Codable, Sendable, Equatable {
     /// The job's key.
     public var job: String
+    /// The job's id.
+    public var jobId: Int64?
+    /// The step's number (nil: the job's own lines).
+    public var step: Int?
     /// Whole lines, newline-terminated.
     public var text: String
 
     /// Creates a value.
-    public init(job: String, text: String) {
+    public init(job: String, jobId: Int64? = nil, step: Int? = nil, text: String) {
         self.job = job
+        self.jobId = jobId
+        self.step = step
         self.text = text
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Crypto
 import Foundation
+import GaaraAPI
 import GaaraServer
 
 /// `gaara hook`: called by a hosted repository's `post-receive` hook with the updated refs on
@@ -16,11 +17,11 @@ struct HookCommand: AsyncParsableCommand {
     var repository: String
 
     func run() async throws {
-        var updates: [[String: String]] = []
+        var updates: [RefUpdate] = []
         while let line = readLine() {
             let fields = line.split(separator: " ")
             guard fields.count == 3 else { continue }
-            updates.append(["before": String(fields[0]), "after": String(fields[1]), "ref": String(fields[2])])
+            updates.append(RefUpdate(before: String(fields[0]), after: String(fields[1]), ref: String(fields[2])))
         }
         guard !updates.isEmpty else { return }
         let data = URL(fileURLWithPath: dataDirectory)
@@ -28,27 +29,24 @@ struct HookCommand: AsyncParsableCommand {
             throw CLIFailure(message: "gaara: cannot read \(data.path)/hook.key; the push was stored but no workflow started", exitCode: 0)
         }
         let pusher = ProcessInfo.processInfo.environment["GAARA_PUSHER"] ?? ProcessInfo.processInfo.environment["USER"] ?? "git"
-        let body = try JSONSerialization.data(withJSONObject: ["updates": updates, "pusher": pusher], options: [.sortedKeys])
+        let body = try APICoding.encode(PushBody(updates: updates, pusher: pusher))
         let signature = HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: key)).map { String(format: "%02x", $0) }.joined()
         let serverFile = FileManager.default.contents(atPath: data.appendingPathComponent("server.json").path)
-        let url = serverFile.flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }?["url"] as? String
+        let url = serverFile.flatMap { try? APICoding.decode(ServerFileJSON.self, from: $0) }?.url
         guard let url else {
             print("gaara: no server is running for \(data.path); the push was stored but no workflow started")
             return
         }
         let client = try ServerOptions(url: url, token: nil, dataDirectory: dataDirectory).client()
         let (status, response) = try await client.send(
-            "POST", "/api/repos/\(repository)/pushes", headers: ["X-Gaara-Signature": "sha256=" + signature, "Content-Type": "application/json"],
+            "POST", "/api/repos/\(repository)/pushes", headers: [("X-Gaara-Signature", "sha256=" + signature), ("Content-Type", "application/json")],
             body: body)
-        guard status == 200, let object = try? JSONSerialization.jsonObject(with: response) as? [String: Any] else {
+        guard status == 200, let triggered = try? APICoding.decode(TriggeredJSON.self, from: response) else {
             print("gaara: the server answered HTTP \(status): \(String(decoding: response, as: UTF8.self))")
             return
         }
-        for run in object["runs"] as? [[String: Any]] ?? [] {
-            let id = run["id"] as? Int ?? 0
-            print(
-                "gaara: \(run["workflow"] as? String ?? "") #\(run["number"] as? Int ?? 0) \(run["status"] as? String ?? "") → \(client.base)/runs/\(id)"
-            )
+        for run in triggered.runs {
+            print("gaara: \(run.workflow) #\(run.number) \(run.status) → \(client.base)/runs/\(run.id)")
         }
     }
 }

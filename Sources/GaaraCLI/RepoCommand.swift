@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GaaraAPI
 
 /// `gaara repo add|list`.
 struct RepoCommand: AsyncParsableCommand {
@@ -28,13 +29,10 @@ struct RepoCommand: AsyncParsableCommand {
         @OptionGroup var server: ServerOptions
 
         func run() async throws {
-            var body: [String: Any] = ["name": name, "default_branch": defaultBranch]
-            if let upstream { body["upstream"] = upstream }
-            if let cloneURL { body["clone_url"] = cloneURL }
-            if let webhookSecret { body["webhook_secret"] = webhookSecret }
+            let body = CreateRepositoryBody(
+                name: name, upstream: upstream, cloneUrl: cloneURL, webhookSecret: webhookSecret, defaultBranch: defaultBranch)
             let client = try server.client()
-            let object = try await client.object("POST", "/api/repos", json: body) as? [String: Any] ?? [:]
-            let path = object["push_url"] as? String ?? ""
+            let path = try await client.call("POST", "/api/repos", body: body, as: RepositoryJSON.self).pushUrl
             print("added \(name)\n  push to it:  git push \(path) \(defaultBranch)\n  dashboard:   \(client.base)/repos/\(name)")
         }
     }
@@ -45,11 +43,8 @@ struct RepoCommand: AsyncParsableCommand {
         @OptionGroup var server: ServerOptions
 
         func run() async throws {
-            let list = try await server.client().object("GET", "/api/repos") as? [[String: Any]] ?? []
-            for repository in list {
-                print(
-                    "\(repository["name"] as? String ?? "")\t\(repository["default_branch"] as? String ?? "")\t\(repository["push_url"] as? String ?? "")"
-                )
+            for repository in try await server.client().call("GET", "/api/repos", as: [RepositoryJSON].self) {
+                print("\(repository.name)\t\(repository.defaultBranch)\t\(repository.pushUrl)")
             }
         }
     }
@@ -78,13 +73,12 @@ struct DispatchCommand: AsyncParsableCommand {
     @OptionGroup var server: ServerOptions
 
     func run() async throws {
-        var body: [String: Any] = ["workflow": workflow, "inputs": try RunCommand.pairs(inputs, option: "--input")]
-        if let ref { body["ref"] = ref }
+        let body = DispatchBody(workflow: workflow, ref: ref, inputs: try RunCommand.pairs(inputs, option: "--input"))
         let client = try server.client()
-        let object = try await client.object("POST", "/api/repos/\(repository)/dispatches", json: body) as? [String: Any] ?? [:]
-        guard let run = (object["runs"] as? [[String: Any]])?.first, let id = run["id"] as? Int else { return }
-        print("started \(run["workflow"] as? String ?? workflow) #\(run["number"] as? Int ?? 0) → \(client.base)/runs/\(id)")
-        if follow { try await RunsCommand.Logs.follow(client, id) }
+        let triggered = try await client.call("POST", "/api/repos/\(repository)/dispatches", body: body, as: TriggeredJSON.self)
+        guard let run = triggered.runs.first else { return }
+        print("started \(run.workflow) #\(run.number) → \(client.base)/runs/\(run.id)")
+        if follow { try await RunsCommand.Logs.follow(client, Int(run.id)) }
     }
 }
 
@@ -105,8 +99,9 @@ struct TokenCommand: AsyncParsableCommand {
         @OptionGroup var server: ServerOptions
 
         func run() async throws {
-            let object = try await server.client().object("POST", "/api/tokens", json: ["name": name, "role": role]) as? [String: Any] ?? [:]
-            print(object["token"] as? String ?? "")
+            let created = try await server.client().call(
+                "POST", "/api/tokens", body: CreateTokenBody(name: name, role: role), as: TokenJSON.self)
+            print(created.token ?? "")
         }
     }
 
@@ -116,10 +111,8 @@ struct TokenCommand: AsyncParsableCommand {
         @OptionGroup var server: ServerOptions
 
         func run() async throws {
-            for token in try await server.client().object("GET", "/api/tokens") as? [[String: Any]] ?? [] {
-                print(
-                    "\(token["id"] as? Int ?? 0)\t\(token["role"] as? String ?? "")\t\(token["name"] as? String ?? "")\t\(token["created_at"] as? String ?? "")"
-                )
+            for token in try await server.client().call("GET", "/api/tokens", as: [TokenJSON].self) {
+                print("\(token.id)\t\(token.role)\t\(token.name)\t\(token.createdAt ?? "")")
             }
         }
     }
@@ -132,7 +125,7 @@ struct TokenCommand: AsyncParsableCommand {
         @OptionGroup var server: ServerOptions
 
         func run() async throws {
-            _ = try await server.client().object("DELETE", "/api/tokens/\(id)")
+            try await server.client().checked("DELETE", "/api/tokens/\(id)")
             print("revoked token \(id)")
         }
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GaaraAPI
 
 /// `gaara runs list|show|logs|cancel|rerun`.
 struct RunsCommand: AsyncParsableCommand {
@@ -25,21 +26,15 @@ struct RunsCommand: AsyncParsableCommand {
                 if let value { query.append("\(name)=\(value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? value)") }
             }
             let client = try server.client()
-            let (status, body) = try await client.send("GET", "/api/runs?" + query.joined(separator: "&"))
-            guard status == 200, let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any] else {
-                throw CLIFailure(message: "HTTP \(status): \(String(decoding: body, as: UTF8.self))", exitCode: 1)
-            }
+            let path = "/api/runs?" + query.joined(separator: "&")
             if json {
-                print(String(decoding: body, as: UTF8.self), terminator: "")
+                print(String(decoding: try await client.checked("GET", path), as: UTF8.self), terminator: "")
                 return
             }
-            for run in object["runs"] as? [[String: Any]] ?? [] {
-                let state = run["conclusion"] as? String ?? run["status"] as? String ?? ""
+            for run in try await client.call("GET", path, as: RunPageJSON.self).runs {
                 let fields = [
-                    String(run["id"] as? Int ?? 0), state, "\(run["repository"] as? String ?? "")",
-                    "\(run["workflow"] as? String ?? "") #\(run["number"] as? Int ?? 0)",
-                    run["event"] as? String ?? "", (run["ref"] as? String ?? "").replacingOccurrences(of: "refs/heads/", with: ""),
-                    String((run["sha"] as? String ?? "").prefix(8)),
+                    String(run.id), run.conclusion ?? run.status, run.repository, "\(run.workflow) #\(run.number)", run.event,
+                    run.ref.replacingOccurrences(of: "refs/heads/", with: ""), String(run.sha.prefix(8)),
                 ]
                 print(fields.joined(separator: "\t"))
             }
@@ -55,36 +50,26 @@ struct RunsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let client = try server.client()
-            let (status, body) = try await client.send("GET", "/api/runs/\(id)")
-            guard status == 200, let detail = try? JSONSerialization.jsonObject(with: body) as? [String: Any],
-                let run = detail["run"] as? [String: Any]
-            else { throw CLIFailure(message: "HTTP \(status): \(String(decoding: body, as: UTF8.self))", exitCode: 1) }
             if json {
-                print(String(decoding: body, as: UTF8.self), terminator: "")
+                print(String(decoding: try await client.checked("GET", "/api/runs/\(id)"), as: UTF8.self), terminator: "")
                 return
             }
-            print(
-                "\(run["workflow"] as? String ?? "") #\(run["number"] as? Int ?? 0): \(run["conclusion"] as? String ?? run["status"] as? String ?? "")"
-            )
-            print(
-                "  \(run["repository"] as? String ?? "") \(run["event"] as? String ?? "") \(run["ref"] as? String ?? "") \(run["sha"] as? String ?? "")"
-            )
-            for job in detail["jobs"] as? [[String: Any]] ?? [] {
-                print("  job \(job["name"] as? String ?? ""): \(job["conclusion"] as? String ?? job["status"] as? String ?? "")")
-                for step in job["steps"] as? [[String: Any]] ?? [] {
-                    let seconds = (step["duration_seconds"] as? Double).map { String(format: " (%.1fs)", $0) } ?? ""
-                    print(
-                        "    \(step["number"] as? Int ?? 0). \(step["name"] as? String ?? ""): \(step["conclusion"] as? String ?? step["status"] as? String ?? "")\(seconds)"
-                    )
+            let detail = try await client.call("GET", "/api/runs/\(id)", as: RunDetailJSON.self)
+            let run = detail.run
+            print("\(run.workflow) #\(run.number): \(run.conclusion ?? run.status)")
+            print("  \(run.repository) \(run.event) \(run.ref) \(run.sha)")
+            for job in detail.jobs {
+                print("  job \(job.name): \(job.conclusion ?? job.status)")
+                for step in job.steps {
+                    let seconds = step.durationSeconds.map { String(format: " (%.1fs)", $0) } ?? ""
+                    print("    \(step.number). \(step.name): \(step.conclusion ?? step.status)\(seconds)")
                 }
             }
-            for gate in detail["gates"] as? [[String: Any]] ?? [] {
-                print(
-                    "  gate \(gate["context"] as? String ?? ""): \(gate["status"] as? String ?? "") — \(gate["measured"] as? String ?? "") (threshold \(gate["threshold"] as? String ?? ""))"
-                )
+            for gate in detail.gates ?? [] {
+                print("  gate \(gate.context): \(gate.status) — \(gate.measured) (threshold \(gate.threshold))")
             }
-            for note in detail["annotations"] as? [[String: Any]] ?? [] {
-                print("  \(note["level"] as? String ?? ""): \(note["message"] as? String ?? "")")
+            for note in detail.annotations {
+                print("  \(note.level): \(note.message)")
             }
         }
     }
@@ -107,24 +92,22 @@ struct RunsCommand: AsyncParsableCommand {
             var query: [String] = []
             if let job { query.append("job=\(job)") }
             if let step { query.append("step=\(step)") }
-            let (status, body) = try await client.send("GET", "/api/runs/\(id)/logs" + (query.isEmpty ? "" : "?" + query.joined(separator: "&")))
-            guard status == 200 else { throw CLIFailure(message: "HTTP \(status): \(String(decoding: body, as: UTF8.self))", exitCode: 1) }
-            FileHandle.standardOutput.write(body)
+            FileHandle.standardOutput.write(
+                try await client.checked("GET", "/api/runs/\(id)/logs" + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))))
         }
 
         /// Streams a run's log lines (prefixed by job) until it ends; exit 1 unless it succeeded.
         static func follow(_ client: ServerClient, _ id: Int) async throws {
             let conclusion = ConclusionBox()
             try await client.events("/api/runs/\(id)/events?logs=1") { name, data in
-                guard let object = try? JSONSerialization.jsonObject(with: Data(data.utf8)) as? [String: Any] else { return }
                 switch name {
                 case "log":
-                    let job = object["job"] as? String ?? ""
+                    guard let log = try? APICoding.decode(LogEventJSON.self, from: Data(data.utf8)) else { return }
                     var out = ""
-                    for line in (object["text"] as? String ?? "").split(separator: "\n") { out += "[\(job)] \(line)\n" }
+                    for line in log.text.split(separator: "\n") { out += "[\(log.job)] \(line)\n" }
                     FileHandle.standardOutput.write(Data(out.utf8))
                 case "run":
-                    conclusion.value = (object["run"] as? [String: Any])?["conclusion"] as? String
+                    conclusion.value = (try? APICoding.decode(RunDetailJSON.self, from: Data(data.utf8)))?.run.conclusion
                 default: break
                 }
             }
@@ -141,7 +124,7 @@ struct RunsCommand: AsyncParsableCommand {
         @OptionGroup var server: ServerOptions
 
         func run() async throws {
-            _ = try await server.client().object("POST", "/api/runs/\(id)/cancel")
+            try await server.client().checked("POST", "/api/runs/\(id)/cancel")
             print("cancelling run \(id)")
         }
     }
@@ -155,8 +138,8 @@ struct RunsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let client = try server.client()
-            let run = try await client.object("POST", "/api/runs/\(id)/rerun", json: ["failed_only": failedOnly]) as? [String: Any] ?? [:]
-            print("started run \(run["id"] as? Int ?? 0) (attempt \(run["attempt"] as? Int ?? 0)) → \(client.base)/runs/\(run["id"] as? Int ?? 0)")
+            let run = try await client.call("POST", "/api/runs/\(id)/rerun", body: RerunBody(failedOnly: failedOnly), as: RunJSON.self)
+            print("started run \(run.id) (attempt \(run.attempt)) → \(client.base)/runs/\(run.id)")
         }
     }
 }

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import GaaraRouter
+import ServiceLifecycle
 import GaaraServer
+import Logging
 
 /// `gaara serve`: the CI server.
 struct ServeCommand: AsyncParsableCommand {
@@ -81,6 +83,12 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // One log line per event on stderr: `2026-12-05T17:00:00+0000 warning gaara.serve : run.id=7 [GaaraServer] message`.
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = verbose ? .info : .notice
+            return handler
+        }
         guard (0...65535).contains(port) else { throw CLIFailure(message: "--port must be 0 to 65535", exitCode: 2) }
         let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         let data = URL(fileURLWithPath: dataDirectory ?? Self.defaultDataDirectory(), relativeTo: cwd).standardizedFileURL
@@ -133,16 +141,28 @@ struct ServeCommand: AsyncParsableCommand {
             throw CLIFailure(message: "cannot start the router on \(routerListen): \(error)", exitCode: 2)
         }
         let port = router.proxy.port
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                try await router.run(handleSignals: false) { admin in
-                    FileHandle.standardOutput.write(Data("gaara serve: router listening on \(address.host):\(port), admin on \(admin)\n".utf8))
-                }
-            }
-            try await server.run { url in
+        var routing = router
+        routing.events = server.events
+        // The router is one more service of the server's group: it stops (draining requests in
+        // flight) after the HTTP server and before the run queue.
+        let routerService = RouterRunner(router: routing) {
+            FileHandle.standardOutput.write(Data("gaara serve: router listening on \(address.host):\(port), admin on \($0)\n".utf8))
+        }
+        try await server.run(
+            onListening: { url in
                 FileHandle.standardOutput.write(Data("gaara serve: listening on \(url) (data: \(data.path))\n".utf8))
-            }
-            group.cancelAll()
+            }, services: [routerService])
+    }
+}
+
+/// `gaara serve --router-listen`'s router as a service: it runs until graceful shutdown.
+struct RouterRunner: Service {
+    let router: RouterService
+    let onListening: @Sendable (String) -> Void
+
+    func run() async throws {
+        try await cancelWhenGracefulShutdown { [router, onListening] in
+            try await router.run(handleSignals: false, onListening: onListening)
         }
     }
 }

@@ -1,10 +1,8 @@
 import ArgumentParser
 import Foundation
+import GaaraAPI
+import GaaraHTTP
 import GaaraServer
-
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
 
 /// Where a server is and how to authenticate: `--url`/`GAARA_URL` and `--token`/`GAARA_TOKEN`, or,
 /// on the server's machine, the data directory's `server.json` and local admin key.
@@ -23,9 +21,9 @@ struct ServerOptions: ParsableArguments {
         let data = URL(fileURLWithPath: dataDirectory ?? ServeCommand.defaultDataDirectory())
         var base = url ?? environment["GAARA_URL"].flatMap { $0.isEmpty ? nil : $0 }
         if base == nil, let json = FileManager.default.contents(atPath: data.appendingPathComponent("server.json").path),
-            let object = try? JSONSerialization.jsonObject(with: json) as? [String: Any]
+            let file = try? APICoding.decode(ServerFileJSON.self, from: json)
         {
-            base = object["url"] as? String
+            base = file.url
         }
         guard let base, !base.isEmpty else {
             throw CLIFailure(message: "no server: pass --url or set GAARA_URL (or run on the server's machine with --data)", exitCode: 2)
@@ -37,7 +35,8 @@ struct ServerOptions: ParsableArguments {
     }
 }
 
-/// A small JSON client of the server's REST API.
+/// The CLI's client of the server's REST API: the shared ``OutboundHTTP`` client, the shared
+/// API types of GaaraAPI, and errors that say what the server said.
 struct ServerClient: Sendable {
     let base: String
     let fixedToken: String?
@@ -47,82 +46,86 @@ struct ServerClient: Sendable {
     /// The credential for the next request.
     var token: String? { fixedToken ?? localKey.map { CIServer.localToken(key: $0) } }
 
+    private func request(_ method: String, _ path: String, headers: [(String, String)], body: Data?, timeout: Double) -> OutboundRequest {
+        var fields = headers
+        if let token { fields.append(("Authorization", "Bearer " + token)) }
+        return OutboundRequest(method: method, url: base + path, headers: fields, body: body, timeout: timeout, maxResponseBytes: 1 << 30)
+    }
+
     /// Sends a request; returns the status and body. Network failures exit 2 with the reason.
-    func send(_ method: String, _ path: String, json: Any? = nil, headers: [String: String] = [:], body: Data? = nil) async throws(CLIFailure)
+    func send(_ method: String, _ path: String, headers: [(String, String)] = [], body: Data? = nil) async throws(CLIFailure)
         -> (status: Int, body: Data)
     {
-        guard let url = URL(string: base + path) else { throw CLIFailure(message: "invalid URL \(base + path)", exitCode: 2) }
-        var request = URLRequest(url: url, timeoutInterval: 300)
-        request.httpMethod = method
-        if let token { request.setValue("Bearer " + token, forHTTPHeaderField: "Authorization") }
-        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
-        if let json {
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-            request.httpBody = try? JSONSerialization.data(withJSONObject: json, options: [.sortedKeys])
-        } else if let body {
-            request.httpBody = body
+        do {
+            let response = try await OutboundHTTP.shared.send(request(method, path, headers: headers, body: body, timeout: 300))
+            return (response.status, response.body)
+        } catch {
+            throw CLIFailure(message: "cannot reach \(base): \(error)", exitCode: 2)
         }
-        let result: Result<(Int, Data), CLIFailure> = await withCheckedContinuation { continuation in
-            URLSession.shared.dataTask(with: request) { data, response, error in
-                if let error {
-                    continuation.resume(returning: .failure(CLIFailure(message: "cannot reach \(base): \(error.localizedDescription)", exitCode: 2)))
-                } else {
-                    continuation.resume(returning: .success(((response as? HTTPURLResponse)?.statusCode ?? 0, data ?? Data())))
-                }
-            }.resume()
-        }
-        return try result.get()
     }
 
-    /// Sends a request and decodes a JSON object; a 4xx/5xx becomes an error with the server's message (exit 1).
-    func object(_ method: String, _ path: String, json: Any? = nil) async throws(CLIFailure) -> Any {
-        let (status, body) = try await send(method, path, json: json)
-        let decoded = try? JSONSerialization.jsonObject(with: body, options: [.fragmentsAllowed])
+    /// Sends `body` as JSON (none when nil) and decodes the answer as `Answer`; a 4xx/5xx becomes
+    /// an error with the server's message (exit 1).
+    func call<Answer: Decodable>(
+        _ method: String, _ path: String, body: (some Encodable & Sendable)? = EmptyBody?.none, as answer: Answer.Type
+    ) async throws(CLIFailure) -> Answer {
+        let data = try await checked(method, path, body: body)
+        do {
+            return try APICoding.decode(Answer.self, from: data)
+        } catch {
+            throw CLIFailure(message: "\(method) \(path): the server's answer is not what this gaara expects: \(error)", exitCode: 1)
+        }
+    }
+
+    /// Sends `body` as JSON and checks the answer is a 2xx; returns its body.
+    @discardableResult
+    func checked(_ method: String, _ path: String, body: (some Encodable & Sendable)? = EmptyBody?.none) async throws(CLIFailure) -> Data {
+        var headers: [(String, String)] = []
+        var encoded: Data?
+        if let body {
+            headers.append(("Content-Type", "application/json"))
+            encoded = try? APICoding.encode(body)
+        }
+        let (status, data) = try await send(method, path, headers: headers, body: encoded)
         guard (200..<300).contains(status) else {
-            let message = ((decoded as? [String: Any])?["error"] as? [String: Any])?["message"] as? String ?? String(decoding: body, as: UTF8.self)
+            let message = (try? APICoding.decode(ErrorBody.self, from: data))?.error.message ?? String(decoding: data, as: UTF8.self)
             throw CLIFailure(message: "\(method) \(path): HTTP \(status): \(message)", exitCode: 1)
         }
-        return decoded ?? [:]
+        return data
     }
 
-    /// Streams server-sent events, calling `handle` with each event name and data; returns at `end`.
+    /// Streams server-sent events, calling `handle` with each event name and data; returns at the end.
     func events(_ path: String, handle: @escaping @Sendable (String, String) -> Void) async throws(CLIFailure) {
-        guard let url = URL(string: base + path) else { throw CLIFailure(message: "invalid URL", exitCode: 2) }
-        var request = URLRequest(url: url, timeoutInterval: 3600)
-        if let token { request.setValue("Bearer " + token, forHTTPHeaderField: "Authorization") }
-        let delegate = EventStreamDelegate(handle: handle)
-        let session = URLSession(configuration: .default, delegate: delegate, delegateQueue: nil)
-        let failure: CLIFailure? = await withCheckedContinuation { continuation in
-            delegate.finish = { continuation.resume(returning: $0) }
-            session.dataTask(with: request).resume()
+        var parser = EventStreamParser()
+        var refused = Data()
+        let status: Int
+        do {
+            status = try await OutboundHTTP.shared.stream(request("GET", path, headers: [("Accept", "text/event-stream")], body: nil, timeout: 24 * 3600)) {
+                status, chunk in
+                guard status == 200 else {
+                    refused.append(chunk.prefix(4096 - refused.count))
+                    return
+                }
+                for (name, data) in parser.feed(chunk) { handle(name, data) }
+            }
+        } catch {
+            throw CLIFailure(message: "event stream: \(error)", exitCode: 1)
         }
-        session.invalidateAndCancel()
-        if let failure { throw failure }
+        if status != 200 { throw CLIFailure(message: "event stream: HTTP \(status): \(String(decoding: refused, as: UTF8.self))", exitCode: 1) }
     }
 }
 
-/// Splits a `text/event-stream` body into events.
-final class EventStreamDelegate: NSObject, URLSessionDataDelegate, @unchecked Sendable {
-    let handle: @Sendable (String, String) -> Void
-    var finish: ((CLIFailure?) -> Void)?
+/// No request body.
+struct EmptyBody: Encodable, Sendable {}
+
+/// Splits a `text/event-stream` body into events (name, data) as its bytes arrive.
+struct EventStreamParser {
     private var buffer = Data()
-    private var status = 0
 
-    init(handle: @escaping @Sendable (String, String) -> Void) {
-        self.handle = handle
-    }
-
-    func urlSession(
-        _ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
-        completionHandler: @escaping (URLSession.ResponseDisposition) -> Void
-    ) {
-        status = (response as? HTTPURLResponse)?.statusCode ?? 0
-        completionHandler(.allow)
-    }
-
-    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
-        buffer.append(data)
-        guard status == 200 else { return }
+    /// Adds `chunk`; returns the events it completed.
+    mutating func feed(_ chunk: Data) -> [(String, String)] {
+        buffer.append(chunk)
+        var events: [(String, String)] = []
         while let range = buffer.range(of: Data("\n\n".utf8)) {
             let block = String(decoding: buffer[buffer.startIndex..<range.lowerBound], as: UTF8.self)
             buffer.removeSubrange(buffer.startIndex..<range.upperBound)
@@ -132,19 +135,8 @@ final class EventStreamDelegate: NSObject, URLSessionDataDelegate, @unchecked Se
                 if line.hasPrefix("event: ") { name = String(line.dropFirst(7)) }
                 if line.hasPrefix("data: ") { data.append(String(line.dropFirst(6))) }
             }
-            if !data.isEmpty { handle(name, data.joined(separator: "\n")) }
+            if !data.isEmpty { events.append((name, data.joined(separator: "\n"))) }
         }
-    }
-
-    func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
-        let done = finish
-        finish = nil
-        if let error {
-            done?(CLIFailure(message: "event stream: \(error.localizedDescription)", exitCode: 1))
-        } else if status != 200 {
-            done?(CLIFailure(message: "event stream: HTTP \(status): \(String(decoding: buffer, as: UTF8.self))", exitCode: 1))
-        } else {
-            done?(nil)
-        }
+        return events
     }
 }

@@ -1,8 +1,7 @@
 import Foundation
+import GaaraEvents
+import GaaraHTTP
 import GaaraRouterCore
-import NIOCore
-import NIOHTTP1
-import NIOPosix
 import Synchronization
 
 /// Runs the active health checks: each target of a service with a ``HealthCheck`` gets a `GET` of
@@ -10,12 +9,13 @@ import Synchronization
 /// thresholds. Also retires targets no service lists any more once their last request finished.
 public struct HealthChecker: Sendable {
     let table: RoutingTable
-    let group: any EventLoopGroup
+    /// Where health changes are published (nil: nowhere).
+    let events: (any EventSink)?
 
-    /// A checker for `table`'s targets, connecting on `group`'s loops.
-    public init(table: RoutingTable, group: any EventLoopGroup) {
+    /// A checker for `table`'s targets; each change of a target's health goes to `events`.
+    public init(table: RoutingTable, events: (any EventSink)? = nil) {
         self.table = table
-        self.group = group
+        self.events = events
     }
 
     /// Checks until the task is cancelled.
@@ -37,7 +37,15 @@ public struct HealthChecker: Sendable {
                     due[address] = now + max(0.05, check.interval)
                     tasks.addTask {
                         let ok = await probe(address, path: check.path, timeout: check.timeout)
-                        target.updateHealth { _ = $0.checked(ok: ok, settings: check.settings) }
+                        let (before, after) = target.updateHealth { health in
+                            let before = health.state
+                            _ = health.checked(ok: ok, settings: check.settings)
+                            return (before, health.state)
+                        }
+                        if before != after {
+                            events?.publish(
+                                LifecycleEvent(.targetHealth(TargetHealthChange(target: address.description, from: before.rawValue, to: after.rawValue))))
+                        }
                         _ = busy.set.withLock { $0.remove(address) }
                     }
                 }
@@ -47,64 +55,18 @@ public struct HealthChecker: Sendable {
         }
     }
 
-    /// `GET path` on a new connection: true for a 2xx or 3xx answer within `timeout` seconds.
+    /// `GET path` through the one ``OutboundHTTP`` client: true for a 2xx or 3xx answer within
+    /// `timeout` seconds (redirects are not followed: a 3xx is an answer).
     func probe(_ address: TargetAddress, path: String, timeout: Double) async -> Bool {
-        let loop = group.next()
-        let promise = loop.makePromise(of: Int.self)
-        let deadline = loop.scheduleTask(in: .milliseconds(Int64(timeout * 1000))) { promise.fail(ChannelError.connectTimeout(.zero)) }
-        let bootstrap = ClientBootstrap(group: loop)
-            .connectTimeout(.milliseconds(Int64(timeout * 1000)))
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                    try channel.pipeline.syncOperations.addHandler(StatusCatcher(promise: promise))
-                }
-            }
-        bootstrap.connect(host: address.host, port: address.port).whenComplete { result in
-            switch result {
-            case .success(let channel):
-                var headers = HTTPHeaders()
-                headers.add(name: "host", value: address.description)
-                headers.add(name: "user-agent", value: "gaara-router-health")
-                headers.add(name: "connection", value: "close")
-                let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: path, headers: headers)
-                channel.write(HTTPClientRequestPart.head(head), promise: nil)
-                channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
-                promise.futureResult.whenComplete { _ in channel.close(promise: nil) }
-            case .failure(let error):
-                promise.fail(error)
-            }
-        }
-        let status = try? await promise.futureResult.get()
-        deadline.cancel()
-        return status.map { (200..<400).contains($0) } ?? false
+        let request = OutboundRequest(
+            url: "http://\(address)\(path.hasPrefix("/") ? path : "/" + path)",
+            headers: [("User-Agent", "gaara-router-health"), ("Connection", "close")], timeout: timeout, maxResponseBytes: 1 << 20)
+        guard let response = try? await OutboundHTTP.shared.send(request) else { return false }
+        return (200..<400).contains(response.status)
     }
 }
 
 /// The targets being checked now.
 private final class Busy: Sendable {
     let set = Mutex<Set<TargetAddress>>([])
-}
-
-/// Completes a promise with the status of the first response head (or fails when the connection closes first).
-private final class StatusCatcher: ChannelInboundHandler {
-    typealias InboundIn = HTTPClientResponsePart
-    let promise: EventLoopPromise<Int>
-
-    init(promise: EventLoopPromise<Int>) {
-        self.promise = promise
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if case .head(let head) = unwrapInboundIn(data) { promise.succeed(Int(head.status.code)) }
-    }
-
-    func channelInactive(context: ChannelHandlerContext) {
-        promise.fail(ChannelError.eof)
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        promise.fail(error)
-        context.close(promise: nil)
-    }
 }

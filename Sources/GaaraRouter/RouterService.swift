@@ -1,4 +1,5 @@
 import Foundation
+import GaaraEvents
 import Hummingbird
 import NIOCore
 
@@ -13,6 +14,8 @@ public struct RouterService: Sendable {
     public let admin: RouterAdmin.Listen
     /// Seconds requests in flight get to finish when the router stops.
     public var drainTimeout = 30.0
+    /// Where target health changes are published (`gaara serve` passes its event bus).
+    public var events: (any EventSink)?
 
     /// Loads the table from `stateFile` and starts listening on `host:port` (port 0: a free one).
     public init(
@@ -26,7 +29,7 @@ public struct RouterService: Sendable {
     /// Serves until the task is cancelled (or, with `handleSignals`, until SIGINT/SIGTERM), then
     /// closes the proxy. `onListening` gets the admin endpoint once it accepts requests.
     public func run(handleSignals: Bool, onListening: @escaping @Sendable (String) -> Void) async throws {
-        let checker = Task { [table, proxy] in await HealthChecker(table: table, group: proxy.eventLoopGroup).run() }
+        let checker = Task { [table, events] in await HealthChecker(table: table, events: events).run() }
         var listen = admin
         var announce = onListening
         if case .unixSocket(let path) = admin {
