@@ -133,7 +133,7 @@ struct GateCommand: AsyncParsableCommand {
         let (loaded, file, diagnostics) = GateConfigurationLoader.load(text: text, path: config ?? ".gaara/gates.yml")
         guard let loaded else {
             FileHandle.standardError.write(Data(DiagnosticRenderer.render(diagnostics, in: file).utf8))
-            throw CLIFailure(message: "fix the gates file first", exitCode: 2)
+            throw CLIFailure(.invalidInput, "fix the gates file first")
         }
         return loaded
     }
@@ -143,7 +143,7 @@ struct GateCommand: AsyncParsableCommand {
         var result: [Report] = []
         for glob in globs {
             let files = try Self.expand(glob, cwd: cwd)
-            guard !files.isEmpty else { throw CLIFailure(message: "\(option) '\(glob)': no file matches", exitCode: 2) }
+            guard !files.isEmpty else { throw CLIFailure(.invalidInput, "\(option) '\(glob)': no file matches") }
             for file in files {
                 let path = file.hasPrefix("/") ? file : cwd.appendingPathComponent(file).path
                 result.append(try ReportFiles.read(path, display: file, expected: category))
@@ -158,7 +158,7 @@ struct GateCommand: AsyncParsableCommand {
             let url = URL(fileURLWithPath: glob, relativeTo: cwd)
             return FileManager.default.fileExists(atPath: url.path) ? [glob] : []
         }
-        if glob.hasPrefix("/") { throw CLIFailure(message: "'\(glob)': use a relative glob", exitCode: 2) }
+        if glob.hasPrefix("/") { throw CLIFailure(.invalidInput, "'\(glob)': use a relative glob") }
         let pattern = PathGlob(glob)
         var matches: [String] = []
         guard let enumerator = FileManager.default.enumerator(atPath: cwd.path) else { return [] }
@@ -182,7 +182,7 @@ struct GateCommand: AsyncParsableCommand {
 
     func changedLines(base: String, cwd: URL) async throws -> [String: Set<Int>] {
         guard let diff = await LocalRepository.git(["diff", "--unified=0", "--no-color", "--no-ext-diff", "\(base)...HEAD"], in: cwd) else {
-            throw CLIFailure(message: "--base \(base): git diff \(base)...HEAD failed (is it a ref of this repository?)", exitCode: 2)
+            throw CLIFailure(.invalidInput, "--base \(base): git diff \(base)...HEAD failed (is it a ref of this repository?)")
         }
         return UnifiedDiff.addedLines(diff)
     }

@@ -31,10 +31,10 @@ struct Scheduler: Sendable {
         for repository in repositories {
             let bare = URL(fileURLWithPath: repository.path)
             guard let sha = await server.git.resolve(bare, "refs/heads/" + repository.defaultBranch),
-                let files = try? await server.git.workflowFiles(bare, commit: sha)
+                let files = try? await server.git.workflows(bare, commit: sha, where: { $1.contains("schedule") })
             else { continue }
-            for file in files where file.text.contains("schedule") {
-                guard let workflow = WorkflowLoader.load(text: file.text, path: file.path).workflow,
+            for file in files {
+                guard let workflow = file.loaded.workflow,
                     let trigger = workflow.triggers["schedule"]
                 else { continue }
                 for schedule in trigger.schedules {
