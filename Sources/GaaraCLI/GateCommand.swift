@@ -53,7 +53,7 @@ struct GateCommand: AsyncParsableCommand {
         let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         let configuration = try loadConfiguration(cwd: cwd)
         var input = GateInput(today: Self.today())
-        var summaries: [[String: Any]] = []
+        var summaries: [ReportSummary] = []
 
         let testReports = try reports(junit, category: .tests, option: "--junit", cwd: cwd)
         if !junit.isEmpty {
@@ -72,7 +72,7 @@ struct GateCommand: AsyncParsableCommand {
         }
         if !baseCoverage.isEmpty { input.baseCoverage = merged(try reports(baseCoverage, category: .coverage, option: "--base-coverage", cwd: cwd)) }
         if let base { input.changedLines = try await changedLines(base: base, cwd: cwd) }
-        summaries = (testReports + coverageReports + securityReports).map(ReportJSON.summary)
+        summaries = (testReports + coverageReports + securityReports).map(ReportSummary.init)
 
         let report = GateEvaluator.evaluate(input, configuration: configuration)
         let output: String
@@ -96,19 +96,17 @@ struct GateCommand: AsyncParsableCommand {
         if !report.passed { throw ExitCode(1) }
     }
 
-    static func json(_ report: GateReport, reports: [[String: Any]]) throws -> String {
-        let gates: [[String: Any]] = report.results.map {
-            [
-                "context": $0.context, "name": $0.name, "status": $0.status.rawValue, "measured": $0.measured, "threshold": $0.threshold,
-                "details": $0.details,
-            ]
-        }
-        let statuses: [[String: Any]] = GateFormatter.statuses(report).map {
-            ["context": $0.context, "state": $0.state, "description": $0.description]
-        }
-        let object: [String: Any] = ["passed": report.passed, "gates": gates, "statuses": statuses, "warnings": report.warnings, "reports": reports]
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-        return String(decoding: data, as: UTF8.self) + "\n"
+    static func json(_ report: GateReport, reports: [ReportSummary]) throws -> String {
+        let output = GateJSON(
+            passed: report.passed,
+            gates: report.results.map {
+                .init(
+                    context: $0.context, name: $0.name, status: $0.status.rawValue, measured: $0.measured, threshold: $0.threshold,
+                    details: $0.details)
+            },
+            statuses: GateFormatter.statuses(report).map { .init(context: $0.context, state: $0.state, description: $0.description) },
+            warnings: report.warnings, reports: reports)
+        return String(decoding: try ReportJSON.encode(output), as: UTF8.self) + "\n"
     }
 
     static func today() -> String {
@@ -186,4 +184,30 @@ struct GateCommand: AsyncParsableCommand {
         }
         return UnifiedDiff.addedLines(diff)
     }
+}
+
+/// `gaara gate --format json` (and `GAARA_GATE_OUTPUT`, which the server reads as a `GateVerdict`).
+struct GateJSON: Encodable {
+    /// One gate's verdict.
+    struct Gate: Encodable {
+        let context: String
+        let name: String
+        let status: String
+        let measured: String
+        let threshold: String
+        let details: [String]
+    }
+
+    /// A commit status the verdict asks for.
+    struct Status: Encodable {
+        let context: String
+        let state: String
+        let description: String
+    }
+
+    let passed: Bool
+    let gates: [Gate]
+    let statuses: [Status]
+    let warnings: [String]
+    let reports: [ReportSummary]
 }

@@ -16,11 +16,11 @@ struct HookCommand: AsyncParsableCommand {
     var repository: String
 
     func run() async throws {
-        var updates: [[String: String]] = []
+        var updates: [RefUpdate] = []
         while let line = readLine() {
             let fields = line.split(separator: " ")
             guard fields.count == 3 else { continue }
-            updates.append(["before": String(fields[0]), "after": String(fields[1]), "ref": String(fields[2])])
+            updates.append(RefUpdate(before: String(fields[0]), after: String(fields[1]), ref: String(fields[2])))
         }
         guard !updates.isEmpty else { return }
         let data = URL(fileURLWithPath: dataDirectory)
@@ -28,11 +28,11 @@ struct HookCommand: AsyncParsableCommand {
             throw CLIFailure(.warning, "gaara: cannot read \(data.path)/hook.key; the push was stored but no workflow started")
         }
         let pusher = ProcessInfo.processInfo.environment["GAARA_PUSHER"] ?? ProcessInfo.processInfo.environment["USER"] ?? "git"
-        let body = try JSONSerialization.data(withJSONObject: ["updates": updates, "pusher": pusher], options: [.sortedKeys])
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let body = try encoder.encode(HookPush(pusher: pusher, updates: updates))
         let signature = HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: key)).map { String(format: "%02x", $0) }.joined()
-        let serverFile = FileManager.default.contents(atPath: data.appendingPathComponent("server.json").path)
-        let url = serverFile.flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }?["url"] as? String
-        guard let url else {
+        guard let url = ServerFile.read(in: data)?.url else {
             print("gaara: no server is running for \(data.path); the push was stored but no workflow started")
             return
         }
@@ -40,17 +40,32 @@ struct HookCommand: AsyncParsableCommand {
         let (status, response) = try await client.send(
             "POST", "/api/repos/\(repository)/pushes", headers: ["X-Gaara-Signature": "sha256=" + signature, "Content-Type": "application/json"],
             body: body)
-        guard status == 200, let object = try? JSONSerialization.jsonObject(with: response) as? [String: Any] else {
+        guard status == 200, let answer = try? JSONDecoder().decode(HookAnswer.self, from: response) else {
             print("gaara: the server answered HTTP \(status): \(String(decoding: response, as: UTF8.self))")
             return
         }
-        for run in object["runs"] as? [[String: Any]] ?? [] {
-            let id = run["id"] as? Int ?? 0
-            print(
-                "gaara: \(run["workflow"] as? String ?? "") #\(run["number"] as? Int ?? 0) \(run["status"] as? String ?? "") → \(client.base)/runs/\(id)"
-            )
+        for run in answer.runs ?? [] {
+            print("gaara: \(run.workflow ?? "") #\(run.number ?? 0) \(run.status ?? "") → \(client.base)/runs/\(run.id ?? 0)")
         }
     }
+}
+
+/// What `gaara hook` posts: the ref updates and who pushed them.
+private struct HookPush: Encodable {
+    let pusher: String
+    let updates: [RefUpdate]
+}
+
+/// The fields of the server's answer the hook prints; every one may be missing.
+private struct HookAnswer: Decodable {
+    struct Run: Decodable {
+        let id: Int?
+        let workflow: String?
+        let number: Int?
+        let status: String?
+    }
+
+    let runs: [Run]?
 }
 
 extension ServerOptions {

@@ -32,11 +32,7 @@ struct RouterCommand: AsyncParsableCommand {
             let (status, answer) = try await client.send(method, path, body: body)
             let text = String(decoding: answer, as: UTF8.self)
             guard (200..<300).contains(status) else {
-                let message =
-                    ((try? JSONSerialization.jsonObject(with: answer)) as? [String: Any]).flatMap {
-                        ($0["error"] as? [String: Any])?["message"] as? String
-                    }
-                    ?? text
+                let message = (try? JSONDecoder().decode(AdminErrorAnswer.self, from: answer))?.error?.message ?? text
                 throw CLIFailure(.failed, "router: HTTP \(status): \(message)")
             }
             if !text.isEmpty { print(text) }
@@ -249,4 +245,13 @@ struct RouterCommand: AsyncParsableCommand {
 
         func run() async throws { try await admin.call(.GET, "/targets") }
     }
+}
+
+/// The router admin API's error answer, `{"error":{"message":…}}`; either level may be missing.
+private struct AdminErrorAnswer: Decodable {
+    struct Detail: Decodable {
+        let message: String?
+    }
+
+    let error: Detail?
 }

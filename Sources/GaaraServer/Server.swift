@@ -188,10 +188,7 @@ public final class CIServer: Sendable {
 
     /// Writes `server.json` (the URL and pid) for `gaara hook` and the CLI.
     private func writeServerFile(_ url: String) {
-        let object: [String: Any] = ["url": url, "pid": Int(getpid())]
-        if let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) {
-            try? data.write(to: configuration.dataDirectory.appendingPathComponent("server.json"), options: .atomic)
-        }
+        try? ServerFile(url: url, pid: Int(getpid())).write(in: configuration.dataDirectory)
     }
 
     /// Queues a re-run of a finished run (all its jobs, or only those that did not succeed).
