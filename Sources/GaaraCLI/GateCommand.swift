@@ -98,14 +98,7 @@ struct GateCommand: AsyncParsableCommand {
 
     static func json(_ report: GateReport, reports: [ReportSummary]) throws -> String {
         let output = GateJSON(
-            passed: report.passed,
-            gates: report.results.map {
-                .init(
-                    context: $0.context, name: $0.name, status: $0.status.rawValue, measured: $0.measured, threshold: $0.threshold,
-                    details: $0.details)
-            },
-            statuses: GateFormatter.statuses(report).map { .init(context: $0.context, state: $0.state, description: $0.description) },
-            warnings: report.warnings, reports: reports)
+            passed: report.passed, gates: report.results, statuses: GateFormatter.statuses(report), warnings: report.warnings, reports: reports)
         return String(decoding: try ReportJSON.encode(output), as: UTF8.self) + "\n"
     }
 
@@ -188,26 +181,9 @@ struct GateCommand: AsyncParsableCommand {
 
 /// `gaara gate --format json` (and `GAARA_GATE_OUTPUT`, which the server reads as a `GateVerdict`).
 struct GateJSON: Encodable {
-    /// One gate's verdict.
-    struct Gate: Encodable {
-        let context: String
-        let name: String
-        let status: String
-        let measured: String
-        let threshold: String
-        let details: [String]
-    }
-
-    /// A commit status the verdict asks for.
-    struct Status: Encodable {
-        let context: String
-        let state: String
-        let description: String
-    }
-
     let passed: Bool
-    let gates: [Gate]
-    let statuses: [Status]
+    let gates: [GateResult]
+    let statuses: [CommitStatus]
     let warnings: [String]
     let reports: [ReportSummary]
 }
