@@ -6,7 +6,7 @@ import GaaraExpressions
 enum Dotenv {
     static func read(_ url: URL) throws(CLIFailure) -> [String: String] {
         guard let data = FileManager.default.contents(atPath: url.path), let text = String(data: data, encoding: .utf8) else {
-            throw CLIFailure(message: "\(url.path): cannot read the secret file", exitCode: 2)
+            throw CLIFailure(.invalidInput, "\(url.path): cannot read the secret file")
         }
         return try parse(text, path: url.path)
     }
@@ -21,22 +21,22 @@ enum Dotenv {
             if line.isEmpty || line.hasPrefix("#") { continue }
             if line.hasPrefix("export ") { line = line.dropFirst(7).drop { $0 == " " } }
             guard let equals = line.firstIndex(of: "=") else {
-                throw CLIFailure(message: "\(path):\(index): expected NAME=VALUE", exitCode: 2)
+                throw CLIFailure(.invalidInput, "\(path):\(index): expected NAME=VALUE")
             }
             let name = line[..<equals].trimmingCharacters(in: .whitespaces)
-            guard !name.isEmpty else { throw CLIFailure(message: "\(path):\(index): the name is empty", exitCode: 2) }
+            guard !name.isEmpty else { throw CLIFailure(.invalidInput, "\(path):\(index): the name is empty") }
             var value = String(line[line.index(after: equals)...]).trimmingCharacters(in: .whitespaces)
             if value.hasPrefix("\"") {
                 var body = String(value.dropFirst())
                 while !closesDoubleQuote(body) {
-                    guard index < lines.count else { throw CLIFailure(message: "\(path):\(index): unterminated double quote", exitCode: 2) }
+                    guard index < lines.count else { throw CLIFailure(.invalidInput, "\(path):\(index): unterminated double quote") }
                     body += "\n" + lines[index]
                     index += 1
                 }
                 value = unescape(String(body[..<closingQuote(body)!]))
             } else if value.hasPrefix("'") {
                 guard let close = value.dropFirst().firstIndex(of: "'") else {
-                    throw CLIFailure(message: "\(path):\(index): unterminated single quote", exitCode: 2)
+                    throw CLIFailure(.invalidInput, "\(path):\(index): unterminated single quote")
                 }
                 value = String(value[value.index(after: value.startIndex)..<close])
             } else if let comment = value.range(of: " #") {

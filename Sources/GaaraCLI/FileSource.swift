@@ -1,4 +1,5 @@
 import GaaraReports
+import GaaraRunner
 
 #if canImport(Glibc)
     import Glibc
@@ -10,22 +11,25 @@ struct FileSource: ByteSource {
 
     /// Opens `path` for reading.
     init(path: String) throws(CLIFailure) {
-        fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw CLIFailure(message: "\(path): \(String(cString: strerror(errno)))", exitCode: 2) }
+        do {
+            fd = try FastFile.open(path, .read)
+        } catch {
+            throw CLIFailure(.invalidInput, "\(path): \(error.cause.map { "\($0)" } ?? error.message)")
+        }
         var info = stat()
         if fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFDIR {
             _ = Glibc.close(fd)
-            throw CLIFailure(message: "\(path): is a directory", exitCode: 2)
+            throw CLIFailure(.invalidInput, "\(path): is a directory")
         }
     }
 
     func close() { _ = Glibc.close(fd) }
 
     mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
-        while true {
-            let count = Glibc.read(fd, buffer.baseAddress, buffer.count)
-            if count >= 0 { return count }
-            if errno != EINTR { throw ReportError("read failed: \(String(cString: strerror(errno)))") }
+        do {
+            return try FastFile.read(fd, into: buffer)
+        } catch {
+            throw ReportError("read failed: \(error)")
         }
     }
 
@@ -64,9 +68,9 @@ enum ReportFiles {
             return try ReportReader.read(&source, path: display, expected: expected)
         } catch let error as ReportError {
             let (line, column) = FileSource.location(of: error.offset ?? 0, in: path)
-            throw CLIFailure(message: "\(display):\(line):\(column): error: \(error.message)", exitCode: 2, plain: true)
+            throw CLIFailure(.invalidInput, "\(display):\(line):\(column): error: \(error.message)", plain: true)
         } catch {
-            throw CLIFailure(message: "\(display):1:1: error: \(error)", exitCode: 2, plain: true)
+            throw CLIFailure(.invalidInput, "\(display):1:1: error: \(error)", plain: true)
         }
     }
 }

@@ -30,7 +30,7 @@ public struct GaaraCommand: AsyncParsableCommand {
         } catch let exit as ExitCode {
             return exit.rawValue
         } catch let failure as CLIFailure {
-            FileHandle.standardError.write(Data(((failure.plain ? "" : "gaara: ") + failure.message + "\n").utf8))
+            FileHandle.standardError.write(Data(((failure.plain ? "" : "gaara: ") + failure.description + "\n").utf8))
             return failure.exitCode
         } catch {
             let code = exitCode(for: error)
@@ -56,10 +56,50 @@ extension GaaraCommand {
     }
 }
 
-/// An error the CLI reports with a message and a specific exit code.
-struct CLIFailure: Error {
+/// An error the CLI reports: its kind (which decides the exit code), a message and the error
+/// underneath when there is one.
+struct CLIFailure: Error, CustomStringConvertible {
+    /// What kind of failure; ``exitCode`` maps it once, where the command ends.
+    enum Kind: Equatable {
+        /// The arguments, files or input the user gave are wrong or unreadable (exit 2).
+        case invalidInput
+        /// The work was tried and failed: a server or service answered with an error (exit 1).
+        case failed
+        /// Worth saying, yet the command must not fail (the push hook must never refuse a push; exit 0).
+        case warning
+    }
+
+    /// What kind of failure.
+    let kind: Kind
+    /// What went wrong, for the user.
     let message: String
-    let exitCode: Int32
+    /// The error underneath, when there is one.
+    var cause: (any Error)?
     /// Printed as is, without the `gaara: ` prefix (diagnostics that carry their own `path:line:col:`).
     var plain = false
+
+    /// Creates a failure.
+    init(_ kind: Kind, _ message: String, cause: (any Error)? = nil, plain: Bool = false) {
+        self.kind = kind
+        self.message = message
+        self.cause = cause
+        self.plain = plain
+    }
+
+    /// Creates a failure from the exit code it ends with, as the server client spells it.
+    init(message: String, exitCode: Int32, plain: Bool = false) {
+        self.init(exitCode == 0 ? .warning : exitCode == 1 ? .failed : .invalidInput, message, plain: plain)
+    }
+
+    /// The process's exit status for this kind.
+    var exitCode: Int32 {
+        switch kind {
+        case .invalidInput: 2
+        case .failed: 1
+        case .warning: 0
+        }
+    }
+
+    /// `message: cause`, or the message alone.
+    var description: String { cause.map { "\(message): \($0)" } ?? message }
 }

@@ -53,7 +53,7 @@ struct GateCommand: AsyncParsableCommand {
         let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         let configuration = try loadConfiguration(cwd: cwd)
         var input = GateInput(today: Self.today())
-        var summaries: [[String: Any]] = []
+        var summaries: [ReportSummary] = []
 
         let testReports = try reports(junit, category: .tests, option: "--junit", cwd: cwd)
         if !junit.isEmpty {
@@ -72,7 +72,7 @@ struct GateCommand: AsyncParsableCommand {
         }
         if !baseCoverage.isEmpty { input.baseCoverage = merged(try reports(baseCoverage, category: .coverage, option: "--base-coverage", cwd: cwd)) }
         if let base { input.changedLines = try await changedLines(base: base, cwd: cwd) }
-        summaries = (testReports + coverageReports + securityReports).map(ReportJSON.summary)
+        summaries = (testReports + coverageReports + securityReports).map(ReportSummary.init)
 
         let report = GateEvaluator.evaluate(input, configuration: configuration)
         let output: String
@@ -96,19 +96,10 @@ struct GateCommand: AsyncParsableCommand {
         if !report.passed { throw ExitCode(1) }
     }
 
-    static func json(_ report: GateReport, reports: [[String: Any]]) throws -> String {
-        let gates: [[String: Any]] = report.results.map {
-            [
-                "context": $0.context, "name": $0.name, "status": $0.status.rawValue, "measured": $0.measured, "threshold": $0.threshold,
-                "details": $0.details,
-            ]
-        }
-        let statuses: [[String: Any]] = GateFormatter.statuses(report).map {
-            ["context": $0.context, "state": $0.state, "description": $0.description]
-        }
-        let object: [String: Any] = ["passed": report.passed, "gates": gates, "statuses": statuses, "warnings": report.warnings, "reports": reports]
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-        return String(decoding: data, as: UTF8.self) + "\n"
+    static func json(_ report: GateReport, reports: [ReportSummary]) throws -> String {
+        let output = GateJSON(
+            passed: report.passed, gates: report.results, statuses: GateFormatter.statuses(report), warnings: report.warnings, reports: reports)
+        return String(decoding: try ReportJSON.encode(output), as: UTF8.self) + "\n"
     }
 
     static func today() -> String {
@@ -133,7 +124,7 @@ struct GateCommand: AsyncParsableCommand {
         let (loaded, file, diagnostics) = GateConfigurationLoader.load(text: text, path: config ?? ".gaara/gates.yml")
         guard let loaded else {
             FileHandle.standardError.write(Data(DiagnosticRenderer.render(diagnostics, in: file).utf8))
-            throw CLIFailure(message: "fix the gates file first", exitCode: 2)
+            throw CLIFailure(.invalidInput, "fix the gates file first")
         }
         return loaded
     }
@@ -143,7 +134,7 @@ struct GateCommand: AsyncParsableCommand {
         var result: [Report] = []
         for glob in globs {
             let files = try Self.expand(glob, cwd: cwd)
-            guard !files.isEmpty else { throw CLIFailure(message: "\(option) '\(glob)': no file matches", exitCode: 2) }
+            guard !files.isEmpty else { throw CLIFailure(.invalidInput, "\(option) '\(glob)': no file matches") }
             for file in files {
                 let path = file.hasPrefix("/") ? file : cwd.appendingPathComponent(file).path
                 result.append(try ReportFiles.read(path, display: file, expected: category))
@@ -158,7 +149,7 @@ struct GateCommand: AsyncParsableCommand {
             let url = URL(fileURLWithPath: glob, relativeTo: cwd)
             return FileManager.default.fileExists(atPath: url.path) ? [glob] : []
         }
-        if glob.hasPrefix("/") { throw CLIFailure(message: "'\(glob)': use a relative glob", exitCode: 2) }
+        if glob.hasPrefix("/") { throw CLIFailure(.invalidInput, "'\(glob)': use a relative glob") }
         let pattern = PathGlob(glob)
         var matches: [String] = []
         guard let enumerator = FileManager.default.enumerator(atPath: cwd.path) else { return [] }
@@ -182,8 +173,17 @@ struct GateCommand: AsyncParsableCommand {
 
     func changedLines(base: String, cwd: URL) async throws -> [String: Set<Int>] {
         guard let diff = await LocalRepository.git(["diff", "--unified=0", "--no-color", "--no-ext-diff", "\(base)...HEAD"], in: cwd) else {
-            throw CLIFailure(message: "--base \(base): git diff \(base)...HEAD failed (is it a ref of this repository?)", exitCode: 2)
+            throw CLIFailure(.invalidInput, "--base \(base): git diff \(base)...HEAD failed (is it a ref of this repository?)")
         }
         return UnifiedDiff.addedLines(diff)
     }
+}
+
+/// `gaara gate --format json` (and `GAARA_GATE_OUTPUT`, which the server reads as a `GateVerdict`).
+struct GateJSON: Encodable {
+    let passed: Bool
+    let gates: [GateResult]
+    let statuses: [CommitStatus]
+    let warnings: [String]
+    let reports: [ReportSummary]
 }

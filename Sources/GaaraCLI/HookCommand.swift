@@ -26,7 +26,7 @@ struct HookCommand: AsyncParsableCommand {
         guard !updates.isEmpty else { return }
         let data = URL(fileURLWithPath: dataDirectory)
         guard let key = FileManager.default.contents(atPath: data.appendingPathComponent("hook.key").path) else {
-            throw CLIFailure(message: "gaara: cannot read \(data.path)/hook.key; the push was stored but no workflow started", exitCode: 0)
+            throw CLIFailure(.warning, "gaara: cannot read \(data.path)/hook.key; the push was stored but no workflow started")
         }
         let pusher = ProcessInfo.processInfo.environment["GAARA_PUSHER"] ?? ProcessInfo.processInfo.environment["USER"] ?? "git"
         let body = try APICoding.encode(PushBody(updates: updates, pusher: pusher))

@@ -10,13 +10,13 @@ enum LocalEvent {
         let branchRef = "refs/heads/" + (repository.branch ?? defaultBranch)
         if let payloadFile {
             guard let data = FileManager.default.contents(atPath: payloadFile.path), let text = String(data: data, encoding: .utf8) else {
-                throw CLIFailure(message: "\(payloadFile.path): cannot read the event payload", exitCode: 2)
+                throw CLIFailure(.invalidInput, "\(payloadFile.path): cannot read the event payload")
             }
             let payload: ExpressionValue
             do {
                 payload = try ExpressionJSON.parse(text)
             } catch {
-                throw CLIFailure(message: "\(payloadFile.path): the event payload is not JSON: \(error.message)", exitCode: 2)
+                throw CLIFailure(.invalidInput, "\(payloadFile.path): the event payload is not JSON: \(error.message)")
             }
             var ref = payload["ref"]?.stringValue ?? branchRef
             var baseRef: String?
@@ -28,16 +28,13 @@ enum LocalEvent {
             return TriggerEvent(
                 name: name, ref: ref, baseRef: baseRef, action: payload["action"]?.stringValue, changedFiles: changedFiles, payload: payload)
         }
-        let sender: ExpressionValue = .object([("login", .string(repository.actor)), ("type", .string("User"))])
+        let sender = GitHubPayload.sender(repository.actor)
         switch name {
         case "push":
-            let payload: ExpressionValue = .object([
-                ("ref", .string(branchRef)), ("before", .string(repository.parent ?? LocalRepository.zeroSHA)), ("after", .string(repository.sha)),
-                ("created", .bool(false)), ("deleted", .bool(false)), ("forced", .bool(false)), ("base_ref", .null),
-                ("compare", .string("")), ("commits", .array([repository.commitObject])), ("head_commit", repository.commitObject),
-                ("pusher", .object([("name", .string(repository.actor)), ("email", .string(repository.email))])),
-                ("repository", repository.repositoryObject), ("sender", sender),
-            ])
+            let payload = GitHubPayload.push(
+                ref: branchRef, before: repository.parent ?? GitNames.zeroSHA, after: repository.sha, created: false,
+                commits: [repository.commitObject], pusher: (repository.actor, repository.email), repository: repository.repositoryObject,
+                sender: sender)
             return TriggerEvent(name: name, ref: branchRef, changedFiles: changedFiles, payload: payload)
         case "pull_request", "pull_request_target":
             let head = repository.branch ?? defaultBranch

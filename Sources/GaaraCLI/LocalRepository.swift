@@ -1,4 +1,5 @@
 import Foundation
+import GaaraEngine
 import GaaraExpressions
 import GaaraProcess
 
@@ -18,14 +19,9 @@ struct LocalRepository {
     let message: String
     let timestamp: String
 
-    static let zeroSHA = String(repeating: "0", count: 40)
-
+    /// What `git arguments` printed in `root`, trimmed; nil when it failed.
     static func git(_ arguments: [String], in root: URL, environment: [String: String] = [:]) async -> String? {
-        let env = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        guard let result = try? await ChildProcess.capture(.init("git", arguments, environment: env, workingDirectory: root.path), timeout: 120),
-            result.status.isSuccess
-        else { return nil }
-        return result.output.trimmingCharacters(in: .whitespacesAndNewlines)
+        try? await GitCommand.run(arguments, in: root, environment: environment, timeout: 120).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// The git top level at or above `start`: the nearest folder holding `.git` (a repository's
@@ -57,7 +53,7 @@ struct LocalRepository {
         guard isGit else {
             let actor = ProcessInfo.processInfo.environment["USER"] ?? "gaara"
             return LocalRepository(
-                root: root, isGit: false, sha: zeroSHA, branch: nil, parent: nil, actor: actor, email: "",
+                root: root, isGit: false, sha: GitNames.zeroSHA, branch: nil, parent: nil, actor: actor, email: "",
                 name: "\(actor)/\(root.lastPathComponent)", message: "", timestamp: "")
         }
         async let head = git(["log", "-1", "--format=%H%x00%P%x00%cI%x00%B"], in: root)
@@ -82,7 +78,7 @@ struct LocalRepository {
             name = "\(owner)/\(name)"
         }
         return LocalRepository(
-            root: root, isGit: true, sha: sha ?? zeroSHA, branch: await branch, parent: parent, actor: actor,
+            root: root, isGit: true, sha: sha ?? GitNames.zeroSHA, branch: await branch, parent: parent, actor: actor,
             email: settings["user.email"] ?? "", name: name, message: message, timestamp: timestamp)
     }
 
@@ -101,16 +97,16 @@ struct LocalRepository {
         guard isGit else { return nil }
         let index = scratch.appendingPathComponent("snapshot-index")
         let environment = ["GIT_INDEX_FILE": index.path]
-        if sha != Self.zeroSHA { _ = await Self.git(["read-tree", "HEAD"], in: root, environment: environment) }
+        if sha != GitNames.zeroSHA { _ = await Self.git(["read-tree", "HEAD"], in: root, environment: environment) }
         // A project in a subfolder is checked out as its own tree, as if it were the repository.
         let writeTree = prefix.isEmpty ? ["write-tree"] : ["write-tree", "--prefix=\(prefix)/"]
         guard await Self.git(["add", "-A"], in: root, environment: environment) != nil,
             let tree = await Self.git(writeTree, in: root, environment: environment)
         else { return nil }
         try? FileManager.default.removeItem(at: index)
-        if prefix.isEmpty, sha != Self.zeroSHA, await Self.git(["rev-parse", "HEAD^{tree}"], in: root) == tree { return sha }
+        if prefix.isEmpty, sha != GitNames.zeroSHA, await Self.git(["rev-parse", "HEAD^{tree}"], in: root) == tree { return sha }
         var arguments = ["commit-tree", tree, "-m", "gaara: working tree snapshot"]
-        if sha != Self.zeroSHA { arguments += ["-p", sha] }
+        if sha != GitNames.zeroSHA { arguments += ["-p", sha] }
         let identity = [
             "GIT_AUTHOR_NAME": actor, "GIT_AUTHOR_EMAIL": email.isEmpty ? "gaara@localhost" : email,
             "GIT_COMMITTER_NAME": actor, "GIT_COMMITTER_EMAIL": email.isEmpty ? "gaara@localhost" : email,
@@ -122,7 +118,7 @@ struct LocalRepository {
     func changedFiles() async -> [String]? {
         guard isGit else { return nil }
         var files = Set<String>()
-        if sha != Self.zeroSHA {
+        if sha != GitNames.zeroSHA {
             let range = parent.map { ["diff", "--name-only", $0, sha] } ?? ["ls-tree", "-r", "--name-only", sha]
             if let output = await Self.git(range, in: root) { files.formUnion(output.split(separator: "\n").map(String.init)) }
         }
@@ -155,12 +151,9 @@ struct LocalRepository {
         return nil
     }
 
+    /// HEAD as push payloads show it.
     var commitObject: ExpressionValue {
-        let person: ExpressionValue = .object([("name", .string(actor)), ("email", .string(email)), ("username", .string(actor))])
-        return .object([
-            ("id", .string(sha)), ("tree_id", .string("")), ("message", .string(message)), ("timestamp", .string(timestamp)),
-            ("author", person), ("committer", person),
-        ])
+        GitHubPayload.commit(id: sha, message: message, timestamp: timestamp, author: (actor, email), committer: (actor, email))
     }
 
     var repositoryObject: ExpressionValue {

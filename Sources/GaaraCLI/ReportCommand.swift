@@ -21,18 +21,16 @@ struct ReportCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var reports: [[String: Any]] = []
+        var reports: [ReportSummary] = []
         var lines: [String] = []
         for file in files {
             let report = try ReportFiles.read(file, display: file, expected: nil)
-            reports.append(ReportJSON.summary(report))
+            reports.append(ReportSummary(report))
             lines.append(ReportJSON.textLine(report))
         }
         switch format {
         case .json:
-            let data = try JSONSerialization.data(
-                withJSONObject: ["reports": reports], options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-            FileHandle.standardOutput.write(data + Data("\n".utf8))
+            FileHandle.standardOutput.write(try ReportJSON.encode(["reports": reports]) + Data("\n".utf8))
         case .text:
             print(lines.joined(separator: "\n"))
         }
@@ -41,9 +39,11 @@ struct ReportCommand: AsyncParsableCommand {
 
 /// The JSON shapes of report summaries.
 enum ReportJSON {
-    static func summary(_ report: Report) -> [String: Any] {
-        let data = (try? JSONEncoder().encode(ReportSummary(report))) ?? Data()
-        return (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
+    /// Pretty, sorted JSON with slashes as they are: the output of `gaara report` and `gaara gate`.
+    static func encode(_ value: some Encodable) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(value)
     }
 
     static func textLine(_ report: Report) -> String {

@@ -32,12 +32,8 @@ struct RouterCommand: AsyncParsableCommand {
             let (status, answer) = try await client.send(method, path, body: body)
             let text = String(decoding: answer, as: UTF8.self)
             guard (200..<300).contains(status) else {
-                let message =
-                    ((try? JSONSerialization.jsonObject(with: answer)) as? [String: Any]).flatMap {
-                        ($0["error"] as? [String: Any])?["message"] as? String
-                    }
-                    ?? text
-                throw CLIFailure(message: "router: HTTP \(status): \(message)", exitCode: 1)
+                let message = (try? JSONDecoder().decode(AdminErrorAnswer.self, from: answer))?.error?.message ?? text
+                throw CLIFailure(.failed, "router: HTTP \(status): \(message)")
             }
             if !text.isEmpty { print(text) }
         }
@@ -75,12 +71,12 @@ struct RouterCommand: AsyncParsableCommand {
         var headerTimeout = 10.0
 
         func run() async throws {
-            guard let address = TargetAddress(listen) else { throw CLIFailure(message: "--listen \(listen): expected host:port", exitCode: 2) }
+            guard let address = TargetAddress(listen) else { throw CLIFailure(.invalidInput, "--listen \(listen): expected host:port") }
             let endpoint: RouterAdmin.Listen
             if let adminListen {
-                guard let admin = TargetAddress(adminListen) else { throw CLIFailure(message: "--admin-listen: expected host:port", exitCode: 2) }
+                guard let admin = TargetAddress(adminListen) else { throw CLIFailure(.invalidInput, "--admin-listen: expected host:port") }
                 guard let token = adminToken ?? ProcessInfo.processInfo.environment["GAARA_ROUTER_TOKEN"], !token.isEmpty else {
-                    throw CLIFailure(message: "--admin-listen needs --admin-token (or GAARA_ROUTER_TOKEN)", exitCode: 2)
+                    throw CLIFailure(.invalidInput, "--admin-listen needs --admin-token (or GAARA_ROUTER_TOKEN)")
                 }
                 endpoint = .tcp(host: admin.host, port: admin.port, token: token)
             } else {
@@ -93,7 +89,7 @@ struct RouterCommand: AsyncParsableCommand {
                     stateFile: URL(fileURLWithPath: state), host: address.host, port: address.port,
                     threads: threads ?? ProxyServer.defaultThreads, admin: endpoint, settings: settings)
             } catch {
-                throw CLIFailure(message: "cannot start the router (table \(state), listening on \(listen)): \(error)", exitCode: 2)
+                throw CLIFailure(.invalidInput, "cannot start the router (table \(state), listening on \(listen)): \(error)")
             }
             let port = router.proxy.port
             try await router.run(handleSignals: true) { admin in
@@ -117,12 +113,12 @@ struct RouterCommand: AsyncParsableCommand {
         var ranges: [AddressRange] = []
         for text in trustedProxies {
             guard let range = AddressRange(text) else {
-                throw CLIFailure(message: "\(options)trusted-proxy \(text): expected an address or a CIDR block (10.0.0.0/8, ::1/128)", exitCode: 2)
+                throw CLIFailure(.invalidInput, "\(options)trusted-proxy \(text): expected an address or a CIDR block (10.0.0.0/8, ::1/128)")
             }
             ranges.append(range)
         }
         guard headerTimeout > 0, headerTimeout.isFinite else {
-            throw CLIFailure(message: "\(options)header-timeout must be a positive number of seconds", exitCode: 2)
+            throw CLIFailure(.invalidInput, "\(options)header-timeout must be a positive number of seconds")
         }
         return ProxySettings(trustedProxies: ranges, headerTimeout: headerTimeout)
     }
@@ -151,7 +147,7 @@ struct RouterCommand: AsyncParsableCommand {
             var parsed: [[String: Any]] = []
             for group in groups {
                 guard let equals = group.firstIndex(of: "=") else {
-                    throw CLIFailure(message: "--group \(group): expected NAME=HOST:PORT,…[@WEIGHT]", exitCode: 2)
+                    throw CLIFailure(.invalidInput, "--group \(group): expected NAME=HOST:PORT,…[@WEIGHT]")
                 }
                 var rest = String(group[group.index(after: equals)...])
                 var weight = parsed.isEmpty ? 100 : 0
@@ -161,7 +157,7 @@ struct RouterCommand: AsyncParsableCommand {
                 }
                 let targets = rest.split(separator: ",").map(String.init)
                 guard targets.allSatisfy({ TargetAddress($0) != nil }) else {
-                    throw CLIFailure(message: "--group \(group): bad target address", exitCode: 2)
+                    throw CLIFailure(.invalidInput, "--group \(group): bad target address")
                 }
                 parsed.append(["name": String(group[..<equals]), "targets": targets, "weight": weight])
             }
@@ -170,7 +166,7 @@ struct RouterCommand: AsyncParsableCommand {
             case ["none"]: stickyMode = ["none": [:] as [String: Any]]
             case ["assigned"]: stickyMode = ["assigned": ["_0": "gaara_bucket"]]
             case let parts where parts.count == 2 && ["assigned", "cookie", "header"].contains(parts[0]): stickyMode = [parts[0]: ["_0": parts[1]]]
-            default: throw CLIFailure(message: "--sticky \(sticky): expected none, assigned[:COOKIE], cookie:NAME or header:NAME", exitCode: 2)
+            default: throw CLIFailure(.invalidInput, "--sticky \(sticky): expected none, assigned[:COOKIE], cookie:NAME or header:NAME")
             }
             var body: [String: Any] = [
                 "name": service, "hosts": hosts, "path_prefix": path, "groups": parsed, "sticky": stickyMode, "paused": false,
@@ -249,4 +245,13 @@ struct RouterCommand: AsyncParsableCommand {
 
         func run() async throws { try await admin.call(.GET, "/targets") }
     }
+}
+
+/// The router admin API's error answer, `{"error":{"message":…}}`; either level may be missing.
+private struct AdminErrorAnswer: Decodable {
+    struct Detail: Decodable {
+        let message: String?
+    }
+
+    let error: Detail?
 }

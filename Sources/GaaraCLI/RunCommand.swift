@@ -71,7 +71,7 @@ struct RunCommand: AsyncParsableCommand {
         let start = directory.map { URL(fileURLWithPath: $0, relativeTo: cwd).standardizedFileURL } ?? cwd
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: start.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw CLIFailure(message: "\(start.path): no such directory", exitCode: 2)
+            throw CLIFailure(.invalidInput, "\(start.path): no such directory")
         }
         // The project is the nearest folder with workflows, up to the git top level; a project in a
         // subfolder of a repository (like examples/gaara-app) runs as if it were the repository.
@@ -104,7 +104,7 @@ struct RunCommand: AsyncParsableCommand {
             selected = selected.filter { workflow in job.contains { workflow.job($0) != nil } }
             let known = Set(loaded.flatMap { $0.jobs.map(\.id) })
             if let missing = job.first(where: { !known.contains($0) }) {
-                throw CLIFailure(message: "no job '\(missing)' in the workflows", exitCode: 2)
+                throw CLIFailure(.invalidInput, "no job '\(missing)' in the workflows")
             }
         }
         if list || graph {
@@ -153,7 +153,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         if !failures.isEmpty {
             FileHandle.standardError.write(Data(failures.utf8))
-            throw CLIFailure(message: "fix the workflow errors above first", exitCode: 2)
+            throw CLIFailure(.invalidInput, "fix the workflow errors above first")
         }
         return result
     }
@@ -178,7 +178,7 @@ struct RunCommand: AsyncParsableCommand {
             } else if let value = ProcessInfo.processInfo.environment[item] {
                 secretValues[item] = value
             } else {
-                throw CLIFailure(message: "--secret \(item): no value given and no such environment variable", exitCode: 2)
+                throw CLIFailure(.invalidInput, "--secret \(item): no value given and no such environment variable")
             }
         }
         let usesCheckout = selected.contains {
@@ -235,7 +235,7 @@ struct RunCommand: AsyncParsableCommand {
         var result: [String: String] = [:]
         for item in items {
             guard let equals = item.firstIndex(of: "="), equals != item.startIndex else {
-                throw CLIFailure(message: "\(option) \(item): expected NAME=VALUE", exitCode: 2)
+                throw CLIFailure(.invalidInput, "\(option) \(item): expected NAME=VALUE")
             }
             result[String(item[..<equals])] = String(item[item.index(after: equals)...])
         }

@@ -89,11 +89,11 @@ struct ServeCommand: AsyncParsableCommand {
             handler.logLevel = verbose ? .info : .notice
             return handler
         }
-        guard (0...65535).contains(port) else { throw CLIFailure(message: "--port must be 0 to 65535", exitCode: 2) }
+        guard (0...65535).contains(port) else { throw CLIFailure(.invalidInput, "--port must be 0 to 65535") }
         let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         let data = URL(fileURLWithPath: dataDirectory ?? Self.defaultDataDirectory(), relativeTo: cwd).standardizedFileURL
         guard let executable = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else {
-            throw CLIFailure(message: "cannot find the gaara executable", exitCode: 2)
+            throw CLIFailure(.invalidInput, "cannot find the gaara executable")
         }
         var configuration = ServerConfiguration(dataDirectory: data, executable: executable)
         configuration.host = host
@@ -106,21 +106,21 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.requeueInterrupted = requeueInterrupted
         configuration.verbose = verbose
         guard let mode = StepIsolationMode(rawValue: isolation) else {
-            throw CLIFailure(message: "--isolation must be sandbox or none", exitCode: 2)
+            throw CLIFailure(.invalidInput, "--isolation must be sandbox or none")
         }
         configuration.isolation = mode
         configuration.stepUser = stepUser
-        guard liveLogRate > 0 else { throw CLIFailure(message: "--live-log-rate must be positive", exitCode: 2) }
+        guard liveLogRate > 0 else { throw CLIFailure(.invalidInput, "--live-log-rate must be positive") }
         configuration.liveLogBytesPerSecond = Int(liveLogRate * 1024 * 1024)
-        guard liveLogRunRate > 0 else { throw CLIFailure(message: "--live-log-run-rate must be positive", exitCode: 2) }
+        guard liveLogRunRate > 0 else { throw CLIFailure(.invalidInput, "--live-log-run-rate must be positive") }
         configuration.liveLogBytesPerSecondPerRun = Int(liveLogRunRate * 1024 * 1024)
         let server: CIServer
         do {
             server = try CIServer(configuration: configuration)
         } catch let error as IsolationError {
-            throw CLIFailure(message: "cannot isolate steps: \(error)", exitCode: 2)
+            throw CLIFailure(.invalidInput, "cannot isolate steps: \(error)")
         } catch {
-            throw CLIFailure(message: "cannot open \(data.path): \(error)", exitCode: 2)
+            throw CLIFailure(.invalidInput, "cannot open \(data.path): \(error)")
         }
         guard let routerListen else {
             try await server.run { url in
@@ -129,7 +129,7 @@ struct ServeCommand: AsyncParsableCommand {
             return
         }
         guard let address = TargetAddress(routerListen) else {
-            throw CLIFailure(message: "--router-listen \(routerListen): expected host:port", exitCode: 2)
+            throw CLIFailure(.invalidInput, "--router-listen \(routerListen): expected host:port")
         }
         let settings = try RouterCommand.settings(trustedProxies: routerTrustedProxies, headerTimeout: routerHeaderTimeout, options: "--router-")
         let router: RouterService
@@ -138,7 +138,7 @@ struct ServeCommand: AsyncParsableCommand {
                 stateFile: data.appendingPathComponent("router.json"), host: address.host, port: address.port,
                 threads: ProxyServer.defaultThreads, admin: .unixSocket(data.appendingPathComponent("router.sock").path), settings: settings)
         } catch {
-            throw CLIFailure(message: "cannot start the router on \(routerListen): \(error)", exitCode: 2)
+            throw CLIFailure(.invalidInput, "cannot start the router on \(routerListen): \(error)")
         }
         let port = router.proxy.port
         var routing = router

@@ -41,7 +41,7 @@ enum WorkflowDiscovery {
             let root = repositoryRoot(from: currentDirectory)
             let files = workflows(inRepository: root)
             if files.isEmpty {
-                throw CLIFailure(message: "no workflows found in \(root.path)/.github/workflows or .gaara/workflows", exitCode: 2)
+                throw CLIFailure(.invalidInput, "no workflows found in \(root.path)/.github/workflows or .gaara/workflows")
             }
             return files.map { ($0, .workflow) }
         }
@@ -50,7 +50,7 @@ enum WorkflowDiscovery {
             let url = URL(fileURLWithPath: path, relativeTo: currentDirectory)
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
-                throw CLIFailure(message: "\(path): no such file or directory", exitCode: 2)
+                throw CLIFailure(.invalidInput, "\(path): no such file or directory")
             }
             if isDirectory.boolValue {
                 let nested = workflowDirectories.map { url.appendingPathComponent($0) }
@@ -72,10 +72,10 @@ enum WorkflowDiscovery {
     /// Reads a file as UTF-8 text.
     static func read(_ url: URL, displayPath: String) throws(CLIFailure) -> String {
         guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw CLIFailure(message: "\(displayPath): cannot read the file", exitCode: 2)
+            throw CLIFailure(.invalidInput, "\(displayPath): cannot read the file")
         }
         guard let text = String(data: data, encoding: .utf8) else {
-            throw CLIFailure(message: "\(displayPath): the file is not UTF-8 text", exitCode: 2)
+            throw CLIFailure(.invalidInput, "\(displayPath): the file is not UTF-8 text")
         }
         return text
     }

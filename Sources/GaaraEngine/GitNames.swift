@@ -2,6 +2,9 @@
 /// hook, workflow inputs). A value that passes cannot be read as an option, and is what it claims
 /// to be: an object name, a ref name as `git check-ref-format` accepts it, or a clone URL.
 public enum GitNames {
+    /// Forty zeros: the "no commit" of push updates (`before` of a new ref, `after` of a deleted one).
+    public static let zeroSHA = String(repeating: "0", count: 40)
+
     /// A full object name: 40 (SHA-1) or 64 (SHA-256) hexadecimal digits.
     public static func isObjectName(_ text: String) -> Bool {
         (text.utf8.count == 40 || text.utf8.count == 64) && text.utf8.allSatisfy { isHexDigit($0) }

@@ -17,8 +17,7 @@ final class LogWriter: @unchecked Sendable {
             fd = -1
             return
         }
-        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
+        fd = try FastFile.open(path, .truncate)
         buffer.reserveCapacity(capacity)
     }
 
@@ -31,7 +30,7 @@ final class LogWriter: @unchecked Sendable {
         guard fd >= 0 else { return }
         if buffer.count + bytes.count > capacity { flush() }
         if bytes.count >= capacity {
-            writeAll(bytes)
+            FastFile.writeAll(fd, bytes)
         } else {
             buffer.append(contentsOf: bytes)
         }
@@ -50,19 +49,7 @@ final class LogWriter: @unchecked Sendable {
 
     func flush() {
         guard !buffer.isEmpty else { return }
-        buffer.withUnsafeBytes { writeAll($0) }
+        _ = buffer.withUnsafeBytes { FastFile.writeAll(fd, $0) }
         buffer.removeAll(keepingCapacity: true)
-    }
-
-    private func writeAll(_ bytes: UnsafeRawBufferPointer) {
-        var offset = 0
-        while offset < bytes.count {
-            let written = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-            if written < 0 {
-                if errno == EINTR { continue }
-                return
-            }
-            offset += written
-        }
     }
 }

@@ -174,12 +174,3 @@ extension WorkflowRunner {
         return result
     }
 }
-
-/// An error of the runner with a message for the user.
-struct RunnerError: Error, CustomStringConvertible {
-    let description: String
-
-    init(_ description: String) {
-        self.description = description
-    }
-}

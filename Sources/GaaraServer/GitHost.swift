@@ -3,19 +3,6 @@ import GaaraEngine
 import GaaraExpressions
 import GaaraProcess
 
-/// A git command that failed.
-public struct GitError: Error, Sendable, CustomStringConvertible {
-    /// The arguments.
-    public let arguments: [String]
-    /// What git printed.
-    public let output: String
-
-    /// `git fetch ...: fatal: ...`.
-    public var description: String {
-        "git \(arguments.prefix(3).joined(separator: " ")): \(output.trimmingCharacters(in: .whitespacesAndNewlines))"
-    }
-}
-
 /// The bare repositories the server hosts, read and written with the git executable.
 public struct GitHost: Sendable {
     /// `data/repos`.
@@ -80,18 +67,8 @@ public struct GitHost: Sendable {
     /// Runs git in `directory`; throws with its output when it fails.
     @discardableResult
     public func git(_ arguments: [String], in directory: URL, timeout: Double = 300) async throws -> String {
-        var environment = ProcessInfo.processInfo.environment
-        environment["GIT_TERMINAL_PROMPT"] = "0"
-        environment["LC_ALL"] = "C"
-        let result: (status: ExitStatus, output: String)
-        do {
-            result = try await ChildProcess.capture(
-                .init("git", arguments, environment: environment, workingDirectory: directory.path), timeout: timeout)
-        } catch {
-            throw GitError(arguments: arguments, output: error.description)
-        }
-        guard result.status.isSuccess else { throw GitError(arguments: arguments, output: result.output) }
-        return result.output
+        // Never wait for a password, and read git's messages in one language.
+        try await GitCommand.run(arguments, in: directory, environment: ["GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"], timeout: timeout)
     }
 
     /// The workflow files at a commit: path and text.
@@ -114,7 +91,9 @@ public struct GitHost: Sendable {
 
     /// Files that differ between two commits (all files of `after` when `before` is absent or unknown).
     public func changedFiles(_ repository: URL, before: String?, after: String) async -> [String]? {
-        if let before, before != Self.zeroSHA, (try? await git(["cat-file", "-e", "--end-of-options", before + "^{commit}"], in: repository)) != nil {
+        if let before, before != GitNames.zeroSHA,
+            (try? await git(["cat-file", "-e", "--end-of-options", before + "^{commit}"], in: repository)) != nil
+        {
             guard let output = try? await git(["diff", "--name-only", "--no-renames", "--end-of-options", before, after, "--"], in: repository) else {
                 return nil
             }
@@ -157,12 +136,9 @@ public struct GitHost: Sendable {
         }
         let fields = output.split(separator: "\0", omittingEmptySubsequences: false).map(String.init)
         guard fields.count >= 7 else { return .object([("id", .string(sha))]) }
-        return .object([
-            ("id", .string(fields[0])), ("tree_id", .string("")), ("message", .string(fields[6].trimmingCharacters(in: .whitespacesAndNewlines))),
-            ("timestamp", .string(fields[3])),
-            ("author", .object([("name", .string(fields[1])), ("email", .string(fields[2])), ("username", .string(fields[1]))])),
-            ("committer", .object([("name", .string(fields[4])), ("email", .string(fields[5])), ("username", .string(fields[4]))])),
-        ])
+        return GitHubPayload.commit(
+            id: fields[0], message: fields[6].trimmingCharacters(in: .whitespacesAndNewlines), timestamp: fields[3],
+            author: (fields[1], fields[2]), committer: (fields[4], fields[5]))
     }
 
     /// Writes the tree of `commit` into `destination` (`git archive` piped into `tar`).
@@ -186,7 +162,4 @@ public struct GitHost: Sendable {
             ]
                 + extraRefspecs, in: repository)
     }
-
-    /// Forty zeros: the "no commit" of push updates.
-    public static let zeroSHA = String(repeating: "0", count: 40)
 }

@@ -97,11 +97,9 @@ struct RunExecutor: Sendable {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let source = directory.appendingPathComponent("source")
         try await git.export(bare, commit: run.sha, to: source)
-        let workflowURL = source.appendingPathComponent(run.workflowPath)
-        guard let data = FileManager.default.contents(atPath: workflowURL.path) else {
-            throw TriggerError(status: 404, message: "\(run.workflowPath) is not in commit \(run.sha)")
+        guard let loaded = await git.workflow(bare, commit: run.sha, path: run.workflowPath)?.loaded else {
+            throw TriggerError(.unknownWorkflow, "\(run.workflowPath) is not in commit \(run.sha)")
         }
-        let loaded = WorkflowLoader.load(text: String(decoding: data, as: UTF8.self), path: run.workflowPath)
         guard let workflow = loaded.workflow, !loaded.hasErrors else {
             for diagnostic in loaded.diagnostics where diagnostic.severity == .error {
                 try await store.addAnnotation(

@@ -200,7 +200,9 @@ final class RunRecorder: RunObserver {
                     line: annotation.line))
         case .jobFinished(let label, let result, _, let outputs):
             guard let jobID = jobIDs[label] else { return }
-            let data = (try? JSONSerialization.data(withJSONObject: outputs, options: [.sortedKeys])) ?? Data("{}".utf8)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            let data = (try? encoder.encode(outputs)) ?? Data("{}".utf8)
             try await store.finishJob(jobID, conclusion: RunConclusion(result), outputsJSON: String(decoding: data, as: UTF8.self))
         case .runFinished: break
         }

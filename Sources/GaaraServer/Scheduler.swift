@@ -43,10 +43,10 @@ struct Scheduler: ServiceLifecycle.Service {
         for repository in repositories {
             let bare = URL(fileURLWithPath: repository.path)
             guard let sha = await git.resolve(bare, "refs/heads/" + repository.defaultBranch),
-                let files = try? await git.workflowFiles(bare, commit: sha)
+                let files = try? await git.workflows(bare, commit: sha, where: { $1.contains("schedule") })
             else { continue }
-            for file in files where file.text.contains("schedule") {
-                guard let workflow = WorkflowLoader.load(text: file.text, path: file.path).workflow,
+            for file in files {
+                guard let workflow = file.loaded.workflow,
                     let trigger = workflow.triggers["schedule"]
                 else { continue }
                 for schedule in trigger.schedules {

@@ -48,7 +48,9 @@ extension CIServer {
         ) { [self] request, context, caller in
             let repository = try await repository(context)
             let body = try await Reply.decode(DispatchBody.self, from: request, limit: limit)
-            let run = try await triggers.dispatch(repository, workflow: body.workflow, ref: body.ref, inputs: body.inputs ?? [:], actor: caller.name)
+            let run = try await triggering {
+                try await triggers.dispatch(repository, workflow: body.workflow, ref: body.ref, inputs: body.inputs ?? [:], actor: caller.name)
+            }
             await startAll([run])
             return try Reply.json(TriggeredJSON(runs: [RunJSON(run, repository: repository.name)]), status: .created)
         }
@@ -251,8 +253,8 @@ extension CIServer {
     func workflows(_ repository: RepositoryRecord, ref: String?) async throws -> [WorkflowJSON] {
         let path = URL(fileURLWithPath: repository.path)
         guard let sha = await git.resolve(path, ref ?? repository.defaultBranch) else { return [] }
-        return try await git.workflowFiles(path, commit: sha).map { file in
-            let loaded = WorkflowLoader.load(text: file.text, path: file.path)
+        return try await git.workflows(path, commit: sha).map { file in
+            let loaded = file.loaded
             let errors = loaded.diagnostics.filter { $0.severity == .error }.map { "\($0.location.line):\($0.location.column): \($0.message)" }
             let inputs = loaded.workflow?.triggers["workflow_dispatch"]?.inputs ?? []
             return WorkflowJSON(
@@ -351,7 +353,7 @@ extension CIServer {
         } catch {
             throw HTTPError(.badRequest, message: "invalid push body")
         }
-        let runs = try await triggers.push(repository, updates: push.updates, actor: push.pusher ?? "git")
+        let runs = try await triggering { try await triggers.push(repository, updates: push.updates, actor: push.pusher ?? "git") }
         await startAll(runs)
         return try Reply.json(TriggeredJSON(runs: runs.map { RunJSON($0, repository: repository.name) }))
     }

@@ -45,8 +45,11 @@ extension CIServer {
             let form = Self.form(String(buffer: try await request.collectBody(upTo: 64 * 1024)))
             var inputs: [String: String] = [:]
             for (key, value) in form where key.hasPrefix("input.") { inputs[String(key.dropFirst(6))] = value }
-            let run = try await triggers.dispatch(
-                repository, workflow: form["workflow"] ?? "", ref: form["ref"].flatMap { $0.isEmpty ? nil : $0 }, inputs: inputs, actor: caller.name)
+            let run = try await triggering {
+                try await triggers.dispatch(
+                    repository, workflow: form["workflow"] ?? "", ref: form["ref"].flatMap { $0.isEmpty ? nil : $0 }, inputs: inputs,
+                    actor: caller.name)
+            }
             await startAll([run])
             return Response(status: .seeOther, headers: [.location: "/runs/\(run.id!)"])
         }
@@ -250,8 +253,7 @@ extension CIServer {
     /// The jobs laid out in columns by their depth in the `needs` graph, coloured by state.
     private func jobGraph(_ run: RunJSON, jobs: [JobJSON]) async throws -> String {
         guard let repository = try await store.repository(named: run.repository),
-            let text = try? await git.git(["cat-file", "blob", "\(run.sha):\(run.workflowPath)"], in: URL(fileURLWithPath: repository.path)),
-            let workflow = WorkflowLoader.load(text: text, path: run.workflowPath).workflow
+            let workflow = await git.workflow(URL(fileURLWithPath: repository.path), commit: run.sha, path: run.workflowPath)?.loaded.workflow
         else { return "" }
         var depth: [String: Int] = [:]
         func level(_ id: String, _ seen: Set<String>) -> Int {

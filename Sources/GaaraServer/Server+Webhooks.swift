@@ -72,7 +72,7 @@ extension CIServer {
                 return try Reply.json(TriggeredJSON(runs: [], message: "event '\(event)' starts nothing"))
             case .push(let updates):
                 try await fetch(repository, delivery, extra: [])
-                runs = try await triggers.push(repository, updates: updates, actor: delivery.actor)
+                runs = try await triggering { try await triggers.push(repository, updates: updates, actor: delivery.actor) }
             case .pullRequest(let pull):
                 guard ["opened", "synchronize", "reopened", "closed"].contains(pull.action) else {
                     return try Reply.json(TriggeredJSON(runs: [], message: "pull request activity '\(pull.action)' starts nothing"))
@@ -89,7 +89,7 @@ extension CIServer {
                 guard await git.resolve(bare, pull.headSHA) != nil else {
                     throw HTTPError(.unprocessableContent, message: "commit \(pull.headSHA) could not be fetched")
                 }
-                runs = try await triggers.pullRequest(repository, pull, actor: delivery.actor)
+                runs = try await triggering { try await triggers.pullRequest(repository, pull, actor: delivery.actor) }
             }
             await startAll(runs)
             return try Reply.json(TriggeredJSON(runs: runs.map { RunJSON($0, repository: repository.name) }))

@@ -295,8 +295,6 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
                 throw HTTPError(error.status, headers: error.headers, message: message)
             }
             throw error
-        } catch let error as TriggerError {
-            throw HTTPError(.init(code: error.status), message: error.message)
         } catch {
             throw HTTPError(.internalServerError, message: String(describing: error))
         }

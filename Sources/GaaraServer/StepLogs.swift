@@ -1,4 +1,5 @@
 import Foundation
+import GaaraRunner
 import Synchronization
 
 #if canImport(Glibc)
@@ -67,8 +68,7 @@ final class StepLogFile: Sendable {
 
     init(path: String) throws {
         self.path = path
-        fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
+        fd = try FastFile.open(path, .append)
     }
 
     deinit {
@@ -111,17 +111,7 @@ final class StepLogFile: Sendable {
     }
 
     private func write(_ bytes: inout [UInt8]) {
-        bytes.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let written = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    break
-                }
-                offset += written
-            }
-        }
+        _ = bytes.withUnsafeBytes { FastFile.writeAll(fd, $0) }
         bytes.removeAll(keepingCapacity: true)
     }
 }

@@ -27,15 +27,38 @@ public struct PullRequestEvent: Sendable, Equatable {
     public var merged: Bool
 }
 
-/// Why a trigger was refused.
+/// Why a trigger was refused (or a triggered run could not find its workflow).
 public struct TriggerError: Error, Sendable, CustomStringConvertible {
-    /// The HTTP status that fits (400, 404, 422).
-    public let status: Int
+    /// What kind of refusal: the HTTP edge turns it into a status, background work only reports it.
+    public enum Kind: Sendable, Equatable {
+        /// A ref update that is not full shas and a valid ref name.
+        case invalidUpdate
+        /// A ref or branch the repository does not have.
+        case unknownRef
+        /// A workflow file the commit does not have.
+        case unknownWorkflow
+        /// A workflow that has errors or does not accept the event.
+        case unacceptedWorkflow
+        /// Dispatch inputs that are missing, undeclared or of the wrong type.
+        case invalidInputs
+    }
+
+    /// What kind of refusal.
+    public let kind: Kind
     /// What is wrong.
     public let message: String
+    /// The error underneath, when there is one.
+    public let cause: (any Error)?
 
-    /// The message.
-    public var description: String { message }
+    /// Creates an error.
+    public init(_ kind: Kind, _ message: String, cause: (any Error)? = nil) {
+        self.kind = kind
+        self.message = message
+        self.cause = cause
+    }
+
+    /// The message, then the cause's when there is one.
+    public var description: String { cause.map { "\(message): \($0)" } ?? message }
 }
 
 /// Decides which workflows an event starts and records their runs as queued.
@@ -48,21 +71,17 @@ struct Triggers: Sendable {
     func push(_ repository: RepositoryRecord, updates: [RefUpdate], actor: String) async throws -> [RunRecord] {
         let path = URL(fileURLWithPath: repository.path)
         var runs: [RunRecord] = []
-        for update in updates where update.after != GitHost.zeroSHA {
+        for update in updates where update.after != GitNames.zeroSHA {
             guard update.ref.hasPrefix("refs/heads/") || update.ref.hasPrefix("refs/tags/") else { continue }
             // The names go to git's command line: they must be what they claim to be.
             guard GitNames.isObjectName(update.before), GitNames.isObjectName(update.after), GitNames.isRefName(update.ref) else {
-                throw TriggerError(status: 400, message: "a ref update needs full commit shas and a valid ref name")
+                throw TriggerError(.invalidUpdate, "a ref update needs full commit shas and a valid ref name")
             }
             let changed = update.ref.hasPrefix("refs/tags/") ? nil : await git.changedFiles(path, before: update.before, after: update.after)
             let commit = await git.commitObject(path, update.after)
-            let payload: ExpressionValue = .object([
-                ("ref", .string(update.ref)), ("before", .string(update.before)), ("after", .string(update.after)),
-                ("created", .bool(update.before == GitHost.zeroSHA)), ("deleted", .bool(false)), ("forced", .bool(false)),
-                ("base_ref", .null), ("compare", .string("")), ("commits", .array([commit])), ("head_commit", commit),
-                ("pusher", .object([("name", .string(actor)), ("email", .string(""))])),
-                ("repository", repositoryObject(repository)), ("sender", sender(actor)),
-            ])
+            let payload = GitHubPayload.push(
+                ref: update.ref, before: update.before, after: update.after, created: update.before == GitNames.zeroSHA, commits: [commit],
+                pusher: (actor, ""), repository: repositoryObject(repository), sender: GitHubPayload.sender(actor))
             let event = TriggerEvent(name: "push", ref: update.ref, changedFiles: changed, payload: payload)
             runs += try await start(repository, event: event, sha: update.after, actor: actor)
         }
@@ -79,11 +98,11 @@ struct Triggers: Sendable {
             ("merged", .bool(pull.merged)), ("draft", .bool(false)), ("labels", .array([])),
             ("head", .object([("ref", .string(pull.headRef)), ("sha", .string(pull.headSHA)), ("repo", repositoryObject(repository))])),
             ("base", .object([("ref", .string(pull.baseRef)), ("sha", .string(baseSHA ?? "")), ("repo", repositoryObject(repository))])),
-            ("user", sender(actor)),
+            ("user", GitHubPayload.sender(actor)),
         ])
         let payload: ExpressionValue = .object([
             ("action", .string(pull.action)), ("number", .number(Double(pull.number))), ("pull_request", object),
-            ("repository", repositoryObject(repository)), ("sender", sender(actor)),
+            ("repository", repositoryObject(repository)), ("sender", GitHubPayload.sender(actor)),
         ])
         let event = TriggerEvent(
             name: "pull_request", ref: "refs/pull/\(pull.number)/merge", baseRef: pull.baseRef, action: pull.action, changedFiles: changed,
@@ -106,43 +125,42 @@ struct Triggers: Sendable {
             fullRef = "refs/heads/" + (ref ?? repository.defaultBranch)
         }
         guard let sha = await git.resolve(path, fullRef) else {
-            throw TriggerError(status: 422, message: "no ref '\(ref ?? repository.defaultBranch)' in repository '\(repository.name)'")
+            throw TriggerError(.unknownRef, "no ref '\(ref ?? repository.defaultBranch)' in repository '\(repository.name)'")
         }
-        let files = try await git.workflowFiles(path, commit: sha)
-        guard let match = files.first(where: { $0.path == file || ($0.path as NSString).lastPathComponent == file }) else {
-            throw TriggerError(status: 404, message: "no workflow '\(file)' at \(fullRef)")
+        let matches = try await git.workflows(path, commit: sha) { path, _ in path == file || (path as NSString).lastPathComponent == file }
+        guard let match = matches.first else {
+            throw TriggerError(.unknownWorkflow, "no workflow '\(file)' at \(fullRef)")
         }
-        let loaded = WorkflowLoader.load(text: match.text, path: match.path)
-        guard let workflow = loaded.workflow, !loaded.hasErrors else {
-            throw TriggerError(status: 422, message: "\(match.path) has errors; fix them before dispatching")
+        guard let workflow = match.loaded.workflow, !match.loaded.hasErrors else {
+            throw TriggerError(.unacceptedWorkflow, "\(match.path) has errors; fix them before dispatching")
         }
         guard let trigger = workflow.triggers["workflow_dispatch"] else {
-            throw TriggerError(status: 422, message: "\(match.path) does not accept workflow_dispatch")
+            throw TriggerError(.unacceptedWorkflow, "\(match.path) does not accept workflow_dispatch")
         }
         var typed: [String: String] = [:]
         for input in trigger.inputs {
             let value = inputs[input.name] ?? input.defaultValue?.raw
             if input.required, value == nil || value == "" {
-                throw TriggerError(status: 422, message: "input '\(input.name)' is required")
+                throw TriggerError(.invalidInputs, "input '\(input.name)' is required")
             }
             guard let value else { continue }
             switch input.type {
             case .boolean where !["true", "false"].contains(value.lowercased()):
-                throw TriggerError(status: 422, message: "input '\(input.name)' must be true or false, not '\(value)'")
+                throw TriggerError(.invalidInputs, "input '\(input.name)' must be true or false, not '\(value)'")
             case .number where Double(value) == nil:
-                throw TriggerError(status: 422, message: "input '\(input.name)' must be a number, not '\(value)'")
+                throw TriggerError(.invalidInputs, "input '\(input.name)' must be a number, not '\(value)'")
             case .choice where !input.options.isEmpty && !input.options.contains(value):
                 let options = input.options.joined(separator: ", ")
-                throw TriggerError(status: 422, message: "input '\(input.name)' must be one of \(options), not '\(value)'")
+                throw TriggerError(.invalidInputs, "input '\(input.name)' must be one of \(options), not '\(value)'")
             default: typed[input.name] = value
             }
         }
         if let unknown = inputs.keys.sorted().first(where: { name in !trigger.inputs.contains { $0.name == name } }) {
-            throw TriggerError(status: 422, message: "\(match.path) declares no input '\(unknown)'")
+            throw TriggerError(.invalidInputs, "\(match.path) declares no input '\(unknown)'")
         }
         let payload: ExpressionValue = .object([
             ("inputs", .strings(typed)), ("ref", .string(fullRef)), ("workflow", .string(match.path)),
-            ("repository", repositoryObject(repository)), ("sender", sender(actor)),
+            ("repository", repositoryObject(repository)), ("sender", GitHubPayload.sender(actor)),
         ])
         var record = RunRecord(
             repositoryID: repository.id!, workflowPath: match.path, workflowName: workflow.name ?? match.path, event: "workflow_dispatch",
@@ -166,8 +184,8 @@ struct Triggers: Sendable {
     private func start(_ repository: RepositoryRecord, event: TriggerEvent, sha: String, actor: String) async throws -> [RunRecord] {
         let path = URL(fileURLWithPath: repository.path)
         var runs: [RunRecord] = []
-        for file in try await git.workflowFiles(path, commit: sha) {
-            let loaded = WorkflowLoader.load(text: file.text, path: file.path)
+        for file in try await git.workflows(path, commit: sha) {
+            let loaded = file.loaded
             let base = RunRecord(
                 repositoryID: repository.id!, workflowPath: file.path, workflowName: file.path, event: event.name, ref: event.ref ?? "",
                 sha: sha, actor: actor, payloadJSON: ExpressionJSON.serialize(event.payload, indent: false),
@@ -209,10 +227,6 @@ struct Triggers: Sendable {
             ("clone_url", .string(repository.cloneURL ?? repository.path)), ("html_url", .string(serverURL() + "/repos/" + repository.name)),
             ("private", .bool(true)),
         ])
-    }
-
-    func sender(_ actor: String) -> ExpressionValue {
-        .object([("login", .string(actor)), ("type", .string("User"))])
     }
 
     static func json(_ value: some Encodable) -> String {

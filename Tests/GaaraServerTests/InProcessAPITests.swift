@@ -2,6 +2,7 @@ import Foundation
 import GaaraAPI
 import GaaraStore
 import HummingbirdTesting
+import NIOCore
 import Testing
 
 @testable import GaaraServer
@@ -27,11 +28,12 @@ struct InProcessAPITests {
             }
             try await client.execute(uri: "/api/tokens", method: .get) { response in
                 #expect(response.status == .unauthorized)
-                #expect(try APICoding.decode(ErrorBody.self, from: Data(buffer: response.body)).error.message.isEmpty == false)
+                let error = try? APICoding.decode(ErrorBody.self, from: Data(buffer: response.body))
+                #expect(error?.error.message.isEmpty == false)
             }
             try await client.execute(uri: "/api/tokens", method: .get, headers: [.authorization: "Bearer " + token]) { response in
                 #expect(response.status == .ok)
-                let tokens = try APICoding.decode([TokenJSON].self, from: Data(buffer: response.body))
+                let tokens = (try? APICoding.decode([TokenJSON].self, from: Data(buffer: response.body))) ?? []
                 #expect(tokens.map(\.name).contains("ci"))
                 #expect(tokens.allSatisfy { $0.token == nil }, "a token's value is shown once, at creation")
             }
@@ -45,8 +47,8 @@ struct InProcessAPITests {
                 body: ByteBuffer(bytes: body)
             ) { response in
                 #expect(response.status == .created)
-                let repository = try APICoding.decode(RepositoryJSON.self, from: Data(buffer: response.body))
-                #expect(repository.name == "app" && repository.upstream == "octo/app" && repository.defaultBranch == "main")
+                let repository = try? APICoding.decode(RepositoryJSON.self, from: Data(buffer: response.body))
+                #expect(repository?.name == "app" && repository?.upstream == "octo/app" && repository?.defaultBranch == "main")
             }
         }
     }
