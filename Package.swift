@@ -95,7 +95,9 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
-            ]
+            ],
+            // The dashboard's CSS and JavaScript, compiled into the binary.
+            resources: [.embedInCode("Dashboard/app.css"), .embedInCode("Dashboard/app.js")]
         ),
         // Command-line front end: argument parsing and output formatting.
         .target(
