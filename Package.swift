@@ -99,6 +99,7 @@ let package = Package(
         .testTarget(name: "GaaraReportsTests", dependencies: ["GaaraReports"], resources: [.copy("reference_counts.py")]),
         .testTarget(name: "GaaraGatesTests", dependencies: ["GaaraGates"]),
         .testTarget(name: "GaaraRouterCoreTests", dependencies: ["GaaraRouterCore"]),
+        .testTarget(name: "GaaraStoreTests", dependencies: ["GaaraStore"]),
         .testTarget(
             name: "GaaraCLITests", dependencies: ["GaaraCLI", .product(name: "Crypto", package: "swift-crypto")], resources: [.copy("Fixtures")]),
         .testTarget(
