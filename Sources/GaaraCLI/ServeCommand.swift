@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GaaraRouter
+import GaaraRouterCore
 import GaaraServer
 
 /// `gaara serve`: the CI server.
