@@ -110,11 +110,11 @@ extension ByteConnection {
             // Every forwarding header line was left out above (the rules pass none); the router's own follow.
             out.writeStaticString("x-forwarded-for: ")
             ForwardingRules.hops(
-                kept: zip(fields, kinds).lazy.filter { mergesFor && $0.1 == .forwarding(.forwardedFor) }.map(\.0),
-                isEmpty: { $0.valueEnd == $0.valueStart }, hasOwn: !remoteAddress.isEmpty
+                kept: zip(fields, kinds), belong: { mergesFor && $0.1 == .forwarding(.forwardedFor) }, isEmpty: { $0.0.valueEnd == $0.0.valueStart },
+                hasOwn: !remoteAddress.isEmpty
             ) { piece in
                 switch piece {
-                case .kept(let field): copy(field.valueStart, field.valueEnd)
+                case .kept(let (field, _)): copy(field.valueStart, field.valueEnd)
                 case .separator: out.writeStaticString(", ")
                 case .own: out.writeString(remoteAddress)
                 }
@@ -131,11 +131,11 @@ extension ByteConnection {
             copy(forwardedHostField.valueStart, forwardedHostField.valueEnd)
             out.writeStaticString("\r\nforwarded: ")
             ForwardingRules.hops(
-                kept: zip(fields, kinds).lazy.filter { mergesForwarded && $0.1 == .forwarding(.forwarded) }.map(\.0),
-                isEmpty: { $0.valueEnd == $0.valueStart }, hasOwn: true
+                kept: zip(fields, kinds), belong: { mergesForwarded && $0.1 == .forwarding(.forwarded) },
+                isEmpty: { $0.0.valueEnd == $0.0.valueStart }, hasOwn: true
             ) { piece in
                 switch piece {
-                case .kept(let field): copy(field.valueStart, field.valueEnd)
+                case .kept(let (field, _)): copy(field.valueStart, field.valueEnd)
                 case .separator: out.writeStaticString(", ")
                 case .own:
                     // ForwardingRules.forwardedElement(node:host:), written in place.

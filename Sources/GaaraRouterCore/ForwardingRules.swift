@@ -85,7 +85,7 @@ public enum ForwardingRules {
         length <= maximumRequestIDLength
     }
 
-    /// One piece of a list header (`X-Forwarded-For`, `Forwarded`) as ``hops(kept:isEmpty:hasOwn:_:)`` writes it.
+    /// One piece of a list header (`X-Forwarded-For`, `Forwarded`) as ``hops(kept:belong:isEmpty:hasOwn:_:)`` writes it.
     public enum Piece<Kept> {
         /// A value kept from the client (a trusted proxy's).
         case kept(Kept)
@@ -95,15 +95,18 @@ public enum ForwardingRules {
         case own
     }
 
-    /// Writes a list header through `write`, piece by piece: the kept values that are not empty,
-    /// then this hop's own value when there is one, separated by `, `. Both paths write their
-    /// lists through it: the byte path copies each piece into the head it sends (no allocation),
-    /// the NIO path builds a string (``list(kept:own:)``).
+    /// Writes a list header through `write`, piece by piece: the values that `belong` to it and
+    /// are not empty, then this hop's own value when there is one, separated by `, `. Both paths
+    /// write their lists through it: the byte path picks its fields out of the head's (every
+    /// closure here is non-escaping, so nothing is allocated), the NIO path builds a string
+    /// (``list(kept:own:)``).
     @inlinable
-    public static func hops<Values: Sequence>(kept: Values, isEmpty: (Values.Element) -> Bool, hasOwn: Bool, _ write: (Piece<Values.Element>) -> Void)
-    {
+    public static func hops<Values: Sequence>(
+        kept: Values, belong: (Values.Element) -> Bool = { _ in true }, isEmpty: (Values.Element) -> Bool, hasOwn: Bool,
+        _ write: (Piece<Values.Element>) -> Void
+    ) {
         var first = true
-        for value in kept where !isEmpty(value) {
+        for value in kept where belong(value) && !isEmpty(value) {
             if !first { write(.separator) }
             write(.kept(value))
             first = false

@@ -65,17 +65,27 @@ struct ForwardingElementTests {
         #expect(ForwardingRules.forwardedElement(node: "for=1.2.3.4", host: nil) == "for=1.2.3.4;proto=http")
     }
 
-    @Test func hopsWritesPiecesInOrder() {
+    /// The pieces ``ForwardingRules/hops(kept:belong:isEmpty:hasOwn:_:)`` writes for `values` (0 is empty).
+    static func pieces(_ values: [Int], belong: (Int) -> Bool = { _ in true }, hasOwn: Bool) -> [String] {
         var pieces: [String] = []
         let isZero: (Int) -> Bool = { $0 == 0 }
-        ForwardingRules.hops(kept: [1, 0, 2], isEmpty: isZero, hasOwn: true) { piece in
+        ForwardingRules.hops(kept: values, belong: belong, isEmpty: isZero, hasOwn: hasOwn) { piece in
             switch piece {
             case .kept(let value): pieces.append("\(value)")
             case .separator: pieces.append(",")
             case .own: pieces.append("own")
             }
         }
-        #expect(pieces == ["1", ",", "2", ",", "own"])
+        return pieces
+    }
+
+    @Test func hopsWritesPiecesInOrder() {
+        #expect(Self.pieces([1, 0, 2], hasOwn: true) == ["1", ",", "2", ",", "own"])
+        #expect(Self.pieces([1, 0, 2], hasOwn: false) == ["1", ",", "2"])
+        #expect(Self.pieces([0], hasOwn: true) == ["own"])
+        #expect(Self.pieces([], hasOwn: false).isEmpty)
+        // Only the values that belong to the header: the byte path passes every field of the head.
+        #expect(Self.pieces([1, 2, 3, 4, 5], belong: { $0 % 2 == 1 }, hasOwn: true) == ["1", ",", "3", ",", "5", ",", "own"])
     }
 
     @Test(arguments: [(0, true), (200, true), (201, false), (10_000, false)])
