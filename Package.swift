@@ -120,12 +120,13 @@ let package = Package(
             dependencies: ["GaaraWorkflow", "GaaraExpressions"],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "GaaraEngineTests", dependencies: ["GaaraEngine"]),
+        .testTarget(name: "GaaraEngineTests", dependencies: ["GaaraEngine", "GaaraWorkflow", "GaaraExpressions"]),
         .testTarget(name: "GaaraProcessTests", dependencies: ["GaaraProcess"]),
         .testTarget(name: "GaaraReportsTests", dependencies: ["GaaraReports"], resources: [.copy("reference_counts.py")]),
         .testTarget(name: "GaaraGatesTests", dependencies: ["GaaraGates", "GaaraReports"]),
         .testTarget(name: "GaaraRouterCoreTests", dependencies: ["GaaraRouterCore"]),
         .testTarget(name: "GaaraRunnerTests", dependencies: ["GaaraRunner", "GaaraWorkflow", "GaaraEngine", "GaaraProcess"]),
+        .testTarget(name: "GaaraStoreTests", dependencies: ["GaaraStore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "GaaraCLITests", dependencies: ["gaara", .product(name: "Crypto", package: "swift-crypto")], resources: [.copy("Fixtures")]),
         .testTarget(

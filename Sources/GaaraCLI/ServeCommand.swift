@@ -1,9 +1,10 @@
 import ArgumentParser
 import Foundation
 import GaaraRouter
-import ServiceLifecycle
+import GaaraRouterCore
 import GaaraServer
 import Logging
+import ServiceLifecycle
 
 /// `gaara serve`: the CI server.
 struct ServeCommand: AsyncParsableCommand {

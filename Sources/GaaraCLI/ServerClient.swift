@@ -100,7 +100,9 @@ struct ServerClient: Sendable {
         var refused = Data()
         let status: Int
         do {
-            status = try await OutboundHTTP.shared.stream(request("GET", path, headers: [("Accept", "text/event-stream")], body: nil, timeout: 24 * 3600)) {
+            status = try await OutboundHTTP.shared.stream(
+                request("GET", path, headers: [("Accept", "text/event-stream")], body: nil, timeout: 24 * 3600)
+            ) {
                 status, chunk in
                 guard status == 200 else {
                     refused.append(chunk.prefix(4096 - refused.count))

@@ -56,9 +56,10 @@ public enum FileCommands {
         splitLines(text).map { String($0) }.filter { !$0.trimmingCharacters(in: " \t").isEmpty }
     }
 
-    /// Splits on `\n`, dropping a `\r` before it.
+    /// Splits on `\n` and `\r\n`, dropping a `\r` left at a line's end.
     static func splitLines(_ text: String) -> [Substring] {
-        text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
+        // `\r\n` is one Character in Swift, so splitting on "\n" alone would never split a CRLF file.
+        text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
     }
 }
 

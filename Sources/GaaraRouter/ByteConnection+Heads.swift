@@ -7,9 +7,10 @@ import NIOCore
 /// adds and drops. A request the full path refuses (two `Host` headers, none) goes there to be answered.
 extension ByteConnection {
     /// What a header line means to the router.
-    enum FieldKind {
-        case plain, host, contentLength, connection, hopByHop, requestID, forwardedFor, forwardedProto, forwardedHost, forwardedOther,
-            forwarded, cookie
+    enum FieldKind: Equatable {
+        case plain, host, contentLength, connection, hopByHop, cookie
+        /// A forwarding header (never `.other`): ``ForwardingRules`` decide what becomes of it.
+        case forwarding(ForwardingRules.Header)
         /// The request cannot take the byte-forwarding path.
         case refused
     }
@@ -32,16 +33,9 @@ extension ByteConnection {
             return named("te") || named("trailer") ? .hopByHop : .plain
         case UInt8(ascii: "u"): return named("upgrade") ? .refused : .plain
         case UInt8(ascii: "e"): return named("expect") ? .refused : .plain
-        case UInt8(ascii: "f"): return named("forwarded") ? .forwarded : .plain
-        case UInt8(ascii: "x"):
-            if named("x-request-id") { return .requestID }
-            if end - start > 12, HeadScan.equals(bytes, start, start + 12, "x-forwarded-") {
-                if named("x-forwarded-for") { return .forwardedFor }
-                if named("x-forwarded-proto") { return .forwardedProto }
-                if named("x-forwarded-host") { return .forwardedHost }
-                return .forwardedOther
-            }
-            return .plain
+        case UInt8(ascii: "f"), UInt8(ascii: "x"):
+            let header = ForwardingRules.header(bytes, start, end)
+            return header == .other ? .plain : .forwarding(header)
         default: return .plain
         }
     }
@@ -62,6 +56,11 @@ extension ByteConnection {
             var requestID: HeadField?
             var forwardedProto: HeadField?
             var forwardedHost: HeadField?
+            // What the rules make of the client's forwarding headers, decided once per request.
+            let mergesFor = ForwardingRules.treatment(of: .forwardedFor, trusted: trusted) == .merge
+            let mergesProto = ForwardingRules.treatment(of: .forwardedProto, trusted: trusted) == .merge
+            let mergesHost = ForwardingRules.treatment(of: .forwardedHost, trusted: trusted) == .merge
+            let mergesForwarded = ForwardingRules.treatment(of: .forwarded, trusted: trusted) == .merge
             for field in fields {
                 let kind = Self.kind(bytes, field)
                 kinds.append(kind)
@@ -75,9 +74,9 @@ extension ByteConnection {
                 case .connection:
                     guard HeadScan.tokensAll(bytes, field.valueStart, field.valueEnd, in: ["keep-alive", "close"]) else { return nil }
                     if HeadScan.hasToken(bytes, field.valueStart, field.valueEnd, "close") { closeAfter = true }
-                case .requestID: if requestID == nil { requestID = field }
-                case .forwardedProto: if trusted, forwardedProto == nil { forwardedProto = field }
-                case .forwardedHost: if trusted, forwardedHost == nil { forwardedHost = field }
+                case .forwarding(.requestID): if requestID == nil { requestID = field }
+                case .forwarding(.forwardedProto): if mergesProto, forwardedProto == nil { forwardedProto = field }
+                case .forwarding(.forwardedHost): if mergesHost, forwardedHost == nil { forwardedHost = field }
                 default: break
                 }
             }
@@ -96,7 +95,7 @@ extension ByteConnection {
             let (bucket, assignCookie) = stickyBucket(bytes, sticky: service.config.sticky)
             guard let (group, target) = service.pick(bucket: bucket, now: ProxyHandler.monotonicSeconds()) else { return nil }
             let id =
-                requestID.flatMap { $0.valueEnd - $0.valueStart <= 200 ? text($0.valueStart, $0.valueEnd) : nil }
+                requestID.flatMap { ForwardingRules.keepsRequestID(length: $0.valueEnd - $0.valueStart) ? text($0.valueStart, $0.valueEnd) : nil }
                 ?? ProxyHandler.requestID(&random)
 
             var out = allocator.buffer(capacity: headLength + 320)
@@ -108,16 +107,17 @@ extension ByteConnection {
                 default: break
                 }
             }
+            // Every forwarding header line was left out above (the rules pass none); the router's own follow.
             out.writeStaticString("x-forwarded-for: ")
-            var previousFor = false
-            for (field, kind) in zip(fields, kinds) where trusted && kind == .forwardedFor && field.valueEnd > field.valueStart {
-                if previousFor { out.writeStaticString(", ") }
-                copy(field.valueStart, field.valueEnd)
-                previousFor = true
-            }
-            if !remoteAddress.isEmpty {
-                if previousFor { out.writeStaticString(", ") }
-                out.writeString(remoteAddress)
+            ForwardingRules.hops(
+                kept: zip(fields, kinds), belong: { mergesFor && $0.1 == .forwarding(.forwardedFor) }, isEmpty: { $0.0.valueEnd == $0.0.valueStart },
+                hasOwn: !remoteAddress.isEmpty
+            ) { piece in
+                switch piece {
+                case .kept(let (field, _)): copy(field.valueStart, field.valueEnd)
+                case .separator: out.writeStaticString(", ")
+                case .own: out.writeString(remoteAddress)
+                }
             }
             out.writeStaticString("\r\nx-forwarded-proto: ")
             if let proto = forwardedProto {
@@ -130,14 +130,22 @@ extension ByteConnection {
             out.writeStaticString("x-forwarded-host: ")
             copy(forwardedHostField.valueStart, forwardedHostField.valueEnd)
             out.writeStaticString("\r\nforwarded: ")
-            for (field, kind) in zip(fields, kinds) where trusted && kind == .forwarded {
-                copy(field.valueStart, field.valueEnd)
-                out.writeStaticString(", ")
+            ForwardingRules.hops(
+                kept: zip(fields, kinds), belong: { mergesForwarded && $0.1 == .forwarding(.forwarded) },
+                isEmpty: { $0.0.valueEnd == $0.0.valueStart }, hasOwn: true
+            ) { piece in
+                switch piece {
+                case .kept(let (field, _)): copy(field.valueStart, field.valueEnd)
+                case .separator: out.writeStaticString(", ")
+                case .own:
+                    // ForwardingRules.forwardedElement(node:host:), written in place.
+                    out.writeString(forwardedFor)
+                    out.writeStaticString(";host=\"")
+                    copy(host.valueStart, host.valueEnd)
+                    out.writeStaticString("\";proto=http")
+                }
             }
-            out.writeString(forwardedFor)
-            out.writeStaticString(";host=\"")
-            copy(host.valueStart, host.valueEnd)
-            out.writeStaticString("\";proto=http\r\nx-request-id: ")
+            out.writeStaticString("\r\nx-request-id: ")
             out.writeString(id)
             out.writeStaticString("\r\n\r\n")
 

@@ -63,7 +63,7 @@ final class ByteConnection {
         self.loop = loop
         socket = EdgeSocket(descriptor: descriptor, generation: generation, watchingWritable: false)
         remoteAddress = address
-        forwardedFor = ProxyHandler.forwardedFor(address)
+        forwardedFor = ForwardingRules.forwardedNode(address)
         self.trusted = trusted
         inbound = loop.allocator.buffer(capacity: 2048)
         output = loop.allocator.buffer(capacity: 0)

@@ -1,5 +1,6 @@
 import CGaaraSystem
 import Foundation
+import GaaraRouterCore
 import NIOCore
 import Synchronization
 

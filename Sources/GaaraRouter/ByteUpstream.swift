@@ -1,3 +1,4 @@
+import GaaraRouterCore
 import NIOCore
 
 /// A connection to a target on the byte-forwarding path, owned by one ``ByteLoop``: it serves

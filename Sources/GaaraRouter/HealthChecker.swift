@@ -44,7 +44,8 @@ public struct HealthChecker: Sendable {
                         }
                         if before != after {
                             events?.publish(
-                                LifecycleEvent(.targetHealth(TargetHealthChange(target: address.description, from: before.rawValue, to: after.rawValue))))
+                                LifecycleEvent(
+                                    .targetHealth(TargetHealthChange(target: address.description, from: before.rawValue, to: after.rawValue))))
                         }
                         _ = busy.set.withLock { $0.remove(address) }
                     }

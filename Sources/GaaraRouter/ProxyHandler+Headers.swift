@@ -20,11 +20,11 @@ extension ProxyHandler {
         return HeadScan.isHost(host) ? nil : "the Host header is not a host[:port]"
     }
 
-    /// Whether a header name may be one ``upstreamHead`` drops (by its first letter; no allocation).
+    /// Whether a header name may be a hop-by-hop one or `Expect`, which ``upstreamHead`` drops
+    /// (by its first letter; no allocation).
     static func mayDrop(_ name: String) -> Bool {
         switch name.utf8.first.map({ $0 | 0x20 }) {
-        case UInt8(ascii: "c"), UInt8(ascii: "k"), UInt8(ascii: "p"), UInt8(ascii: "t"), UInt8(ascii: "u"), UInt8(ascii: "x"), UInt8(ascii: "e"),
-            UInt8(ascii: "f"):
+        case UInt8(ascii: "c"), UInt8(ascii: "k"), UInt8(ascii: "p"), UInt8(ascii: "t"), UInt8(ascii: "u"), UInt8(ascii: "e"):
             return true
         default: return false
         }
@@ -36,9 +36,9 @@ extension ProxyHandler {
     static let responseHopByHop = ["connection", "keep-alive", "proxy-connection"]
     static let hopByHop: Set<String> = ["connection", "keep-alive", "proxy-connection", "te", "trailer", "upgrade", "proxy-authenticate"]
 
-    /// The head sent to the target: hop-by-hop headers dropped, the forwarding headers set — from a
-    /// ``trusted`` proxy its `X-Forwarded-*` and `Forwarded` headers are kept (this hop added), from
-    /// any other client they are replaced by what the router saw.
+    /// The head sent to the target: hop-by-hop headers dropped, the forwarding headers set as
+    /// ``ForwardingRules`` say — from a ``trusted`` proxy its `X-Forwarded-*` and `Forwarded`
+    /// headers are kept (this hop added), from any other client they are replaced by what the router saw.
     func upstreamHead(_ head: HTTPRequestHead, requestID: String, upgrade: Bool) -> HTTPRequestHead {
         var headers = HTTPHeaders()
         let connection = head.headers["connection"]
@@ -46,28 +46,26 @@ extension ProxyHandler {
             connection.isEmpty
             ? [] : Set(connection.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces).lowercased() })
         for (name, value) in head.headers {
+            // The rules pass no forwarding header as it came: the router writes its own below.
+            if ForwardingRules.header(named: name) != .other { continue }
             // Only names starting like a dropped one are lowercased and looked at (the usual ones are not).
             if !listed.isEmpty || Self.mayDrop(name) {
                 let lower = name.lowercased()
-                if Self.hopByHop.contains(lower) || listed.contains(lower) || lower.hasPrefix("x-forwarded-") || lower == "x-request-id"
-                    || lower == "expect" || lower == "forwarded"
-                {
-                    continue
-                }
+                if Self.hopByHop.contains(lower) || listed.contains(lower) || lower == "expect" { continue }
             }
             headers.add(name: name, value: value)
         }
-        let previous = trusted ? head.headers["x-forwarded-for"] : []
-        let forwardedFor = previous.isEmpty ? remoteAddress : (previous + [remoteAddress]).filter { !$0.isEmpty }.joined(separator: ", ")
-        headers.add(name: "x-forwarded-for", value: forwardedFor)
-        headers.add(name: "x-forwarded-proto", value: (trusted ? head.headers.first(name: "x-forwarded-proto") : nil) ?? "http")
-        if let host = (trusted ? head.headers.first(name: "x-forwarded-host") : nil) ?? head.headers.first(name: "host") {
-            headers.add(name: "x-forwarded-host", value: host)
+        func kept(_ header: ForwardingRules.Header, _ name: String) -> [String] {
+            ForwardingRules.treatment(of: header, trusted: trusted) == .merge ? head.headers[name] : []
         }
-        let host = head.headers.first(name: "host").map { ";host=\"\($0)\"" } ?? ""
-        let forwarded = forwardedFor_ + host + ";proto=http"
-        let earlier = trusted ? head.headers["forwarded"] : []
-        headers.add(name: "forwarded", value: earlier.isEmpty ? forwarded : (earlier + [forwarded]).joined(separator: ", "))
+        let host = head.headers.first(name: "host")
+        headers.add(name: "x-forwarded-for", value: ForwardingRules.list(kept: kept(.forwardedFor, "x-forwarded-for"), own: remoteAddress))
+        headers.add(name: "x-forwarded-proto", value: kept(.forwardedProto, "x-forwarded-proto").first ?? "http")
+        if let forwardedHost = kept(.forwardedHost, "x-forwarded-host").first ?? host {
+            headers.add(name: "x-forwarded-host", value: forwardedHost)
+        }
+        let element = ForwardingRules.forwardedElement(node: forwardedFor_, host: host)
+        headers.add(name: "forwarded", value: ForwardingRules.list(kept: kept(.forwarded, "forwarded"), own: element))
         headers.add(name: "x-request-id", value: requestID)
         if upgrade, let protocols = head.headers.first(name: "upgrade") {
             headers.add(name: "connection", value: "upgrade")
@@ -147,12 +145,7 @@ extension ProxyHandler {
     /// The client's address and the `for=ADDRESS` of the `Forwarded` header, made once per connection.
     static func clientAddress(_ channel: any Channel) -> (address: String, forwardedFor: String) {
         let address = channel.remoteAddress?.ipAddress ?? ""
-        return (address, forwardedFor(address))
-    }
-
-    /// `for=ADDRESS` of the `Forwarded` header (an IPv6 address quoted in brackets).
-    static func forwardedFor(_ address: String) -> String {
-        "for=" + (address.contains(":") ? "\"[\(address)]\"" : address)
+        return (address, ForwardingRules.forwardedNode(address))
     }
 
     static func monotonicSeconds() -> Double {

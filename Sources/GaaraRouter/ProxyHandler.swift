@@ -193,7 +193,8 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
 
     private func begin(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
         stopWaitingForHead()
-        let requestID = head.headers.first(name: "x-request-id").flatMap { $0.count <= 200 ? $0 : nil } ?? newRequestID()
+        let requestID =
+            head.headers.first(name: "x-request-id").flatMap { ForwardingRules.keepsRequestID(length: $0.utf8.count) ? $0 : nil } ?? newRequestID()
         if let problem = Self.hostProblem(head) {
             // RFC 9112 §3.2: routed on one Host and forwarded with another, or with none, the
             // request could reach a service it does not belong to. The byte path hands these over.

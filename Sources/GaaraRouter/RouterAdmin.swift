@@ -1,17 +1,8 @@
 import Foundation
+import GaaraRouterCore
 import Hummingbird
 import Logging
 import NIOCore
-
-/// Body of `POST /services/{name}/weights`.
-struct WeightsBody: Codable, Sendable {
-    var weights: [String: Int]
-}
-
-/// Body of `POST /services/{name}/switch`.
-struct SwitchBody: Codable, Sendable {
-    var group: String
-}
 
 /// The router's admin API (Hummingbird, over a Unix socket or loopback TCP with a token): services
 /// and targets, weights, switches that wait for draining, pause/resume, state and metrics.
@@ -178,93 +169,6 @@ public enum RouterAdmin {
             return try decoder.decode(type, from: Data(buffer.readableBytesView))
         } catch {
             throw HTTPError(.badRequest, message: "invalid JSON body: \(error)")
-        }
-    }
-}
-
-/// A service with the live state of its targets.
-struct ServiceStatus: Encodable {
-    struct Target: Encodable {
-        let address: String
-        let group: String
-        let state: String
-        let ejected: Bool
-        let inFlight: Int
-    }
-
-    let config: ServiceConfig
-    let targets: [Target]
-
-    init(_ config: ServiceConfig, table: RoutingTable) {
-        self.config = config
-        let now = ProxyHandler.monotonicSeconds()
-        targets = config.groups.flatMap { group in
-            group.targets.map { address in
-                let runtime = table.target(address)
-                let health = runtime?.healthState
-                return Target(
-                    address: address.description, group: group.name, state: health?.state.rawValue ?? "adding",
-                    ejected: health?.ejectedUntil.map { now < $0 } ?? false, inFlight: runtime?.inFlight.load(ordering: .relaxed) ?? 0)
-            }
-        }
-    }
-}
-
-/// A target's live state.
-struct TargetStatus: Encodable {
-    let address: String
-    let state: String
-    let ejected: Bool
-    let inFlight: Int
-
-    init(_ runtime: TargetRuntime, now: Double) {
-        let health = runtime.healthState
-        address = runtime.address.description
-        state = health.state.rawValue
-        ejected = health.ejectedUntil.map { now < $0 } ?? false
-        inFlight = runtime.inFlight.load(ordering: .relaxed)
-    }
-}
-
-/// The answer of a switch.
-struct SwitchResult: Encodable {
-    let active: String
-    let drained: Bool
-    let waitedMilliseconds: Int
-    let stillInFlight: Int
-}
-
-/// A metrics window of a service.
-struct MetricsWindow: Encodable {
-    struct Group: Encodable {
-        let group: String
-        let requests: UInt64
-        let byClass: [String: UInt64]
-        let errorRate: Double
-        let p50Ms: Double
-        let p95Ms: Double
-        let p99Ms: Double
-        let bytesIn: UInt64
-        let bytesOut: UInt64
-    }
-
-    let service: String
-    let seconds: Int
-    let groups: [Group]
-
-    init(service: String, seconds: Int, groups: [(group: String, counts: ServiceMetrics.Counts)]) {
-        self.service = service
-        self.seconds = seconds
-        self.groups = groups.map { entry in
-            let counts = entry.counts
-            let classes = ["1xx", "2xx", "3xx", "4xx", "5xx", "upstream_error"]
-            let failures = counts.byClass[4] + counts.byClass[5]
-            return Group(
-                group: entry.group, requests: counts.requests,
-                byClass: Dictionary(uniqueKeysWithValues: zip(classes, counts.byClass)),
-                errorRate: counts.requests == 0 ? 0 : Double(failures) / Double(counts.requests),
-                p50Ms: Double(counts.latency.percentile(50)) / 1000, p95Ms: Double(counts.latency.percentile(95)) / 1000,
-                p99Ms: Double(counts.latency.percentile(99)) / 1000, bytesIn: counts.bytesIn, bytesOut: counts.bytesOut)
         }
     }
 }

@@ -139,17 +139,6 @@ final class RoutingSnapshot: Sendable {
     }
 }
 
-/// Why a change to the table was refused.
-public struct RoutingError: Error, Sendable, CustomStringConvertible {
-    /// HTTP status that fits (400, 404, 409).
-    public let status: Int
-    /// What is wrong.
-    public let message: String
-
-    /// The message.
-    public var description: String { message }
-}
-
 /// The routing table: the persisted ``RouterState``, the live snapshot requests read, and the
 /// per-target runtime state.
 public final class RoutingTable: Sendable {
@@ -199,7 +188,7 @@ public final class RoutingTable: Sendable {
         let updated: RouterState = try state.withLock { (state: inout RouterState) throws(RoutingError) -> RouterState in
             var next = state
             try change(&next)
-            try Self.validate(next)
+            try next.validate()
             if let stateFile {
                 do {
                     try next.save(to: stateFile)
@@ -211,32 +200,6 @@ public final class RoutingTable: Sendable {
             return next
         }
         rebuild(updated)
-    }
-
-    static func validate(_ state: RouterState) throws(RoutingError) {
-        var names = Set<String>()
-        for service in state.services {
-            guard !service.name.isEmpty, service.name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }) else {
-                throw RoutingError(status: 400, message: "service names are letters, digits, '-', '_' and '.': '\(service.name)'")
-            }
-            guard names.insert(service.name).inserted else { throw RoutingError(status: 409, message: "two services are named '\(service.name)'") }
-            guard service.pathPrefix.hasPrefix("/") else {
-                throw RoutingError(status: 400, message: "\(service.name): path_prefix must start with /")
-            }
-            guard !service.groups.isEmpty else { throw RoutingError(status: 400, message: "\(service.name): needs at least one target group") }
-            var groups = Set<String>()
-            for group in service.groups {
-                guard groups.insert(group.name).inserted else {
-                    throw RoutingError(status: 409, message: "\(service.name): two groups named '\(group.name)'")
-                }
-                guard (0...100).contains(group.weight) else {
-                    throw RoutingError(status: 400, message: "\(service.name)/\(group.name): weight must be 0 to 100, not \(group.weight)")
-                }
-            }
-            guard service.connectTimeout > 0, service.readTimeout > 0, service.maxBodyBytes >= 0 else {
-                throw RoutingError(status: 400, message: "\(service.name): timeouts must be positive")
-            }
-        }
     }
 
     private func rebuild(_ state: RouterState) {

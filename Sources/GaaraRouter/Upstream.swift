@@ -1,3 +1,4 @@
+import GaaraRouterCore
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1

@@ -1,6 +1,3 @@
-import Foundation
-import GaaraRouterCore
-
 /// How a client is kept on one side of a split for a whole rollout.
 public enum StickyMode: Codable, Sendable, Equatable {
     /// No stickiness: each request draws its own bucket.
@@ -130,8 +127,9 @@ public struct ServiceConfig: Codable, Sendable, Equatable {
         drainTimeout = 30
     }
 
-    /// Whether it answers `host` and `path`; returns the prefix length for longest-prefix choice.
-    func matches(host: String?, path: String) -> Int? {
+    /// Whether it answers `host` and `path`; returns the prefix length for longest-prefix choice
+    /// (a host match counts more than any prefix).
+    package func matches(host: String?, path: String) -> Int? {
         if !hosts.isEmpty {
             guard let host = host?.split(separator: ":").first.map({ $0.lowercased() }) else { return nil }
             let hit = hosts.contains { pattern in
@@ -159,24 +157,50 @@ public struct RouterState: Codable, Sendable, Equatable {
         self.services = services
     }
 
-    /// Loads the state file, or an empty table when there is none.
-    public static func load(from url: URL) throws -> RouterState {
-        guard let data = FileManager.default.contents(atPath: url.path) else { return RouterState() }
-        return try JSONDecoder().decode(RouterState.self, from: data)
+    /// Checks the rules every state must keep before it is saved or made live: service names are
+    /// letters, digits, `-`, `_` and `.` (they appear in URLs and metric labels) and unique; path
+    /// prefixes start with `/`; each service has at least one group, with unique names and weights
+    /// of 0–100; timeouts are positive.
+    public func validate() throws(RoutingError) {
+        var names = Set<String>()
+        for service in services {
+            guard !service.name.isEmpty, service.name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }) else {
+                throw RoutingError(status: 400, message: "service names are letters, digits, '-', '_' and '.': '\(service.name)'")
+            }
+            guard names.insert(service.name).inserted else { throw RoutingError(status: 409, message: "two services are named '\(service.name)'") }
+            guard service.pathPrefix.hasPrefix("/") else {
+                throw RoutingError(status: 400, message: "\(service.name): path_prefix must start with /")
+            }
+            guard !service.groups.isEmpty else { throw RoutingError(status: 400, message: "\(service.name): needs at least one target group") }
+            var groups = Set<String>()
+            for group in service.groups {
+                guard groups.insert(group.name).inserted else {
+                    throw RoutingError(status: 409, message: "\(service.name): two groups named '\(group.name)'")
+                }
+                guard (0...100).contains(group.weight) else {
+                    throw RoutingError(status: 400, message: "\(service.name)/\(group.name): weight must be 0 to 100, not \(group.weight)")
+                }
+            }
+            guard service.connectTimeout > 0, service.readTimeout > 0, service.maxBodyBytes >= 0 else {
+                throw RoutingError(status: 400, message: "\(service.name): timeouts must be positive")
+            }
+        }
+    }
+}
+
+/// Why a change to the routing table was refused.
+public struct RoutingError: Error, Sendable, CustomStringConvertible {
+    /// HTTP status that fits (400, 404, 409).
+    public let status: Int
+    /// What is wrong.
+    public let message: String
+
+    /// Creates an error.
+    public init(status: Int, message: String) {
+        self.status = status
+        self.message = message
     }
 
-    /// Writes the state file atomically (temporary file, fsync, rename).
-    public func save(to url: URL) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let data = try encoder.encode(self)
-        let partial = url.path + ".partial"
-        guard FileManager.default.createFile(atPath: partial, contents: data) else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: partial])
-        }
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: partial))
-        try handle.synchronize()
-        try handle.close()
-        guard rename(partial, url.path) == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path]) }
-    }
+    /// The message.
+    public var description: String { message }
 }
