@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GaaraAPI
 import GaaraEngine
 import GaaraGates
 import GaaraReports
@@ -97,8 +98,16 @@ struct GateCommand: AsyncParsableCommand {
     }
 
     static func json(_ report: GateReport, reports: [ReportSummary]) throws -> String {
-        let output = GateJSON(
-            passed: report.passed, gates: report.results, statuses: GateFormatter.statuses(report), warnings: report.warnings, reports: reports)
+        // The one shape of a verdict (GaaraAPI), which the server reads back after the run.
+        let output = GateVerdictJSON(
+            passed: report.passed,
+            gates: report.results.map {
+                GateJSON(
+                    context: $0.context, name: $0.name, status: $0.status.rawValue, measured: $0.measured, threshold: $0.threshold,
+                    details: $0.details)
+            },
+            statuses: GateFormatter.statuses(report).map { GateStatusJSON(context: $0.context, state: $0.state, description: $0.description) },
+            warnings: report.warnings, reports: reports)
         return String(decoding: try ReportJSON.encode(output), as: UTF8.self) + "\n"
     }
 
@@ -177,13 +186,4 @@ struct GateCommand: AsyncParsableCommand {
         }
         return UnifiedDiff.addedLines(diff)
     }
-}
-
-/// `gaara gate --format json` (and `GAARA_GATE_OUTPUT`, which the server reads as a `GateVerdict`).
-struct GateJSON: Encodable {
-    let passed: Bool
-    let gates: [GateResult]
-    let statuses: [CommitStatus]
-    let warnings: [String]
-    let reports: [ReportSummary]
 }
