@@ -1,0 +1,53 @@
+import Foundation
+import GaaraAPI
+import Testing
+
+@testable import GaaraServer
+
+/// The OpenAPI document's schemas name exactly the keys the shared API types encode, so the
+/// document, the server and the CLI cannot drift apart.
+struct OpenAPIDriftTests {
+    static let run = RunJSON(
+        id: 1, repository: "r", number: 1, workflow: "CI", workflowPath: ".github/workflows/ci.yml", event: "push", ref: "refs/heads/main",
+        sha: "s", actor: "a", status: "completed", conclusion: "success", createdAt: "t", startedAt: "t", finishedAt: "t", attempt: 1, rerunOf: 1)
+
+    /// Every schema with the shared type it describes, filled in (optionals too, so every key shows).
+    static let examples: [(String, any Encodable & Sendable)] = [
+        ("Error", ErrorBody(message: "m")),
+        ("ErrorBody", ErrorBody.Detail(message: "m")),
+        (
+            "Repository",
+            RepositoryJSON(
+                name: "r", upstream: "o/r", cloneUrl: "u", defaultBranch: "main", pushUrl: "p", hasWebhookSecret: true, createdAt: "t")
+        ),
+        ("CreateRepository", CreateRepositoryBody(name: "r", upstream: "o/r", cloneUrl: "u", webhookSecret: "s", defaultBranch: "main")),
+        ("Workflow", WorkflowJSON(path: "p", name: "n", events: [], dispatchInputs: [], errors: [])),
+        ("Dispatch", DispatchBody(workflow: "w", ref: "r", inputs: [:])),
+        ("Push", PushBody(updates: [], pusher: "p")),
+        ("Triggered", TriggeredJSON(runs: [run], message: "m")),
+        ("Status", StatusJSON(context: "c", state: "s", description: "d", runId: 1, updatedAt: "t")),
+        ("Secret", SecretBody(value: "v")),
+        ("Run", run),
+        ("RunPage", RunPageJSON(runs: [run], totalCount: 1, page: 1, perPage: 30)),
+        ("RunDetail", RunDetailJSON(run: run, jobs: [], annotations: [], statuses: [], gates: [], gatesPassed: true, artifacts: [])),
+        ("Rerun", RerunBody(failedOnly: true)),
+        ("Token", TokenJSON(id: 1, name: "n", role: "admin", createdAt: "t", lastUsedAt: "t", token: "x")),
+        ("CreateToken", CreateTokenBody(name: "n", role: "admin")),
+        (
+            "Delivery",
+            DeliveryJSON(
+                id: "i", kind: "k", target: "t", summary: "s", state: "pending", attempts: 1, lastStatus: 503, lastError: "e", createdAt: "t",
+                updatedAt: "t")
+        ),
+    ]
+
+    @Test func schemasNameTheKeysTheSharedTypesEncode() throws {
+        let document = try JSONSerialization.jsonObject(with: Data(OpenAPIDocument.render([]).utf8)) as? [String: Any]
+        let schemas = (document?["components"] as? [String: Any])?["schemas"] as? [String: Any] ?? [:]
+        for (name, example) in Self.examples {
+            let encoded = try JSONSerialization.jsonObject(with: try APICoding.encode(example)) as? [String: Any] ?? [:]
+            let properties = (schemas[name] as? [String: Any])?["properties"] as? [String: Any] ?? [:]
+            #expect(Set(properties.keys) == Set(encoded.keys), "schema \(name)")
+        }
+    }
+}
