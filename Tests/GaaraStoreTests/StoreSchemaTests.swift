@@ -7,7 +7,7 @@ import Testing
 /// The schema on a new file: migrations, the constraints that carry the invariants, cascades.
 struct StoreSchemaTests {
     static let tables = [
-        "repository", "run", "job", "step", "commitStatus", "token", "annotation", "scheduleState", "artifact", "secret", "webhookDelivery",
+        "repository", "run", "job", "step", "commitStatus", "token", "annotation", "scheduleState", "artifact", "secret", "webhookDelivery", "outboundDelivery",
     ]
 
     @Test func migrationsCreateEveryTableOnAnEmptyFileAndRunOnce() async throws {
@@ -15,14 +15,14 @@ struct StoreSchemaTests {
         defer { temporary.remove() }
         for table in Self.tables { #expect(try await temporary.store.count(table) == 0, "\(table)") }
         let applied = try await temporary.store.pool.read { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") }
-        #expect(applied == ["v1"])
+        #expect(applied == ["v1", "v2-outbound-deliveries"])
         let journal = try await temporary.store.pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
         #expect(journal == "wal")
         _ = try await temporary.repository()
         // Opening again finds the migrations applied and keeps the rows.
         let reopened = try temporary.reopen()
         #expect(try await reopened.count("repository") == 1)
-        #expect(try await reopened.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM grdb_migrations") } == 1)
+        #expect(try await reopened.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM grdb_migrations") } == applied.count)
         #expect(try reopened.integrityCheck() == "ok")
     }
 
