@@ -64,7 +64,10 @@ import Testing
         try await source.git("push -q origin main")
         let id = try #require(try await server.runs().first?["id"] as? Int)
         let detail = try await server.waitForRun(id)
-        let artifact = try #require((detail["artifacts"] as? [[String: Any]])?.first, "\(detail)")
+        // When the upload did not happen, the steps' own output says why.
+        let logs = try await server.request("GET", "/api/runs/\(id)/logs", token: server.adminToken)
+        let artifact = try #require(
+            (detail["artifacts"] as? [[String: Any]])?.first, "\(detail)\n\(String(decoding: logs.1, as: UTF8.self))")
         #expect(artifact["name"] as? String == "report #1 (a+b)")
         // The download URL the API gives works, and so does any other encoding of the name.
         let url = try #require(artifact["download_url"] as? String)

@@ -7,7 +7,8 @@ import Testing
 /// The schema on a new file: migrations, the constraints that carry the invariants, cascades.
 struct StoreSchemaTests {
     static let tables = [
-        "repository", "run", "job", "step", "commitStatus", "token", "annotation", "scheduleState", "artifact", "secret", "webhookDelivery", "outboundDelivery",
+        "repository", "run", "job", "step", "commitStatus", "token", "annotation", "scheduleState", "artifact", "secret", "webhookDelivery",
+        "outboundDelivery",
     ]
 
     @Test func migrationsCreateEveryTableOnAnEmptyFileAndRunOnce() async throws {
