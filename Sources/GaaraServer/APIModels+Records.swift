@@ -66,3 +66,13 @@ extension StatusJSON {
             updatedAt: APICoding.time(record.updatedAt))
     }
 }
+
+extension DeliveryJSON {
+    /// The API's shape of an outbound delivery.
+    init(_ record: OutboundDeliveryRecord) {
+        self.init(
+            id: record.id, kind: record.kind, target: record.target, summary: record.summary, state: record.state, attempts: record.attempts,
+            lastStatus: record.lastStatus, lastError: record.lastError, createdAt: APICoding.time(record.createdAt) ?? "",
+            updatedAt: APICoding.time(record.updatedAt) ?? "")
+    }
+}

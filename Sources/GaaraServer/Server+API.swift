@@ -169,12 +169,7 @@ extension CIServer {
                 throw HTTPError(.badRequest, message: "state must be pending, delivered or failed; not '\(state)'")
             }
             return try Reply.json(
-                try await store.outboundDeliveries(state: state).map {
-                    DeliveryJSON(
-                        id: $0.id, kind: $0.kind, target: $0.target, summary: $0.summary, state: $0.state, attempts: $0.attempts,
-                        lastStatus: $0.lastStatus, lastError: $0.lastError, createdAt: APICoding.time($0.createdAt) ?? "",
-                        updatedAt: APICoding.time($0.updatedAt) ?? "")
-                })
+                try await store.outboundDeliveries(state: state).map(DeliveryJSON.init))
         }
 
         // MARK: Tokens

@@ -67,18 +67,25 @@ struct ServerDeliveryTests {
               - run: gaara gate --junit junit.xml
         """
 
+    /// Starts a server posting statuses to the receiver on `port`, adds a repository with an
+    /// upstream and pushes ``workflow`` to it (its run 1 starts).
+    static func pushToServerPostingTo(port: String, in directory: URL) async throws -> ServerProcess {
+        let server = try await ServerProcess(
+            data: directory.appendingPathComponent("data"),
+            arguments: ["--status-url", "http://127.0.0.1:\(port)", "--status-token", "forge-token"])
+        #expect(try await server.cli(["repo", "add", "app", "--upstream", "octo/app"]).status == 0)
+        let source = try await PushSource(at: directory.appendingPathComponent("src"), files: [".github/workflows/gated.yml": Self.workflow])
+        try await source.git("push -q '\(server.data.path)/repos/app.git' main")
+        return server
+    }
+
     @Test func aFailingReceiverGetsEachStatusOnceInOrder() async throws {
         let directory = try TemporaryDirectory()
         let log = directory.url.appendingPathComponent("requests.jsonl")
         let (port, receiver) = try await Self.startReceiver("flaky", log: log, in: directory.url)
         // SIGKILL: a child started from a test thread inherits a mask that blocks SIGTERM.
         defer { kill(receiver.processIdentifier, SIGKILL) }
-        let server = try await ServerProcess(
-            data: directory.url.appendingPathComponent("data"),
-            arguments: ["--status-url", "http://127.0.0.1:\(port)", "--status-token", "forge-token"])
-        #expect(try await server.cli(["repo", "add", "app", "--upstream", "octo/app"]).status == 0)
-        let source = try await PushSource(at: directory.url.appendingPathComponent("src"), files: [".github/workflows/gated.yml": Self.workflow])
-        try await source.git("push -q '\(server.data.path)/repos/app.git' main")
+        let server = try await Self.pushToServerPostingTo(port: port, in: directory.url)
         _ = try await server.waitForRun(1)
         // The statuses the server set, in the order it set them (oldest first).
         var delivered: [[String: Any]] = []
@@ -117,12 +124,7 @@ struct ServerDeliveryTests {
         let log = directory.url.appendingPathComponent("requests.jsonl")
         let (port, receiver) = try await Self.startReceiver("hung", log: log, in: directory.url)
         defer { kill(receiver.processIdentifier, SIGKILL) }
-        let server = try await ServerProcess(
-            data: directory.url.appendingPathComponent("data"),
-            arguments: ["--status-url", "http://127.0.0.1:\(port)", "--status-token", "forge-token"])
-        #expect(try await server.cli(["repo", "add", "app", "--upstream", "octo/app"]).status == 0)
-        let source = try await PushSource(at: directory.url.appendingPathComponent("src"), files: [".github/workflows/gated.yml": Self.workflow])
-        try await source.git("push -q '\(server.data.path)/repos/app.git' main")
+        let server = try await Self.pushToServerPostingTo(port: port, in: directory.url)
         let run = try await server.waitForRun(1)
         #expect((run["run"] as? [String: Any])?["conclusion"] as? String == "success", "\(run)")
         // The run is over while its very first status (10 s a try, five tries) is still waiting
