@@ -201,38 +201,77 @@ final class JSONEventReporter: RunObserver {
     func output(_ job: JobLabel, lines: UnsafeRawBufferPointer) {}
 
     func handle(_ event: RunEvent) {
-        var object: [String: Any] = ["time": (Date().timeIntervalSince(start) * 1000).rounded() / 1000]
+        var line = JSONEventLine(time: (Date().timeIntervalSince(start) * 1000).rounded() / 1000)
         switch event {
         case .runStarted(let workflow, let path, let runID, let directory):
-            object.merge(["event": "run_started", "workflow": workflow, "path": path, "run_id": runID, "directory": directory]) { $1 }
+            line.event = "run_started"
+            (line.workflow, line.path, line.runID, line.directory) = (workflow, path, runID, directory)
         case .jobSkipped(let job, let name, let reason):
-            object.merge(["event": "job_skipped", "job": job, "name": name, "reason": reason]) { $1 }
+            line.event = "job_skipped"
+            (line.job, line.name, line.reason) = (job, name, reason)
         case .jobStarted(let job):
-            object.merge(["event": "job_started", "job": job.id, "index": job.index, "name": job.name]) { $1 }
+            line.event = "job_started"
+            (line.job, line.index, line.name) = (job.id, job.index, job.name)
         case .stepStarted(let job, let number, let name):
-            object.merge(["event": "step_started", "job": job.id, "index": job.index, "step": number, "name": name]) { $1 }
+            line.event = "step_started"
+            (line.job, line.index, line.step, line.name) = (job.id, job.index, number, name)
         case .stepFinished(let job, let result):
-            object.merge([
-                "event": "step_finished", "job": job.id, "index": job.index, "step": result.number, "id": result.id, "name": result.name,
-                "outcome": result.outcome.rawValue, "conclusion": result.conclusion.rawValue, "duration": result.duration, "outputs": result.outputs,
-            ]) { $1 }
-            if let error = result.error { object["error"] = error }
+            line.event = "step_finished"
+            (line.job, line.index, line.step, line.id, line.name) = (job.id, job.index, result.number, result.id, result.name)
+            (line.outcome, line.conclusion, line.duration, line.outputs) =
+                (result.outcome.rawValue, result.conclusion.rawValue, result.duration, result.outputs)
+            line.error = result.error
         case .annotation(let job, let annotation):
-            object.merge(["event": "annotation", "job": job.id, "level": annotation.level.rawValue, "message": annotation.message]) { $1 }
-            if let file = annotation.file { object["file"] = file }
-            if let line = annotation.line { object["line"] = line }
+            line.event = "annotation"
+            (line.job, line.level, line.message, line.file, line.line) =
+                (job.id, annotation.level.rawValue, annotation.message, annotation.file, annotation.line)
         case .jobFinished(let job, let result, let duration, let outputs):
-            object.merge([
-                "event": "job_finished", "job": job.id, "index": job.index, "name": job.name, "result": result.rawValue, "duration": duration,
-                "outputs": outputs,
-            ]) { $1 }
+            line.event = "job_finished"
+            (line.job, line.index, line.name, line.result, line.duration, line.outputs) =
+                (job.id, job.index, job.name, result.rawValue, duration, outputs)
         case .runFinished(let workflow, let result, let duration):
-            object.merge(["event": "run_finished", "workflow": workflow, "result": result.rawValue, "duration": duration]) { $1 }
+            line.event = "run_finished"
+            (line.workflow, line.result, line.duration) = (workflow, result.rawValue, duration)
         }
-        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]) else { return }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(line) else { return }
         lock.withLock { _ in
             FileHandle.standardOutput.write(data + Data("\n".utf8))
         }
+    }
+}
+
+/// One line of `--json` output: the event's name, its time since the run started (seconds), and
+/// the fields that event has (absent ones are left out).
+struct JSONEventLine: Encodable {
+    var time: Double
+    var event = ""
+    var workflow: String?
+    var path: String?
+    var runID: String?
+    var directory: String?
+    var job: String?
+    var index: Int?
+    var step: Int?
+    var id: String?
+    var name: String?
+    var reason: String?
+    var outcome: String?
+    var conclusion: String?
+    var result: String?
+    var duration: Double?
+    var outputs: [String: String]?
+    var error: String?
+    var level: String?
+    var message: String?
+    var file: String?
+    var line: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case time, event, workflow, path, directory, job, index, step, id, name, reason, outcome, conclusion, result, duration, outputs, error
+        case level, message, file, line
+        case runID = "run_id"
     }
 }
 

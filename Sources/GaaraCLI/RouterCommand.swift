@@ -27,9 +27,13 @@ struct RouterCommand: AsyncParsableCommand {
                 token: adminToken ?? environment["GAARA_ROUTER_TOKEN"])
         }
 
-        func call(_ method: HTTPMethod, _ path: String, json: Any? = nil) async throws {
-            let body = try json.map { try JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys]) }
-            let (status, answer) = try await client.send(method, path, body: body)
+        /// Sends `body` as the admin API's JSON (snake_case keys, the router's own ``GaaraRouterCore`` types).
+        func call(_ method: HTTPMethod, _ path: String, body: (some Encodable)? = nil as String?) async throws {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            encoder.keyEncodingStrategy = .convertToSnakeCase
+            let data = try body.map { try encoder.encode($0) }
+            let (status, answer) = try await client.send(method, path, body: data)
             let text = String(decoding: answer, as: UTF8.self)
             guard (200..<300).contains(status) else {
                 let message = (try? JSONDecoder().decode(AdminErrorAnswer.self, from: answer))?.error?.message ?? text
@@ -144,7 +148,7 @@ struct RouterCommand: AsyncParsableCommand {
         @OptionGroup var admin: Admin
 
         func run() async throws {
-            var parsed: [[String: Any]] = []
+            var parsed: [TargetGroup] = []
             for group in groups {
                 guard let equals = group.firstIndex(of: "=") else {
                     throw CLIFailure(.invalidInput, "--group \(group): expected NAME=HOST:PORT,…[@WEIGHT]")
@@ -155,31 +159,34 @@ struct RouterCommand: AsyncParsableCommand {
                     weight = value
                     rest = String(rest[..<at])
                 }
-                let targets = rest.split(separator: ",").map(String.init)
-                guard targets.allSatisfy({ TargetAddress($0) != nil }) else {
+                let targets = rest.split(separator: ",").map { TargetAddress(String($0)) }
+                guard !targets.isEmpty, targets.allSatisfy({ $0 != nil }) else {
                     throw CLIFailure(.invalidInput, "--group \(group): bad target address")
                 }
-                parsed.append(["name": String(group[..<equals]), "targets": targets, "weight": weight])
+                parsed.append(TargetGroup(name: String(group[..<equals]), targets: targets.compactMap { $0 }, weight: weight))
             }
-            let stickyMode: [String: Any]
+            var config = ServiceConfig(name: service, hosts: hosts, pathPrefix: path, groups: parsed)
             switch sticky.split(separator: ":", maxSplits: 1).map(String.init) {
-            case ["none"]: stickyMode = ["none": [:] as [String: Any]]
-            case ["assigned"]: stickyMode = ["assigned": ["_0": "gaara_bucket"]]
-            case let parts where parts.count == 2 && ["assigned", "cookie", "header"].contains(parts[0]): stickyMode = [parts[0]: ["_0": parts[1]]]
+            case ["none"]: config.sticky = .none
+            case ["assigned"]: config.sticky = .assigned("gaara_bucket")
+            case let parts where parts.count == 2 && parts[0] == "assigned": config.sticky = .assigned(parts[1])
+            case let parts where parts.count == 2 && parts[0] == "cookie": config.sticky = .cookie(parts[1])
+            case let parts where parts.count == 2 && parts[0] == "header": config.sticky = .header(parts[1])
             default: throw CLIFailure(.invalidInput, "--sticky \(sticky): expected none, assigned[:COOKIE], cookie:NAME or header:NAME")
             }
-            var body: [String: Any] = [
-                "name": service, "hosts": hosts, "path_prefix": path, "groups": parsed, "sticky": stickyMode, "paused": false,
-                "pause_timeout": pauseTimeout, "connect_timeout": connectTimeout, "read_timeout": readTimeout, "max_body_bytes": maxBody,
-                "drain_timeout": drainTimeout,
-            ]
+            config.pauseTimeout = pauseTimeout
+            config.connectTimeout = connectTimeout
+            config.readTimeout = readTimeout
+            config.maxBodyBytes = maxBody
+            config.drainTimeout = drainTimeout
             if let healthPath {
-                body["health_check"] = [
-                    "path": healthPath, "interval": healthInterval, "timeout": 1,
-                    "settings": ["healthy_threshold": 2, "unhealthy_threshold": 3, "eject_after_errors": 5, "eject_for": 10],
-                ]
+                var check = HealthCheck()
+                check.path = healthPath
+                check.interval = healthInterval
+                check.timeout = 1
+                config.healthCheck = check
             }
-            try await admin.call(.PUT, "/services/\(service)", json: body)
+            try await admin.call(.PUT, "/services/\(service)", body: config)
         }
     }
 
@@ -191,7 +198,7 @@ struct RouterCommand: AsyncParsableCommand {
         @OptionGroup var admin: Admin
 
         func run() async throws {
-            try await admin.call(.POST, "/services/\(service)/weights", json: ["weights": [group: weight]])
+            try await admin.call(.POST, "/services/\(service)/weights", body: WeightsBody(weights: [group: weight]))
         }
     }
 
@@ -203,7 +210,7 @@ struct RouterCommand: AsyncParsableCommand {
         @OptionGroup var admin: Admin
 
         func run() async throws {
-            try await admin.call(.POST, "/services/\(service)/switch", json: ["group": group])
+            try await admin.call(.POST, "/services/\(service)/switch", body: SwitchBody(group: group))
         }
     }
 

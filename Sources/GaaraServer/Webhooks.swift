@@ -125,83 +125,89 @@ enum Webhooks {
     private static func parseFields(
         _ provider: WebhookProvider, headers: (String) -> String?, body: Data
     ) throws(WebhookError) -> WebhookDelivery {
-        guard let object = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] else {
-            throw WebhookError(status: 400, message: "the body is not a JSON object")
-        }
-        let json = JSONObject(object)
         switch provider {
         case .gitlab:
             guard let event = headers("x-gitlab-event") else { throw WebhookError(status: 400, message: "missing X-Gitlab-Event header") }
-            return try parseGitLab(event, json)
+            return try parseGitLab(event, decode(GitLabPayload.self, body))
         case .github, .gitea, .forgejo:
             let name = provider == .github ? "x-github-event" : provider == .gitea ? "x-gitea-event" : "x-forgejo-event"
             guard let event = headers(name) ?? headers("x-gitea-event") ?? headers("x-github-event") else {
                 throw WebhookError(status: 400, message: "missing \(name) header")
             }
-            return try parseGitHubLike(event, json)
+            return try parseGitHubLike(event, decode(GitHubLikePayload.self, body))
         }
     }
 
-    private static func parseGitHubLike(_ event: String, _ json: JSONObject) throws(WebhookError) -> WebhookDelivery {
-        let repository = json.object("repository")
-        guard let fullName = repository?.string("full_name") else { throw WebhookError(status: 400, message: "missing repository.full_name") }
-        let cloneURL = repository?.string("clone_url")
+    /// Decodes the fields the server reads; a body that is not a JSON object, or has one of those
+    /// fields with another type, is a 400 that names the field.
+    private static func decode<Payload: Decodable>(_ type: Payload.Type, _ body: Data) throws(WebhookError) -> Payload {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        do {
+            return try decoder.decode(type, from: body)
+        } catch DecodingError.typeMismatch(_, let context) where !context.codingPath.isEmpty {
+            let field = context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+            throw WebhookError(status: 400, message: "the payload's \(field) has the wrong type")
+        } catch {
+            throw WebhookError(status: 400, message: "the body is not a JSON object")
+        }
+    }
+
+    private static func parseGitHubLike(_ event: String, _ json: GitHubLikePayload) throws(WebhookError) -> WebhookDelivery {
+        guard let fullName = json.repository?.fullName else { throw WebhookError(status: 400, message: "missing repository.full_name") }
+        let cloneURL = json.repository?.cloneUrl
         switch event {
         case "push":
-            guard let ref = json.string("ref"), let before = json.string("before"), let after = json.string("after") else {
+            guard let ref = json.ref, let before = json.before, let after = json.after else {
                 throw WebhookError(status: 400, message: "a push needs ref, before and after")
             }
-            let actor =
-                json.object("pusher")?.string("name") ?? json.object("pusher")?.string("login") ?? json.object("sender")?.string("login") ?? "webhook"
+            let actor = json.pusher?.name ?? json.pusher?.login ?? json.sender?.login ?? "webhook"
             return WebhookDelivery(
                 kind: .push([RefUpdate(before: before, after: after, ref: ref)]), repository: fullName, cloneURL: cloneURL, actor: actor)
         case "pull_request":
-            guard let action = json.string("action"), let pull = json.object("pull_request"), let number = json.int("number") ?? pull.int("number"),
-                let head = pull.object("head"), let base = pull.object("base"), let headRef = head.string("ref"), let headSHA = head.string("sha"),
-                let baseRef = base.string("ref")
+            guard let action = json.action, let pull = json.pullRequest, let number = json.number ?? pull.number,
+                let head = pull.head, let base = pull.base, let headRef = head.ref, let headSHA = head.sha, let baseRef = base.ref
             else { throw WebhookError(status: 400, message: "a pull_request needs action, number, head.ref, head.sha and base.ref") }
             let normalised = action == "synchronized" ? "synchronize" : action
             let pullEvent = PullRequestEvent(
-                action: normalised, number: number, title: pull.string("title") ?? "", headRef: headRef, headSHA: headSHA, baseRef: baseRef,
-                baseSHA: base.string("sha"), headCloneURL: head.object("repo")?.string("clone_url"), merged: pull.bool("merged") ?? false)
-            let actor = json.object("sender")?.string("login") ?? "webhook"
+                action: normalised, number: number, title: pull.title ?? "", headRef: headRef, headSHA: headSHA, baseRef: baseRef,
+                baseSHA: base.sha, headCloneURL: head.repo?.cloneUrl, merged: pull.merged ?? false)
+            let actor = json.sender?.login ?? "webhook"
             return WebhookDelivery(kind: .pullRequest(pullEvent), repository: fullName, cloneURL: cloneURL, actor: actor)
         default:
             return WebhookDelivery(kind: .ignored(event), repository: fullName, cloneURL: cloneURL, actor: "webhook")
         }
     }
 
-    private static func parseGitLab(_ event: String, _ json: JSONObject) throws(WebhookError) -> WebhookDelivery {
-        let project = json.object("project")
-        guard let fullName = project?.string("path_with_namespace") else {
+    private static func parseGitLab(_ event: String, _ json: GitLabPayload) throws(WebhookError) -> WebhookDelivery {
+        guard let fullName = json.project?.pathWithNamespace else {
             throw WebhookError(status: 400, message: "missing project.path_with_namespace")
         }
-        let cloneURL = project?.string("git_http_url") ?? project?.string("http_url")
+        let cloneURL = json.project?.gitHttpUrl ?? json.project?.httpUrl
         switch event {
         case "Push Hook", "Tag Push Hook":
-            guard let ref = json.string("ref"), let before = json.string("before"), let after = json.string("after") else {
+            guard let ref = json.ref, let before = json.before, let after = json.after else {
                 throw WebhookError(status: 400, message: "a push needs ref, before and after")
             }
-            let actor = json.string("user_username") ?? json.string("user_name") ?? "webhook"
+            let actor = json.userUsername ?? json.userName ?? "webhook"
             return WebhookDelivery(
                 kind: .push([RefUpdate(before: before, after: after, ref: ref)]), repository: fullName, cloneURL: cloneURL, actor: actor)
         case "Merge Request Hook":
-            guard let attributes = json.object("object_attributes"), let number = attributes.int("iid"),
-                let source = attributes.string("source_branch"), let target = attributes.string("target_branch"),
-                let sha = attributes.object("last_commit")?.string("id")
+            guard let attributes = json.objectAttributes, let number = attributes.iid, let source = attributes.sourceBranch,
+                let target = attributes.targetBranch, let sha = attributes.lastCommit?.id
             else { throw WebhookError(status: 400, message: "a merge request needs iid, source_branch, target_branch and last_commit.id") }
             let action: String
-            switch attributes.string("action") ?? "" {
+            switch attributes.action ?? "" {
             case "open": action = "opened"
             case "reopen": action = "reopened"
             case "close", "merge": action = "closed"
-            case "update": action = attributes.string("oldrev") != nil ? "synchronize" : "edited"
+            case "update": action = attributes.oldrev != nil ? "synchronize" : "edited"
             case let other: action = other
             }
             let pull = PullRequestEvent(
-                action: action, number: number, title: attributes.string("title") ?? "", headRef: source, headSHA: sha, baseRef: target, baseSHA: nil,
-                headCloneURL: attributes.object("source")?.string("git_http_url"), merged: attributes.string("action") == "merge")
-            let actor = json.object("user")?.string("username") ?? "webhook"
+                action: action, number: number, title: attributes.title ?? "", headRef: source, headSHA: sha, baseRef: target, baseSHA: nil,
+                headCloneURL: attributes.source?.gitHttpUrl, merged: attributes.action == "merge")
+            let actor = json.user?.username ?? "webhook"
             return WebhookDelivery(kind: .pullRequest(pull), repository: fullName, cloneURL: cloneURL, actor: actor)
         default:
             return WebhookDelivery(kind: .ignored(event), repository: fullName, cloneURL: cloneURL, actor: "webhook")
@@ -238,22 +244,5 @@ enum Webhooks {
         var difference: UInt8 = 0
         for index in 0..<a.count { difference |= a[index] ^ b[index] }
         return difference == 0
-    }
-}
-
-/// Typed reads from a decoded JSON object.
-struct JSONObject {
-    let values: [String: Any]
-
-    init(_ values: [String: Any]) {
-        self.values = values
-    }
-
-    func string(_ key: String) -> String? { values[key] as? String }
-    func object(_ key: String) -> JSONObject? { (values[key] as? [String: Any]).map(JSONObject.init) }
-    func bool(_ key: String) -> Bool? { values[key] as? Bool }
-    func int(_ key: String) -> Int? {
-        if let number = values[key] as? NSNumber { return number.intValue }
-        return nil
     }
 }

@@ -163,11 +163,18 @@ struct ServerWebhookTests {
                 "a pull request without head", Data(#"{"action":"opened","number":1,"pull_request":{},"repository":{"full_name":"octo/app"}}"#.utf8),
                 "pull_request"
             ),
+            (
+                "a pull request number that is text",
+                Data(#"{"action":"opened","number":"one","pull_request":{},"repository":{"full_name":"octo/app"}}"#.utf8), "pull_request"
+            ),
         ]
         for (label, payload, event) in malformed {
             let (status, response) = try await Self.deliver(context, "github", event: event, body: payload)
             #expect(status == 400, "\(label): \(status) \(response)")
             #expect(((response["error"] as? [String: Any])?["message"] as? String)?.isEmpty == false, "\(label): \(response)")
+            if label.hasSuffix("is text") {
+                #expect(((response["error"] as? [String: Any])?["message"] as? String)?.contains("number") == true, "\(response)")
+            }
         }
         // Missing event header, unknown provider, unknown repository.
         let (noEvent, _) = try await Self.deliver(
