@@ -220,7 +220,10 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
         let now = Self.monotonicSeconds()
         guard let (group, target) = service.pick(bucket: bucket, now: now) else {
             Self.recordRefusal(503, service: service, bucket: bucket)
-            reject(head, status: .serviceUnavailable, reason: "no healthy target for \(service.config.name)", requestID: requestID, closeAfter: false)
+            let reason =
+                service.split.carriesTraffic
+                ? "no healthy target for \(service.config.name)" : "no group of \(service.config.name) takes traffic (every weight is 0)"
+            reject(head, status: .serviceUnavailable, reason: reason, requestID: requestID, closeAfter: false)
             return
         }
         target.inFlight.add(1, ordering: .relaxed)

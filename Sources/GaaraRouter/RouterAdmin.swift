@@ -77,11 +77,21 @@ public enum RouterAdmin {
                 guard let index = state.services.firstIndex(where: { $0.name == name }) else {
                     throw RoutingError(status: 404, message: "no service '\(name)'")
                 }
+                let carried = state.services[index].carriesTraffic
                 for (group, weight) in body.weights {
                     guard let slot = state.services[index].groups.firstIndex(where: { $0.name == group }) else {
                         throw RoutingError(status: 404, message: "\(name) has no group '\(group)'")
                     }
                     state.services[index].groups[slot].weight = weight
+                }
+                // One call at a time takes a service's traffic away from every group: each request
+                // would get a 503 until the next call. Weights that move together go in one body.
+                if carried, !state.services[index].carriesTraffic {
+                    throw RoutingError(
+                        status: 409,
+                        message:
+                            "that leaves every group of \(name) at weight 0, so every request would get a 503; set the weights together (e.g. {\"weights\": {\"blue\": 100, \"green\": 0}}) or pause the service"
+                    )
                 }
             }
             return try json(table.snapshotState.services.first { $0.name == name })

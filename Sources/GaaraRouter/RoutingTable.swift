@@ -84,12 +84,14 @@ final class ServiceRuntime: Sendable {
         for weight in split.weights where weight.name != name && weight.weight > 0 {
             if let target = leastLoaded(in: weight.name, now: now) { return (weight.name, target) }
         }
-        // Panic mode: every healthy target of the group is ejected for errors. Trying one beats
-        // refusing every request (a whole group is ejected only when its upstreams all fail).
-        if let targets = groups.first(where: { $0.name == name })?.targets {
+        // Panic mode: every healthy target of the chosen group, then of the other groups that carry
+        // traffic, is ejected for errors. Trying one beats refusing every request (a whole group is
+        // ejected only when its upstreams all fail).
+        for candidate in [name] + split.weights.filter({ $0.name != name && $0.weight > 0 }).map(\.name) {
+            guard let targets = groups.first(where: { $0.name == candidate })?.targets else { continue }
             let healthy = targets.filter { $0.healthState.state == .healthy }
             if let target = healthy.min(by: { $0.inFlight.load(ordering: .relaxed) < $1.inFlight.load(ordering: .relaxed) }) {
-                return (name, target)
+                return (candidate, target)
             }
         }
         return nil
@@ -185,7 +187,7 @@ public final class RoutingTable: Sendable {
     /// Applies a change: validates it, saves it, then makes it live. Requests already routed keep
     /// their target; new ones see the new table at once.
     public func apply(_ change: (inout RouterState) throws(RoutingError) -> Void) throws(RoutingError) {
-        let updated: RouterState = try state.withLock { (state: inout RouterState) throws(RoutingError) -> RouterState in
+        try state.withLock { (state: inout RouterState) throws(RoutingError) in
             var next = state
             try change(&next)
             try next.validate()
@@ -197,9 +199,10 @@ public final class RoutingTable: Sendable {
                 }
             }
             state = next
-            return next
+            // Made live under the same lock: two changes at once become live in the order they
+            // were saved (outside it, the older one's snapshot could replace the newer one's).
+            rebuild(next)
         }
-        rebuild(updated)
     }
 
     private func rebuild(_ state: RouterState) {
@@ -215,7 +218,12 @@ public final class RoutingTable: Sendable {
                 config: config,
                 targets: { address in
                     self.targets.withLock { all in
-                        if let existing = all[address], existing.healthState.state != .draining { return existing }
+                        if let existing = all[address] {
+                            // Listed again before its last request finished: the same target with the
+                            // health it had. A new one would take no requests until its checks pass.
+                            let listed = existing.updateHealth { health in health.state != .draining || health.revive() }
+                            if listed { return existing }
+                        }
                         let runtime = TargetRuntime(address: address)
                         if !checked { runtime.updateHealth { $0.markHealthy() } }
                         all[address] = runtime

@@ -127,6 +127,9 @@ public struct ServiceConfig: Codable, Sendable, Equatable {
         drainTimeout = 30
     }
 
+    /// Whether any of its groups has a weight above 0.
+    public var carriesTraffic: Bool { groups.contains { $0.weight > 0 } }
+
     /// Whether it answers `host` and `path`; returns the prefix length for longest-prefix choice
     /// (a host match counts more than any prefix).
     package func matches(host: String?, path: String) -> Int? {

@@ -30,6 +30,8 @@ public struct TargetHealth: Sendable, Equatable {
     public private(set) var errorsInARow = 0
     /// Until when (seconds, monotonic) the target is ejected.
     public private(set) var ejectedUntil: Double?
+    /// The state it had when it started draining (``revive()`` goes back to it).
+    private var drainedFrom: State?
 
     /// A new target, not yet healthy.
     public init() {}
@@ -82,7 +84,20 @@ public struct TargetHealth: Sendable, Equatable {
 
     /// Starts draining: no new requests, in-flight ones finish.
     public mutating func drain() {
-        if state != .removed { state = .draining }
+        guard state != .removed, state != .draining else { return }
+        drainedFrom = state
+        state = .draining
+    }
+
+    /// Takes a draining target back (it was listed again before its last request finished) with
+    /// the health it had: a healthy target stays healthy instead of waiting for new checks while
+    /// requests find no target. Returns false when it was not draining.
+    @discardableResult
+    public mutating func revive() -> Bool {
+        guard state == .draining, let from = drainedFrom else { return false }
+        state = from
+        drainedFrom = nil
+        return true
     }
 
     /// Marks it removed.

@@ -24,6 +24,9 @@ public struct TrafficSplit: Sendable, Equatable {
         lhs.weights.map(\.name) == rhs.weights.map(\.name) && lhs.weights.map(\.weight) == rhs.weights.map(\.weight)
     }
 
+    /// Whether any group has a weight above 0 (with none, no request has a group to go to).
+    public var carriesTraffic: Bool { total > 0 }
+
     /// Buckets per request space.
     public static let buckets = 10_000
 

@@ -42,6 +42,7 @@ struct TrafficSplitTests {
         for bucket in 0..<TrafficSplit.buckets { counts[split.group(forBucket: bucket)!, default: 0] += 1 }
         #expect(counts == ["stable": 9500, "canary": 500])
         #expect(TrafficSplit([("a", 0), ("b", 0)]).group(forBucket: 5) == nil)
+        #expect(!TrafficSplit([("a", 0), ("b", 0)]).carriesTraffic && TrafficSplit([("a", 0), ("b", 1)]).carriesTraffic)
         #expect(TrafficSplit([("stable", 100), ("canary", 0)]).group(forBucket: 0) == "stable")
     }
 
@@ -81,6 +82,28 @@ struct TargetHealthTests {
         #expect(change == nil && target.state == .draining)
         target.remove()
         #expect(target.state == .removed)
+    }
+
+    @Test func aDrainingTargetRevivesWithTheHealthItHad() {
+        let settings = TargetHealth.Settings()
+        var target = TargetHealth()
+        var revived = target.revive()
+        #expect(!revived, "only a draining target revives")
+        target.checked(ok: true, settings: settings)
+        target.checked(ok: true, settings: settings)
+        target.drain()
+        target.drain()  // a second drain keeps what it drained from
+        #expect(!target.isEligible(at: 0))
+        revived = target.revive()
+        #expect(revived && target.state == .healthy && target.isEligible(at: 0))
+        var fresh = TargetHealth()
+        fresh.drain()
+        revived = fresh.revive()
+        #expect(revived && fresh.state == .adding, "a target drained before its checks passed still needs them")
+        fresh.drain()
+        fresh.remove()
+        revived = fresh.revive()
+        #expect(!revived && fresh.state == .removed)
     }
 
     @Test func consecutiveErrorsEjectForAWhile() {
