@@ -8,15 +8,16 @@ import Synchronization
 #endif
 
 /// Prints a run live: every line prefixed with its job (colours on a terminal), step starts and
-/// ends, annotations, and a summary table at the end.
+/// ends, a line as each workflow ends, and at the end (``finish(exitStatus:)``) one summary of
+/// every workflow's jobs. Runners report through ``scoped(to:)`` so that jobs are told apart by
+/// workflow.
 final class ConsoleReporter: RunObserver {
     private struct State {
         var buffer: [UInt8] = []
         var lastFlush = DispatchTime.now().uptimeNanoseconds
         var colors: [String: String] = [:]
         var prefixes: [String: [UInt8]] = [:]
-        var jobs: [(name: String, result: String, duration: Double)] = []
-        var annotations: [String] = []
+        var summary = RunSummary()
     }
 
     private let state = Mutex(State())
@@ -100,15 +101,26 @@ final class ConsoleReporter: RunObserver {
         }
     }
 
+    /// An observer for one workflow's runner: its events are filed under `workflow` (its path).
+    func scoped(to workflow: String) -> any RunObserver {
+        WorkflowScope(workflow: workflow, reporter: self)
+    }
+
     func handle(_ event: RunEvent) {
+        handle(event, workflow: "")
+    }
+
+    /// An event of the workflow at path `workflow`.
+    func handle(_ event: RunEvent, workflow path: String) {
         state.withLock { state in
             var text = ""
             switch event {
             case .runStarted(let workflow, let path, _, let directory):
+                _ = state.summary.workflow(path, name: workflow)
                 text = paint("▶ \(workflow)", "1") + " (\(path)) — logs in \(directory)\n"
             case .jobSkipped(let job, let name, let reason):
                 text = "[\(name)] " + paint("⊘ skipped: \(reason)", "2") + "\n"
-                state.jobs.append((name, "skipped", 0))
+                state.summary.jobs.append(RunSummary.Job(workflow: path, name: name, result: "skipped", duration: 0))
                 _ = job
             case .jobStarted(let job):
                 text = prefix(job, in: &state) + paint("● job started", "1") + "\n"
@@ -129,41 +141,29 @@ final class ConsoleReporter: RunObserver {
             case .annotation(let job, let annotation):
                 var location = ""
                 if let file = annotation.file { location = "\(file)\(annotation.line.map { ":\($0)" } ?? ""): " }
-                state.annotations.append("\(job.name): \(annotation.level.rawValue): \(location)\(annotation.message)")
+                state.summary.annotations.append("\(job.name): \(annotation.level.rawValue): \(location)\(annotation.message)")
             case .jobFinished(let job, let result, let duration, _):
-                state.jobs.append((job.name, result.rawValue, duration))
+                state.summary.jobs.append(RunSummary.Job(workflow: path, name: job.name, result: result.rawValue, duration: duration))
                 let code = result == .success ? "32" : result == .failure ? "31" : "33"
                 text = prefix(job, in: &state) + paint("● job \(result.rawValue)", code) + " " + paint("(\(Self.duration(duration)))", "2") + "\n"
             case .runFinished(let workflow, let result, let duration):
-                text = summary(workflow: workflow, result: result, duration: duration, state: &state)
+                let index = state.summary.workflow(path, name: workflow)
+                state.summary.workflows[index].result = result
+                state.summary.workflows[index].duration = duration
+                text = paint("■ \(workflow): \(result.rawValue)", "1;" + RunSummary.color(result.rawValue)) + " in \(Self.duration(duration))\n"
             }
             state.buffer.append(contentsOf: text.utf8)
             flush(&state)
         }
     }
 
-    private func summary(workflow: String, result: JobResult, duration: Double, state: inout State) -> String {
-        var lines = [
-            "",
-            paint("\(workflow): \(result.rawValue)", result == .success ? "1;32" : result == .failure ? "1;31" : "1;33")
-                + " in \(Self.duration(duration))",
-        ]
-        let width = max(4, state.jobs.map(\.name.count).max() ?? 0)
-        lines.append("  " + "JOB".padding(toLength: width, withPad: " ", startingAt: 0) + "  RESULT     DURATION")
-        for job in state.jobs {
-            let code = job.result == "success" ? "32" : job.result == "failure" ? "31" : job.result == "skipped" ? "2" : "33"
-            lines.append(
-                "  " + job.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
-                    + paint(job.result.padding(toLength: 9, withPad: " ", startingAt: 0), code) + "  "
-                    + (job.result == "skipped" ? "-" : Self.duration(job.duration)))
+    /// Prints the one summary of every workflow, ending with a line that agrees with `exitStatus`.
+    func finish(exitStatus: Int32, duration: Double) {
+        state.withLock { state in
+            let lines = state.summary.lines(exitStatus: exitStatus, duration: duration) { text, code in paint(text, code) }
+            state.buffer.append(contentsOf: (lines.joined(separator: "\n") + "\n").utf8)
+            flush(&state)
         }
-        if !state.annotations.isEmpty {
-            lines.append("  Annotations:")
-            lines += state.annotations.map { "    " + $0 }
-        }
-        state.jobs = []
-        state.annotations = []
-        return lines.joined(separator: "\n") + "\n"
     }
 
     private func flush(_ state: inout State) {
@@ -272,6 +272,24 @@ struct JSONEventLine: Encodable {
         case time, event, workflow, path, directory, job, index, step, id, name, reason, outcome, conclusion, result, duration, outputs, error
         case level, message, file, line
         case runID = "run_id"
+    }
+}
+
+/// One workflow's runner's view of the ``ConsoleReporter``: events are filed under the workflow.
+struct WorkflowScope: RunObserver {
+    let workflow: String
+    let reporter: ConsoleReporter
+
+    func handle(_ event: RunEvent) {
+        reporter.handle(event, workflow: workflow)
+    }
+
+    func output(_ job: JobLabel, line: UnsafeRawBufferPointer, kind: OutputKind) {
+        reporter.output(job, line: line, kind: kind)
+    }
+
+    func output(_ job: JobLabel, lines: UnsafeRawBufferPointer) {
+        reporter.output(job, lines: lines)
     }
 }
 

@@ -205,10 +205,15 @@ struct RunCommand: AsyncParsableCommand {
         }
         try ExpressionJSONFile.write(trigger.payload, to: runDirectory.appendingPathComponent("event.json"))
 
-        let observer: any RunObserver = json ? JSONEventReporter() : ConsoleReporter()
+        let console = json ? nil : ConsoleReporter()
+        let observer: any RunObserver = console ?? JSONEventReporter()
         let slots = JobLimiter(limit: configuration.maxParallelJobs)
         let groups = ConcurrencyGroups()
-        let runners = selected.map { WorkflowRunner(workflow: $0, configuration: configuration, observer: observer, slots: slots, groups: groups) }
+        let started = Date()
+        let runners = selected.map {
+            WorkflowRunner(
+                workflow: $0, configuration: configuration, observer: console?.scoped(to: $0.path) ?? observer, slots: slots, groups: groups)
+        }
         let interrupts = InterruptHandler { count in
             if count == 1 {
                 FileHandle.standardError.write(Data("\ngaara: cancelling (SIGTERM to running steps; Ctrl-C again to kill everything)\n".utf8))
@@ -227,8 +232,9 @@ struct RunCommand: AsyncParsableCommand {
         }
         interrupts.stop()
         ChildProcess.killAll()
-        if interrupts.count > 0 { throw ExitCode(130) }
-        if results.contains(.failure) || results.contains(.cancelled) { throw ExitCode(1) }
+        let status: Int32 = interrupts.count > 0 ? 130 : results.contains(.failure) || results.contains(.cancelled) ? 1 : 0
+        console?.finish(exitStatus: status, duration: Date().timeIntervalSince(started))
+        if status != 0 { throw ExitCode(status) }
     }
 
     static func pairs(_ items: [String], option: String) throws(CLIFailure) -> [String: String] {
