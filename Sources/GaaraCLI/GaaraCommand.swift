@@ -20,7 +20,11 @@ public struct GaaraCommand: AsyncParsableCommand {
     /// exit with 2 (not ArgumentParser's 64) so every command shares one convention.
     public static func runMain(_ arguments: [String]) async -> Int32 {
         do {
-            var command = try fastParse(arguments) ?? parseAsRoot(arguments)
+            if arguments.first == "run", let options = RunOptions.parse(Array(arguments.dropFirst())) {
+                try await options.run()
+                return 0
+            }
+            var command = try parseAsRoot(arguments)
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
@@ -42,17 +46,6 @@ public struct GaaraCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data((message.hasSuffix("\n") ? message : message + "\n").utf8))
             return code == .validationFailure || code.rawValue == 64 ? 2 : code.rawValue
         }
-    }
-}
-
-extension GaaraCommand {
-    /// `gaara run …` parsed by `RunCommand` alone: ArgumentParser builds and reflects over the
-    /// whole command tree otherwise, which costs `gaara run` several milliseconds of its start.
-    /// Help requests and anything that does not parse go through the full parser, which words
-    /// usage and errors as `gaara run`.
-    static func fastParse(_ arguments: [String]) -> (any ParsableCommand)? {
-        guard arguments.first == "run", !arguments.contains(where: { $0 == "-h" || $0 == "--help" || $0 == "help" }) else { return nil }
-        return try? RunCommand.parse(Array(arguments.dropFirst()))
     }
 }
 

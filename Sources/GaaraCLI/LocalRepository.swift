@@ -57,7 +57,7 @@ struct LocalRepository {
                 name: "\(actor)/\(root.lastPathComponent)", message: "", timestamp: "")
         }
         async let head = git(["log", "-1", "--format=%H%x00%P%x00%cI%x00%B"], in: root)
-        async let branch = git(["symbolic-ref", "--short", "-q", "HEAD"], in: root)
+        async let branch = branch(in: root)
         async let config = git(["config", "--get-regexp", "^(user\\.name|user\\.email|remote\\.origin\\.url)$"], in: root)
         let fields = (await head)?.split(separator: "\0", maxSplits: 3, omittingEmptySubsequences: false).map(String.init) ?? []
         var settings: [String: String] = [:]
@@ -80,6 +80,20 @@ struct LocalRepository {
         return LocalRepository(
             root: root, isGit: true, sha: sha ?? GitNames.zeroSHA, branch: await branch, parent: parent, actor: actor,
             email: settings["user.email"] ?? "", name: name, message: message, timestamp: timestamp)
+    }
+
+    /// The branch checked out at `root`, nil when HEAD is detached. `.git/HEAD` says it
+    /// (`ref: refs/heads/NAME`) without starting git; git answers for worktrees (`.git` is a file),
+    /// a redirected git (`GIT_DIR`) or anything else.
+    static func branch(in root: URL) async -> String? {
+        if ProcessInfo.processInfo.environment["GIT_DIR"] == nil,
+            let head = try? String(contentsOfFile: root.path + "/.git/HEAD", encoding: .utf8)
+        {
+            let line = head.trimmingCharacters(in: .whitespacesAndNewlines)
+            if line.hasPrefix("ref: refs/heads/") { return String(line.dropFirst("ref: refs/heads/".count)) }
+            if GitNames.isObjectName(line) { return nil }
+        }
+        return await git(["symbolic-ref", "--short", "-q", "HEAD"], in: root)
     }
 
     /// `owner/name` from `git@host:owner/name.git` or `https://host/owner/name.git`.
@@ -135,6 +149,7 @@ struct LocalRepository {
     /// The default branch: origin's HEAD, else main or master if present; nil when none tells.
     static func defaultBranch(in root: URL, isGit: Bool) async -> String? {
         guard isGit else { return nil }
+        if let found = defaultBranchFromFiles(in: root) { return found }
         let refs =
             await git(
                 ["for-each-ref", "--format=%(refname)\t%(symref)", "refs/remotes/origin/HEAD", "refs/heads/main", "refs/heads/master"], in: root)
@@ -149,6 +164,30 @@ struct LocalRepository {
         }
         for candidate in ["main", "master"] where heads.contains("refs/heads/\(candidate)") { return candidate }
         return nil
+    }
+
+    /// The default branch read from `.git` without starting git, for a plain repository (a
+    /// folder `.git` with loose and packed refs, no redirecting `GIT_DIR`); nil when git must
+    /// answer (a worktree, the reftable format); `.some(nil)` when no ref tells.
+    static func defaultBranchFromFiles(in root: URL) -> String?? {
+        let git = root.path + "/.git"
+        var isDirectory: ObjCBool = false
+        guard ProcessInfo.processInfo.environment["GIT_DIR"] == nil, FileManager.default.fileExists(atPath: git, isDirectory: &isDirectory),
+            isDirectory.boolValue, !FileManager.default.fileExists(atPath: git + "/reftable")
+        else { return nil }
+        // origin/HEAD is a symbolic ref: always a loose file (packed-refs holds no symbolic refs).
+        if let head = try? String(contentsOfFile: git + "/refs/remotes/origin/HEAD", encoding: .utf8) {
+            let line = head.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard line.hasPrefix("ref: refs/remotes/origin/") else { return nil }
+            return .some(String(line.dropFirst("ref: refs/remotes/origin/".count)))
+        }
+        let packed = (try? String(contentsOfFile: git + "/packed-refs", encoding: .utf8)) ?? ""
+        for candidate in ["main", "master"] {
+            if FileManager.default.fileExists(atPath: git + "/refs/heads/" + candidate) || packed.contains(" refs/heads/\(candidate)\n") {
+                return .some(candidate)
+            }
+        }
+        return .some(nil)
     }
 
     /// HEAD as push payloads show it.

@@ -26,6 +26,13 @@ public struct Template: Sendable {
         segments.contains { if case .expression = $0 { true } else { false } }
     }
 
+    /// The literal text of the template (the whole text when it holds no expression).
+    public var literalText: String {
+        var text = ""
+        for case .literal(let part) in segments { text += part }
+        return text
+    }
+
     /// The expression when the whole template is exactly one `${{ }}` (its value keeps its type).
     public var soleExpression: ExpressionSyntax? {
         if segments.count == 1, case .expression(let syntax, _, _) = segments[0] { return syntax }

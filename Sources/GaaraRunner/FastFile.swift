@@ -14,6 +14,8 @@ public enum FastFile {
         case truncate
         /// For appending: created when missing, every write goes to the end.
         case append
+        /// For writing from the start without emptying it first (see ``overwrite(_:_:)``).
+        case overwrite
     }
 
     /// Opens `path` (close-on-exec); throws a `.file` ``RunnerError`` whose cause is the `errno`.
@@ -23,6 +25,7 @@ public enum FastFile {
             case .read: O_RDONLY
             case .truncate: O_WRONLY | O_CREAT | O_TRUNC
             case .append: O_WRONLY | O_CREAT | O_APPEND
+            case .overwrite: O_WRONLY | O_CREAT
             }
         let fd = Glibc.open(path, flags | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
@@ -76,6 +79,19 @@ public enum FastFile {
         }
     }
 
+    /// Replaces a file's content, reusing its blocks: written over from the start, then cut to
+    /// the new length. On ext4, `O_TRUNC` of a small file that has data took ~0.2 ms (its block
+    /// is freed and allocated again), more than the rest of a short step's preparation.
+    static func overwrite(_ path: String, _ text: String) throws {
+        let fd = try open(path, .overwrite)
+        defer { close(fd) }
+        var text = text
+        let length = text.utf8.count
+        if let error = text.withUTF8({ writeAll(fd, UnsafeRawBufferPointer($0)) }) ?? (ftruncate(fd, off_t(length)) == 0 ? nil : .current) {
+            throw RunnerError("cannot write \(path)", kind: .file, cause: error)
+        }
+    }
+
     /// Reads a whole file as UTF-8 (invalid bytes replaced); nil when it cannot be opened.
     static func read(_ path: String) -> String? {
         guard let fd = try? open(path, .read) else { return nil }
@@ -101,7 +117,7 @@ public enum FastFile {
     }
 
     /// Creates a folder and its missing parents (`mkdir -p`).
-    static func makeDirectories(_ path: String) throws {
+    public static func makeDirectories(_ path: String) throws {
         if mkdir(path, 0o755) == 0 || errno == EEXIST { return }
         guard errno == ENOENT else { throw RunnerError("cannot create \(path)", kind: .file, cause: SystemError.current) }
         let parent = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])

@@ -8,12 +8,14 @@ extension JobExecution {
     /// Runs a `run:` step with its shell.
     func runScript(_ invocation: StepInvocation) async throws -> StepTermination {
         let step = invocation.step
-        let script = try step.run!.template.evaluateString(in: invocation.context)
-        let shell = try resolveShell(step, context: invocation.context)
-        let directory = try workingDirectory(step, context: invocation.context)
-        let scriptPath = paths.temp.path + "/\(UUID().uuidString).\(shell.fileExtension)"
-        try FastFile.write(scriptPath, script)
-        defer { FastFile.remove(scriptPath) }
+        let script = try invocation.lazyContext.string(step.run!.template)
+        let shell = try resolveShell(step, context: invocation.lazyContext, path: invocation.environment["PATH"])
+        let directory = try workingDirectory(step, context: invocation.lazyContext)
+        // One script file per job, rewritten for each step (its steps run one at a time): a new
+        // file per step made the file system allocate (and free) an inode each time, which cost
+        // more than the rest of a short step.
+        let scriptPath = paths.temp.path + "/_step_script.\(shell.fileExtension)"
+        try FastFile.overwrite(scriptPath, script)
         var arguments = shell.arguments.map { $0.replacingOccurrences(of: "{0}", with: scriptPath) }
         let executable = arguments.removeFirst()
         let command = StepCommand(
@@ -56,14 +58,14 @@ extension JobExecution {
     }
 
     /// The step's shell: its own, else the job's or the workflow's default, else bash (sh when bash is missing).
-    func resolveShell(_ step: Step, context: EvaluationContext) throws -> Shell {
+    func resolveShell(_ step: Step, context: LazyContext, path: String?) throws -> Shell {
         var name = step.shell
-        if name == nil, let shell = job.defaults?.shell { name = try shell.template.evaluateString(in: context) }
+        if name == nil, let shell = job.defaults?.shell { name = try context.string(shell.template) }
         if name == nil, let shell = runner.workflow.defaults?.shell { name = shell.raw }
-        let path = context[context: "env"]?["PATH"]?.stringValue ?? configuration.baseEnvironment["PATH"]
+        let path = path ?? configuration.baseEnvironment["PATH"]
         switch name?.trimmingCharacters(in: .whitespaces) {
         case nil, "":
-            if ChildProcess.resolve("bash", path: path) != nil {
+            if isOnPath("bash", path: path) {
                 return Shell(name: "bash", arguments: ["bash", "-e", "{0}"], fileExtension: "sh")
             }
             return Shell(name: "sh", arguments: ["sh", "-e", "{0}"], fileExtension: "sh")
@@ -72,7 +74,7 @@ extension JobExecution {
         case "sh":
             return Shell(name: "sh", arguments: ["sh", "-e", "{0}"], fileExtension: "sh")
         case "python":
-            let python = ChildProcess.resolve("python", path: path) != nil ? "python" : "python3"
+            let python = isOnPath("python", path: path) ? "python" : "python3"
             return Shell(name: "python", arguments: [python, "{0}"], fileExtension: "py")
         case "pwsh":
             return Shell(name: "pwsh", arguments: ["pwsh", "-command", ". '{0}'"], fileExtension: "ps1")
@@ -89,10 +91,19 @@ extension JobExecution {
         }
     }
 
+    /// Whether `program` is on `path` (remembered per job).
+    func isOnPath(_ program: String, path: String?) -> Bool {
+        let key = program + "\u{0}" + (path ?? "")
+        if let found = programsFound[key] { return found }
+        let found = ChildProcess.resolve(program, path: path) != nil
+        programsFound[key] = found
+        return found
+    }
+
     /// The step's working directory (relative ones are in the workspace).
-    func workingDirectory(_ step: Step, context: EvaluationContext) throws -> String {
-        var directory = try step.workingDirectory?.template.evaluateString(in: context)
-        if directory == nil, let value = job.defaults?.workingDirectory { directory = try value.template.evaluateString(in: context) }
+    func workingDirectory(_ step: Step, context: LazyContext) throws -> String {
+        var directory = try step.workingDirectory.map { try context.string($0.template) }
+        if directory == nil, let value = job.defaults?.workingDirectory { directory = try context.string(value.template) }
         if directory == nil, let value = runner.workflow.defaults?.workingDirectory { directory = value.raw }
         guard let directory, !directory.isEmpty else { return paths.workspace.path }
         if directory.hasPrefix("/") { return directory }

@@ -14,9 +14,12 @@ extension JobExecution {
         if controller.isCancelled, status != .cancelled {
             status = timedOut ? .failure : .cancelled
         }
-        let baseEnvironment = environment(for: step, scope: scope, files: nil, stepEnv: [:])
-        let preContext = expressionContext(files: nil, env: baseEnvironment, scope: scope)
-        let name = (try? step.name?.template.evaluateString(in: preContext)) ?? step.displayName
+        // The context before the step's own env: for its name and condition, when they need one.
+        let scopeBefore = scope
+        let preContext = LazyContext { [unowned self] in
+            expressionContext(files: nil, env: environment(for: step, scope: scopeBefore, files: nil, stepEnv: [:]), scope: scopeBefore)
+        }
+        let name = step.name.flatMap { try? preContext.string($0.template) } ?? step.displayName
         let start = Date()
 
         // The condition decides whether the step runs at all.
@@ -24,7 +27,7 @@ extension JobExecution {
         var conditionError: String?
         do {
             if let condition = step.condition {
-                runs = try runner.evaluate(condition, in: preContext)
+                runs = try runner.evaluate(condition, in: preContext.value)
             } else {
                 runs = status == .success
             }
@@ -41,7 +44,8 @@ extension JobExecution {
         }
 
         observer.handle(.stepStarted(label, number: number, name: name))
-        let logPath = paths.logDirectory.appendingPathComponent("\(number)_\(Self.slug(name).prefix(60)).log").path
+        // A string, not URL.appendingPathComponent (which asks the file system whether it is a folder).
+        let logPath = paths.logDirectory.path + "/\(number)_\(Self.slug(name).prefix(60)).log"
         let log: LogWriter
         do {
             log = try LogWriter(path: logPath, enabled: configuration.writesStepLogs)
@@ -65,10 +69,11 @@ extension JobExecution {
             let files = try makeFileCommandFiles(number: number)
             let stepEnv = try evaluateStepEnvironment(step, scope: scope, files: files)
             let env = environment(for: step, scope: scope, files: files, stepEnv: stepEnv)
-            let context = expressionContext(files: files, env: env, scope: scope)
+            let scopeNow = scope
+            let context = LazyContext { [unowned self] in expressionContext(files: files, env: env, scope: scopeNow) }
             let timeout = try stepTimeout(step, context: context)
             let execution = StepInvocation(
-                step: step, id: id, name: name, files: files, environment: env, context: context, timeout: timeout, output: output,
+                step: step, id: id, name: name, files: files, environment: env, lazyContext: context, timeout: timeout, output: output,
                 generation: generation)
             let termination: StepTermination
             if step.run != nil {
@@ -141,6 +146,31 @@ extension JobExecution {
     /// The environment of a step: host, defaults, workflow and job `env`, `GITHUB_ENV`, a composite
     /// action's inherited `env`, then the step's own `env`; `PATH` with `GITHUB_PATH` in front.
     func environment(for step: Step?, scope: StepScope, files: JobFiles?, stepEnv: [String: String]) -> [String: String] {
+        var env = fixedEnvironment
+        if let files {
+            env["GITHUB_ENV"] = files.envFile
+            env["GITHUB_OUTPUT"] = files.outputFile
+            env["GITHUB_PATH"] = files.pathFile
+            env["GITHUB_STATE"] = files.stateFile
+            env["GITHUB_STEP_SUMMARY"] = files.summaryFile
+            env["GITHUB_ACTION"] = files.action
+            if !files.actionPath.isEmpty { env["GITHUB_ACTION_PATH"] = files.actionPath }
+        }
+        env.merge(jobEnv.base) { $1 }
+        env.merge(jobEnv.added) { $1 }
+        env.merge(scope.inheritedEnvironment) { $1 }
+        env.merge(stepEnv) { $1 }
+        var path = env["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+        for directory in configuration.toolDirectories where !path.split(separator: ":").contains(Substring(directory)) {
+            path += ":" + directory
+        }
+        env["PATH"] = (jobEnv.addedPath + [path]).joined(separator: ":")
+        return env
+    }
+
+    /// The host's environment and the runner's defaults: the part of every step's environment
+    /// that stays the same through the job (see ``fixedEnvironment``).
+    func makeFixedEnvironment() -> [String: String] {
         var env = configuration.baseEnvironment
         let ref = configuration.event.ref ?? ""
         let defaults: [String: String] = [
@@ -163,24 +193,6 @@ extension JobExecution {
         ]
         env.merge(defaults) { $1 }
         if configuration.debug { env["RUNNER_DEBUG"] = "1" }
-        if let files {
-            env["GITHUB_ENV"] = files.envFile
-            env["GITHUB_OUTPUT"] = files.outputFile
-            env["GITHUB_PATH"] = files.pathFile
-            env["GITHUB_STATE"] = files.stateFile
-            env["GITHUB_STEP_SUMMARY"] = files.summaryFile
-            env["GITHUB_ACTION"] = files.action
-            if !files.actionPath.isEmpty { env["GITHUB_ACTION_PATH"] = files.actionPath }
-        }
-        env.merge(jobEnv.base) { $1 }
-        env.merge(jobEnv.added) { $1 }
-        env.merge(scope.inheritedEnvironment) { $1 }
-        env.merge(stepEnv) { $1 }
-        var path = env["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
-        for directory in configuration.toolDirectories where !path.split(separator: ":").contains(Substring(directory)) {
-            path += ":" + directory
-        }
-        env["PATH"] = (jobEnv.addedPath + [path]).joined(separator: ":")
         return env
     }
 
@@ -191,12 +203,12 @@ extension JobExecution {
         return try runner.evaluateMap(step.env, in: context).mapValues(\.coercedString)
     }
 
-    func stepTimeout(_ step: Step, context: EvaluationContext) throws -> Double? {
+    func stepTimeout(_ step: Step, context: LazyContext) throws -> Double? {
         var seconds: Double?
         if let timeout = step.timeoutMinutes {
             switch timeout {
             case .value(let minutes): seconds = minutes * 60
-            case .expression(let text): seconds = try text.template.evaluate(in: context).numberValue * 60
+            case .expression(let text): seconds = try text.template.evaluate(in: context.value).numberValue * 60
             }
         }
         // After the job timed out, cleanup steps (always()) get their own timeout only.
@@ -212,7 +224,7 @@ extension JobExecution {
     func makeFileCommandFiles(number: Int) throws -> JobFiles {
         if let files = fileCommandFiles { return files }
         let directory = paths.temp.path + "/_runner_file_commands"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try FastFile.makeDirectories(directory)
         var files = JobFiles(workspace: paths.workspace.path, eventPath: paths.eventPath)
         files.envFile = directory + "/set_env"
         files.outputFile = directory + "/set_output"
@@ -229,8 +241,13 @@ extension JobExecution {
 
     /// Reads what the step wrote to its command files: outputs, env, path and summary.
     func applyFileCommands(_ files: JobFiles, output: StepOutputProcessor) throws -> [String: String] {
+        // A file the step did not write does not exist (they are removed after each step): only
+        // the ones read are removed again.
+        var written: [String] = [files.stateFile]
         func read(_ path: String) -> String {
-            FastFile.read(path) ?? ""
+            guard let text = FastFile.read(path) else { return "" }
+            written.append(path)
+            return text
         }
         var outputs: [String: String] = [:]
         do {
@@ -246,9 +263,7 @@ extension JobExecution {
         for directory in FileCommands.parsePath(read(files.pathFile)).reversed() { jobEnv.prependPath(directory) }
         let stepSummary = read(files.summaryFile)
         if !stepSummary.isEmpty { summary += masker.mask(stepSummary) + (stepSummary.hasSuffix("\n") ? "" : "\n") }
-        for path in [files.envFile, files.outputFile, files.pathFile, files.stateFile, files.summaryFile] {
-            FastFile.remove(path)
-        }
+        for path in written { FastFile.remove(path) }
         return outputs
     }
 
@@ -277,18 +292,79 @@ extension JobExecution {
     }
 }
 
-/// Everything a step needs to run, evaluated.
+/// Everything a step needs to run, evaluated; its expression context is made on first use.
 struct StepInvocation {
     let step: Step
     let id: String
     let name: String
     let files: JobFiles
     let environment: [String: String]
-    let context: EvaluationContext
+    /// The step's expression context, made when something asks for it.
+    let lazyContext: LazyContext
     let timeout: Double?
     let output: StepOutputProcessor
     /// The controller's cancel generation when the step started.
     var generation = Int.max
+
+    /// The step's expression context.
+    var context: EvaluationContext { lazyContext.value }
+
+    /// An invocation with its context made later, if at all.
+    init(
+        step: Step, id: String, name: String, files: JobFiles, environment: [String: String], lazyContext: LazyContext, timeout: Double?,
+        output: StepOutputProcessor, generation: Int = .max
+    ) {
+        self.step = step
+        self.id = id
+        self.name = name
+        self.files = files
+        self.environment = environment
+        self.lazyContext = lazyContext
+        self.timeout = timeout
+        self.output = output
+        self.generation = generation
+    }
+
+    /// An invocation with its context made already.
+    init(
+        step: Step, id: String, name: String, files: JobFiles, environment: [String: String], context: EvaluationContext, timeout: Double?,
+        output: StepOutputProcessor
+    ) {
+        self.init(
+            step: step, id: id, name: name, files: files, environment: environment, lazyContext: LazyContext(made: context), timeout: timeout,
+            output: output)
+    }
+}
+
+/// An expression context made on first use. Most steps hold no expression that needs one, and
+/// making it (every context turned into expression values) cost more than the rest of the step.
+final class LazyContext {
+    private var made: EvaluationContext?
+    private let make: () -> EvaluationContext
+
+    /// A context `make` makes when first asked for.
+    init(_ make: @escaping () -> EvaluationContext) {
+        self.make = make
+    }
+
+    /// A context made already.
+    init(made: EvaluationContext) {
+        self.made = made
+        make = { made }
+    }
+
+    /// The context (made now if it was not yet).
+    var value: EvaluationContext {
+        if let made { return made }
+        let context = make()
+        made = context
+        return context
+    }
+
+    /// `template` as a string: evaluated only when it holds an expression.
+    func string(_ template: Template) throws(ExpressionEvaluationError) -> String {
+        template.hasExpressions ? try template.evaluateString(in: value) : template.literalText
+    }
 }
 
 /// How a step's execution ended.

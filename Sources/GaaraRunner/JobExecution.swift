@@ -38,6 +38,13 @@ final class JobExecution: @unchecked Sendable {
     var stepCounter = 0
     /// The job's file-command files, created on first use.
     var fileCommandFiles: JobFiles?
+    /// The host's environment and the runner's defaults, made once per job: building them for
+    /// every step cost a noticeable part of a short step.
+    lazy var fixedEnvironment: [String: String] = makeFixedEnvironment()
+    /// The `github` contexts made so far, by the file paths they name.
+    var githubContexts: [String: ExpressionValue] = [:]
+    /// Whether a program is on a PATH, by program and PATH (looking costs a `stat` per folder).
+    var programsFound: [String: Bool] = [:]
     var deadline: Date?
     var timedOut = false
 
@@ -157,9 +164,14 @@ final class JobExecution: @unchecked Sendable {
     }
 
     func githubContext(files: JobFiles?) -> ExpressionValue {
-        Contexts.github(
+        // Made once per set of file paths: the same for every step of a job but its actions'.
+        let key = files.map { [$0.workspace, $0.eventPath, $0.envFile, $0.action, $0.actionPath].joined(separator: "\u{0}") } ?? ""
+        if let made = githubContexts[key] { return made }
+        let made = Contexts.github(
             configuration, workflowName: runner.workflow.name ?? runner.workflow.path, workflowPath: runner.workflow.path, job: job.id,
             files: files)
+        githubContexts[key] = made
+        return made
     }
 
     /// The full step-level context.

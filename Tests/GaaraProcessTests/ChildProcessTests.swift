@@ -37,13 +37,16 @@ func sh(_ script: String, directory: String? = nil, timeout: Double? = nil) asyn
 @Test func timeoutKillsTheWholeGroup() async throws {
     let marker = "/tmp/gaara-timeout-\(UUID().uuidString)"
     let start = Date()
-    let (termination, _) = try await sh("sleep 31 & sleep 31 & echo started; sleep 31; touch \(marker)", timeout: 0.3)
+    // A duration no other test uses: tests run in parallel, and another one's `sleep 31` (which
+    // must outlive its own run) would look like a survivor here.
+    let sleep = "sleep 31.\(Int.random(in: 1000...9999))"
+    let (termination, _) = try await sh("\(sleep) & \(sleep) & echo started; \(sleep); touch \(marker)", timeout: 0.3)
     #expect(termination.timedOut)
     #expect(termination.wasTerminated)
     // Well under the children's 31 s (not a tight bound: a loaded CI machine took 7.7 s to get here).
     #expect(Date().timeIntervalSince(start) < 20)
     try await Task.sleep(for: .milliseconds(200))
-    let (_, survivors) = try await sh("pgrep -fx 'sleep 31' || true")
+    let (_, survivors) = try await sh("pgrep -fx '\(sleep)' || true")
     #expect(survivors.isEmpty, "processes left: \(survivors)")
     #expect(!FileManager.default.fileExists(atPath: marker))
 }
