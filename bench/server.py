@@ -14,6 +14,7 @@ import urllib.request
 
 GAARA, PUSHES = sys.argv[1], int(sys.argv[2])
 ROUNDS = int(os.environ.get("ROUNDS", "21"))
+SIGNALS = []  # folders to remove at the end
 
 
 def pct(values, p):
@@ -68,7 +69,12 @@ class Server:
 
 
 def push_latency(work, server):
-    mark = os.path.join(work, "mark")
+    # The server's steps see a /tmp of their run's (StepIsolation) and may run as another user:
+    # the mark goes in a folder outside /tmp that anyone may write (removed at the end).
+    signal = tempfile.mkdtemp(prefix=".bench-signal-", dir=os.getcwd())
+    os.chmod(signal, 0o1777)
+    SIGNALS.append(signal)
+    mark = os.path.join(signal, "mark")
     source = os.path.join(work, "src")
     os.makedirs(os.path.join(source, ".github/workflows"))
     with open(os.path.join(source, ".github/workflows/ci.yml"), "w") as handle:
@@ -132,7 +138,10 @@ def runs_page(server):
 
 def log_subscribers(work, server):
     source = os.path.join(work, "src")
-    timing = os.path.join(work, "step-time")
+    signal = tempfile.mkdtemp(prefix=".bench-signal-", dir=os.getcwd())  # see push_latency
+    os.chmod(signal, 0o1777)
+    SIGNALS.append(signal)
+    timing = os.path.join(signal, "step-time")
     line = "0123456789 lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor"
     with open(os.path.join(source, ".github/workflows/big.yml"), "w") as handle:
         handle.write("on: workflow_dispatch\njobs:\n  big:\n    runs-on: ubuntu-latest\n    steps:\n"
@@ -197,6 +206,8 @@ def main():
         server.stop()
     finally:
         shutil.rmtree(work, ignore_errors=True)
+        for signal in SIGNALS:
+            shutil.rmtree(signal, ignore_errors=True)
 
 
 if __name__ == "__main__":
