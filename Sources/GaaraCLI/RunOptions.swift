@@ -44,6 +44,17 @@ struct RunOptions {
     /// `--debug`: show `::debug::` lines.
     var debug = false
 
+    /// Options that take one value, repeatable ones, and flags, by their spelling.
+    private static let valueOptions: [String: WritableKeyPath<RunOptions, String?> & Sendable] = [
+        "-C": \.directory, "--event-path": \.eventPath, "--run-dir": \.runDirectory,
+    ]
+    private static let repeatedOptions: [String: WritableKeyPath<RunOptions, [String]> & Sendable] = [
+        "-W": \.workflows, "-j": \.job, "--input": \.inputs, "--secret": \.secrets, "--secret-file": \.secretFiles, "--var": \.variables,
+    ]
+    private static let flags: [String: WritableKeyPath<RunOptions, Bool> & Sendable] = [
+        "--list": \.list, "--graph": \.graph, "--json": \.json, "--debug": \.debug,
+    ]
+
     /// The options of `gaara run ARGUMENTS` when every argument is one of ``RunCommand``'s in a
     /// plain spelling (`-W FILE`, `--jobs 2`, `--jobs=2`, `--json`, one event); nil for anything
     /// else (help, an unknown or incomplete option, a value that looks like an option), which
@@ -66,46 +77,19 @@ struct RunOptions {
                 guard index < arguments.count, !arguments[index].hasPrefix("-") else { return nil }
                 return arguments[index]
             }
-            switch name {
-            case "-C":
+            if let field = Self.valueOptions[name] {
                 guard let text = take() else { return nil }
-                options.directory = text
-            case "-W":
+                options[keyPath: field] = text
+            } else if let field = Self.repeatedOptions[name] {
                 guard let text = take() else { return nil }
-                options.workflows.append(text)
-            case "-j":
-                guard let text = take() else { return nil }
-                options.job.append(text)
-            case "--input":
-                guard let text = take() else { return nil }
-                options.inputs.append(text)
-            case "--event-path":
-                guard let text = take() else { return nil }
-                options.eventPath = text
-            case "--secret":
-                guard let text = take() else { return nil }
-                options.secrets.append(text)
-            case "--secret-file":
-                guard let text = take() else { return nil }
-                options.secretFiles.append(text)
-            case "--var":
-                guard let text = take() else { return nil }
-                options.variables.append(text)
-            case "--run-dir":
-                guard let text = take() else { return nil }
-                options.runDirectory = text
-            case "--jobs":
+                options[keyPath: field].append(text)
+            } else if let field = Self.flags[name] {
+                guard value == nil else { return nil }
+                options[keyPath: field] = true
+            } else if name == "--jobs" {
                 guard let text = take(), let count = Int(text) else { return nil }
                 options.parallelJobs = count
-            case "--list", "--graph", "--json", "--debug":
-                guard value == nil else { return nil }
-                switch name {
-                case "--list": options.list = true
-                case "--graph": options.graph = true
-                case "--json": options.json = true
-                default: options.debug = true
-                }
-            default:
+            } else {
                 guard !name.hasPrefix("-"), !sawEvent else { return nil }
                 options.event = name
                 sawEvent = true
