@@ -67,6 +67,9 @@ let package = Package(
         .systemLibrary(name: "CGaaraZlib", providers: [.apt(["zlib1g-dev"])]),
         // Adapter: the server's database (SQLite through GRDB): repositories, runs, jobs, steps, statuses, users, tokens.
         .target(name: "GaaraStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        // Pure core: deployment decisions: roles, environment protection rules (reviewers, wait timer,
+        // branch and tag policies) and the decision over rules, actor, ref and time.
+        .target(name: "GaaraDeployCore"),
         // Pure core: the REST API's request and response types, shared by the server, the CLI and the tests.
         .target(name: "GaaraAPI", dependencies: ["GaaraReports"]),
         // Pure core: the lifecycle event stream (runs, jobs, gates, statuses, target health; later
@@ -88,7 +91,7 @@ let package = Package(
             name: "GaaraServer",
             dependencies: [
                 "GaaraStore", "GaaraRunner", "GaaraWorkflow", "GaaraEngine", "GaaraExpressions", "GaaraProcess", "GaaraAPI", "GaaraEvents",
-                "GaaraHTTP", "CGaaraZlib",
+                "GaaraHTTP", "GaaraDeployCore", "CGaaraZlib",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -132,11 +135,12 @@ let package = Package(
         .testTarget(
             name: "GaaraServerTests",
             dependencies: [
-                "GaaraServer", "GaaraStore", "GaaraAPI", .product(name: "NIOCore", package: "swift-nio"),
+                "GaaraServer", "GaaraStore", "GaaraAPI", "GaaraDeployCore", .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]),
         .testTarget(name: "GaaraEventsTests", dependencies: ["GaaraEvents"]),
         .testTarget(name: "GaaraHTTPTests", dependencies: ["GaaraHTTP"]),
+        .testTarget(name: "GaaraDeployCoreTests", dependencies: ["GaaraDeployCore"]),
     ],
     swiftLanguageModes: [.v6]
 )

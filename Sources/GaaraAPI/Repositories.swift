@@ -61,12 +61,19 @@ public struct SecretJSON: Codable, Sendable, Equatable {
     public var environment: String
     /// ISO 8601 UTC.
     public var updatedAt: String
+    /// The repository it belongs to; nil for a server-wide secret.
+    public var repository: String?
+    /// `server`, `repository` or `environment`: where it sits in the precedence (an environment's
+    /// secret wins over a repository's, which wins over the server's).
+    public var level: String?
 
     /// Creates a value.
-    public init(name: String, environment: String, updatedAt: String) {
+    public init(name: String, environment: String, updatedAt: String, repository: String? = nil, level: String? = nil) {
         self.name = name
         self.environment = environment
         self.updatedAt = updatedAt
+        self.repository = repository
+        self.level = level
     }
 }
 

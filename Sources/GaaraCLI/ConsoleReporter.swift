@@ -122,6 +122,8 @@ final class ConsoleReporter: RunObserver {
                 text = "[\(name)] " + paint("⊘ skipped: \(reason)", "2") + "\n"
                 state.summary.jobs.append(RunSummary.Job(workflow: path, name: name, result: "skipped", duration: 0))
                 _ = job
+            case .jobWaiting(let job, _, let reason):
+                text = prefix(job, in: &state) + paint("⏸ \(reason)", "33") + "\n"
             case .jobStarted(let job):
                 text = prefix(job, in: &state) + paint("● job started", "1") + "\n"
             case .stepStarted(let job, _, let name):
@@ -209,6 +211,9 @@ final class JSONEventReporter: RunObserver {
         case .jobSkipped(let job, let name, let reason):
             line.event = "job_skipped"
             (line.job, line.name, line.reason) = (job, name, reason)
+        case .jobWaiting(let job, let environment, let reason):
+            line.event = "job_waiting"
+            (line.job, line.index, line.name, line.environment, line.reason) = (job.id, job.index, job.name, environment, reason)
         case .jobStarted(let job):
             line.event = "job_started"
             (line.job, line.index, line.name) = (job.id, job.index, job.name)
@@ -267,10 +272,11 @@ struct JSONEventLine: Encodable {
     var message: String?
     var file: String?
     var line: Int?
+    var environment: String?
 
     enum CodingKeys: String, CodingKey {
         case time, event, workflow, path, directory, job, index, step, id, name, reason, outcome, conclusion, result, duration, outputs, error
-        case level, message, file, line
+        case level, message, file, line, environment
         case runID = "run_id"
     }
 }

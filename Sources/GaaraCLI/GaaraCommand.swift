@@ -9,7 +9,8 @@ public struct GaaraCommand: AsyncParsableCommand {
         abstract: "A self-hosted CI/CD engine that runs GitHub Actions workflows.",
         subcommands: [
             RunCommand.self, ValidateCommand.self, ReportCommand.self, GateCommand.self, ServeCommand.self, RepoCommand.self, DispatchCommand.self,
-            RunsCommand.self, TokenCommand.self, HookCommand.self, RouterCommand.self,
+            RunsCommand.self, TokenCommand.self, HookCommand.self, RouterCommand.self, EnvCommand.self, ApprovalsCommand.self, ApproveCommand.self,
+            RejectCommand.self, SecretCommand.self, VarCommand.self, AuditCommand.self,
         ]
     )
 

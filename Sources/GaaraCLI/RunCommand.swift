@@ -42,8 +42,18 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("secret"), help: "A secret, NAME=VALUE (or NAME to take it from the environment). Repeatable.")
     var secrets: [String] = []
 
-    @Option(name: .customLong("secret-file"), help: "A dotenv file of secrets.")
+    @Option(
+        name: .customLong("secret-file"),
+        help: "A dotenv file of secrets; ENV=FILE gives them only to jobs of environment ENV (after approval). Repeatable.")
     var secretFiles: [String] = []
+
+    @Option(name: .customLong("approve"), help: "Let jobs deploy to this protected environment without asking. Repeatable.")
+    var approvals: [String] = []
+
+    @Option(
+        name: .customLong("protect"),
+        help: "An environment whose jobs need --approve or a 'y' at a prompt (default: production). Repeatable.")
+    var protections: [String] = []
 
     @Option(name: .customLong("var"), help: "A configuration variable (vars context), NAME=VALUE. Repeatable.")
     var variables: [String] = []
@@ -69,7 +79,8 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         try await RunOptions(
             event: event, directory: directory, workflows: workflows, job: job, inputs: inputs, eventPath: eventPath, secrets: secrets,
-            secretFiles: secretFiles, variables: variables, parallelJobs: parallelJobs, list: list, graph: graph, json: json,
+            secretFiles: secretFiles, approvals: approvals, protections: protections, variables: variables, parallelJobs: parallelJobs, list: list,
+            graph: graph, json: json,
             runDirectory: runDirectory, debug: debug
         ).run()
     }

@@ -27,8 +27,12 @@ struct RunOptions {
     var eventPath: String?
     /// `--secret NAME[=VALUE]`.
     var secrets: [String] = []
-    /// `--secret-file`: dotenv files of secrets.
+    /// `--secret-file [ENV=]FILE`: dotenv files of secrets (of one environment's jobs with `ENV=`).
     var secretFiles: [String] = []
+    /// `--approve ENV`: environments whose jobs may deploy without asking.
+    var approvals: [String] = []
+    /// `--protect ENV`: environments that need an approval (default: production).
+    var protections: [String] = []
     /// `--var NAME=VALUE`.
     var variables: [String] = []
     /// `--jobs`: how many jobs run at once.
@@ -50,6 +54,7 @@ struct RunOptions {
     ]
     private static let repeatedOptions: [String: WritableKeyPath<RunOptions, [String]> & Sendable] = [
         "-W": \.workflows, "-j": \.job, "--input": \.inputs, "--secret": \.secrets, "--secret-file": \.secretFiles, "--var": \.variables,
+        "--approve": \.approvals, "--protect": \.protections,
     ]
     private static let flags: [String: WritableKeyPath<RunOptions, Bool> & Sendable] = [
         "--list": \.list, "--graph": \.graph, "--json": \.json, "--debug": \.debug,
@@ -97,6 +102,15 @@ struct RunOptions {
             index += 1
         }
         return options
+    }
+
+    /// Splits `--secret-file ENV=FILE` from `--secret-file FILE`: the `ENV=` form when the text has
+    /// an `=` after a name that holds no `/` and no file has the whole text as its path.
+    static func environmentFile(_ item: String, cwd: URL) -> (environment: String?, file: String) {
+        guard let equals = item.firstIndex(of: "="), equals != item.startIndex, !item[..<equals].contains("/"),
+            !FileManager.default.fileExists(atPath: URL(fileURLWithPath: item, relativeTo: cwd).path)
+        else { return (nil, item) }
+        return (String(item[..<equals]), String(item[item.index(after: equals)...]))
     }
 
     func run() async throws {
@@ -190,7 +204,16 @@ struct RunOptions {
         try FastFile.makeDirectories(runDirectory.path)
 
         var secretValues: [String: String] = [:]
-        for file in secretFiles { secretValues.merge(try Dotenv.read(URL(fileURLWithPath: file, relativeTo: cwd))) { $1 } }
+        var environmentSecrets: [String: [String: String]] = [:]
+        for item in secretFiles {
+            let (environment, file) = Self.environmentFile(item, cwd: cwd)
+            let values = try Dotenv.read(URL(fileURLWithPath: file, relativeTo: cwd))
+            if let environment {
+                environmentSecrets[environment, default: [:]].merge(values) { $1 }
+            } else {
+                secretValues.merge(values) { $1 }
+            }
+        }
         for item in secrets {
             if let equals = item.firstIndex(of: "=") {
                 secretValues[String(item[..<equals])] = String(item[item.index(after: equals)...])
@@ -218,6 +241,9 @@ struct RunOptions {
         if let parallelJobs { configuration.maxParallelJobs = max(1, parallelJobs) }
         if !job.isEmpty { configuration.onlyJobs = Set(job) }
         configuration.debug = debug
+        configuration.environments = LocalEnvironmentGate(
+            approved: Set(approvals), protected: Set(protections.isEmpty ? ["production"] : protections), secrets: environmentSecrets,
+            runDirectory: runDirectory, ref: trigger.ref ?? "", sha: repository.sha, actor: repository.actor)
         // Steps can call this gaara (for `gaara gate`): its folder goes at the end of PATH.
         if let executable = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
             configuration.toolDirectories = [URL(fileURLWithPath: executable).deletingLastPathComponent().path]

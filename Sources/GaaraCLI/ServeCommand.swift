@@ -70,11 +70,23 @@ struct ServeCommand: AsyncParsableCommand {
     )
     var routerHeaderTimeout = 10.0
 
+    @Option(
+        name: .customLong("approval-timeout"),
+        help: "How long a deployment waits for review before its job fails: a number with s, m, h or d (default: 30d, as on GitHub).")
+    var approvalTimeout = "30d"
+
     @Flag(help: "Start runs interrupted by a crash again, as new attempts.")
     var requeueInterrupted = false
 
     @Flag(help: "Log every HTTP request.")
     var verbose = false
+
+    /// Seconds in `90s`, `15m`, `12h`, `30d` (a bare number is seconds); nil when it is none of these.
+    static func duration(_ text: String) -> Double? {
+        let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86400]
+        if let unit = text.last, let factor = units[unit], let value = Double(text.dropLast()), value.isFinite { return value * factor }
+        return Double(text).flatMap { $0.isFinite ? $0 : nil }
+    }
 
     static func defaultDataDirectory() -> String {
         let environment = ProcessInfo.processInfo.environment
@@ -106,6 +118,11 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.statusAPIToken = statusToken ?? ProcessInfo.processInfo.environment["GAARA_STATUS_TOKEN"]
         configuration.requeueInterrupted = requeueInterrupted
         configuration.verbose = verbose
+        guard let timeout = Self.duration(approvalTimeout), timeout > 0 else {
+            throw CLIFailure(
+                .invalidInput, "--approval-timeout must be a positive number with s, m, h or d (like 30d or 12h); not '\(approvalTimeout)'")
+        }
+        configuration.approvalTimeout = timeout
         guard let mode = StepIsolationMode(rawValue: isolation) else {
             throw CLIFailure(.invalidInput, "--isolation must be sandbox or none")
         }

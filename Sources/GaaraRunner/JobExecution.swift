@@ -47,10 +47,16 @@ final class JobExecution: @unchecked Sendable {
     var programsFound: [String: Bool] = [:]
     var deadline: Date?
     var timedOut = false
+    /// The `secrets` context: the run's, with the environment's released over them.
+    let secretsContext: ExpressionValue
+    /// The `vars` context: the run's, with the environment's over them.
+    let variablesContext: ExpressionValue
+    /// The evaluated `environment.url`, set when the job ends.
+    var environmentURL: String?
 
     init(
         runner: WorkflowRunner, job: Job, label: JobLabel, matrix: ExpressionObject?, strategy: ExpressionValue, needs: ExpressionValue,
-        controller: InstanceController
+        controller: InstanceController, environment: EnvironmentRelease? = nil
     ) {
         self.runner = runner
         self.job = job
@@ -62,6 +68,14 @@ final class JobExecution: @unchecked Sendable {
         let slug = Self.slug(label.id) + (label.index > 0 || matrix != nil ? "-\(label.index)" : "")
         paths = JobPaths(runDirectory: runner.configuration.runDirectory, slug: slug)
         backend = runner.configuration.backend(masker: runner.masker, observer: runner.observer)
+        if let environment, !environment.secrets.isEmpty, case .object(let object) = runner.secrets {
+            // A later pair replaces an earlier one with the same name: the environment's win.
+            secretsContext = .object(
+                object.pairs.map { ($0.key, $0.value) } + environment.secrets.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })
+        } else {
+            secretsContext = runner.secrets
+        }
+        variablesContext = .strings(runner.configuration.variables.merging(environment?.variables ?? [:]) { $1 })
     }
 
     /// What the built-in actions get from the job.
@@ -119,6 +133,9 @@ final class JobExecution: @unchecked Sendable {
             try? summary.write(to: paths.logDirectory.appendingPathComponent("summary.md"), atomically: true, encoding: .utf8)
         }
         let outputs = evaluateOutputs()
+        if let url = job.environment?.url {
+            environmentURL = try? url.template.evaluateString(in: expressionContext(files: nil, env: jobEnv.base, scope: jobOutputsScope))
+        }
         var result: JobResult
         switch status {
         case .success, .skipped: result = .success
@@ -154,7 +171,7 @@ final class JobExecution: @unchecked Sendable {
     /// Evaluates workflow `env` then job `env`.
     func prepareEnvironment() throws {
         var context = EvaluationContext(contexts: [
-            "github": githubContext(files: nil), "secrets": runner.secrets, "inputs": runner.inputs, "vars": .strings(configuration.variables),
+            "github": githubContext(files: nil), "secrets": secretsContext, "inputs": runner.inputs, "vars": variablesContext,
         ])
         var environment: [String: String] = [:]
         for (name, value) in try runner.evaluateMap(runner.workflow.env, in: context) { environment[name] = value.coercedString }
@@ -179,8 +196,8 @@ final class JobExecution: @unchecked Sendable {
         var contexts: [String: ExpressionValue] = [
             "github": githubContext(files: files ?? JobFiles(workspace: paths.workspace.path, eventPath: paths.eventPath)),
             "env": .strings(env),
-            "vars": .strings(configuration.variables),
-            "secrets": runner.secrets,
+            "vars": variablesContext,
+            "secrets": secretsContext,
             "inputs": scope?.inputs ?? runner.inputs,
             "matrix": matrix.map { .object($0) } ?? .object([(String, ExpressionValue)]()),
             "strategy": strategy,

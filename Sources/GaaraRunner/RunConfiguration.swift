@@ -56,6 +56,9 @@ public struct RunConfiguration: Sendable {
     /// How step processes are confined (the server's sandbox); nil runs them as the runner's own
     /// children, as `gaara run` does on the user's machine.
     public var isolation: StepIsolation?
+    /// Decides jobs that name an `environment:` (protection rules, approvals, the environment's
+    /// secrets); nil: every environment is open and releases nothing.
+    public var environments: (any EnvironmentGate)?
     /// Makes the backend each job instance runs its step processes on; nil: the standard one
     /// (``DockerBackend`` over ``HostBackend``). Tests set a ``RecordingBackend``'s factory.
     var makeBackend: StepBackendFactory?

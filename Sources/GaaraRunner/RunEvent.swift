@@ -50,6 +50,9 @@ public enum RunEvent: Sendable {
     case runStarted(workflow: String, path: String, runID: String, directory: String)
     /// A job will not run.
     case jobSkipped(job: String, name: String, reason: String)
+    /// A job instance waits for its environment's protection rules (a review, a wait timer)
+    /// before it starts; `reason` says for what.
+    case jobWaiting(JobLabel, environment: String, reason: String)
     /// A job instance started.
     case jobStarted(JobLabel)
     /// A step started.

@@ -37,15 +37,76 @@ extension WorkflowRunner {
                 reportJobError(label.id, "the concurrency group failed: \(error)")
             }
         }
+        // A job that names an environment is admitted by the environment's gate before it takes a
+        // job slot: one waiting for a review holds none, and gets no environment secret until then.
+        var admitted: (EnvironmentRequest, EnvironmentRelease)?
+        if let reference = job.environment {
+            switch await admit(reference, label: label, context: context, controller: controller) {
+            case .proceed(let request, let release): admitted = (request, release)
+            case .refused(let message):
+                observer.handle(.jobStarted(label))
+                reportJobError(label.id, message)
+                let result: JobResult = controller.isCancelled ? .cancelled : .failure
+                observer.handle(.jobFinished(label, result: result, duration: 0, outputs: [:]))
+                if let (name, id) = group { await groups.release(name, id: id) }
+                state.finish(key, result: result, outputs: [:])
+                return result
+            }
+        }
         await limiter.acquire()
         let execution = JobExecution(
             runner: self, job: job, label: label, matrix: matrix, strategy: strategy, needs: state.needsContext(for: job),
-            controller: controller)
+            controller: controller, environment: admitted?.1)
         let (result, outputs) = await execution.run()
         await limiter.release()
+        if let (request, release) = admitted, let gate = configuration.environments {
+            await gate.finished(request, deployment: release.deployment, result: result, url: execution.environmentURL)
+        }
         if let (name, id) = group { await groups.release(name, id: id) }
         state.finish(key, result: result, outputs: outputs)
         return result
+    }
+
+    enum Admission {
+        case proceed(EnvironmentRequest, EnvironmentRelease)
+        case refused(String)
+    }
+
+    /// Evaluates the job's environment name and asks the gate; a cancelled run stops the wait.
+    func admit(_ reference: EnvironmentReference, label: JobLabel, context: EvaluationContext, controller: InstanceController) async
+        -> Admission
+    {
+        let name: String
+        do {
+            name = try reference.name.template.evaluateString(in: context)
+        } catch {
+            return .refused("the environment's name failed: \(error)")
+        }
+        guard !name.isEmpty else { return .refused("the environment's name is empty") }
+        let request = EnvironmentRequest(job: label, environment: name)
+        guard let gate = configuration.environments else { return .proceed(request, EnvironmentRelease()) }
+        let observer = observer
+        let asking = Task {
+            await gate.admit(request) { reason in observer.handle(.jobWaiting(label, environment: name, reason: reason)) }
+        }
+        let watcher = Task {
+            while !Task.isCancelled {
+                if controller.isCancelled {
+                    asking.cancel()
+                    return
+                }
+                try? await Task.sleep(for: .milliseconds(100))
+            }
+        }
+        let answer = await asking.value
+        watcher.cancel()
+        if controller.isCancelled { return .refused("cancelled while waiting for environment '\(name)'") }
+        switch answer {
+        case .proceed(let release):
+            for value in release.secrets.values where !value.isEmpty { masker.add(value) }
+            return .proceed(request, release)
+        case .refused(let message): return .refused(message)
+        }
     }
 
     /// Runs a local reusable workflow as the body of a job.

@@ -1,18 +1,7 @@
 import Crypto
 import Foundation
+import GaaraDeployCore
 import GaaraStore
-
-/// What a token may do. Each role includes the ones before it:
-/// viewer (read everything but secrets) < developer (dispatch, re-run, cancel) < approver
-/// (production approvals) < admin (repositories, tokens, secrets).
-public enum Role: String, Sendable, Codable, CaseIterable, Comparable {
-    case viewer, developer, approver, admin
-
-    private var rank: Int { Role.allCases.firstIndex(of: self)! }
-
-    /// Orders roles by what they may do.
-    public static func < (lhs: Role, rhs: Role) -> Bool { lhs.rank < rhs.rank }
-}
 
 /// Who may call a route.
 enum Access: Sendable, Equatable {

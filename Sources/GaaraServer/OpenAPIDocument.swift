@@ -131,6 +131,38 @@ enum OpenAPIDocument {
             "Triggered": object(["runs": "[Run]", "message": "string"]),
             "Status": object(["context": "string", "state": "string", "description": "string", "run_id": "integer", "updated_at": "string"]),
             "Secret": object(["value": "string"], required: ["value"]),
+            "SecretInfo": object([
+                "name": "string", "environment": "string", "updated_at": "string", "repository": "string", "level": "string",
+            ]),
+            "SecretUse": object([
+                "name": "string", "file": "string", "line": "integer", "column": "integer", "job": "string", "environment": "string",
+                "levels": "array",
+            ]),
+            "KeyRotation": object(["resealed": "integer"]),
+            "VariableValue": object(["value": "string"], required: ["value"]),
+            "Variable": object(["name": "string", "value": "string", "repository": "string", "environment": "string", "updated_at": "string"]),
+            "EnvironmentRules": object([
+                "reviewers": "array", "prevent_self_review": "boolean", "wait_timer": "integer", "branches": "array", "tags": "array",
+            ]),
+            "Environment": object([
+                "name": "string", "rules": "#EnvironmentRules", "latest_deployment": "#Deployment", "updated_at": "string",
+            ]),
+            "Deployment": object([
+                "id": "integer", "repository": "string", "environment": "string", "ref": "string", "sha": "string", "run_id": "integer",
+                "job": "string", "creator": "string", "environment_url": "string", "state": "string", "created_at": "string",
+                "updated_at": "string", "statuses": "[DeploymentStatus]", "reviews": "[DeploymentReview]",
+            ]),
+            "DeploymentStatus": object(["state": "string", "description": "string", "creator": "string", "created_at": "string"]),
+            "DeploymentReview": object(["reviewer": "string", "role": "string", "state": "string", "comment": "string", "created_at": "string"]),
+            "PendingDeployment": object([
+                "deployment": "#Deployment", "reviewers": "array", "prevent_self_review": "boolean", "times_out_at": "string",
+                "current_user_can_approve": "boolean",
+            ]),
+            "Review": object(["environments": "array", "state": "string", "comment": "string"], required: ["environments", "state"]),
+            "Audit": object([
+                "created_at": "string", "actor": "string", "role": "string", "action": "string", "repository": "string", "target": "string",
+                "comment": "string",
+            ]),
             "Run": object([
                 "id": "integer", "repository": "string", "number": "integer", "workflow": "string", "workflow_path": "string", "event": "string",
                 "ref": "string", "sha": "string", "actor": "string", "status": "string", "conclusion": "string", "created_at": "string",

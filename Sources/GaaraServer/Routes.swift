@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import GaaraAPI
+import GaaraDeployCore
 import HTTPTypes
 import Hummingbird
 import Synchronization

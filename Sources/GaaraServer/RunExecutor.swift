@@ -21,6 +21,8 @@ struct RunExecutor: Sendable {
     let slots: JobLimiter
     let groups: ConcurrencyGroups
     let secrets: SecretBox
+    /// Admits jobs that name an environment.
+    let desk: EnvironmentDesk
     /// Where run, job, gate and status events go (the commit-status publisher consumes statuses).
     let events: any EventSink
     let logger: Logger
@@ -121,6 +123,8 @@ struct RunExecutor: Sendable {
         configuration.writesStepLogs = false  // the RunRecorder keeps them
         configuration.inputs = Self.decode(run.inputsJSON, as: [String: String].self) ?? [:]
         configuration.secrets = try await secrets.values(for: repository.id!, store: store)
+        configuration.variables = try await Self.variables(repositoryID: repository.id!, store: store)
+        configuration.environments = desk.gate(run: run, repository: repository)
         if let only = run.onlyJobsJSON, let jobs = Self.decode(only, as: [String].self) { configuration.onlyJobs = Set(jobs) }
         configuration.serverURL = serverURL()
         configuration.toolDirectories = toolDirectories
@@ -201,6 +205,17 @@ struct RunExecutor: Sendable {
 
     private func report(_ runID: Int64, _ message: Logger.Message, _ error: any Error, _ metadata: Logger.Metadata = [:]) {
         logger.error(message, metadata: metadata.merging(["run.id": "\(runID)", "error": "\(error)"]) { $1 })
+    }
+
+    /// The variables every job of a repository's runs sees: the server's, overridden by the
+    /// repository's (an environment's come with its release, after its rules pass).
+    static func variables(repositoryID: Int64, store: Store) async throws -> [String: String] {
+        var result: [String: String] = [:]
+        let records = try await store.variables(repositoryID: repositoryID).filter { $0.environment.isEmpty }
+        for record in records.sorted(by: { ($0.repositoryID == nil ? 0 : 1) < ($1.repositoryID == nil ? 0 : 1) }) {
+            result[record.name] = record.value
+        }
+        return result
     }
 
     static func decode<T: Decodable>(_ text: String, as type: T.Type) -> T? {

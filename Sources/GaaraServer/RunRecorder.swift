@@ -183,6 +183,8 @@ final class RunRecorder: RunObserver {
         case .runStarted: break
         case .jobSkipped(let job, let name, _):
             try await store.skipJob(runID: runID, key: job, name: name)
+        case .jobWaiting(let label, _, _):
+            jobIDs[label] = try await store.waitJob(runID: runID, key: label.id, index: label.index, name: label.name)
         case .jobStarted(let label):
             jobIDs[label] = try await store.startJob(runID: runID, key: label.id, index: label.index, name: label.name)
         case .stepStarted(let label, let number, let name):

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import GaaraAPI
+import GaaraDeployCore
 import GaaraProcess
 import GaaraStore
 import GaaraWorkflow
@@ -73,35 +74,24 @@ extension CIServer {
         // MARK: Secrets
         route(
             router, registry, .get, "/api/repos/{repo}/secrets", .role(.admin), "Secret names of a repository (never values)",
-            response: "[Secret]"
+            response: "[SecretInfo]"
         ) { [self] _, context, _ in
             let repository = try await repository(context)
             let records = try await store.secrets(repositoryID: repository.id!).filter { $0.repositoryID == repository.id }
-            return try Reply.json(
-                records.map { SecretJSON(name: $0.name, environment: $0.environment, updatedAt: APICoding.time($0.updatedAt) ?? "") })
+            return try Reply.json(records.map { SecretJSON($0, repository: repository.name) })
         }
         route(
             router, registry, .put, "/api/repos/{repo}/secrets/{name}", .role(.admin), "Set a secret (encrypted at rest)", query: ["environment"],
             body: "Secret", response: "empty", status: 204
-        ) { [self] request, context, _ in
-            let repository = try await repository(context)
-            let name = try secretName(context)
-            let body = try await Reply.decode(SecretBody.self, from: request, limit: 64 * 1024)
-            let environment = request.uri.queryParameters.get("environment") ?? ""
-            try await store.setSecret(
-                SecretRecord(repositoryID: repository.id!, environment: environment, name: name, sealed: try secrets.seal(body.value)))
+        ) { [self] request, context, caller in
+            try await setSecret(request, context, caller, repository: try await repository(context))
             return Response(status: .noContent)
         }
         route(
             router, registry, .delete, "/api/repos/{repo}/secrets/{name}", .role(.admin), "Remove a secret", query: ["environment"],
             response: "empty", status: 204
-        ) { [self] request, context, _ in
-            let repository = try await repository(context)
-            let name = try secretName(context)
-            let environment = request.uri.queryParameters.get("environment") ?? ""
-            guard try await store.deleteSecret(repositoryID: repository.id!, environment: environment, name: name) else {
-                throw HTTPError(.notFound, message: "no secret '\(name)'")
-            }
+        ) { [self] request, context, caller in
+            try await deleteSecret(request, context, caller, repository: try await repository(context))
             return Response(status: .noContent)
         }
 
@@ -213,11 +203,11 @@ extension CIServer {
         return repository
     }
 
-    func secretName(_ context: BasicRequestContext) throws -> String {
+    func secretName(_ context: BasicRequestContext, kind: String = "secret") throws -> String {
         let name = Reply.parameter(context, "name")
         guard !name.isEmpty, name.count <= 200, name.first!.isLetter || name.first == "_",
             name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }), !name.uppercased().hasPrefix("GITHUB_")
-        else { throw HTTPError(.badRequest, message: "secret names are letters, digits and _, not starting with a digit or GITHUB_") }
+        else { throw HTTPError(.badRequest, message: "\(kind) names are letters, digits and _, not starting with a digit or GITHUB_") }
         return name
     }
 

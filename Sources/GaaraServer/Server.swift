@@ -47,6 +47,10 @@ public struct ServerConfiguration: Sendable {
     public var isolation = StepIsolationMode.sandbox
     /// The unprivileged user steps run as when the server runs as root (created when missing).
     public var stepUser = "gaara-step"
+    /// How long a deployment waits for review before it fails (GitHub: 30 days).
+    public var approvalTimeout: TimeInterval = 30 * 24 * 3600
+    /// The clock of wait timers and approval timeouts (tests use a ``ManualClock``).
+    public var clock: any DeskClock = WallClock()
 
     /// Creates a configuration.
     public init(dataDirectory: URL, executable: String) {
@@ -86,6 +90,8 @@ public final class CIServer: Sendable {
     let triggers: Triggers
     let tokens: TokenAuthority
     let secrets: SecretBox
+    /// Decides jobs that name an environment (protection rules, reviews, secrets release).
+    let desk: EnvironmentDesk
     let runsDirectory: URL
     /// How steps are confined (nil: `--isolation none`).
     let isolation: StepIsolation?
@@ -122,10 +128,12 @@ public final class CIServer: Sendable {
             deliverer: Deliverer(log: deliveries, logger: logger))
         let events = EventBus(consumers: [publisher] + consumers)
         self.events = events
+        desk = EnvironmentDesk(
+            store: store, secrets: secrets, clock: configuration.clock, approvalTimeout: configuration.approvalTimeout, logger: logger)
         let executor = RunExecutor(
             store: store, git: git, logs: logs, notifier: notifier, runsDirectory: runsDirectory,
             cacheDirectory: data.appendingPathComponent("cache"), slots: JobLimiter(limit: configuration.maxParallelJobs),
-            groups: ConcurrencyGroups(), secrets: secrets, events: events, logger: logger,
+            groups: ConcurrencyGroups(), secrets: secrets, desk: desk, events: events, logger: logger,
             toolDirectories: [URL(fileURLWithPath: configuration.executable).deletingLastPathComponent().path], serverURL: serverURL,
             killGrace: configuration.killGrace, isolation: isolation, stepMarker: try LeftoverProcesses.marker(dataDirectory: data))
         queue = RunQueue(executor: executor)
@@ -161,6 +169,11 @@ public final class CIServer: Sendable {
                 "marked runs interrupted by the last stop",
                 metadata: ["count": "\(interrupted.count)", "run.ids": "\(interrupted.map(String.init).joined(separator: ","))"])
         }
+        if let resealed = try await secrets.finishRotation(store: store) {
+            logger.warning("finished a secret key rotation the last stop interrupted", metadata: ["resealed": "\(resealed)"])
+        }
+        let deployments = try await store.recoverInterruptedDeployments()
+        if deployments > 0 { logger.warning("marked deployments of interrupted runs as errors", metadata: ["count": "\(deployments)"]) }
         if try await store.tokenCount() == 0 {
             let (token, _) = try await tokens.create(name: "admin", role: .admin)
             FileHandle.standardOutput.write(Data("gaara serve: admin token (shown once, keep it): \(token)\n".utf8))
@@ -202,6 +215,7 @@ public final class CIServer: Sendable {
         if configuration.verbose { router.add(middleware: LogRequestsMiddleware(.info)) }
         let registry = RouteRegistry()
         registerAPI(router, registry)
+        registerEnvironmentAPI(router, registry)
         registerWebhooks(router, registry)
         registerEvents(router, registry)
         registerDashboard(router)

@@ -42,6 +42,9 @@ public struct RepositoryRecord: Codable, Sendable, Equatable, FetchableRecord, M
 /// The lifecycle of runs, jobs and steps.
 public enum RunStatus: String, Codable, Sendable, DatabaseValueConvertible, CaseIterable {
     case queued, running, completed
+    /// A job held before it runs: its environment's protection rules (reviewers, wait timer) have
+    /// not passed yet.
+    case waiting
 }
 
 /// How a finished run, job or step ended.

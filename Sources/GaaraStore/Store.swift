@@ -162,6 +162,70 @@ public final class Store: Sendable {
             }
             try db.create(index: "outboundDelivery_updated", on: "outboundDelivery", columns: ["updatedAt"])
         }
+        migrator.registerMigration("v3-environments") { db in
+            try db.create(table: "environment") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.belongsTo("repository", onDelete: .cascade).notNull()
+                table.column("name", .text).notNull()
+                table.column("rulesJSON", .text).notNull()
+                table.column("createdAt", .double).notNull()
+                table.column("updatedAt", .double).notNull()
+                table.uniqueKey(["repositoryID", "name"])
+            }
+            try db.create(table: "deployment") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.belongsTo("repository", onDelete: .cascade).notNull()
+                table.column("environment", .text).notNull()
+                table.column("ref", .text).notNull()
+                table.column("sha", .text).notNull()
+                table.belongsTo("run", onDelete: .cascade).notNull()
+                table.column("jobKey", .text).notNull()
+                table.column("jobName", .text).notNull()
+                table.column("creator", .text).notNull()
+                table.column("url", .text)
+                table.column("state", .text).notNull()
+                table.column("createdAt", .double).notNull()
+                table.column("updatedAt", .double).notNull()
+            }
+            try db.create(index: "deployment_environment", on: "deployment", columns: ["repositoryID", "environment", "id"])
+            try db.create(index: "deployment_state", on: "deployment", columns: ["state"])
+            try db.create(table: "deploymentStatus") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.belongsTo("deployment", onDelete: .cascade).notNull()
+                table.column("state", .text).notNull()
+                table.column("description", .text).notNull()
+                table.column("creator", .text).notNull()
+                table.column("createdAt", .double).notNull()
+            }
+            try db.create(table: "deploymentReview") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.belongsTo("deployment", onDelete: .cascade).notNull()
+                table.column("reviewer", .text).notNull()
+                table.column("role", .text).notNull()
+                table.column("approved", .boolean).notNull()
+                table.column("comment", .text).notNull()
+                table.column("createdAt", .double).notNull()
+            }
+            try db.create(table: "variable") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.belongsTo("repository", onDelete: .cascade)
+                table.column("environment", .text).notNull()
+                table.column("name", .text).notNull()
+                table.column("value", .text).notNull()
+                table.column("updatedAt", .double).notNull()
+            }
+            try db.create(index: "variable_scope", on: "variable", columns: ["repositoryID", "environment", "name"], options: .unique)
+            try db.create(table: "audit") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("createdAt", .double).notNull()
+                table.column("actor", .text).notNull()
+                table.column("role", .text).notNull()
+                table.column("action", .text).notNull()
+                table.column("repository", .text).notNull()
+                table.column("target", .text).notNull()
+                table.column("comment", .text).notNull()
+            }
+        }
         return migrator
     }
 }

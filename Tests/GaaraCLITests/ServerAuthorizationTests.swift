@@ -44,6 +44,7 @@ struct ServerAuthorizationTests {
                 let concrete = path.replacingOccurrences(of: "{repo}", with: "app").replacingOccurrences(of: "{id}", with: "999999")
                     .replacingOccurrences(of: "{sha}", with: sha).replacingOccurrences(of: "{name}", with: "SOME_NAME")
                     .replacingOccurrences(of: "{provider}", with: "github")
+                    .replacingOccurrences(of: "{env}", with: "production")
                 // Bodies that pass validation only matter for allowed callers; a harmless one for everybody.
                 let body: [String: Any]? = method == "get" || method == "delete" ? nil : ["value": "x", "failed_only": false]
                 var row = "\(method.uppercased()) \(path) [\(required ?? "anyone")]:"

@@ -11,6 +11,10 @@ struct OpenAPIDriftTests {
         id: 1, repository: "r", number: 1, workflow: "CI", workflowPath: ".github/workflows/ci.yml", event: "push", ref: "refs/heads/main",
         sha: "s", actor: "a", status: "completed", conclusion: "success", createdAt: "t", startedAt: "t", finishedAt: "t", attempt: 1, rerunOf: 1)
 
+    static let deployment = DeploymentJSON(
+        id: 1, repository: "r", environment: "p", ref: "refs/heads/main", sha: "s", runId: 1, job: "deploy", creator: "c", environmentUrl: "u",
+        state: "success", createdAt: "t", updatedAt: "t", statuses: [], reviews: [])
+
     /// Every schema with the shared type it describes, filled in (optionals too, so every key shows).
     static let examples: [(String, any Encodable & Sendable)] = [
         ("Error", ErrorBody(message: "m")),
@@ -27,6 +31,22 @@ struct OpenAPIDriftTests {
         ("Triggered", TriggeredJSON(runs: [run], message: "m")),
         ("Status", StatusJSON(context: "c", state: "s", description: "d", runId: 1, updatedAt: "t")),
         ("Secret", SecretBody(value: "v")),
+        ("SecretInfo", SecretJSON(name: "N", environment: "e", updatedAt: "t", repository: "r", level: "environment")),
+        ("VariableValue", VariableBody(value: "v")),
+        ("KeyRotation", KeyRotationJSON(resealed: 3)),
+        ("SecretUse", SecretUseJSON(name: "N", file: "f", line: 1, column: 2, job: "j", environment: "e", levels: [])),
+        ("Variable", VariableJSON(name: "N", value: "v", repository: "r", environment: "e", updatedAt: "t")),
+        ("EnvironmentRules", EnvironmentRulesBody(reviewers: [], preventSelfReview: true, waitTimer: 1, branches: [], tags: [])),
+        ("Environment", EnvironmentJSON(name: "p", rules: EnvironmentRulesBody(), latestDeployment: deployment, updatedAt: "t")),
+        ("Deployment", deployment),
+        ("DeploymentStatus", DeploymentStatusJSON(state: "s", description: "d", creator: "c", createdAt: "t")),
+        ("DeploymentReview", ReviewJSON(reviewer: "r", role: "approver", state: "approved", comment: "c", createdAt: "t")),
+        (
+            "PendingDeployment",
+            PendingDeploymentJSON(deployment: deployment, reviewers: [], preventSelfReview: true, timesOutAt: "t", currentUserCanApprove: true)
+        ),
+        ("Review", ReviewBody(environments: ["p"], state: "approved", comment: "c")),
+        ("Audit", AuditJSON(createdAt: "t", actor: "a", role: "admin", action: "x", repository: "r", target: "t", comment: "c")),
         ("Run", run),
         ("RunPage", RunPageJSON(runs: [run], totalCount: 1, page: 1, perPage: 30)),
         ("RunDetail", RunDetailJSON(run: run, jobs: [], annotations: [], statuses: [], gates: [], gatesPassed: true, artifacts: [])),

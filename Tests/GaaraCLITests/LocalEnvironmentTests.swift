@@ -1,0 +1,71 @@
+import Foundation
+import Testing
+
+/// `gaara run` honours `environment:` (issue #15): a job of a protected environment (production
+/// by default) never runs by accident — without `--approve` it stops saying how to approve it —
+/// and an approved one gets its environment's secrets from `--secret-file ENV=FILE`, masked, with
+/// its deployment recorded in the run's folder.
+struct LocalEnvironmentTests {
+    static let workflow = """
+        name: Deploy
+        on: push
+        jobs:
+          test:
+            runs-on: ubuntu-latest
+            steps:
+              - run: echo "test sees key-empty=${{ secrets.DEPLOY_KEY == '' }} shared=${{ secrets.SHARED == 'run-wide' }}"
+          staging:
+            needs: test
+            runs-on: ubuntu-latest
+            environment: staging
+            steps:
+              - run: echo "staging deployed"
+          production:
+            needs: staging
+            runs-on: ubuntu-latest
+            environment:
+              name: production
+              url: https://app.example/${{ steps.ship.outputs.version }}
+            steps:
+              - id: ship
+                run: |
+                  echo "DEPLOY_KEY=$DEPLOY_KEY"
+                  echo "version=v7" >> "$GITHUB_OUTPUT"
+                env:
+                  DEPLOY_KEY: ${{ secrets.DEPLOY_KEY }}
+        """
+
+    @Test func productionStopsWithoutApprovalAndRunsWithIt() async throws {
+        let directory = try TemporaryDirectory()
+        let repo = try await RunSummaryTests.repository(["deploy.yml": Self.workflow], in: directory)
+        let secrets = directory.url.appendingPathComponent("production.env")
+        try "DEPLOY_KEY=pr0d-key-value\n".write(to: secrets, atomically: true, encoding: .utf8)
+
+        let stopped = try await GaaraBinary.run(["run", "--secret", "SHARED=run-wide", "--secret-file", "production=\(secrets.path)"], in: repo)
+        #expect(stopped.status == 1, "\(stopped.stdout)\(stopped.stderr)")
+        #expect(
+            stopped.stdout.contains("deploys to the protected environment 'production': approve it with --approve production"), "\(stopped.stdout)")
+        #expect(stopped.stdout.contains("staging deployed"), "an unprotected environment runs")
+        #expect(!stopped.stdout.contains("DEPLOY_KEY="), "nothing of the production job ran")
+        #expect(stopped.stdout.contains("test sees key-empty=true shared=true"), "other jobs never see the environment's secrets")
+
+        let approved = try await GaaraBinary.run(
+            ["run", "--secret", "SHARED=run-wide", "--secret-file", "production=\(secrets.path)", "--approve", "production"], in: repo)
+        #expect(approved.status == 0, "\(approved.stdout)\(approved.stderr)")
+        #expect(approved.stdout.contains("DEPLOY_KEY=***") && !approved.stdout.contains("pr0d-key-value"), "\(approved.stdout)")
+
+        let record = repo.appendingPathComponent(".gaara/runs/2/deployments.json")
+        let deployments = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: record)) as? [[String: Any]])
+        let production = try #require(deployments.first { $0["environment"] as? String == "production" })
+        #expect(production["state"] as? String == "success" && production["url"] as? String == "https://app.example/v7", "\(production)")
+        let states = (production["statuses"] as? [[String: Any]] ?? []).compactMap { $0["state"] as? String }
+        #expect(states == ["in_progress", "success"], "\(states)")
+        let first = try JSONSerialization.jsonObject(with: Data(contentsOf: repo.appendingPathComponent(".gaara/runs/1/deployments.json")))
+        let refused = (first as? [[String: Any]] ?? []).first { $0["environment"] as? String == "production" }
+        #expect(refused?["state"] as? String == "failure")
+
+        // --protect names the protected environments instead of production.
+        let staged = try await GaaraBinary.run(["run", "--protect", "staging", "-j", "staging"], in: repo)
+        #expect(staged.status == 1 && staged.stdout.contains("approve it with --approve staging"), "\(staged.stdout)")
+    }
+}
