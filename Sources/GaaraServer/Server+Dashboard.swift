@@ -33,7 +33,7 @@ extension CIServer {
             Response(status: .seeOther, headers: [.location: "/login", .setCookie: "gaara_token=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict"])
         }
         page(router, "/") { [self] request, _, _ in try await runsPage(request) }
-        page(router, "/runs/{id}") { [self] _, context, _ in try await runPage(try Reply.integer(context, "id")) }
+        page(router, "/runs/{id}") { [self] _, context, caller in try await runPage(try Reply.integer(context, "id"), caller: caller) }
         page(router, "/repos") { [self] _, _, _ in try await repositoriesPage() }
         page(router, "/repos/{repo}") { [self] _, context, caller in try await repositoryPage(try await repository(context), caller: caller) }
         router.post("/repos/{repo}/dispatch") { [self] request, context in
@@ -56,7 +56,7 @@ extension CIServer {
     }
 
     /// A page that needs a viewer token: without one, the browser goes to the sign-in page.
-    private func page(
+    func page(
         _ router: Router<BasicRequestContext>, _ path: String,
         _ render: @escaping @Sendable (Request, BasicRequestContext, Caller) async throws -> String
     ) {
@@ -152,16 +152,20 @@ extension CIServer {
         return DashboardHTML.page(title: "Runs", body: html, script: "Gaara.liveList();")
     }
 
-    func runPage(_ runID: Int64) async throws -> String {
+    func runPage(_ runID: Int64, caller: Caller) async throws -> String {
         let detail = try await runDetail(runID)
         let run = detail.run
+        // A run whose only unfinished jobs wait for their environments says so, not "running".
+        let unfinished = detail.jobs.filter { $0.status != "completed" }
+        let shown = run.status == "running" && !unfinished.isEmpty && unfinished.allSatisfy { $0.status == "waiting" } ? "waiting" : run.status
         var html = """
-            <h1>\(DashboardHTML.badge(status: run.status, conclusion: run.conclusion)) \(DashboardHTML.escape(run.workflow)) #\(run.number)</h1>
+            <h1>\(DashboardHTML.badge(status: shown, conclusion: run.conclusion)) \(DashboardHTML.escape(run.workflow)) #\(run.number)</h1>
             <p class="meta"><a href="/repos/\(DashboardHTML.escape(run.repository))">\(DashboardHTML.escape(run.repository))</a> · \
             \(DashboardHTML.escape(run.event)) · \(DashboardHTML.escape(Self.shortRef(run.ref))) · <code>\(run.sha.prefix(12))</code> · \
             by \(DashboardHTML.escape(run.actor)) · attempt \(run.attempt)\(run.rerunOf.map { " · re-run of <a href=\"/runs/\($0)\">#\($0)</a>" } ?? "")</p>
             """
         html += try await jobGraph(run, jobs: detail.jobs)
+        html += try await runEnvironmentsSection(runID, caller: caller)
         if let gates = detail.gates {
             html +=
                 "<h2>Quality gate \(DashboardHTML.badge(status: "completed", conclusion: detail.gatesPassed == true ? "success" : "failure"))</h2>"
@@ -275,11 +279,13 @@ extension CIServer {
                     ? (run.status == "completed" ? "skipped" : "queued")
                     : instances.contains { $0.conclusion == "failure" }
                         ? "failure"
-                        : instances.contains { $0.status != "completed" }
-                            ? "running"
-                            : instances.allSatisfy { $0.conclusion == "skipped" }
-                                ? "skipped"
-                                : instances.contains { $0.conclusion == "cancelled" } ? "cancelled" : "success"
+                        : instances.contains { $0.status == "waiting" }
+                            ? "waiting"
+                            : instances.contains { $0.status != "completed" }
+                                ? "running"
+                                : instances.allSatisfy { $0.conclusion == "skipped" }
+                                    ? "skipped"
+                                    : instances.contains { $0.conclusion == "cancelled" } ? "cancelled" : "success"
                 let needs = job.needs.map(\.id).joined(separator: ", ")
                 html += """
                     <a class="node \(state)" data-node="\(DashboardHTML.escape(job.id))" href="#job-\(DashboardHTML.escape(StepLogs.jobFolder(key: job.id, index: instances.first?.matrixIndex ?? 0)))" \
@@ -307,7 +313,8 @@ extension CIServer {
 
     func repositoryPage(_ repository: RepositoryRecord, caller: Caller) async throws -> String {
         var html =
-            "<h1>\(DashboardHTML.escape(repository.name))</h1><p class=\"meta\">push to <code>\(DashboardHTML.escape(repository.path))</code></p>"
+            "<h1>\(DashboardHTML.escape(repository.name))</h1><p class=\"meta\">push to <code>\(DashboardHTML.escape(repository.path))</code> · "
+            + "<a href=\"/repos/\(DashboardHTML.escape(repository.name))/environments\">Environments and deployments</a></p>"
         html += "<h2>Workflows</h2>"
         let workflows = try await workflows(repository, ref: nil)
         if workflows.isEmpty { html += "<p class=\"empty\">No workflows on \(DashboardHTML.escape(repository.defaultBranch)) yet.</p>" }

@@ -219,6 +219,7 @@ public final class CIServer: Sendable {
         registerWebhooks(router, registry)
         registerEvents(router, registry)
         registerDashboard(router)
+        registerEnvironmentPages(router)
         registry.add(
             RouteDescription(
                 method: .get, path: "/api/openapi.json", access: .anyone, summary: "This OpenAPI document", query: [], body: nil, response: "object",

@@ -68,4 +68,27 @@ struct LocalEnvironmentTests {
         let staged = try await GaaraBinary.run(["run", "--protect", "staging", "-j", "staging"], in: repo)
         #expect(staged.status == 1 && staged.stdout.contains("approve it with --approve staging"), "\(staged.stdout)")
     }
+
+    /// The example app's Deploy workflow (the guide's staging → smoke tests → production with
+    /// approval): without `--approve production` it deploys staging and stops before production.
+    @Test func theExampleAppsDeployWorkflowStopsBeforeProductionWithoutApproval() async throws {
+        let directory = try TemporaryDirectory()
+        let repo = try await ExamplePipelineTests.repository(in: directory)
+        let arguments = ["run", "workflow_dispatch", "-W", ".github/workflows/deploy.yml"]
+        let stopped = try await GaaraBinary.run(arguments, in: repo)
+        #expect(stopped.status == 1, "\(stopped.stdout)\(stopped.stderr)")
+        #expect(stopped.stdout.contains("smoke tests passed against http://127.0.0.1:"), "\(stopped.stdout)")
+        #expect(stopped.stdout.contains("approve it with --approve production"))
+        #expect(!stopped.stdout.contains("Start the production release"))
+
+        let approved = try await GaaraBinary.run(arguments + ["--approve", "production"], in: repo)
+        #expect(approved.status == 0, "\(approved.stdout)\(approved.stderr)")
+        let record = repo.appendingPathComponent(".gaara/runs/2/deployments.json")
+        let deployments = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: record)) as? [[String: Any]])
+        #expect(deployments.map { $0["environment"] as? String ?? "" } == ["staging", "production"])
+        #expect(deployments.allSatisfy { $0["state"] as? String == "success" && ($0["url"] as? String ?? "").hasPrefix("http://127.0.0.1:") })
+        // A push to main (the README's first command) runs CI only: Deploy runs on tags and by hand.
+        let listed = try await GaaraBinary.run(["run", "--list"], in: repo)
+        #expect(!listed.stdout.contains("Deploy to"), "\(listed.stdout)")
+    }
 }

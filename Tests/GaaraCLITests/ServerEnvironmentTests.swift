@@ -271,4 +271,66 @@ struct ServerEnvironmentTests {
         #expect(audit.stdout.contains("secret.rotate-key"), "\(audit.stdout)")
         await restarted.stop()
     }
+
+    static let approvalScript = Bundle.module.resourceURL!.appendingPathComponent("Fixtures/browser/approval_check.py")
+
+    @Test func theDashboardShowsTheWaitingJobWithItsApproveFormAndTheEnvironmentsPage() async throws {
+        let directory = try TemporaryDirectory()
+        let (server, source, tokens) = try await Self.start(directory, roles: ["bob": "approver", "dave": "developer"])
+        defer { Task { await server.stop() } }
+        #expect(try await server.cli(["env", "set", "app", "production", "--reviewer", "bob"]).status == 0)
+        try await source.git("push -q origin main")
+        try await Self.waitForJob(server, run: 1, job: "deploy", status: "waiting")
+
+        // Without JavaScript: the reviewer sees the form; a developer sees why not; the audit trail is for admins.
+        func page(_ path: String, _ token: String) async throws -> (Int, String) {
+            let (status, body) = try await server.request("GET", path, headers: ["Cookie": "gaara_token=\(token)"])
+            return (status, String(decoding: body, as: UTF8.self))
+        }
+        let (_, asReviewer) = try await page("/runs/1", tokens["bob"]!)
+        #expect(asReviewer.contains("<form class=\"review\" method=\"post\" action=\"/runs/1/review\">"), "\(asReviewer)")
+        #expect(asReviewer.contains("Reviewers: bob") && asReviewer.contains("data-status=\"waiting\""))
+        let (_, asDeveloper) = try await page("/runs/1", tokens["dave"]!)
+        #expect(!asDeveloper.contains("<form class=\"review\"") && asDeveloper.contains("You (dave) cannot approve this deployment."))
+        let (approvalsStatus, approvals) = try await page("/approvals", tokens["bob"]!)
+        #expect(approvalsStatus == 200 && approvals.contains("Deploy to <b>production</b>"))
+        #expect(try await page("/audit", tokens["bob"]!).0 == 403)
+        // A developer posting the form gets the reason on a page, and nothing changes.
+        let (refused, refusal) = try await server.request(
+            "POST", "/runs/1/review", body: Data("environment=production&state=approved".utf8),
+            headers: ["Cookie": "gaara_token=\(tokens["dave"]!)", "Content-Type": "application/x-www-form-urlencoded"])
+        #expect(refused == 403 && String(decoding: refusal, as: UTF8.self).contains("approving needs role approver or higher"))
+
+        let wantBrowser = try await ServerEndToEndTests.browserAvailable()
+        let required = ProcessInfo.processInfo.environment["GAARA_REQUIRE_BROWSER"] == "1"
+        #expect(wantBrowser || !required, "GAARA_REQUIRE_BROWSER=1 but chromium, chromedriver or selenium is missing")
+        if wantBrowser {
+            try FileManager.default.createDirectory(at: ServerEndToEndTests.artifacts, withIntermediateDirectories: true)
+            let watched = try await GaaraBinary.run(
+                ["python3", Self.approvalScript.path, server.url, tokens["bob"]!, server.adminToken, "1", "app", ServerEndToEndTests.artifacts.path],
+                executable: URL(fileURLWithPath: "/usr/bin/env"))
+            #expect(watched.status == 0, "\(watched.stdout)\(watched.stderr)")
+            let seen = (try? JSONSerialization.jsonObject(with: Data(watched.stdout.utf8)) as? [String: Any]) ?? [:]
+            print("approval in Chromium: \(seen)")
+            #expect(seen["buttons"] as? [String] == ["Approve and deploy", "Reject"], "\(seen)")
+            #expect(seen["graph_waiting"] as? Int == 1, "\(seen)")
+            #expect(seen["phone_scroll_width"] as? Int ?? 999 <= 390, "the run page scrolls sideways on a phone: \(seen)")
+            #expect(seen["final_status"] as? String == "success" && seen["approval_panels_after"] as? Int == 0, "\(seen)")
+            #expect((seen["environments_text"] as? String ?? "").contains("bob (approver) approved: “approved from the dashboard”"), "\(seen)")
+            #expect((seen["audit_text"] as? String ?? "").contains("deployment.approve"), "\(seen)")
+            for name in ["approval-waiting.png", "approval-phone.png", "approval-done.png", "environments.png", "audit.png"] {
+                let path = ServerEndToEndTests.artifacts.appendingPathComponent(name).path
+                let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int ?? 0
+                #expect(size > 10_000, "\(name) is \(size) bytes")
+            }
+        } else {
+            print("ServerEnvironmentTests: no Chromium/chromedriver/selenium here; the browser part is skipped")
+            #expect(try await server.cli(["approve", "1", "--env", "production", "--token", tokens["bob"]!]).status == 0)
+            _ = try await server.waitForRun(1)
+        }
+        let (_, environments) = try await page("/repos/app/environments", tokens["dave"]!)
+        #expect(environments.contains("<section class=\"environment\" id=\"env-production\">") && environments.contains("Protection: reviewers bob"))
+        #expect(environments.contains("Current: <span class=\"badge success\""), "\(environments)")
+        await server.stop()
+    }
 }

@@ -82,7 +82,18 @@ const Gaara = (() => {
     source.addEventListener('run', (event) => {
       const detail = JSON.parse(event.data);
       const heading = document.querySelector('h1 .badge');
-      if (heading) heading.outerHTML = badge(detail.run.status, detail.run.conclusion);
+      // A run whose only unfinished jobs wait for their environments says "waiting", as the server renders it.
+      const unfinished = detail.jobs.filter((job) => job.status !== 'completed');
+      const waiting = unfinished.length > 0 && unfinished.every((job) => job.status === 'waiting');
+      const shown = detail.run.status === 'running' && waiting ? 'waiting' : detail.run.status;
+      if (heading) heading.outerHTML = badge(shown, detail.run.conclusion);
+      // A job started waiting for approval: the page reloads once to show its approval form.
+      const key = 'gaara-approval-reload-' + id;
+      if (detail.jobs.some((job) => job.status === 'waiting') && !document.querySelector('.approval')
+          && Date.now() - Number(sessionStorage.getItem(key) || 0) > 5000) {
+        sessionStorage.setItem(key, String(Date.now()));
+        location.reload();
+      }
       for (const job of detail.jobs) {
         const node = document.querySelector('.graph .node[data-node="' + CSS.escape(job.key) + '"]');
         if (node) node.className = 'node ' + (job.conclusion || job.status);

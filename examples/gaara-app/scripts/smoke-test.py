@@ -1,0 +1,29 @@
+#!/usr/bin/env python3
+"""Smoke tests of a running notes API: health, create, read back. Usage: smoke-test.py URL"""
+
+import json
+import sys
+import urllib.request
+
+
+def call(method: str, url: str, body: object | None = None) -> tuple[int, dict]:
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return response.status, json.loads(response.read() or b"{}")
+
+
+def main() -> int:
+    base = sys.argv[1].rstrip("/")
+    status, health = call("GET", base + "/healthz")
+    assert status == 200 and health.get("status") == "ok", f"healthz: {status} {health}"
+    status, note = call("POST", base + "/notes", {"title": "smoke", "body": "deployed"})
+    assert status == 201 and note.get("title") == "smoke", f"create: {status} {note}"
+    status, read = call("GET", f"{base}/notes/{note['id']}")
+    assert status == 200 and read == note, f"read back: {status} {read}"
+    print(f"smoke tests passed against {base}: health, create, read back")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
