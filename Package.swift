@@ -135,7 +135,7 @@ let package = Package(
         .testTarget(
             name: "GaaraServerTests",
             dependencies: [
-                "GaaraServer", "GaaraStore", "GaaraAPI", "GaaraDeployCore", .product(name: "NIOCore", package: "swift-nio"),
+                "GaaraServer", "GaaraStore", "GaaraAPI", "GaaraDeployCore", "GaaraEvents", .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]),
         .testTarget(name: "GaaraEventsTests", dependencies: ["GaaraEvents"]),

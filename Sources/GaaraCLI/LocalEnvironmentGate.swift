@@ -153,7 +153,7 @@ final class LocalEnvironmentGate: EnvironmentGate {
         state.withLock { state in
             let result = body(&state)
             let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             if let data = try? encoder.encode(state.deployments) { try? data.write(to: record, options: .atomic) }
             return result
         }

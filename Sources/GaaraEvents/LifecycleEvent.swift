@@ -35,6 +35,9 @@ public struct LifecycleEvent: Sendable, Equatable {
         case commitStatus(CommitStatusChange)
         /// A router target's health changed (`adding`, `healthy`, `unhealthy`, `draining`).
         case targetHealth(TargetHealthChange)
+        /// A deployment (a job deploying to an environment) changed state: `queued`, `waiting`,
+        /// `in_progress`, `success`, `failure`, `error`.
+        case deploymentStatus(DeploymentChange)
     }
 
     /// A short dotted name of the kind (`run.finished`), for logs and filters.
@@ -48,6 +51,7 @@ public struct LifecycleEvent: Sendable, Equatable {
         case .gatesEvaluated: "gates.evaluated"
         case .commitStatus: "commit.status"
         case .targetHealth: "target.health"
+        case .deploymentStatus: "deployment.status"
         }
     }
 }
@@ -129,5 +133,49 @@ public struct TargetHealthChange: Sendable, Equatable {
         self.target = target
         self.from = from
         self.to = to
+    }
+}
+
+/// A deployment's new state.
+public struct DeploymentChange: Sendable, Equatable {
+    /// The deployment's id.
+    public var deployment: Int64
+    /// The repository's name on the server.
+    public var repository: String
+    /// The environment.
+    public var environment: String
+    /// The commit deployed.
+    public var sha: String
+    /// The ref.
+    public var ref: String
+    /// The run and the job.
+    public var runID: Int64
+    /// The job's display name.
+    public var job: String
+    /// The new state.
+    public var state: String
+    /// Why (`approved by bob`, `rejected by bob: not today`, `the job ended: failure`).
+    public var description: String
+    /// Who set it (`gaara` or a reviewer).
+    public var actor: String
+    /// The environment's URL, once known.
+    public var url: String?
+
+    /// Creates a change.
+    public init(
+        deployment: Int64, repository: String, environment: String, sha: String, ref: String, runID: Int64, job: String, state: String,
+        description: String, actor: String, url: String?
+    ) {
+        self.deployment = deployment
+        self.repository = repository
+        self.environment = environment
+        self.sha = sha
+        self.ref = ref
+        self.runID = runID
+        self.job = job
+        self.state = state
+        self.description = description
+        self.actor = actor
+        self.url = url
     }
 }

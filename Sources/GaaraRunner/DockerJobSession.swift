@@ -207,10 +207,14 @@ final class DockerJobSession: @unchecked Sendable {
         if !spec.ports.isEmpty {
             let mapping = try await docker(["port", id])
             for line in mapping.split(separator: "\n") {
-                // 5432/tcp -> 0.0.0.0:49153
+                // 5432/tcp -> 0.0.0.0:49153, then 5432/tcp -> [::]:49154: newer engines may give the
+                // IPv6 mapping another port, and steps reach services on 127.0.0.1, so the IPv4
+                // mapping wins; an IPv6 one is used only when there is no other.
                 let parts = line.components(separatedBy: " -> ")
                 guard parts.count == 2, let containerPort = parts[0].split(separator: "/").first, let hostPort = parts[1].split(separator: ":").last
                 else { continue }
+                let isIPv6 = parts[1].hasPrefix("[")
+                if isIPv6, ports[String(containerPort)] != nil { continue }
                 ports[String(containerPort)] = String(hostPort)
             }
         }

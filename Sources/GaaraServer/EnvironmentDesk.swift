@@ -18,12 +18,15 @@ final class EnvironmentDesk: Sendable {
     let secrets: SecretBox
     let clock: any DeskClock
     let approvalTimeout: TimeInterval
+    /// Where each change of a deployment's state is published (`deploymentStatus`).
+    let events: any EventSink
     let logger: Logger
     private let waker = Waker()
 
-    init(store: Store, secrets: SecretBox, clock: any DeskClock, approvalTimeout: TimeInterval, logger: Logger) {
+    init(store: Store, secrets: SecretBox, clock: any DeskClock, approvalTimeout: TimeInterval, events: any EventSink, logger: Logger) {
         self.store = store
         self.secrets = secrets
+        self.events = events
         self.clock = clock
         self.approvalTimeout = approvalTimeout
         self.logger = logger
@@ -64,6 +67,7 @@ final class EnvironmentDesk: Sendable {
                 description: "job '\(request.job.name)' asks to deploy")
             deploymentID = deployment.id!
             let id = deployment.id!
+            await publish(deployment, description: "job '\(request.job.name)' asks to deploy", actor: "gaara")
             let deploymentRequest = DeploymentRequest(ref: run.ref, actor: run.actor, requestedAt: clock.now())
             var announced = ""
             while true {
@@ -74,20 +78,20 @@ final class EnvironmentDesk: Sendable {
                 case .proceed:
                     await waker.forget(id)
                     let approval = try await reviews(id).last { $0.approved }
-                    try await store.setDeploymentState(
+                    try await set(
                         id, state: "in_progress", description: approval.map { "approved by \($0.reviewer)" } ?? "no review required")
                     return .proceed(try await release(repositoryID: repository.id!, environment: name, deployment: id))
                 case .refused(let message):
-                    try await store.setDeploymentState(id, state: "failure", description: message)
+                    try await set(id, state: "failure", description: message)
                     return .refused(message)
                 case .rejected(let review):
                     let message =
                         "deployment to '\(name)' was rejected by \(review.reviewer)" + (review.comment.isEmpty ? "" : ": \(review.comment)")
-                    try await store.setDeploymentState(id, state: "failure", description: message, creator: review.reviewer)
+                    try await set(id, state: "failure", description: message, creator: review.reviewer)
                     return .refused(message)
                 case .timedOut:
                     let message = "deployment to '\(name)' was not approved within \(Self.duration(approvalTimeout)); it timed out"
-                    try await store.setDeploymentState(id, state: "failure", description: message)
+                    try await set(id, state: "failure", description: message)
                     return .refused(message)
                 case .awaitingReview, .waitTimer:
                     let reason: String
@@ -101,18 +105,18 @@ final class EnvironmentDesk: Sendable {
                     }
                     if reason != announced {
                         announced = reason
-                        try await store.setDeploymentState(id, state: "waiting", description: reason)
+                        try await set(id, state: "waiting", description: reason)
                         waiting(reason)
                     }
                     try await waker.wait(for: id, until: decision.nextCheck, clock: clock)
                 }
             }
         } catch is CancellationError {
-            if let deploymentID { _ = try? await store.setDeploymentState(deploymentID, state: "error", description: "the run was cancelled") }
+            if let deploymentID { _ = try? await set(deploymentID, state: "error", description: "the run was cancelled") }
             return .refused("cancelled while waiting for environment '\(name)'")
         } catch {
             logger.error("cannot decide a deployment", metadata: ["run.id": "\(run.id ?? 0)", "environment": "\(name)", "error": "\(error)"])
-            if let deploymentID { _ = try? await store.setDeploymentState(deploymentID, state: "error", description: "\(error)") }
+            if let deploymentID { _ = try? await set(deploymentID, state: "error", description: "\(error)") }
             return .refused("cannot decide the deployment to '\(name)': \(error)")
         }
     }
@@ -137,10 +141,32 @@ final class EnvironmentDesk: Sendable {
         guard let id = deployment.flatMap(Int64.init) else { return }
         let state = result == .success ? "success" : result == .cancelled ? "error" : "failure"
         do {
-            try await store.setDeploymentState(id, state: state, description: "the job ended: \(result.rawValue)", url: url)
+            try await set(id, state: state, description: "the job ended: \(result.rawValue)", url: url)
         } catch {
             logger.error("cannot record a deployment's end", metadata: ["deployment.id": "\(id)", "error": "\(error)"])
         }
+    }
+
+    /// Stores a deployment's new state and publishes it.
+    @discardableResult
+    private func set(_ id: Int64, state: String, description: String, creator: String = "gaara", url: String? = nil) async throws -> Bool {
+        guard try await store.setDeploymentState(id, state: state, description: description, creator: creator, url: url),
+            let deployment = try await store.deployment(id: id)
+        else { return false }
+        await publish(deployment, description: description, actor: creator)
+        return true
+    }
+
+    /// Publishes in order: awaited where the state changed, so `queued` comes before `waiting`.
+    private func publish(_ deployment: DeploymentRecord, description: String, actor: String) async {
+        let repository = (try? await store.repository(id: deployment.repositoryID))?.name ?? ""
+        events.publish(
+            LifecycleEvent(
+                .deploymentStatus(
+                    DeploymentChange(
+                        deployment: deployment.id ?? 0, repository: repository, environment: deployment.environment, sha: deployment.sha,
+                        ref: deployment.ref, runID: deployment.runID, job: deployment.jobName, state: deployment.state, description: description,
+                        actor: actor, url: deployment.url))))
     }
 
     /// Wakes the job waiting on a deployment (a review arrived).

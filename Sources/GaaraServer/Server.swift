@@ -129,7 +129,8 @@ public final class CIServer: Sendable {
         let events = EventBus(consumers: [publisher] + consumers)
         self.events = events
         desk = EnvironmentDesk(
-            store: store, secrets: secrets, clock: configuration.clock, approvalTimeout: configuration.approvalTimeout, logger: logger)
+            store: store, secrets: secrets, clock: configuration.clock, approvalTimeout: configuration.approvalTimeout, events: events,
+            logger: logger)
         let executor = RunExecutor(
             store: store, git: git, logs: logs, notifier: notifier, runsDirectory: runsDirectory,
             cacheDirectory: data.appendingPathComponent("cache"), slots: JobLimiter(limit: configuration.maxParallelJobs),

@@ -91,4 +91,21 @@ struct LocalEnvironmentTests {
         let listed = try await GaaraBinary.run(["run", "--list"], in: repo)
         #expect(!listed.stdout.contains("Deploy to"), "\(listed.stdout)")
     }
+
+    /// On a terminal, a person stands in for the reviewer: `y` deploys, anything else does not
+    /// (`script` gives the run a pseudo-terminal).
+    @Test func onATerminalThePromptDecides() async throws {
+        let directory = try TemporaryDirectory()
+        let repo = try await RunSummaryTests.repository(["deploy.yml": Self.workflow], in: directory)
+        for (answer, expected) in [("y", "success"), ("n", "failure")] {
+            let result = try await GaaraBinary.runShell(
+                "cd '\(repo.path)' && printf '\(answer)\\n' | script -qec '\(GaaraBinary.url.path) run -j production' /dev/null")
+            #expect(result.stdout.contains("deploys to 'production'. Approve? [y/N]"), "\(result.stdout)")
+            let runs = try FileManager.default.contentsOfDirectory(atPath: repo.appendingPathComponent(".gaara/runs").path).compactMap(Int.init)
+            let record = repo.appendingPathComponent(".gaara/runs/\(runs.max() ?? 0)/deployments.json")
+            let deployments = try JSONSerialization.jsonObject(with: Data(contentsOf: record)) as? [[String: Any]] ?? []
+            let production = deployments.first { $0["environment"] as? String == "production" }
+            #expect(production?["state"] as? String == expected, "\(answer): \(deployments)")
+        }
+    }
 }

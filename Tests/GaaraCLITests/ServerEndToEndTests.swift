@@ -99,7 +99,7 @@ struct ServerEndToEndTests {
             #expect(seen["final_status"] as? String == "success", "\(seen)")
             #expect(seen["gate_rows"] as? Int ?? 0 >= 4 && seen["graph_nodes"] as? Int ?? 0 >= 4, "\(seen)")
             #expect(seen["log_lines"] as? Int ?? 0 > 20 && seen["runs_listed"] as? Int ?? 0 >= 1, "\(seen)")
-            #expect(seen["runs_listed_failure_filter"] as? Int == 0 && seen["dispatch_forms"] as? Int == 1, "\(seen)")
+            #expect(seen["runs_listed_failure_filter"] as? Int == 0 && seen["dispatch_forms"] as? Int == 2, "CI and Deploy: \(seen)")
             for name in ["run-live.png", "run-done.png", "runs.png", "repository.png"] {
                 let size = (try? FileManager.default.attributesOfItem(atPath: Self.artifacts.appendingPathComponent(name).path))?[.size] as? Int ?? 0
                 #expect(size > 10_000, "\(name) is \(size) bytes")

@@ -1,6 +1,7 @@
 import Foundation
 import GaaraAPI
 import GaaraDeployCore
+import GaaraEvents
 import GaaraStore
 import Testing
 
@@ -35,7 +36,10 @@ struct EnvironmentDeskTests {
         var configuration = ServerConfiguration(dataDirectory: data, executable: "/bin/true")
         configuration.isolation = .none
         configuration.clock = clock
-        let server = try CIServer(configuration: configuration)
+        let recorder = RecordingConsumer()
+        let server = try CIServer(configuration: configuration, consumers: [recorder])
+        let bus = Task { await server.events.run() }
+        defer { bus.cancel() }
         let repository = try await server.addRepository(CreateRepositoryBody(name: "app"))
         let workflow = """
             on: workflow_dispatch
@@ -74,5 +78,12 @@ struct EnvironmentDeskTests {
         #expect(try await server.store.run(id: run.id!)?.conclusion == .success)
         let states = try await server.store.deploymentStatuses(deployment.id!).map(\.state)
         #expect(states == ["queued", "waiting", "in_progress", "success"], "\(states)")
+        // Each state is published in order (alerts and notifications consume these).
+        try await Self.poll("the deployment events") { recorder.events.filter { $0.name == "deployment.status" }.count == 4 }
+        let published = recorder.events.compactMap { event -> String? in
+            if case .deploymentStatus(let change) = event.kind, change.environment == "staging", change.repository == "app" { return change.state }
+            return nil
+        }
+        #expect(published == states)
     }
 }
