@@ -70,6 +70,8 @@ let package = Package(
         // Pure core: deployment decisions: roles, environment protection rules (reviewers, wait timer,
         // branch and tag policies) and the decision over rules, actor, ref and time.
         .target(name: "GaaraDeployCore"),
+        // Pure core: docker/metadata-action's tags, labels and annotations computed from the run's event; no I/O, no dependencies.
+        .target(name: "GaaraImageCore"),
         // Pure core: the REST API's request and response types, shared by the server, the CLI and the tests.
         .target(name: "GaaraAPI", dependencies: ["GaaraReports"]),
         // Pure core: the lifecycle event stream (runs, jobs, gates, statuses, target health; later
@@ -141,6 +143,7 @@ let package = Package(
         .testTarget(name: "GaaraEventsTests", dependencies: ["GaaraEvents"]),
         .testTarget(name: "GaaraHTTPTests", dependencies: ["GaaraHTTP"]),
         .testTarget(name: "GaaraDeployCoreTests", dependencies: ["GaaraDeployCore"]),
+        .testTarget(name: "GaaraImageCoreTests", dependencies: ["GaaraImageCore"]),
     ],
     swiftLanguageModes: [.v6]
 )
