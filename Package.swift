@@ -41,7 +41,8 @@ let package = Package(
         .target(
             name: "GaaraRunner",
             dependencies: [
-                "GaaraEngine", "GaaraWorkflow", "GaaraExpressions", "GaaraProcess", .product(name: "Crypto", package: "swift-crypto"),
+                "GaaraEngine", "GaaraWorkflow", "GaaraExpressions", "GaaraProcess", "GaaraImageCore",
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         // Pure core: streaming readers of test, coverage and security reports.
@@ -93,7 +94,7 @@ let package = Package(
             name: "GaaraServer",
             dependencies: [
                 "GaaraStore", "GaaraRunner", "GaaraWorkflow", "GaaraEngine", "GaaraExpressions", "GaaraProcess", "GaaraAPI", "GaaraEvents",
-                "GaaraHTTP", "GaaraDeployCore", "CGaaraZlib",
+                "GaaraHTTP", "GaaraDeployCore", "GaaraImageCore", "CGaaraZlib",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

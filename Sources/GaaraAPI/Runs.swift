@@ -245,11 +245,13 @@ public struct RunDetailJSON: Codable, Sendable, Equatable {
     public var gatesPassed: Bool?
     /// Its artifacts.
     public var artifacts: [ArtifactJSON]
+    /// The images it pushed.
+    public var images: [ImageJSON]
 
     /// Creates a value.
     public init(
         run: RunJSON, jobs: [JobJSON], annotations: [AnnotationJSON], statuses: [StatusJSON], gates: [GateJSON]? = nil, gatesPassed: Bool? = nil,
-        artifacts: [ArtifactJSON]
+        artifacts: [ArtifactJSON], images: [ImageJSON] = []
     ) {
         self.run = run
         self.jobs = jobs
@@ -258,6 +260,7 @@ public struct RunDetailJSON: Codable, Sendable, Equatable {
         self.gates = gates
         self.gatesPassed = gatesPassed
         self.artifacts = artifacts
+        self.images = images
     }
 }
 

@@ -144,6 +144,9 @@ final class ConsoleReporter: RunObserver {
                 var location = ""
                 if let file = annotation.file { location = "\(file)\(annotation.line.map { ":\($0)" } ?? ""): " }
                 state.summary.annotations.append("\(job.name): \(annotation.level.rawValue): \(location)\(annotation.message)")
+            case .imagePushed(let job, let image):
+                state.summary.images.append("\(image.pinnedReference) (\(image.tags.joined(separator: ", ")))")
+                text = prefix(job, in: &state) + paint("⬆ pushed \(image.pinnedReference)", "36") + "\n"
             case .jobFinished(let job, let result, let duration, _):
                 state.summary.jobs.append(RunSummary.Job(workflow: path, name: job.name, result: result.rawValue, duration: duration))
                 let code = result == .success ? "32" : result == .failure ? "31" : "33"
@@ -230,6 +233,9 @@ final class JSONEventReporter: RunObserver {
             line.event = "annotation"
             (line.job, line.level, line.message, line.file, line.line) =
                 (job.id, annotation.level.rawValue, annotation.message, annotation.file, annotation.line)
+        case .imagePushed(let job, let image):
+            line.event = "image_pushed"
+            (line.job, line.index, line.name, line.image) = (job.id, job.index, job.name, image)
         case .jobFinished(let job, let result, let duration, let outputs):
             line.event = "job_finished"
             (line.job, line.index, line.name, line.result, line.duration, line.outputs) =
@@ -240,6 +246,7 @@ final class JSONEventReporter: RunObserver {
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
         guard let data = try? encoder.encode(line) else { return }
         lock.withLock { _ in
             FileHandle.standardOutput.write(data + Data("\n".utf8))
@@ -267,6 +274,7 @@ struct JSONEventLine: Encodable {
     var result: String?
     var duration: Double?
     var outputs: [String: String]?
+    var image: ImageRecord?
     var error: String?
     var level: String?
     var message: String?
@@ -275,7 +283,7 @@ struct JSONEventLine: Encodable {
     var environment: String?
 
     enum CodingKeys: String, CodingKey {
-        case time, event, workflow, path, directory, job, index, step, id, name, reason, outcome, conclusion, result, duration, outputs, error
+        case time, event, workflow, path, directory, job, index, step, id, name, reason, outcome, conclusion, result, duration, outputs, image, error
         case level, message, file, line, environment
         case runID = "run_id"
     }

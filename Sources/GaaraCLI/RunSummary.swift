@@ -35,6 +35,8 @@ struct RunSummary: Sendable {
     var jobs: [Job] = []
     /// Annotations, each already prefixed with its job.
     var annotations: [String] = []
+    /// Images pushed, each `name@digest (tags)`.
+    var images: [String] = []
 
     /// The workflow of `path`, added when new.
     mutating func workflow(_ path: String, name: String? = nil) -> Int {
@@ -71,6 +73,10 @@ struct RunSummary: Sendable {
         if !annotations.isEmpty {
             lines.append("  Annotations:")
             lines += annotations.map { "    " + $0 }
+        }
+        if !images.isEmpty {
+            lines.append("  Images pushed:")
+            lines += images.map { "    " + $0 }
         }
         lines.append(paint(verdict(exitStatus: exitStatus, duration: duration), exitStatus == 0 ? "1;32" : exitStatus == 1 ? "1;31" : "1;33"))
         return lines

@@ -45,6 +45,9 @@ public enum ChildProcess {
         public var environment: [String: String]
         /// The working directory (nil: inherit).
         public var workingDirectory: String?
+        /// A file to read standard input from (nil: /dev/null). A secret goes this way, never as an
+        /// argument (arguments are visible to every user in /proc).
+        public var inputFile: String?
 
         /// Creates a command.
         public init(_ executable: String, _ arguments: [String] = [], environment: [String: String], workingDirectory: String? = nil) {
@@ -267,7 +270,7 @@ public enum ChildProcess {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 0, command.inputFile ?? "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, writeFD, 1)
         posix_spawn_file_actions_adddup2(&actions, writeFD, 2)
         if let directory = command.workingDirectory {

@@ -12,6 +12,11 @@ enum BuiltinAction: String, CaseIterable {
     case cacheSave = "actions/cache/save"
     case uploadArtifact = "actions/upload-artifact"
     case downloadArtifact = "actions/download-artifact"
+    case dockerLogin = "docker/login-action"
+    case dockerSetupBuildx = "docker/setup-buildx-action"
+    case dockerSetupQEMU = "docker/setup-qemu-action"
+    case dockerMetadata = "docker/metadata-action"
+    case dockerBuildPush = "docker/build-push-action"
 
     init?(name: String) {
         self.init(rawValue: name)
@@ -31,6 +36,11 @@ enum BuiltinAction: String, CaseIterable {
             return termination
         case .uploadArtifact: return try Artifacts.upload(inputs, invocation: invocation, tools: execution.tools)
         case .downloadArtifact: return try Artifacts.download(inputs, invocation: invocation, tools: execution.tools)
+        case .dockerLogin: return try await DockerLogin.run(inputs, invocation: invocation, execution: execution)
+        case .dockerSetupBuildx: return try await DockerSetup.buildx(inputs, invocation: invocation)
+        case .dockerSetupQEMU: return try await DockerSetup.qemu(inputs, invocation: invocation)
+        case .dockerMetadata: return try await DockerMetadataStep.run(inputs, invocation: invocation, execution: execution)
+        case .dockerBuildPush: return try await DockerBuildPush.run(inputs, invocation: invocation, execution: execution)
         }
     }
 }

@@ -125,6 +125,11 @@ final class JobExecution: @unchecked Sendable {
             await runPostSteps(scope: &scope)
             jobOutputsScope = scope
         }
+        // docker/login-action's credentials do not outlive the job, whether or not it logged out.
+        if DockerConfig.remove(of: self), let output = try? makeOutput(logName: "\(stepCounter + 1)_complete-job.log", debug: false) {
+            output.note("Removed the job's Docker credentials")
+            output.finish()
+        }
         // Background processes a step left behind do not outlive the job: their process groups here,
         // the job's cgroup or containers in the backend.
         controller.killLeftovers()

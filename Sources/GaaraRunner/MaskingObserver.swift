@@ -35,6 +35,9 @@ extension RunEvent {
         case .runStarted, .runFinished: return self
         case .jobSkipped(let job, let name, let reason): return .jobSkipped(job: job, name: mask(name), reason: mask(reason))
         case .jobStarted: return self
+        case .imagePushed(let label, var record):
+            (record.name, record.tags, record.job, record.step) = (mask(record.name), record.tags.map(mask), mask(record.job), mask(record.step))
+            return .imagePushed(label, record)
         case .jobWaiting(let label, let environment, let reason):
             return .jobWaiting(label, environment: mask(environment), reason: mask(reason))
         case .stepStarted(let label, let number, let name): return .stepStarted(label, number: number, name: mask(name))

@@ -61,6 +61,8 @@ public enum RunEvent: Sendable {
     case stepFinished(JobLabel, StepResult)
     /// An `::error`, `::warning` or `::notice` from a step.
     case annotation(JobLabel, Annotation)
+    /// A step pushed an image (every tag of it), recorded by digest.
+    case imagePushed(JobLabel, ImageRecord)
     /// A job instance ended.
     case jobFinished(JobLabel, result: JobResult, duration: Double, outputs: [String: String])
     /// The workflow run ended.

@@ -76,3 +76,12 @@ extension DeliveryJSON {
             updatedAt: APICoding.time(record.updatedAt) ?? "")
     }
 }
+
+extension ImageJSON {
+    /// The API form of a stored image.
+    init(_ row: ImageRow) {
+        self.init(
+            id: row.id ?? 0, name: row.name, tags: row.tags, digest: row.digest, imageId: row.imageID, size: row.size, sha: row.sha, runId: row.runID,
+            job: row.job, step: row.step, createdAt: APICoding.time(row.createdAt) ?? "")
+    }
+}

@@ -171,7 +171,11 @@ enum OpenAPIDocument {
             "RunPage": object(["runs": "[Run]", "total_count": "integer", "page": "integer", "per_page": "integer"]),
             "RunDetail": object([
                 "run": "#Run", "jobs": "array", "annotations": "array", "statuses": "[Status]", "gates": "array", "gates_passed": "boolean",
-                "artifacts": "array",
+                "artifacts": "array", "images": "[Image]",
+            ]),
+            "Image": object([
+                "id": "integer", "name": "string", "tags": "array", "digest": "string", "reference": "string", "image_id": "string",
+                "size": "integer", "sha": "string", "run_id": "integer", "job": "string", "step": "string", "created_at": "string",
             ]),
             "Rerun": object(["failed_only": "boolean"]),
             "Token": object([

@@ -206,6 +206,10 @@ final class RunRecorder: RunObserver {
             encoder.outputFormatting = [.sortedKeys]
             let data = (try? encoder.encode(outputs)) ?? Data("{}".utf8)
             try await store.finishJob(jobID, conclusion: RunConclusion(result), outputsJSON: String(decoding: data, as: UTF8.self))
+        case .imagePushed(_, let image):
+            try await store.addImage(
+                runID: runID, job: image.job, step: image.step, name: image.name, tags: image.tags, digest: image.digest, imageID: image.imageID,
+                size: image.size, sha: image.sha, createdAt: image.pushedAt.timeIntervalSince1970)
         case .runFinished: break
         }
     }

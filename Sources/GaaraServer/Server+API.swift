@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import GaaraAPI
 import GaaraDeployCore
+import GaaraImageCore
 import GaaraProcess
 import GaaraStore
 import GaaraWorkflow
@@ -69,6 +70,19 @@ extension CIServer {
             let given = Reply.parameter(context, "sha")
             let sha = await git.resolve(URL(fileURLWithPath: repository.path), given) ?? given
             return try Reply.json(try await store.statuses(repositoryID: repository.id!, sha: sha).map(StatusJSON.init))
+        }
+        route(
+            router, registry, .get, "/api/repos/{repo}/images", .role(.viewer),
+            "Images the repository's runs pushed, newest first (of one registry repository, or one digest)", query: ["name", "digest"],
+            response: "[Image]"
+        ) { [self] request, context, _ in
+            let repository = try await repository(context)
+            let name = request.uri.queryParameters.get("name").map { String($0) }
+            let digest = request.uri.queryParameters.get("digest").map { String($0) }
+            if let digest, !ImageReference.isDigest(digest) {
+                throw HTTPError(.badRequest, message: "digest must be sha256: followed by 64 lowercase hex digits; not '\(digest)'")
+            }
+            return try Reply.json(try await store.images(repositoryID: repository.id!, name: name, digest: digest).map { ImageJSON($0) })
         }
 
         // MARK: Secrets
@@ -143,6 +157,12 @@ extension CIServer {
             let run = try await rerun(runID, failedOnly: body.failedOnly ?? false, actor: caller.name)
             let repository = try await store.repository(id: run.repositoryID)
             return try Reply.json(RunJSON(run, repository: repository?.name ?? ""), status: .created)
+        }
+        route(router, registry, .get, "/api/runs/{id}/images", .role(.viewer), "The images a run pushed, by digest", response: "[Image]") {
+            [self] _, context, _ in
+            let runID = try Reply.integer(context, "id")
+            guard try await store.run(id: runID) != nil else { throw HTTPError(.notFound, message: "no run \(runID)") }
+            return try Reply.json(try await store.images(runID: runID).map { ImageJSON($0) })
         }
         route(router, registry, .get, "/api/runs/{id}/artifacts/{name}", .role(.viewer), "Download an artifact (tar.gz)", response: "binary") {
             [self] _, context, _ in
@@ -291,7 +311,8 @@ extension CIServer {
             run: RunJSON(run, repository: repository?.name ?? ""), jobs: jobs,
             annotations: try await store.annotations(runID: runID).map(AnnotationJSON.init),
             statuses: statuses.map(StatusJSON.init),
-            gates: verdict?.gates, gatesPassed: verdict?.passed, artifacts: artifacts)
+            gates: verdict?.gates, gatesPassed: verdict?.passed, artifacts: artifacts,
+            images: try await store.images(runID: runID).map { ImageJSON($0) })
     }
 
     /// Streams an artifact folder as a gzipped tar.

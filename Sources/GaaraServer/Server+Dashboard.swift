@@ -200,6 +200,20 @@ extension CIServer {
             }
             html += "</ul>"
         }
+        if !detail.images.isEmpty {
+            // The digest is what a deployment ships: shown whole, breaking anywhere on a phone.
+            html +=
+                "<h2>Images</h2><div class=\"scroll\"><table class=\"images\"><thead><tr><th>Image</th><th>Tags</th><th>Digest</th><th>Size</th><th>Job</th></tr></thead><tbody>"
+            for image in detail.images {
+                let size = ByteCountFormatter.string(fromByteCount: image.size, countStyle: .file)
+                html += """
+                    <tr><td>\(DashboardHTML.escape(image.name))</td><td>\(image.tags.map(DashboardHTML.escape).joined(separator: ", "))</td>\
+                    <td><code class="digest">\(DashboardHTML.escape(image.digest))</code></td><td>\(size)</td>\
+                    <td>\(DashboardHTML.escape(image.job))</td></tr>
+                    """
+            }
+            html += "</tbody></table></div>"
+        }
         html += "<h2>Jobs</h2><div id=\"jobs\">"
         var pageRemaining = logLimits.page
         for job in detail.jobs {

@@ -226,6 +226,25 @@ public final class Store: Sendable {
                 table.column("comment", .text).notNull()
             }
         }
+        migrator.registerMigration("v4-images") { db in
+            try db.create(table: "image") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.belongsTo("repository", onDelete: .cascade).notNull()
+                table.belongsTo("run", onDelete: .cascade).notNull()
+                table.column("job", .text).notNull()
+                table.column("step", .text).notNull()
+                table.column("name", .text).notNull()
+                table.column("tagsJSON", .text).notNull()
+                table.column("digest", .text).notNull()
+                table.column("imageID", .text).notNull()
+                table.column("size", .integer).notNull()
+                table.column("sha", .text).notNull()
+                table.column("createdAt", .double).notNull()
+            }
+            try db.create(index: "image_run", on: "image", columns: ["runID", "id"])
+            try db.create(index: "image_name", on: "image", columns: ["repositoryID", "name", "id"])
+            try db.create(index: "image_digest", on: "image", columns: ["repositoryID", "digest"])
+        }
         return migrator
     }
 }

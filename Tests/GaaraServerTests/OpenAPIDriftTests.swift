@@ -15,6 +15,10 @@ struct OpenAPIDriftTests {
         id: 1, repository: "r", environment: "p", ref: "refs/heads/main", sha: "s", runId: 1, job: "deploy", creator: "c", environmentUrl: "u",
         state: "success", createdAt: "t", updatedAt: "t", statuses: [], reviews: [])
 
+    static let image = ImageJSON(
+        id: 1, name: "127.0.0.1:5000/app", tags: ["main"], digest: "sha256:0", imageId: "sha256:1", size: 1, sha: "s", runId: 1, job: "build",
+        step: "push", createdAt: "t")
+
     /// Every schema with the shared type it describes, filled in (optionals too, so every key shows).
     static let examples: [(String, any Encodable & Sendable)] = [
         ("Error", ErrorBody(message: "m")),
@@ -49,7 +53,8 @@ struct OpenAPIDriftTests {
         ("Audit", AuditJSON(createdAt: "t", actor: "a", role: "admin", action: "x", repository: "r", target: "t", comment: "c")),
         ("Run", run),
         ("RunPage", RunPageJSON(runs: [run], totalCount: 1, page: 1, perPage: 30)),
-        ("RunDetail", RunDetailJSON(run: run, jobs: [], annotations: [], statuses: [], gates: [], gatesPassed: true, artifacts: [])),
+        ("RunDetail", RunDetailJSON(run: run, jobs: [], annotations: [], statuses: [], gates: [], gatesPassed: true, artifacts: [], images: [image])),
+        ("Image", image),
         ("Rerun", RerunBody(failedOnly: true)),
         ("Token", TokenJSON(id: 1, name: "n", role: "admin", createdAt: "t", lastUsedAt: "t", token: "x")),
         ("CreateToken", CreateTokenBody(name: "n", role: "admin")),

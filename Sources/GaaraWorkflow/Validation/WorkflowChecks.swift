@@ -3,7 +3,8 @@ struct WorkflowChecks {
     /// Actions Gaara runs natively, by `owner/repo[/path]` (lower-cased).
     static let builtinActions: Set<String> = [
         "actions/checkout", "actions/setup-python", "actions/setup-node", "actions/cache", "actions/cache/restore",
-        "actions/cache/save", "actions/upload-artifact", "actions/download-artifact",
+        "actions/cache/save", "actions/upload-artifact", "actions/download-artifact", "docker/login-action", "docker/setup-buildx-action",
+        "docker/setup-qemu-action", "docker/metadata-action", "docker/build-push-action",
     ]
 
     static func run(_ workflow: Workflow, into diagnostics: inout [Diagnostic]) {

@@ -1,0 +1,123 @@
+import Foundation
+import GaaraProcess
+import Synchronization
+
+/// The Docker CLI the image actions drive (login, build, push, inspect) against the engine at
+/// `DOCKER_HOST` or the default socket. The CLI rather than the Engine API because it already
+/// speaks every credential helper, BuildKit session (secrets, cache import) and registry auth flow
+/// the actions need; Gaara only picks a CLI that can build with BuildKit: one with the buildx
+/// plugin (`docker buildx build --load`), or a client older than 23 whose `build` is BuildKit
+/// with `DOCKER_BUILDKIT=1`. A newer client without buildx would fall back to the legacy builder,
+/// which has no build secrets, so it is passed over.
+struct DockerClient: Sendable {
+    /// The `docker` program.
+    let executable: String
+    /// Whether builds go through `docker buildx build`.
+    let usesBuildx: Bool
+    /// The environment the CLI runs with (the step's, with the job's `DOCKER_CONFIG`).
+    var environment: [String: String]
+
+    /// CLIs already probed, by PATH: finding one costs a process or two per candidate.
+    private static let found = Mutex<[String: (String, Bool)]>([:])
+
+    /// The first `docker` on the step's PATH that can build with BuildKit.
+    static func locate(environment: [String: String]) async throws -> DockerClient {
+        let path = environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+        if let (executable, buildx) = found.withLock({ $0[path] }) {
+            return DockerClient(executable: executable, usesBuildx: buildx, environment: environment)
+        }
+        var candidates: [String] = []
+        for directory in path.split(separator: ":") {
+            let file = "\(directory)/docker"
+            let real = URL(fileURLWithPath: file).resolvingSymlinksInPath().path
+            if FileManager.default.isExecutableFile(atPath: file), !candidates.contains(real) { candidates.append(real) }
+        }
+        guard !candidates.isEmpty else {
+            throw RunnerError("the docker CLI is not on PATH (the docker/* actions drive a local Docker engine through it)", kind: .process)
+        }
+        for candidate in candidates {
+            let probe = ChildProcess.Command(candidate, ["buildx", "version"], environment: environment)
+            if let result = try? await ChildProcess.capture(probe, timeout: 30), result.status.isSuccess {
+                found.withLock { $0[path] = (candidate, true) }
+                return DockerClient(executable: candidate, usesBuildx: true, environment: environment)
+            }
+            let version = ChildProcess.Command(candidate, ["version", "--format", "{{.Client.Version}}"], environment: environment)
+            if let result = try? await ChildProcess.capture(version, timeout: 30),
+                let major = Int(result.output.trimmingCharacters(in: .whitespacesAndNewlines).prefix { $0.isNumber }), major < 23
+            {
+                found.withLock { $0[path] = (candidate, false) }
+                return DockerClient(executable: candidate, usesBuildx: false, environment: environment)
+            }
+        }
+        throw RunnerError(
+            "no docker CLI on PATH can build with BuildKit (\(candidates.joined(separator: ", "))): install the buildx plugin (docker-buildx) or use a client older than 23",
+            kind: .process)
+    }
+
+    /// The arguments that start a BuildKit build.
+    var buildCommand: [String] { usesBuildx ? ["buildx", "build", "--load"] : ["build"] }
+
+    /// The environment of a build (`DOCKER_BUILDKIT=1` for a client whose builder is built in).
+    var buildEnvironment: [String: String] {
+        var environment = environment
+        if !usesBuildx { environment["DOCKER_BUILDKIT"] = "1" }
+        environment["BUILDKIT_PROGRESS"] = "plain"
+        return environment
+    }
+
+    /// Runs `docker arguments`, its output going to the step's log; returns that output. A failure
+    /// throws `docker <verb> failed: <the lines that say why>`.
+    @discardableResult
+    func run(
+        _ arguments: [String], verb: String, output: StepOutputProcessor, timeout: Double?, environment: [String: String]? = nil,
+        inputFile: String? = nil
+    ) async throws -> String {
+        var command = ChildProcess.Command(executable, arguments, environment: environment ?? self.environment)
+        command.inputFile = inputFile
+        let collected = Mutex(Data())
+        let result: ChildProcess.Termination
+        do {
+            result = try await ChildProcess.run(command, timeout: timeout) { chunk in
+                output.consume(chunk)
+                collected.withLock { $0.append(contentsOf: chunk) }
+            }
+        } catch {
+            throw RunnerError("docker \(verb) could not start", kind: .process, cause: error)
+        }
+        let text = String(decoding: collected.withLock { $0 }, as: UTF8.self)
+        guard result.status.isSuccess else {
+            throw RunnerError("docker \(verb) failed: \(Self.reason(in: text, status: "\(result.status)"))", kind: .process)
+        }
+        return text
+    }
+
+    /// Runs `docker arguments` and returns its output, without logging it.
+    func capture(_ arguments: [String], verb: String) async throws -> String {
+        let result: (status: ExitStatus, output: String)
+        do {
+            result = try await ChildProcess.capture(ChildProcess.Command(executable, arguments, environment: environment), timeout: 60)
+        } catch {
+            throw RunnerError("docker \(verb) could not start", kind: .process, cause: error)
+        }
+        guard result.status.isSuccess else {
+            throw RunnerError("docker \(verb) failed: \(Self.reason(in: result.output, status: "\(result.status)"))", kind: .process)
+        }
+        return result.output.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// The engine's platform (`linux/amd64`).
+    func hostPlatform() async throws -> String {
+        try await capture(["version", "--format", "{{.Server.Os}}/{{.Server.Arch}}"], verb: "version")
+    }
+
+    /// The lines of a failed command's output that say why: BuildKit's `ERROR:` lines and the
+    /// daemon's `Error response`, else the last lines it printed.
+    static func reason(in output: String, status: String) -> String {
+        let lines = output.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let errors = lines.filter {
+            $0.hasPrefix("ERROR") || $0.hasPrefix("Error") || $0.hasPrefix("error") || $0.contains("] ERROR") || $0.hasPrefix("failed to ")
+        }
+        let chosen = errors.isEmpty ? Array(lines.suffix(3)) : Array(errors.suffix(4))
+        return chosen.isEmpty ? "exited with \(status)" : chosen.joined(separator: "; ")
+    }
+}
