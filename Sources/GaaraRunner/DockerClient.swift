@@ -114,10 +114,16 @@ struct DockerClient: Sendable {
     /// daemon's `Error response`, else the last lines it printed.
     static func reason(in output: String, status: String) -> String {
         let lines = output.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        let errors = lines.filter {
-            $0.hasPrefix("ERROR") || $0.hasPrefix("Error") || $0.hasPrefix("error") || $0.contains("] ERROR") || $0.hasPrefix("failed to ")
+        var errors: [String] = []
+        for line in lines {
+            // BuildKit's plain progress prefixes its lines with the step (`#5 ERROR: …`).
+            let text = line.hasPrefix("#") ? String(line.drop { $0 != " " }.dropFirst()) : line
+            let isError =
+                text.hasPrefix("ERROR") || text.hasPrefix("Error") || text.hasPrefix("error") || text.hasPrefix("failed to ")
+                || text.contains("connection refused") || text.contains("no such host")
+            if isError, !errors.contains(text) { errors.append(text) }
         }
-        let chosen = errors.isEmpty ? Array(lines.suffix(3)) : Array(errors.suffix(4))
+        let chosen = errors.isEmpty ? Array(lines.suffix(3)) : Array(errors.suffix(3))
         return chosen.isEmpty ? "exited with \(status)" : chosen.joined(separator: "; ")
     }
 }
