@@ -69,17 +69,41 @@ struct LocalEnvironmentTests {
         #expect(staged.status == 1 && staged.stdout.contains("approve it with --approve staging"), "\(staged.stdout)")
     }
 
-    /// The example app's Deploy workflow (the guide's staging → smoke tests → production with
-    /// approval): without `--approve production` it deploys staging and stops before production.
-    @Test func theExampleAppsDeployWorkflowStopsBeforeProductionWithoutApproval() async throws {
+    /// The example app's Deploy workflow (the guide's build and push → staging → smoke tests →
+    /// production with approval): its first job builds both images and pushes them to a real
+    /// registry; without `--approve production` it deploys staging and stops before production.
+    @Test func theExampleAppsDeployWorkflowPushesItsImagesAndStopsBeforeProductionWithoutApproval() async throws {
+        guard let base = try await ExampleImages.baseImage() else { return }
+        let registry = try await RegistryFixture()
         let directory = try TemporaryDirectory()
         let repo = try await ExamplePipelineTests.repository(in: directory)
-        let arguments = ["run", "workflow_dispatch", "-W", ".github/workflows/deploy.yml"]
+        let arguments = [
+            "run", "workflow_dispatch", "-W", ".github/workflows/deploy.yml", "--var", "REGISTRY=\(registry.address)", "--var", "BASE_IMAGE=\(base)",
+            "--secret", "REGISTRY_USER=\(registry.user)", "--secret", "REGISTRY_PASSWORD=\(registry.password)",
+        ]
         let stopped = try await GaaraBinary.run(arguments, in: repo)
         #expect(stopped.status == 1, "\(stopped.stdout)\(stopped.stderr)")
         #expect(stopped.stdout.contains("smoke tests passed against http://127.0.0.1:"), "\(stopped.stdout)")
         #expect(stopped.stdout.contains("approve it with --approve production"))
         #expect(!stopped.stdout.contains("Start the production release"))
+        // Both images pushed, by digest, tagged with the branch and the short commit.
+        let sha = try await GaaraBinary.runShell("git -C '\(repo.path)' rev-parse HEAD").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let ledger = repo.appendingPathComponent(".gaara/runs/1/images.json")
+        let images = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: ledger)) as? [[String: Any]])
+        #expect(images.map { $0["name"] as? String ?? "" } == ["backend", "frontend"].map { "\(registry.address)/gaara-app/\($0)" })
+        for image in images {
+            #expect(image["tags"] as? [String] == ["main", "sha-" + sha.prefix(7)], "\(image)")
+            #expect(image["sha"] as? String == sha)
+            let digest = image["digest"] as? String ?? ""
+            #expect(stopped.stdout.contains("⬆ pushed \(image["name"] as? String ?? "")@\(digest)"), "\(stopped.stdout)")
+            // The registry serves that digest.
+            let manifest = try await GaaraBinary.runShell(
+                "curl -sf -u '\(registry.user):\(registry.password)' -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' "
+                    + "-o /dev/null -w '%{http_code}' 'http://\(registry.address)/v2/gaara-app/\((image["name"] as? String ?? "").split(separator: "/").last ?? "")/manifests/\(digest)'"
+            )
+            #expect(manifest.stdout == "200", "\(manifest.stdout)\(manifest.stderr)")
+        }
+        #expect(!stopped.stdout.contains(registry.password))
 
         let approved = try await GaaraBinary.run(arguments + ["--approve", "production"], in: repo)
         #expect(approved.status == 0, "\(approved.stdout)\(approved.stderr)")
@@ -107,5 +131,32 @@ struct LocalEnvironmentTests {
             let production = deployments.first { $0["environment"] as? String == "production" }
             #expect(production?["state"] as? String == expected, "\(answer): \(deployments)")
         }
+    }
+}
+
+/// The example's base image (`scripts/base-image`: Debian packages imported into the engine, cached
+/// by the script's content), or nil with a message where Docker, the registry or root is missing.
+/// CI (GAARA_REQUIRE_DOCKER=1) has them all, so there a missing one fails the test.
+enum ExampleImages {
+    static let root: URL = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        return url
+    }()
+
+    static func baseImage() async throws -> String? {
+        let required = ProcessInfo.processInfo.environment["GAARA_REQUIRE_DOCKER"] == "1"
+        guard RegistryFixture.isAvailable, which("debootstrap") || required else {
+            #expect(!required, "the example's images need Docker, docker-registry, htpasswd and debootstrap")
+            print("skipping the example's image build: Docker, docker-registry, htpasswd or debootstrap is missing")
+            return nil
+        }
+        let built = try await GaaraBinary.runShell("'\(root.path)/scripts/base-image'")
+        guard built.status == 0 else {
+            #expect(!required, "scripts/base-image failed: \(built.stderr)")
+            print("skipping the example's image build: scripts/base-image failed: \(built.stderr.suffix(400))")
+            return nil
+        }
+        return built.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

@@ -34,16 +34,20 @@ class Response:
         status: HTTPStatus,
         payload: Any = None,
         headers: list[tuple[str, str]] | None = None,
+        *,
+        text: str | None = None,
     ) -> None:
         self.status = status
         self.payload = payload
         self.headers = headers or []
+        self.text = text  # sent as text/plain instead of the JSON payload
 
 
 class NotesApp:
     """A callable WSGI app exposing the notes API.
 
     Routes:
+      GET    /up               -> 200 "ok" (text/plain), for container health checks
       GET    /healthz          -> {"status": "ok", ...}
       GET    /notes[?tag=x]    -> {"notes": [...]}
       POST   /notes            -> 201 {note}
@@ -66,6 +70,10 @@ class NotesApp:
     def dispatch(self, environ: Environ) -> Response:
         method = str(environ.get("REQUEST_METHOD", "GET")).upper()
         path = str(environ.get("PATH_INFO", "/")) or "/"
+
+        if path == "/up":
+            self._allow(method, ("GET",))
+            return Response(HTTPStatus.OK, text="ok")
 
         if path == "/healthz":
             self._allow(method, ("GET",))
@@ -148,9 +156,14 @@ class NotesApp:
         if response.status == HTTPStatus.NO_CONTENT:
             start_response(status_line, headers + [("Content-Length", "0")])
             return []
-        body = json.dumps(response.payload, sort_keys=True).encode("utf-8")
+        if response.text is not None:
+            body = response.text.encode("utf-8")
+            content_type = "text/plain; charset=utf-8"
+        else:
+            body = json.dumps(response.payload, sort_keys=True).encode("utf-8")
+            content_type = "application/json; charset=utf-8"
         headers += [
-            ("Content-Type", "application/json; charset=utf-8"),
+            ("Content-Type", content_type),
             ("Content-Length", str(len(body))),
             ("X-Content-Type-Options", "nosniff"),
         ]

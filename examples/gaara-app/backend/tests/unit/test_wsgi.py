@@ -47,13 +47,25 @@ def call(
         captured.headers = dict(headers)
 
     chunks = b"".join(app(environ, start_response))
-    payload = json.loads(chunks) if chunks else None
+    payload: Any = None
+    if captured.headers.get("Content-Type", "").startswith("text/plain"):
+        payload = chunks.decode()
+    elif chunks:
+        payload = json.loads(chunks)
     return int(captured.status.split()[0]), captured.headers, payload
 
 
 @pytest.fixture
 def app() -> NotesApp:
     return create_app()
+
+
+def test_up(app: NotesApp) -> None:
+    status, headers, payload = call(app, "GET", "/up")
+    assert (status, payload) == (200, "ok")
+    assert headers["Content-Type"] == "text/plain; charset=utf-8"
+    assert headers["Content-Length"] == "2"
+    assert call(app, "POST", "/up")[0] == 405
 
 
 def test_healthz(app: NotesApp) -> None:
