@@ -37,8 +37,8 @@ enum BuiltinAction: String, CaseIterable {
         case .uploadArtifact: return try Artifacts.upload(inputs, invocation: invocation, tools: execution.tools)
         case .downloadArtifact: return try Artifacts.download(inputs, invocation: invocation, tools: execution.tools)
         case .dockerLogin: return try await DockerLogin.run(inputs, invocation: invocation, execution: execution)
-        case .dockerSetupBuildx: return try await DockerSetup.buildx(inputs, invocation: invocation)
-        case .dockerSetupQEMU: return try await DockerSetup.qemu(inputs, invocation: invocation)
+        case .dockerSetupBuildx: return try await DockerSetup.buildx(inputs, invocation: invocation, execution: execution)
+        case .dockerSetupQEMU: return try await DockerSetup.qemu(inputs, invocation: invocation, execution: execution)
         case .dockerMetadata: return try await DockerMetadataStep.run(inputs, invocation: invocation, execution: execution)
         case .dockerBuildPush: return try await DockerBuildPush.run(inputs, invocation: invocation, execution: execution)
         }

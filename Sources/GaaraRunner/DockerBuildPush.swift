@@ -8,8 +8,9 @@ import GaaraImageCore
 /// a record of an image that is not in the registry.
 enum DockerBuildPush {
     static func run(_ inputs: [String: String], invocation: StepInvocation, execution: JobExecution) async throws -> StepTermination {
-        let docker = try await DockerClient.locate(environment: invocation.environment)
-        let host = try await docker.hostPlatform()
+        let docker = try await DockerClient.locate(environment: invocation.environment, cacheFolder: execution.configuration.cacheDirectory)
+        // The engine is asked its platform only when the workflow names platforms to check.
+        let host = value(inputs, "platforms") == nil ? "" : try await docker.hostPlatform()
         let request: BuildRequest
         do {
             request = try BuildRequest(action: inputs, hostPlatform: host)
@@ -38,15 +39,24 @@ enum DockerBuildPush {
         for label in request.labels { arguments += ["--label", label] }
         for argument in request.buildArgs { arguments += ["--build-arg", argument] }
         arguments += try secrets(request.secrets, scratch: scratch, invocation: invocation, execution: execution)
-        arguments += try await cacheImports(request.cacheFrom, docker: docker, invocation: invocation, execution: execution)
+        let imports = try await cacheImports(request.cacheFrom, docker: docker, invocation: invocation, execution: execution)
+        arguments += imports
         if request.cacheTo != nil { arguments += ["--build-arg", "BUILDKIT_INLINE_CACHE=1"] }
         arguments += request.engineFlags
         arguments.append(contextPath)
 
         invocation.output.note("Building \(request.tags.isEmpty ? "an untagged image" : request.tags.joined(separator: ", "))")
-        try await docker.run(
-            arguments, verb: docker.usesBuildx ? "buildx build" : "build", output: invocation.output, timeout: invocation.timeout,
-            environment: docker.buildEnvironment)
+        // The cache images loaded for the build served their purpose once it ends: their names do not stay in the engine.
+        let loadedNames = stride(from: 1, to: imports.count, by: 2).map { imports[$0] }.filter { $0.hasPrefix("gaara-build-cache:") }
+        do {
+            try await docker.run(
+                arguments, verb: docker.usesBuildx ? "buildx build" : "build", output: invocation.output, timeout: invocation.timeout,
+                environment: docker.buildEnvironment)
+        } catch {
+            if !loadedNames.isEmpty { _ = try? await docker.capture(["rmi", "--no-prune"] + loadedNames, verb: "rmi") }
+            throw error
+        }
+        if !loadedNames.isEmpty { _ = try? await docker.capture(["rmi", "--no-prune"] + loadedNames, verb: "rmi") }
         let imageID = ((try? String(contentsOf: scratch.appendingPathComponent("iid"), encoding: .utf8)) ?? "")
             .trimmingCharacters(in: .whitespacesAndNewlines)
         guard ImageReference.isDigest(imageID) else { throw RunnerError("docker/build-push-action: the build reported no image id", kind: .process) }

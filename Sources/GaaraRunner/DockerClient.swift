@@ -20,8 +20,9 @@ struct DockerClient: Sendable {
     /// CLIs already probed, by PATH: finding one costs a process or two per candidate.
     private static let found = Mutex<[String: (String, Bool)]>([:])
 
-    /// The first `docker` on the step's PATH that can build with BuildKit.
-    static func locate(environment: [String: String]) async throws -> DockerClient {
+    /// The first `docker` on the step's PATH that can build with BuildKit. `cacheFolder` keeps the
+    /// client versions already asked, by file, size and time, so later runs need not ask again.
+    static func locate(environment: [String: String], cacheFolder: URL? = nil) async throws -> DockerClient {
         let path = environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
         if let (executable, buildx) = found.withLock({ $0[path] }) {
             return DockerClient(executable: executable, usesBuildx: buildx, environment: environment)
@@ -35,16 +36,14 @@ struct DockerClient: Sendable {
         guard !candidates.isEmpty else {
             throw RunnerError("the docker CLI is not on PATH (the docker/* actions drive a local Docker engine through it)", kind: .process)
         }
+        // Cheap probes first (a build is ~100 ms when cached; five CLI starts would add half of that):
+        // the buildx plugin is a file in a known folder, and `docker --version` does not reach the engine.
         for candidate in candidates {
-            let probe = ChildProcess.Command(candidate, ["buildx", "version"], environment: environment)
-            if let result = try? await ChildProcess.capture(probe, timeout: 30), result.status.isSuccess {
+            if hasBuildxPlugin(environment: environment) {
                 found.withLock { $0[path] = (candidate, true) }
                 return DockerClient(executable: candidate, usesBuildx: true, environment: environment)
             }
-            let version = ChildProcess.Command(candidate, ["version", "--format", "{{.Client.Version}}"], environment: environment)
-            if let result = try? await ChildProcess.capture(version, timeout: 30),
-                let major = Int(result.output.trimmingCharacters(in: .whitespacesAndNewlines).prefix { $0.isNumber }), major < 23
-            {
+            if let major = await clientMajorVersion(of: candidate, environment: environment, cacheFolder: cacheFolder), major < 23 {
                 found.withLock { $0[path] = (candidate, false) }
                 return DockerClient(executable: candidate, usesBuildx: false, environment: environment)
             }
@@ -52,6 +51,45 @@ struct DockerClient: Sendable {
         throw RunnerError(
             "no docker CLI on PATH can build with BuildKit (\(candidates.joined(separator: ", "))): install the buildx plugin (docker-buildx) or use a client older than 23",
             kind: .process)
+    }
+
+    /// Whether the buildx CLI plugin is installed where the Docker CLI looks for plugins.
+    static func hasBuildxPlugin(environment: [String: String]) -> Bool {
+        let home = environment["DOCKER_CONFIG"] ?? ((environment["HOME"] ?? NSHomeDirectory()) + "/.docker")
+        let folders = [
+            home + "/cli-plugins", "/usr/local/lib/docker/cli-plugins", "/usr/local/libexec/docker/cli-plugins", "/usr/lib/docker/cli-plugins",
+            "/usr/libexec/docker/cli-plugins",
+        ]
+        return folders.contains { FileManager.default.isExecutableFile(atPath: $0 + "/docker-buildx") }
+    }
+
+    /// The major version of a `docker` client: from the cache when the file is the one asked before,
+    /// else from `docker --version` (which does not reach the engine).
+    static func clientMajorVersion(of executable: String, environment: [String: String], cacheFolder: URL?) async -> Int? {
+        let attributes = try? FileManager.default.attributesOfItem(atPath: executable)
+        let stamp = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+        let key = "\(executable)\t\(attributes?[.size] as? Int ?? 0)\t\(Int(stamp))"
+        let file = cacheFolder?.appendingPathComponent("docker-cli-versions.tsv")
+        let known = file.flatMap { try? String(contentsOf: $0, encoding: .utf8) } ?? ""
+        for line in known.split(separator: "\n") where line.hasPrefix(key + "\t") {
+            return Int(line.dropFirst(key.count + 1))
+        }
+        let command = ChildProcess.Command(executable, ["--version"], environment: environment)
+        guard let result = try? await ChildProcess.capture(command, timeout: 30), result.status.isSuccess,
+            let major = clientMajorVersion(result.output)
+        else { return nil }
+        if let file {
+            let kept = known.split(separator: "\n").filter { !$0.hasPrefix(executable + "\t") }.suffix(20)
+            try? FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try? (kept.joined(separator: "\n") + (kept.isEmpty ? "" : "\n") + "\(key)\t\(major)\n").write(to: file, atomically: true, encoding: .utf8)
+        }
+        return major
+    }
+
+    /// `28` of `Docker version 28.2.2, build e6534b4`.
+    static func clientMajorVersion(_ output: String) -> Int? {
+        guard let range = output.range(of: "version ") else { return nil }
+        return Int(output[range.upperBound...].prefix { $0.isNumber })
     }
 
     /// The arguments that start a BuildKit build.

@@ -30,7 +30,7 @@ enum DockerLogin {
         }
         var environment = invocation.environment
         environment["DOCKER_CONFIG"] = config.path
-        let docker = try await DockerClient.locate(environment: environment)
+        let docker = try await DockerClient.locate(environment: environment, cacheFolder: execution.configuration.cacheDirectory)
         invocation.output.note("Logging in to \(registry.isEmpty ? "Docker Hub" : registry) as \(username)")
         try await docker.run(
             ["login", "--username", username, "--password-stdin"] + (registry.isEmpty ? [] : [registry]), verb: "login", output: invocation.output,
@@ -84,7 +84,7 @@ enum DockerConfig {
 /// BuildKit for the engine's platform, so they check that and describe the builder; anything that
 /// would need another builder (a remote endpoint, emulation) is refused, naming the input.
 enum DockerSetup {
-    static func buildx(_ inputs: [String: String], invocation: StepInvocation) async throws -> StepTermination {
+    static func buildx(_ inputs: [String: String], invocation: StepInvocation, execution: JobExecution) async throws -> StepTermination {
         try refuse(
             inputs, action: "docker/setup-buildx-action",
             [
@@ -93,7 +93,7 @@ enum DockerSetup {
                 "config-inline": "a BuildKit daemon configuration needs a buildx builder of its own",
                 "append": "multi-node builders are not supported",
             ], allowing: [:])
-        let docker = try await DockerClient.locate(environment: invocation.environment)
+        let docker = try await DockerClient.locate(environment: invocation.environment, cacheFolder: execution.configuration.cacheDirectory)
         let host = BuildRequest.normalizedPlatform(try await docker.hostPlatform())
         try requireHost(inputs, host: host, action: "docker/setup-buildx-action", allowAll: false)
         let ignored = ["driver", "driver-opts", "buildkitd-flags", "buildkitd-config", "install", "use", "version", "name", "cleanup", "keep-state"]
@@ -111,8 +111,8 @@ enum DockerSetup {
             ])
     }
 
-    static func qemu(_ inputs: [String: String], invocation: StepInvocation) async throws -> StepTermination {
-        let docker = try await DockerClient.locate(environment: invocation.environment)
+    static func qemu(_ inputs: [String: String], invocation: StepInvocation, execution: JobExecution) async throws -> StepTermination {
+        let docker = try await DockerClient.locate(environment: invocation.environment, cacheFolder: execution.configuration.cacheDirectory)
         let host = BuildRequest.normalizedPlatform(try await docker.hostPlatform())
         try requireHost(inputs, host: host, action: "docker/setup-qemu-action", allowAll: true)
         invocation.output.note("No emulators installed: Gaara builds for the engine's platform (\(host)) only")

@@ -206,4 +206,50 @@ struct ImageBuildTests {
         let left = try await GaaraBinary.runShell("docker image inspect '\(tag)'")
         #expect(left.status != 0, "a failed build tags nothing")
     }
+
+    /// `cache-to`/`cache-from` of type `local` (a folder) and `gha` (Gaara's own cache, by scope):
+    /// the first run finds no cache and writes both archives; the next loads them as cache sources.
+    @Test func localAndGhaCachesAreWrittenThenLoaded() async throws {
+        guard try await Self.ready() else { return }
+        let caches = try TemporaryDirectory()
+        let local = caches.url.appendingPathComponent("local-cache").path
+        let scope = "scope-\(UUID().uuidString.prefix(8).lowercased())"
+        let project = try await makeProject([
+            "Dockerfile": "FROM gaara-test/busybox:1\nRUN echo \(UUID().uuidString) > /build-id\n",
+            ".github/workflows/images.yml": Self.workflow(
+                registry: "",
+                steps: """
+                          - uses: docker/build-push-action@v6
+                            with:
+                              context: .
+                              tags: gaara-test/cached:local
+                              cache-from: type=local,src=\(local)
+                              cache-to: type=local,dest=\(local),mode=max
+                          - uses: docker/build-push-action@v6
+                            with:
+                              context: .
+                              tags: gaara-test/cached:gha
+                              cache-from: type=gha,scope=\(scope)
+                              cache-to: type=gha,scope=\(scope),mode=max
+                    """),
+        ])
+        let environment = ["NO_COLOR": "1", "XDG_CACHE_HOME": caches.url.path]
+        let first = try await GaaraBinary.run(["run", "push"], in: project.url, environment: environment)
+        #expect(first.status == 0, "\(first.stdout)")
+        #expect(first.stdout.components(separatedBy: "Cache not found: ").count == 3, "\(first.stdout)")
+        #expect(first.stdout.components(separatedBy: "Cache written to ").count == 3, "\(first.stdout)")
+        #expect(FileManager.default.fileExists(atPath: local + "/gaara-image-cache.tar"))
+        let gha = try await GaaraBinary.runShell("find '\(caches.url.path)' -path '*buildx-gha/\(scope)/gaara-image-cache.tar'")
+        #expect(gha.stdout.hasPrefix(caches.url.path), "the gha cache lives in Gaara's cache folder: \(gha.stdout)")
+        let listed = try await GaaraBinary.runShell("tar -tf '\(local)/gaara-image-cache.tar'")
+        #expect(listed.stdout.contains("manifest.json"), "an image archive docker load reads")
+
+        let second = try await GaaraBinary.run(["run", "push"], in: project.url, environment: environment)
+        #expect(second.status == 0, "\(second.stdout)")
+        #expect(second.stdout.components(separatedBy: "Loaded image: gaara-build-cache:").count == 3, "\(second.stdout)")
+        #expect(!second.stdout.contains("Cache not found"), "\(second.stdout)")
+        let leftovers = try await GaaraBinary.runShell("docker images --format '{{.Repository}}' | grep -c '^gaara-build-cache$' || true")
+        #expect(leftovers.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "0", "the loaded cache images are untagged again")
+        _ = try await GaaraBinary.runShell("docker rmi gaara-test/cached:local gaara-test/cached:gha")
+    }
 }
