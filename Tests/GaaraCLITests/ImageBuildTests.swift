@@ -120,14 +120,9 @@ struct ImageBuildTests {
         #expect(output.stdout.contains("Removed the job's Docker credentials"), "\(output.stdout)")
 
         // Pulled back by digest from the registry (with the local copies gone), it is the same image.
-        let pulled = try await GaaraBinary.runShell(
-            """
-            docker rmi '\(repository):main' '\(repository):sha-\(sha.prefix(7))' >/dev/null && \
-            export DOCKER_CONFIG='\(registry.folder.url.path)/client' && \
-            printf '%s' '\(registry.password)' | docker login '\(registry.address)' -u '\(registry.user)' --password-stdin >/dev/null && \
-            docker pull -q '\(repository)@\(digest)' >/dev/null && docker image inspect --format '{{.Id}}' '\(repository)@\(digest)' && \
-            docker run --rm '\(repository)@\(digest)'; status=$?; docker rmi '\(repository)@\(digest)' >/dev/null 2>&1; exit $status
-            """)
+        let pulled = try await registry.pullByDigest(
+            repository, digest: digest, removingTags: ["main", "sha-\(sha.prefix(7))"],
+            then: "docker run --rm '\(repository)@\(digest)'; status=$?; docker rmi '\(repository)@\(digest)' >/dev/null 2>&1; exit $status")
         #expect(pulled.status == 0, "\(pulled.stdout)\n\(pulled.stderr)")
         #expect(pulled.stdout == "\(imageID)\nbuilt by gaara\n", "\(pulled.stdout)")
     }

@@ -96,12 +96,10 @@ struct LocalEnvironmentTests {
             #expect(image["sha"] as? String == sha)
             let digest = image["digest"] as? String ?? ""
             #expect(stopped.stdout.contains("⬆ pushed \(image["name"] as? String ?? "")@\(digest)"), "\(stopped.stdout)")
-            // The registry serves that digest.
-            let manifest = try await GaaraBinary.runShell(
-                "curl -sf -u '\(registry.user):\(registry.password)' -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' "
-                    + "-o /dev/null -w '%{http_code}' 'http://\(registry.address)/v2/gaara-app/\((image["name"] as? String ?? "").split(separator: "/").last ?? "")/manifests/\(digest)'"
-            )
-            #expect(manifest.stdout == "200", "\(manifest.stdout)\(manifest.stderr)")
+            // Pulled back by digest from the registry (the local tags gone), it is the image that was built.
+            let name = image["name"] as? String ?? ""
+            let pulled = try await registry.pullByDigest(name, digest: digest, removingTags: ["main", "sha-\(sha.prefix(7))"])
+            #expect(pulled.status == 0 && pulled.stdout == "\(image["imageID"] as? String ?? "-")\n", "\(pulled.stdout)\(pulled.stderr)")
         }
         #expect(!stopped.stdout.contains(registry.password))
 
