@@ -28,7 +28,7 @@ let package = Package(
         // Pure core: workflow model, YAML loading with positions, validation, cron, globs.
         .target(
             name: "GaaraWorkflow",
-            dependencies: ["GaaraExpressions", .product(name: "Yams", package: "Yams")]
+            dependencies: ["GaaraExpressions", "GaaraDeployCore", .product(name: "Yams", package: "Yams")]
         ),
         // Pure core: event matching, the job scheduler, runner protocol parsing, secret masking.
         .target(name: "GaaraEngine", dependencies: ["GaaraWorkflow", "GaaraExpressions"]),
@@ -71,6 +71,9 @@ let package = Package(
         // Pure core: deployment decisions: roles, environment protection rules (reviewers, wait timer,
         // branch and tag policies) and the decision over rules, actor, ref and time.
         .target(name: "GaaraDeployCore"),
+        // Adapter: deployment targets (supervised local processes; containers and SSH hosts next) behind one
+        // protocol with a recording fake.
+        .target(name: "GaaraDeploy", dependencies: ["GaaraDeployCore", "GaaraProcess"]),
         // Pure core: docker/metadata-action's tags, labels and annotations computed from the run's event; no I/O, no dependencies.
         .target(name: "GaaraImageCore"),
         // Pure core: the REST API's request and response types, shared by the server, the CLI and the tests.
@@ -145,6 +148,7 @@ let package = Package(
         .testTarget(name: "GaaraHTTPTests", dependencies: ["GaaraHTTP"]),
         .testTarget(name: "GaaraDeployCoreTests", dependencies: ["GaaraDeployCore"]),
         .testTarget(name: "GaaraImageCoreTests", dependencies: ["GaaraImageCore"]),
+        .testTarget(name: "GaaraDeployTests", dependencies: ["GaaraDeploy", "GaaraProcess"]),
     ],
     swiftLanguageModes: [.v6]
 )

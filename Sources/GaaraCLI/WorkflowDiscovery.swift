@@ -4,7 +4,12 @@ import Foundation
 enum WorkflowDiscovery {
     /// What a path holds.
     enum Kind {
-        case workflow, action
+        case workflow, action, deploy
+    }
+
+    /// The deploy configuration of a repository (`.gaara/deploy.yml`), when it has one.
+    static func deployConfig(inRepository root: URL) -> URL? {
+        ["deploy.yml", "deploy.yaml"].map { root.appendingPathComponent(".gaara/\($0)") }.first { FileManager.default.fileExists(atPath: $0.path) }
     }
 
     /// The workflow directories of a repository.
@@ -40,10 +45,11 @@ enum WorkflowDiscovery {
         if paths.isEmpty {
             let root = repositoryRoot(from: currentDirectory)
             let files = workflows(inRepository: root)
-            if files.isEmpty {
+            let deploy = deployConfig(inRepository: root)
+            if files.isEmpty, deploy == nil {
                 throw CLIFailure(.invalidInput, "no workflows found in \(root.path)/.github/workflows or .gaara/workflows")
             }
-            return files.map { ($0, .workflow) }
+            return files.map { ($0, .workflow) } + (deploy.map { [($0, .deploy)] } ?? [])
         }
         var result: [(URL, Kind)] = []
         for path in paths {
@@ -57,6 +63,7 @@ enum WorkflowDiscovery {
                     .filter { FileManager.default.fileExists(atPath: $0.path) }
                 let files = nested.isEmpty ? yamlFiles(in: url) : nested.flatMap(yamlFiles(in:))
                 result += files.map { ($0, kind(of: $0)) }
+                if !nested.isEmpty, let deploy = deployConfig(inRepository: url) { result.append((deploy, .deploy)) }
             } else {
                 result.append((url, kind(of: url)))
             }
@@ -66,6 +73,7 @@ enum WorkflowDiscovery {
 
     static func kind(of url: URL) -> Kind {
         let name = url.lastPathComponent
+        if url.deletingLastPathComponent().lastPathComponent == ".gaara", name == "deploy.yml" || name == "deploy.yaml" { return .deploy }
         return name == "action.yml" || name == "action.yaml" || name.hasSuffix("__action.yml") ? .action : .workflow
     }
 

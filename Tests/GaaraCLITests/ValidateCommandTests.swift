@@ -48,7 +48,7 @@ let validWorkflow = """
 
 @Test func defaultsToTheRepositorysWorkflows() async throws {
     let directory = try TemporaryDirectory()
-    try directory.write(".github/workflows/ci.yml", validWorkflow)
+    _ = try directory.write(".github/workflows/ci.yml", validWorkflow)
     try directory.write(".gaara/workflows/deploy.yaml", validWorkflow)
     try directory.write("src/README", "nested")
     let output = try await GaaraBinary.run(["validate"], in: directory.url.appendingPathComponent("src"))
@@ -78,4 +78,28 @@ let validWorkflow = """
     let output = try await GaaraBinary.run(["validate", "greet/action.yml"], in: directory.url)
     #expect(output.status == 1)
     #expect(output.stdout.contains("greet/action.yml:5:7: error: 'shell' is required for 'run' steps in a composite action"))
+}
+
+/// `.gaara/deploy.yml` is checked with the workflows, its mistakes at `path:line:col`.
+@Test func theDeployConfigurationIsValidatedWithTheWorkflows() async throws {
+    let directory = try TemporaryDirectory()
+    _ = try directory.write(".github/workflows/ci.yml", validWorkflow)
+    _ = try directory.write(
+        ".gaara/deploy.yml",
+        """
+        services:
+          web: {image: 127.0.0.1:5000/app/web, port: 8080}
+        environments:
+          production:
+            hosts: [deploy@web-1, deploy@web-2]
+            strategy: {canary: [{weight: 25}, {weight: 5}]}
+        """)
+    let output = try await GaaraBinary.run(["validate"], in: directory.url)
+    #expect(output.status == 1, "\(output.stdout)\(output.stderr)")
+    #expect(
+        output.stdout.contains(".gaara/deploy.yml:6:15: error: environment 'production': canary weights must grow: 5 after 25"), "\(output.stdout)")
+    #expect(output.stdout.hasSuffix("2 files checked: 1 error, 0 warnings\n"), "\(output.stdout)")
+    _ = try directory.write(".gaara/deploy.yml", "services:\n  web: {image: app, port: 80}\nenvironments:\n  staging: {hosts: local}\n")
+    let fixed = try await GaaraBinary.run(["validate", ".gaara/deploy.yml"], in: directory.url)
+    #expect(fixed.status == 0 && fixed.stdout == "1 file checked: 0 errors, 0 warnings\n", "\(fixed.stdout)")
 }

@@ -1,0 +1,183 @@
+import Foundation
+import GaaraProcess
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Releases as supervised processes on this machine, for teams without Docker: each release runs its
+/// command in a copy of its directory (`<root>/<service>/<release>/app`), on a loopback port of its own
+/// (`$PORT`), in its own process group, restarted with backoff when it exits, its output appended to
+/// `output.log`. `release.json` records the port and process, so a controller that restarts finds the
+/// release again (`GAARA_RELEASE` in the process's environment proves it is the same) and adopts it.
+public actor LocalProcessTarget: DeployTarget {
+    /// Where releases live.
+    public let root: URL
+    private var supervisors: [String: ProcessSupervisor] = [:]
+
+    /// A target keeping its releases under `root`.
+    public init(root: URL) {
+        self.root = root
+    }
+
+    /// What is kept about a running release.
+    struct Record: Codable {
+        var port: Int
+        var pid: Int32
+    }
+
+    func folder(_ release: ReleaseSpec) -> URL {
+        root.appendingPathComponent(release.service).appendingPathComponent(release.release)
+    }
+
+    public func start(_ release: ReleaseSpec) async throws -> TargetEndpoint {
+        guard case .command(let command, let directory) = release.artifact else {
+            throw DeployTargetError("\(release.release): a local process target runs commands; an image needs a container target")
+        }
+        if let supervisor = supervisors[release.release] { return supervisor.endpoint }
+        let folder = folder(release)
+        if let record = Self.readRecord(folder), Self.processRuns(record.pid, release: release.release) {
+            return TargetEndpoint(host: "127.0.0.1", port: record.port)
+        }
+        let app = folder.appendingPathComponent("app")
+        do {
+            try? FileManager.default.removeItem(at: app)
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try FileManager.default.copyItem(at: URL(fileURLWithPath: directory), to: app)
+        } catch {
+            throw DeployTargetError("\(release.release): cannot prepare the release directory from \(directory): \(error)")
+        }
+        let port = try Self.freePort()
+        var environment = ProcessInfo.processInfo.environment.filter { ["PATH", "HOME", "LANG", "LC_ALL", "TZ"].contains($0.key) }
+        environment.merge(release.environment) { $1 }
+        environment["PORT"] = String(port)
+        environment["GAARA_SERVICE"] = release.service
+        environment["GAARA_RELEASE"] = release.release
+        let supervisor = ProcessSupervisor(
+            command: ChildProcess.Command("/bin/sh", ["-c", command], environment: environment, workingDirectory: app.path),
+            endpoint: TargetEndpoint(host: "127.0.0.1", port: port), folder: folder, stopGrace: release.stopGrace)
+        supervisors[release.release] = supervisor
+        supervisor.start()
+        return supervisor.endpoint
+    }
+
+    public func stop(_ release: ReleaseSpec) async throws {
+        let folder = folder(release)
+        if let supervisor = supervisors.removeValue(forKey: release.release) {
+            await supervisor.stop()
+        } else if let record = Self.readRecord(folder), Self.processRuns(record.pid, release: release.release) {
+            // Adopted: not our child, so signalled by its process group and watched until it is gone.
+            kill(-record.pid, SIGTERM)
+            let deadline = Date().addingTimeInterval(release.stopGrace)
+            while Self.processRuns(record.pid, release: release.release), Date() < deadline { try? await Task.sleep(for: .milliseconds(50)) }
+            if Self.processRuns(record.pid, release: release.release) { kill(-record.pid, SIGKILL) }
+        }
+        try? FileManager.default.removeItem(at: folder.appendingPathComponent("release.json"))
+    }
+
+    public func running(service: String) async throws -> [String] {
+        let folder = root.appendingPathComponent(service)
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        return names.filter { name in
+            supervisors[name] != nil
+                || Self.readRecord(folder.appendingPathComponent(name)).map { Self.processRuns($0.pid, release: name) } == true
+        }.sorted()
+    }
+
+    public func logTail(_ release: ReleaseSpec, lines: Int) async -> String {
+        guard let data = FileManager.default.contents(atPath: folder(release).appendingPathComponent("output.log").path) else { return "" }
+        return String(decoding: data.suffix(64 * 1024), as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+            .suffix(lines + 1).joined(separator: "\n").trimmingCharacters(in: .newlines)
+    }
+
+    static func readRecord(_ folder: URL) -> Record? {
+        FileManager.default.contents(atPath: folder.appendingPathComponent("release.json").path).flatMap {
+            try? JSONDecoder().decode(Record.self, from: $0)
+        }
+    }
+
+    /// Whether `pid` is alive and is `release` (its environment says so: a reused pid is not adopted).
+    static func processRuns(_ pid: Int32, release: String) -> Bool {
+        guard pid > 0, kill(pid, 0) == 0 || errno == EPERM,
+            let environ = FileManager.default.contents(atPath: "/proc/\(pid)/environ")
+        else { return false }
+        return environ.split(separator: 0).contains { String(decoding: $0, as: UTF8.self) == "GAARA_RELEASE=\(release)" }
+    }
+
+    /// A loopback port nothing listens on now.
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw DeployTargetError("cannot open a socket to find a free port") }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard bound else { throw DeployTargetError("no free loopback port") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
+
+/// Keeps one release's process running: restarts it after it exits (0.5 s, doubling to 30 s; the
+/// backoff resets once a run lasted 10 s) until stopped.
+final class ProcessSupervisor: Sendable {
+    let command: ChildProcess.Command
+    let endpoint: TargetEndpoint
+    let folder: URL
+    let stopGrace: Double
+    private let state = Mutex<(handle: ChildProcess.Handle?, stopping: Bool, task: Task<Void, Never>?)>((nil, false, nil))
+
+    init(command: ChildProcess.Command, endpoint: TargetEndpoint, folder: URL, stopGrace: Double) {
+        self.command = command
+        self.endpoint = endpoint
+        self.folder = folder
+        self.stopGrace = stopGrace
+    }
+
+    func start() {
+        let task = Task { await self.supervise() }
+        state.withLock { $0.task = task }
+    }
+
+    private func supervise() async {
+        let logURL = folder.appendingPathComponent("output.log")
+        if !FileManager.default.fileExists(atPath: logURL.path) { _ = FileManager.default.createFile(atPath: logURL.path, contents: nil) }
+        guard let log = try? FileHandle(forWritingTo: logURL) else { return }
+        defer { try? log.close() }
+        _ = try? log.seekToEnd()
+        let writer = Mutex(log)
+        var backoff = 0.5
+        while !state.withLock({ $0.stopping }) {
+            let started = Date()
+            let result = try? await ChildProcess.run(
+                command,
+                onStart: { handle in
+                    self.state.withLock { $0.handle = handle }
+                    let record = LocalProcessTarget.Record(port: self.endpoint.port, pid: handle.pid)
+                    try? JSONEncoder().encode(record).write(to: self.folder.appendingPathComponent("release.json"), options: .atomic)
+                }
+            ) { chunk in writer.withLock { $0.write(Data(chunk)) } }
+            state.withLock { $0.handle = nil }
+            if state.withLock({ $0.stopping }) { break }
+            if Date().timeIntervalSince(started) > 10 { backoff = 0.5 }
+            let status = result.map { "\($0.status)" } ?? "a start failure"
+            writer.withLock { $0.write(Data("gaara: the process ended (\(status)); restarting in \(backoff) s\n".utf8)) }
+            try? await Task.sleep(for: .milliseconds(Int(backoff * 1000)))
+            backoff = min(backoff * 2, 30)
+        }
+    }
+
+    /// Stops the process (signal, grace, kill) and the supervision.
+    func stop() async {
+        let (handle, task) = state.withLock { state -> (ChildProcess.Handle?, Task<Void, Never>?) in
+            state.stopping = true
+            return (state.handle, state.task)
+        }
+        handle?.terminate(grace: stopGrace)
+        await task?.value
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+import GaaraProcess
+import Testing
+
+@testable import GaaraDeploy
+
+/// Real processes: a release answers on its own port, comes back after it dies, is adopted (not
+/// started twice) by a new target after a controller restart, and is gone after stop.
+@Suite(.serialized)
+struct LocalProcessTargetTests {
+    /// A release directory whose command serves `up` with Python's http.server on `$PORT`.
+    static func releaseDirectory(_ root: URL, text: String) throws -> URL {
+        let directory = root.appendingPathComponent("source")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try text.write(to: directory.appendingPathComponent("up"), atomically: true, encoding: .utf8)
+        return directory
+    }
+
+    /// The body of `GET /up`, nil when nothing answers.
+    static func get(_ endpoint: TargetEndpoint) async -> String? {
+        let command = ChildProcess.Command(
+            "curl", ["-sf", "--max-time", "2", "http://\(endpoint)/up"], environment: ProcessInfo.processInfo.environment)
+        guard let result = try? await ChildProcess.capture(command, timeout: 10), result.status.isSuccess else { return nil }
+        return result.output
+    }
+
+    /// Waits up to 20 s (a loaded machine starts Python slowly) for `GET /up` to answer.
+    static func waitForAnswer(_ endpoint: TargetEndpoint) async throws -> String? {
+        for _ in 0..<200 {
+            if let body = await get(endpoint) { return body }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return nil
+    }
+
+    @Test func aReleaseRunsRestartsIsAdoptedAndStops() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("gaara-deploy-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let source = try Self.releaseDirectory(root, text: "release 1 up")
+        let release = ReleaseSpec(
+            service: "web", release: "web-1", artifact: .command("exec python3 -m http.server \"$PORT\" --bind 127.0.0.1", directory: source.path),
+            environment: ["GREETING": "hello"], stopGrace: 5)
+        let target = LocalProcessTarget(root: root.appendingPathComponent("targets"))
+        let endpoint = try await target.start(release)
+        #expect(endpoint.host == "127.0.0.1")
+        #expect(try await Self.waitForAnswer(endpoint) == "release 1 up")
+        #expect(try await target.start(release) == endpoint, "a second start returns the running release")
+        #expect(try await target.running(service: "web") == ["web-1"])
+        // The release runs from its own copy: changing the source does not change it.
+        try "changed".write(to: source.appendingPathComponent("up"), atomically: true, encoding: .utf8)
+        #expect(await Self.get(endpoint) == "release 1 up")
+
+        // Killed from outside, it comes back on the same port.
+        let record = try #require(LocalProcessTarget.readRecord(root.appendingPathComponent("targets/web/web-1")))
+        kill(-record.pid, SIGKILL)
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(try await Self.waitForAnswer(endpoint) == "release 1 up")
+        let restarted = try #require(LocalProcessTarget.readRecord(root.appendingPathComponent("targets/web/web-1")))
+        #expect(restarted.pid != record.pid)
+        #expect(await target.logTail(release, lines: 20).contains("gaara: the process ended"), "the restart is in the release's log")
+
+        // A new target (a restarted controller) adopts it instead of starting another.
+        let adopter = LocalProcessTarget(root: root.appendingPathComponent("targets"))
+        #expect(try await adopter.start(release) == endpoint)
+        #expect(try await adopter.running(service: "web") == ["web-1"])
+        try await adopter.stop(release)
+        #expect(await Self.get(endpoint) == nil, "stopped")
+        #expect(!LocalProcessTarget.processRuns(restarted.pid, release: "web-1"))
+        // The first target's supervisor sees the stop as an exit and restarts it; stopping it ends that too.
+        try await target.stop(release)
+        try await Task.sleep(for: .milliseconds(700))
+        #expect(await Self.get(endpoint) == nil)
+        #expect(try await target.running(service: "web").isEmpty)
+        try await target.stop(release)  // stopping what does not run succeeds
+    }
+
+    @Test func anImageIsRefusedAndAFailingCommandIsInTheLog() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("gaara-deploy-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let target = LocalProcessTarget(root: root)
+        await #expect(throws: DeployTargetError.self) {
+            _ = try await target.start(ReleaseSpec(service: "web", release: "web-1", artifact: .image("app@sha256:0", port: 80)))
+        }
+        let source = try Self.releaseDirectory(root, text: "x")
+        let failing = ReleaseSpec(
+            service: "web", release: "web-2", artifact: .command("echo \"cannot bind $PORT: boom\"; exit 3", directory: source.path), stopGrace: 1)
+        _ = try await target.start(failing)
+        try await Task.sleep(for: .milliseconds(800))
+        let log = await target.logTail(failing, lines: 5)
+        #expect(log.contains("cannot bind") && log.contains("boom") && log.contains("restarting in"), "\(log)")
+        try await target.stop(failing)
+    }
+}

@@ -1,0 +1,141 @@
+import GaaraDeployCore
+import Testing
+
+@testable import GaaraWorkflow
+
+/// `.gaara/deploy.yml` read with defaults, and every mistake reported at its `line:col`.
+struct DeployConfigTests {
+    static func load(_ text: String) -> DeployConfigLoader.Result {
+        DeployConfigLoader.load(text: text, path: ".gaara/deploy.yml")
+    }
+
+    /// `line:col: message` of each error.
+    static func errors(_ text: String) -> [String] {
+        load(text).diagnostics.filter { $0.severity == .error }.map { "\($0.location.line):\($0.location.column): \($0.message)" }
+    }
+
+    @Test func aFullConfigurationReadsWithItsDefaults() throws {
+        let result = Self.load(
+            """
+            services:
+              backend:
+                image: 127.0.0.1:5000/gaara-app/backend
+                port: 8080
+                env: {LOG_LEVEL: info, WORKERS: 2}
+                secrets: [DATABASE_URL]
+                health: {path: /up, interval: 500ms, healthy-threshold: 1}
+              notes:
+                command: python3 -m app --port $PORT
+                release-dir: backend
+                port: 8081
+                stop-grace: 5s
+            environments:
+              staging:
+                hosts: local
+                router: 127.0.0.1:8000
+                smoke-tests: scripts/smoke_tests.sh
+              production:
+                hosts: [deploy@web-1, deploy@web-2:2222]
+                strategy:
+                  canary:
+                    steps: [{weight: 5, pause: 2m}, {weight: 25, pause: {}}, 100]
+                scale-down-delay: 10m
+                keep: 5
+            """)
+        #expect(result.diagnostics.isEmpty, "\(result.diagnostics)")
+        let config = try #require(result.config)
+        let backend = try #require(config.service("backend"))
+        #expect(backend.artifact == .image("127.0.0.1:5000/gaara-app/backend") && backend.port == 8080)
+        #expect(backend.env == ["LOG_LEVEL": "info", "WORKERS": "2"] && backend.secrets == ["DATABASE_URL"])
+        #expect(backend.health.path == "/up" && backend.health.interval == 0.5 && backend.health.healthyThreshold == 1)
+        #expect(backend.health.timeout == 2 && backend.health.unhealthyThreshold == 3 && backend.stopGrace == 10, "defaults")
+        let notes = try #require(config.service("notes"))
+        #expect(notes.artifact == .command("python3 -m app --port $PORT", directory: "backend") && notes.stopGrace == 5)
+        let staging = try #require(config.environment("staging"))
+        #expect(staging.hosts == ["local"] && staging.router == "127.0.0.1:8000" && staging.smokeTests == "scripts/smoke_tests.sh")
+        #expect(staging.strategy == .blueGreen(scaleDownDelay: 600) && staging.keep == 3, "blue-green with a 10 minute scale-down is the default")
+        let production = try #require(config.environment("production"))
+        #expect(production.hosts == ["deploy@web-1", "deploy@web-2:2222"] && production.keep == 5)
+        #expect(
+            production.strategy
+                == .canary(steps: [.weight(5), .pause(seconds: 120), .weight(25), .pause(seconds: nil), .weight(100)], scaleDownDelay: 600))
+    }
+
+    @Test(arguments: [
+        ("recreate", RolloutStrategy.recreate),
+        ("rolling", .rolling(maxSurge: 1, maxUnavailable: 0)),
+        ("{rolling: {max-surge: 0, max-unavailable: 1}}", .rolling(maxSurge: 0, maxUnavailable: 1)),
+        ("{blue-green: {}}", .blueGreen(scaleDownDelay: 60)),
+        ("{canary: [10, {pause: 30s}, 100]}", .canary(steps: [.weight(10), .pause(seconds: 30), .weight(100)], scaleDownDelay: 60)),
+    ])
+    func strategies(_ text: String, _ expected: RolloutStrategy) throws {
+        let result = Self.load(
+            """
+            services: {web: {image: app, port: 80}}
+            environments: {dev: {hosts: local, strategy: \(text), scale-down-delay: 1m}}
+            """)
+        #expect(result.diagnostics.isEmpty, "\(result.diagnostics)")
+        #expect(result.config?.environment("dev")?.strategy == expected)
+    }
+
+    @Test(arguments: [
+        ("services: {web: {image: app, port: 80, helth: {path: /up}}}", "1:40: unknown key 'helth' in service 'web' (did you mean 'health'?)"),
+        ("services: {web: {image: app}}", "1:12: service 'web' needs 'port' (the port it listens on)"),
+        ("services: {web: {image: app, command: run, port: 80}}", "1:12: service 'web' has both 'image' and 'command'; give one"),
+        ("services: {web: {port: 80}}", "1:12: service 'web' needs 'image' or 'command'"),
+        ("services: {web: {image: app, port: 70000}}", "1:36: 'port' must be 1 to 65535, not 70000"),
+        (
+            "services: {web: {image: app, port: 80, stop-grace: soon}}",
+            "1:52: 'stop-grace' must be a duration (30s, 2m, 1h30m, 500ms) or seconds, found 'soon'"
+        ),
+        ("services: {web: {image: app, port: 80, health: {path: up}}}", "1:55: 'health.path' must start with '/'"),
+        (
+            "services: {9web: {image: app, port: 80}}",
+            "1:12: service name '9web' must start with a letter and hold only letters, digits, '-' and '_' (at most 63)"
+        ),
+    ])
+    func serviceMistakes(_ service: String, _ expected: String) {
+        let errors = Self.errors(service + "\nenvironments: {dev: {hosts: local}}")
+        #expect(errors == [expected], "\(errors)")
+    }
+
+    @Test(arguments: [
+        ("{dev: {}}", "2:16: environment 'dev' needs 'hosts' (local, or SSH destinations like deploy@web-1)"),
+        ("{dev: {hosts: [web-1, web-1]}}", "2:37: host 'web-1' is listed twice"),
+        ("{dev: {hosts: [-oProxyCommand=x]}}", "2:30: host '-oProxyCommand=x' must be 'local' or an SSH destination [user@]host[:port]"),
+        ("{dev: {hosts: local, router: 0.0.0.0:80}}", "2:44: 'router' must be a loopback address with a port (127.0.0.1:8000)"),
+        ("{dev: {hosts: local, strategy: blue-gren}}", "2:46: unknown strategy 'blue-gren' (did you mean 'blue-green'?)"),
+        ("{dev: {hosts: local, strategy: {canary: [50, 25]}}}", "2:46: environment 'dev': canary weights must grow: 25 after 50"),
+        (
+            "{dev: {hosts: local, strategy: {rolling: {max-surge: 0}}}}",
+            "2:46: environment 'dev': max-surge and max-unavailable must not both be 0 (nothing could move)"
+        ),
+        ("{dev: {hosts: local, keep: -1}}", "2:42: 'keep' must be 0 to 100, not -1"),
+    ])
+    func environmentMistakes(_ environment: String, _ expected: String) {
+        let errors = Self.errors("services: {web: {image: app, port: 80}}\nenvironments: " + environment)
+        #expect(errors == [expected], "\(errors)")
+    }
+
+    @Test func missingSectionsAndUnknownTopKeysAreErrors() {
+        #expect(
+            Self.errors("servces: {}")
+                == [
+                    "1:1: unknown key 'servces' in the deploy configuration (did you mean 'services'?)", "1:1: a deploy configuration needs 'services'",
+                    "1:1: a deploy configuration needs 'environments'",
+                ])
+        #expect(Self.load("services: [").config == nil)
+    }
+
+    @Test(arguments: [
+        ("90", 90.0), ("1.5", 1.5), ("500ms", 0.5), ("30s", 30), ("2m", 120), ("1h30m", 5400), ("1d", 86400),
+    ])
+    func durations(_ text: String, _ seconds: Double) {
+        #expect(DeployConfigLoader.seconds(text) == seconds)
+    }
+
+    @Test(arguments: ["", "m", "5x", "1m5", "-3", "1.2.3s"])
+    func malformedDurations(_ text: String) {
+        #expect(DeployConfigLoader.seconds(text) == nil)
+    }
+}
