@@ -73,7 +73,7 @@ let package = Package(
         .target(name: "GaaraDeployCore"),
         // Adapter: deployment targets (supervised local processes; containers and SSH hosts next) behind one
         // protocol with a recording fake.
-        .target(name: "GaaraDeploy", dependencies: ["GaaraDeployCore", "GaaraProcess"]),
+        .target(name: "GaaraDeploy", dependencies: ["GaaraProcess"]),
         // Pure core: docker/metadata-action's tags, labels and annotations computed from the run's event; no I/O, no dependencies.
         .target(name: "GaaraImageCore"),
         // Pure core: the REST API's request and response types, shared by the server, the CLI and the tests.
@@ -126,7 +126,7 @@ let package = Package(
         .testTarget(name: "GaaraExpressionsTests", dependencies: ["GaaraExpressions"]),
         .testTarget(
             name: "GaaraWorkflowTests",
-            dependencies: ["GaaraWorkflow", "GaaraExpressions"],
+            dependencies: ["GaaraWorkflow", "GaaraExpressions", "GaaraDeployCore"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "GaaraEngineTests", dependencies: ["GaaraEngine", "GaaraWorkflow", "GaaraExpressions"]),

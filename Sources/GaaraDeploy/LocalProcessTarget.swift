@@ -31,6 +31,7 @@ public actor LocalProcessTarget: DeployTarget {
         root.appendingPathComponent(release.service).appendingPathComponent(release.release)
     }
 
+    /// Starts (or adopts) the release; see ``DeployTarget``.
     public func start(_ release: ReleaseSpec) async throws -> TargetEndpoint {
         guard case .command(let command, let directory) = release.artifact else {
             throw DeployTargetError("\(release.release): a local process target runs commands; an image needs a container target")
@@ -62,6 +63,7 @@ public actor LocalProcessTarget: DeployTarget {
         return supervisor.endpoint
     }
 
+    /// Stops the release; see ``DeployTarget``.
     public func stop(_ release: ReleaseSpec) async throws {
         let folder = folder(release)
         if let supervisor = supervisors.removeValue(forKey: release.release) {
@@ -76,6 +78,7 @@ public actor LocalProcessTarget: DeployTarget {
         try? FileManager.default.removeItem(at: folder.appendingPathComponent("release.json"))
     }
 
+    /// The releases of `service` running here.
     public func running(service: String) async throws -> [String] {
         let folder = root.appendingPathComponent(service)
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
@@ -85,6 +88,7 @@ public actor LocalProcessTarget: DeployTarget {
         }.sorted()
     }
 
+    /// The last lines of the release's output.
     public func logTail(_ release: ReleaseSpec, lines: Int) async -> String {
         guard let data = FileManager.default.contents(atPath: folder(release).appendingPathComponent("output.log").path) else { return "" }
         return String(decoding: data.suffix(64 * 1024), as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
@@ -153,14 +157,12 @@ final class ProcessSupervisor: Sendable {
         var backoff = 0.5
         while !state.withLock({ $0.stopping }) {
             let started = Date()
-            let result = try? await ChildProcess.run(
-                command,
-                onStart: { handle in
-                    self.state.withLock { $0.handle = handle }
-                    let record = LocalProcessTarget.Record(port: self.endpoint.port, pid: handle.pid)
-                    try? JSONEncoder().encode(record).write(to: self.folder.appendingPathComponent("release.json"), options: .atomic)
-                }
-            ) { chunk in writer.withLock { $0.write(Data(chunk)) } }
+            let onStart: @Sendable (ChildProcess.Handle) -> Void = { handle in
+                self.state.withLock { $0.handle = handle }
+                let record = LocalProcessTarget.Record(port: self.endpoint.port, pid: handle.pid)
+                try? JSONEncoder().encode(record).write(to: self.folder.appendingPathComponent("release.json"), options: .atomic)
+            }
+            let result = try? await ChildProcess.run(command, onStart: onStart) { chunk in writer.withLock { $0.write(Data(chunk)) } }
             state.withLock { $0.handle = nil }
             if state.withLock({ $0.stopping }) { break }
             if Date().timeIntervalSince(started) > 10 { backoff = 0.5 }

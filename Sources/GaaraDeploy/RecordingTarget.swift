@@ -31,6 +31,7 @@ public final class RecordingTarget: DeployTarget {
     /// The calls so far.
     public var calls: [Call] { state.withLock { $0.calls } }
 
+    /// Starts (or adopts) the release; see ``DeployTarget``.
     public func start(_ release: ReleaseSpec) async throws -> TargetEndpoint {
         try state.withLock { state in
             state.calls.append(.start(release.release))
@@ -43,6 +44,7 @@ public final class RecordingTarget: DeployTarget {
         }
     }
 
+    /// Stops the release; see ``DeployTarget``.
     public func stop(_ release: ReleaseSpec) async throws {
         state.withLock { state in
             state.calls.append(.stop(release.release))
@@ -50,9 +52,11 @@ public final class RecordingTarget: DeployTarget {
         }
     }
 
+    /// The releases of `service` running here.
     public func running(service: String) async throws -> [String] {
         state.withLock { $0.running.keys.filter { $0.hasPrefix(service + "-") }.sorted() }
     }
 
+    /// The last lines of the release's output.
     public func logTail(_ release: ReleaseSpec, lines: Int) async -> String { log }
 }

@@ -121,8 +121,8 @@ struct DeployConfigTests {
         #expect(
             Self.errors("servces: {}")
                 == [
-                    "1:1: unknown key 'servces' in the deploy configuration (did you mean 'services'?)", "1:1: a deploy configuration needs 'services'",
-                    "1:1: a deploy configuration needs 'environments'",
+                    "1:1: unknown key 'servces' in the deploy configuration (did you mean 'services'?)",
+                    "1:1: a deploy configuration needs 'services'", "1:1: a deploy configuration needs 'environments'",
                 ])
         #expect(Self.load("services: [").config == nil)
     }
