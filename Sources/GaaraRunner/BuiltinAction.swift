@@ -85,13 +85,32 @@ enum Checkout {
         try FileManager.default.createDirectory(at: target, withIntermediateDirectories: true)
         let git = { (arguments: [String]) async throws in try await tools.run("git", arguments, in: target.path, invocation: invocation) }
         try await git(["init", "-q"])
-        try await git(["remote", "add", "origin", "file://" + source])
-        // The commit may be a working-tree snapshot no ref points at: let upload-pack serve any object.
-        var fetch = [
-            "-c", "protocol.version=2", "fetch", "-q", "--no-tags", "--upload-pack=git -c uploadpack.allowAnySHA1InWant=true upload-pack", "origin",
-        ]
-        if depth > 0 { fetch.insert("--depth=\(depth)", at: 4) }
-        try await git(fetch + [commit])
+        if depth == 1, configuration.isolation == nil, let objects = Self.objectDirectory(of: source) {
+            // The fast path of a local run (a quarter of the time): the workspace borrows the source's
+            // objects (alternates) instead of fetching them, and is cut at the commit (shallow), so it
+            // sees what a depth-1 clone sees. Not under isolation: there the steps' user cannot read
+            // the server's repositories.
+            let gitDirectory = target.appendingPathComponent(".git")
+            do {
+                try (objects + "\n").write(to: gitDirectory.appendingPathComponent("objects/info/alternates"), atomically: false, encoding: .utf8)
+                try (commit + "\n").write(to: gitDirectory.appendingPathComponent("shallow"), atomically: false, encoding: .utf8)
+                let config = try FileHandle(forWritingTo: gitDirectory.appendingPathComponent("config"))
+                defer { try? config.close() }
+                try config.seekToEnd()
+                try config.write(contentsOf: Data("[remote \"origin\"]\n\turl = file://\(source)\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n".utf8))
+            } catch {
+                throw RunnerError("actions/checkout: cannot prepare the workspace's repository", kind: .file, cause: error)
+            }
+        } else {
+            try await git(["remote", "add", "origin", "file://" + source])
+            // The commit may be a working-tree snapshot no ref points at: let upload-pack serve any object.
+            var fetch = [
+                "-c", "protocol.version=2", "fetch", "-q", "--no-tags", "--upload-pack=git -c uploadpack.allowAnySHA1InWant=true upload-pack",
+                "origin",
+            ]
+            if depth > 0 { fetch.insert("--depth=\(depth)", at: 4) }
+            try await git(fetch + [commit])
+        }
         if depth == 0 {
             try await git(["fetch", "-q", "--tags", "origin", "+refs/heads/*:refs/remotes/origin/*"])
         }
@@ -108,6 +127,20 @@ enum Checkout {
         }
         invocation.output.note("Checked out \(String(commit.prefix(12))) into \(target.path)")
         return StepTermination(outcome: .success, outputs: ["ref": branch ?? configuration.event.ref ?? "", "commit": commit])
+    }
+}
+
+extension Checkout {
+    /// The object folder of the repository at `path` (a work tree's `.git/objects`, or a bare
+    /// repository's `objects`); nil for anything else (a linked work tree, a submodule's `.git` file).
+    static func objectDirectory(of path: String) -> String? {
+        var isDirectory: ObjCBool = false
+        let dotGit = path + "/.git"
+        if FileManager.default.fileExists(atPath: dotGit, isDirectory: &isDirectory), isDirectory.boolValue {
+            return FileManager.default.fileExists(atPath: dotGit + "/objects") ? dotGit + "/objects" : nil
+        }
+        if FileManager.default.fileExists(atPath: path + "/objects"), FileManager.default.fileExists(atPath: path + "/HEAD") { return path + "/objects" }
+        return nil
     }
 }
 
