@@ -33,7 +33,7 @@ public struct ReleaseSpec: Sendable, Equatable, Codable {
 }
 
 /// Where a running release answers (what the router's target group points at).
-public struct TargetEndpoint: Sendable, Equatable, Codable, CustomStringConvertible {
+public struct TargetEndpoint: Sendable, Hashable, Codable, CustomStringConvertible {
     /// The address (`127.0.0.1`).
     public var host: String
     /// The port.

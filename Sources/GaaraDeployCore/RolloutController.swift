@@ -135,9 +135,15 @@ public struct RolloutController: Sendable, Equatable, Codable {
             state.promoteFully = state.promoteFully || full
             state.phase = .running
             // A pause in progress ends now (an outstanding action finishes first); promote also resumes.
-            if case .pause = currentStep, state.outstanding == nil {
+            if case .pause = currentStep {
                 state.waitUntil = nil
-                moveToNextStep()
+                if state.outstanding == nil {
+                    moveToNextStep()
+                } else {
+                    // An action of the pause's step is still out (a health re-check after a restart): the
+                    // pause counts as over once it is back.
+                    state.delayDone = true
+                }
             }
             if state.outstanding == nil, state.waitUntil == nil { return advance(now: now) }
             return state.waitUntil.map { [.wake(at: $0)] } ?? []

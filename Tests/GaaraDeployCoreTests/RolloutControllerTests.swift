@@ -352,4 +352,22 @@ struct RolloutControllerTests {
         #expect(targets.performed == [.start(hosts: ["a"]), .awaitHealthy(hosts: ["a"]), .smokeTest, .stopNew(hosts: ["a"])])
         #expect(targets.outcome == .aborted(reason: "smoke tests failed: smoke: GET / returned 500"))
     }
+
+    @Test func aPromoteDuringTheHealthRecheckAfterARestartEndsThePause() {
+        let steps = try! RolloutPlan.steps(
+            .canary(steps: [.weight(5), .pause(seconds: nil), .weight(50)], scaleDownDelay: 0), hosts: ["a"], hasOldRelease: true, smokeTests: false)
+        var targets = FakeTargets(steps)
+        targets.send(.begin)
+        #expect(targets.controller.state.phase == .paused && targets.routes == [5])
+        let now = targets.now
+        var restored = targets.controller
+        let recheck = restored.handle(.recovered, now: now)
+        guard case .perform(let id, .verify(let hosts)) = recheck.first else {
+            Issue.record("\(recheck)")
+            return
+        }
+        #expect(hosts == ["a"])
+        #expect(restored.handle(.promote(full: false), now: now).isEmpty, "the re-check is still out")
+        #expect(restored.handle(.succeeded(id), now: now) == [.perform(id: id + 1, .route(weight: 50))], "the pause is over")
+    }
 }

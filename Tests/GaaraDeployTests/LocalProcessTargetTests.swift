@@ -1,4 +1,5 @@
 import Foundation
+import GaaraDeployCore
 import GaaraProcess
 import Testing
 
@@ -89,5 +90,50 @@ struct LocalProcessTargetTests {
         let log = await target.logTail(failing, lines: 5)
         #expect(log.contains("cannot bind") && log.contains("boom") && log.contains("restarting in"), "\(log)")
         try await target.stop(failing)
+    }
+
+    /// A blue-green rollout of real processes: the new release is started, found healthy over HTTP,
+    /// gets the traffic, and the old one is stopped; a new release that never answers is stopped and
+    /// the old one keeps the traffic, the error carrying its output.
+    @Test func aBlueGreenRolloutOfRealProcesses() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("gaara-deploy-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let target = LocalProcessTarget(root: root.appendingPathComponent("targets"))
+        func release(_ number: Int, command: String = "exec python3 -m http.server \"$PORT\" --bind 127.0.0.1") throws -> ReleaseSpec {
+            let directory = root.appendingPathComponent("source-\(number)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            try "release \(number)".write(to: directory.appendingPathComponent("up"), atomically: true, encoding: .utf8)
+            return ReleaseSpec(service: "web", release: "web-\(number)", artifact: .command(command, directory: directory.path), stopGrace: 5)
+        }
+        let first = try release(1)
+        let old = try await target.start(first)
+        #expect(try await Self.waitForAnswer(old) == "release 1")
+        let health = HealthSettings(path: "/up", interval: 0.1, timeout: 2, healthyThreshold: 2, deadline: 20)
+        let steps = try RolloutPlan.steps(.blueGreen(scaleDownDelay: 0), hosts: ["local"], hasOldRelease: true, smokeTests: false)
+        let traffic = RecordingTraffic()
+        let second = try release(2)
+        let runner = RolloutRunner(
+            service: "web", candidate: second, stable: first, steps: steps, targets: ["local": target], traffic: traffic, health: health,
+            stateFile: root.appendingPathComponent("rollout.json"))
+        #expect(try await runner.run() == .succeeded(warnings: []))
+        let new = try #require(traffic.changes.first?.candidate.endpoints.first)
+        #expect(await Self.get(new) == "release 2")
+        #expect(await Self.get(old) == nil, "the old release was stopped")
+        #expect(try await target.running(service: "web") == ["web-2"])
+
+        // A release that never listens: no traffic, stopped, the old one (web-2) untouched.
+        let broken = try release(3, command: "echo 'listening on nothing: config missing'; sleep 30")
+        let failing = RolloutRunner(
+            service: "web", candidate: broken, stable: second, steps: steps, targets: ["local": target], traffic: traffic,
+            health: HealthSettings(path: "/up", interval: 0.1, timeout: 1, healthyThreshold: 2, deadline: 1.5),
+            stateFile: root.appendingPathComponent("rollout-3.json"))
+        guard case .aborted(let reason) = try await failing.run() else {
+            Issue.record("the broken release was not refused")
+            return
+        }
+        #expect(reason.contains("web-3 on local") && reason.contains("did not become healthy") && reason.contains("config missing"), "\(reason)")
+        #expect(await Self.get(new) == "release 2", "the old release still answers")
+        #expect(try await target.running(service: "web") == ["web-2"])
+        try await target.stop(second)
     }
 }

@@ -1,0 +1,209 @@
+import Foundation
+import GaaraDeployCore
+
+/// How a release's health is judged while it rolls out.
+public struct HealthSettings: Sendable, Equatable {
+    /// The path asked (`/up`).
+    public var path: String
+    /// Seconds between checks.
+    public var interval: Double
+    /// Seconds a check may take.
+    public var timeout: Double
+    /// Passed checks in a row that make it healthy.
+    public var healthyThreshold: Int
+    /// Seconds the new release has to become healthy.
+    public var deadline: Double
+
+    /// Creates settings.
+    public init(path: String = "/up", interval: Double = 1, timeout: Double = 2, healthyThreshold: Int = 2, deadline: Double = 60) {
+        self.path = path
+        self.interval = interval
+        self.timeout = timeout
+        self.healthyThreshold = healthyThreshold
+        self.deadline = deadline
+    }
+}
+
+/// Performs a ``RolloutController``'s actions against real targets, a traffic control and a health
+/// probe, and feeds the results back until the rollout ends. The controller's state is written to
+/// `stateFile` (atomically) after every decision and before any action, so a new runner started with
+/// ``resume`` after a crash carries on from it.
+public actor RolloutRunner {
+    /// The service rolled out.
+    public let service: String
+    /// The release being rolled out.
+    public let candidate: ReleaseSpec
+    /// The release serving traffic before, if any.
+    public let stable: ReleaseSpec?
+    private let targets: [String: any DeployTarget]
+    private let traffic: any TrafficControl
+    private let probe: any HealthProbe
+    private let health: HealthSettings
+    private let smokeTest: (@Sendable (TargetEndpoint) async throws -> Void)?
+    private let stateFile: URL
+    private var controller: RolloutController
+    private var candidateEndpoints: [String: TargetEndpoint] = [:]
+    private var stableEndpoints: [String: TargetEndpoint] = [:]
+    private var stoppedStable: Set<String> = []
+    private var inputs: [RolloutInput] = []
+    private let hostOrder: [String]
+
+    /// A runner for `steps` (from ``RolloutPlan``) over `targets` (one per host, by host name).
+    public init(
+        service: String, candidate: ReleaseSpec, stable: ReleaseSpec?, steps: [RolloutStep], targets: [String: any DeployTarget],
+        traffic: any TrafficControl, probe: any HealthProbe = HTTPHealthProbe(), health: HealthSettings = HealthSettings(),
+        smokeTest: (@Sendable (TargetEndpoint) async throws -> Void)? = nil, stateFile: URL
+    ) {
+        self.service = service
+        self.candidate = candidate
+        self.stable = stable
+        self.targets = targets
+        self.traffic = traffic
+        self.probe = probe
+        self.health = health
+        self.smokeTest = smokeTest
+        self.stateFile = stateFile
+        controller = RolloutController(steps: steps, hasOldRelease: stable != nil)
+        hostOrder = targets.keys.sorted()
+    }
+
+    /// The controller's state now (for status and tests).
+    public var state: RolloutController.State { controller.state }
+
+    /// Replaces the controller with the one persisted in `stateFile` (after a crash); ``run()`` then
+    /// sends `recovered` instead of `begin`.
+    public func resume() throws {
+        let data = try Data(contentsOf: stateFile)
+        controller = try JSONDecoder().decode(RolloutController.self, from: data)
+        inputs = [.recovered]
+    }
+
+    /// Queues an operator's input (pause, resume, promote, abort), handled before the next action.
+    public func send(_ input: RolloutInput) {
+        inputs.append(input)
+    }
+
+    /// Runs the rollout to its end.
+    public func run() async throws -> RolloutAction.Outcome {
+        // The old release's endpoints: its targets adopt it (it runs) and say where it answers.
+        if let stable {
+            for host in hostOrder { stableEndpoints[host] = try await targets[host]!.start(stable) }
+        }
+        var queue = try decide(inputs.isEmpty ? .begin : inputs.removeFirst())
+        while true {
+            while !inputs.isEmpty { queue += try decide(inputs.removeFirst()) }
+            guard !queue.isEmpty else {
+                if controller.state.phase.isFinished { break }
+                // Held (paused): wait for an operator's input.
+                try await Task.sleep(for: .milliseconds(50))
+                continue
+            }
+            let action = queue.removeFirst()
+            switch action {
+            case .finished(let outcome):
+                return outcome
+            case .wake(let at):
+                // Slept in slices, so that a promote or an abort during a long pause is handled at once.
+                while inputs.isEmpty, case let delay = at.timeIntervalSinceNow, delay > 0 {
+                    try await Task.sleep(for: .milliseconds(max(1, min(100, Int((delay * 1000).rounded(.up))))))
+                }
+                while !inputs.isEmpty { queue += try decide(inputs.removeFirst()) }
+                queue += try decide(.tick)
+            case .perform(let id, let kind):
+                do {
+                    try await perform(kind)
+                    queue += try decide(.succeeded(id))
+                } catch {
+                    queue += try decide(.failed(id, reason: "\(error)"))
+                }
+            }
+        }
+        throw DeployTargetError("the rollout ended without an outcome")
+    }
+
+    /// One decision of the controller, persisted before its actions are performed.
+    private func decide(_ input: RolloutInput) throws -> [RolloutAction] {
+        let actions = controller.handle(input, now: Date())
+        let data = try JSONEncoder().encode(controller)
+        try FileManager.default.createDirectory(at: stateFile.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try data.write(to: stateFile, options: .atomic)
+        return actions
+    }
+
+    private func perform(_ kind: RolloutAction.Kind) async throws {
+        switch kind {
+        case .start(let hosts):
+            for host in hosts { candidateEndpoints[host] = try await target(host).start(candidate) }
+        case .awaitHealthy(let hosts):
+            for host in hosts { try await awaitHealthy(host) }
+        case .verify(let hosts):
+            for host in hosts {
+                if candidateEndpoints[host] == nil { candidateEndpoints[host] = try await target(host).start(candidate) }
+                if let problem = await probe.check(candidateEndpoints[host]!, path: health.path, timeout: health.timeout) {
+                    throw DeployTargetError("\(candidate.release) on \(host): \(problem)")
+                }
+            }
+        case .smokeTest:
+            guard let smokeTest, let endpoint = hostOrder.compactMap({ candidateEndpoints[$0] }).first else { return }
+            try await smokeTest(endpoint)
+        case .route(let weight):
+            try await traffic.route(service: service, stable: stableGroup(), candidate: candidateGroup(), weight: weight)
+        case .stopOld(let hosts):
+            guard let stable else { return }
+            // Out of the router first (the rest of the old release keeps its share), then stopped.
+            stoppedStable.formUnion(hosts)
+            try await traffic.route(service: service, stable: stableGroup(), candidate: candidateGroup(), weight: controller.state.weight)
+            for host in hosts { try await target(host).stop(stable) }
+        case .stopNew(let hosts):
+            for host in hosts { candidateEndpoints[host] = nil }
+            try await traffic.route(service: service, stable: stableGroup(), candidate: candidateGroup(), weight: 0)
+            for host in hosts { try await target(host).stop(candidate) }
+        case .startOld(let hosts):
+            guard let stable else { return }
+            for host in hosts {
+                stableEndpoints[host] = try await target(host).start(stable)
+                stoppedStable.remove(host)
+            }
+        }
+    }
+
+    private func target(_ host: String) throws -> any DeployTarget {
+        guard let target = targets[host] else { throw DeployTargetError("no target for host '\(host)'") }
+        return target
+    }
+
+    private func stableGroup() -> TrafficGroup? {
+        stable.map { stable in
+            TrafficGroup(name: stable.release, endpoints: hostOrder.filter { !stoppedStable.contains($0) }.compactMap { stableEndpoints[$0] })
+        }
+    }
+
+    private func candidateGroup() -> TrafficGroup {
+        TrafficGroup(name: candidate.release, endpoints: hostOrder.compactMap { candidateEndpoints[$0] })
+    }
+
+    /// Probes until `healthyThreshold` checks in a row pass, or fails at the deadline with what the
+    /// last check saw and the release's last log lines.
+    private func awaitHealthy(_ host: String) async throws {
+        guard let endpoint = candidateEndpoints[host] else { throw DeployTargetError("\(candidate.release) was not started on \(host)") }
+        let deadline = Date().addingTimeInterval(health.deadline)
+        var passed = 0
+        var last = "no check ran"
+        while true {
+            if let problem = await probe.check(endpoint, path: health.path, timeout: health.timeout) {
+                passed = 0
+                last = problem
+            } else {
+                passed += 1
+                if passed >= health.healthyThreshold { return }
+            }
+            if Date() >= deadline {
+                let log = await (try? target(host))?.logTail(candidate, lines: 20) ?? ""
+                throw DeployTargetError(
+                    "\(candidate.release) on \(host) (\(endpoint)) did not become healthy within \(Int(health.deadline)) s: \(last)"
+                        + (log.isEmpty ? "" : "\nlast log lines:\n\(log)"))
+            }
+            try await Task.sleep(for: .milliseconds(Int(health.interval * 1000)))
+        }
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import GaaraHTTP
+import Synchronization
+
+/// A release's targets as the router sees them: one target group.
+public struct TrafficGroup: Sendable, Equatable {
+    /// The group's name (the release id).
+    public var name: String
+    /// Where its targets answer.
+    public var endpoints: [TargetEndpoint]
+
+    /// Creates a group.
+    public init(name: String, endpoints: [TargetEndpoint]) {
+        self.name = name
+        self.endpoints = endpoints
+    }
+}
+
+/// Moves a service's traffic between the old and the new release (Gaara's router through its admin
+/// API; a recording fake in tests). `route` replaces the service's groups and weights in one change, so
+/// no request sees half of it.
+public protocol TrafficControl: Sendable {
+    /// Sends `weight` percent of `service`'s requests to `candidate` and the rest to `stable` (nil: there
+    /// is no old release, and `weight` must be 100 or the candidate takes nothing yet).
+    func route(service: String, stable: TrafficGroup?, candidate: TrafficGroup, weight: Int) async throws
+}
+
+/// A ``TrafficControl`` for tests: records each change.
+public final class RecordingTraffic: TrafficControl {
+    /// One recorded change.
+    public struct Change: Sendable, Equatable {
+        /// The old release's group.
+        public var stable: TrafficGroup?
+        /// The new release's group.
+        public var candidate: TrafficGroup
+        /// The new release's share.
+        public var weight: Int
+    }
+
+    private let recorded = Mutex<[Change]>([])
+    /// The error message a change to this weight fails with, if any.
+    public let fail: @Sendable (Int) -> String?
+
+    /// A fake; `fail` scripts failures by weight.
+    public init(fail: @escaping @Sendable (Int) -> String? = { _ in nil }) {
+        self.fail = fail
+    }
+
+    /// The changes so far.
+    public var changes: [Change] { recorded.withLock { $0 } }
+
+    /// Records the change (or fails as scripted).
+    public func route(service: String, stable: TrafficGroup?, candidate: TrafficGroup, weight: Int) async throws {
+        if let message = fail(weight) { throw DeployTargetError(message) }
+        recorded.withLock { $0.append(Change(stable: stable, candidate: candidate, weight: weight)) }
+    }
+}
+
+/// One health check of a release's endpoint.
+public protocol HealthProbe: Sendable {
+    /// nil when healthy; else what was seen (`HTTP 503`, `connection refused`).
+    func check(_ endpoint: TargetEndpoint, path: String, timeout: Double) async -> String?
+}
+
+/// `GET path` through Gaara's one outbound HTTP client: a 2xx or 3xx answer within the timeout is healthy.
+public struct HTTPHealthProbe: HealthProbe {
+    /// Creates a probe.
+    public init() {}
+
+    /// One check.
+    public func check(_ endpoint: TargetEndpoint, path: String, timeout: Double) async -> String? {
+        let request = OutboundRequest(
+            url: "http://\(endpoint)\(path)", headers: [("User-Agent", "gaara-deploy-health"), ("Connection", "close")], timeout: timeout,
+            maxResponseBytes: 64 * 1024)
+        do {
+            let response = try await OutboundHTTP.shared.send(request)
+            if (200..<400).contains(response.status) { return nil }
+            let body = String(decoding: response.body.prefix(300), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            return "GET \(path): HTTP \(response.status)" + (body.isEmpty ? "" : ": \(body)")
+        } catch {
+            return "GET \(path): \(error)"
+        }
+    }
+}
