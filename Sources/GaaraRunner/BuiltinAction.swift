@@ -97,7 +97,8 @@ enum Checkout {
                 let config = try FileHandle(forWritingTo: gitDirectory.appendingPathComponent("config"))
                 defer { try? config.close() }
                 try config.seekToEnd()
-                try config.write(contentsOf: Data("[remote \"origin\"]\n\turl = file://\(source)\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n".utf8))
+                try config.write(
+                    contentsOf: Data("[remote \"origin\"]\n\turl = file://\(source)\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n".utf8))
             } catch {
                 throw RunnerError("actions/checkout: cannot prepare the workspace's repository", kind: .file, cause: error)
             }
@@ -139,7 +140,9 @@ extension Checkout {
         if FileManager.default.fileExists(atPath: dotGit, isDirectory: &isDirectory), isDirectory.boolValue {
             return FileManager.default.fileExists(atPath: dotGit + "/objects") ? dotGit + "/objects" : nil
         }
-        if FileManager.default.fileExists(atPath: path + "/objects"), FileManager.default.fileExists(atPath: path + "/HEAD") { return path + "/objects" }
+        if FileManager.default.fileExists(atPath: path + "/objects"), FileManager.default.fileExists(atPath: path + "/HEAD") {
+            return path + "/objects"
+        }
         return nil
     }
 }
