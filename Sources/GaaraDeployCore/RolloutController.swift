@@ -117,7 +117,7 @@ public struct RolloutController: Sendable, Equatable, Codable {
             }
             state.waitUntil = nil
             state.delayDone = true
-            return state.phase == .running ? finishTimedStep(now: now) : []
+            return state.phase == .running ? issueCurrent(now: now) : []
         case .pause:
             guard state.phase == .running else { return [] }
             state.phase = .paused
@@ -206,20 +206,6 @@ public struct RolloutController: Sendable, Equatable, Codable {
                 return [.wake(at: until)]
             }
             return [issue(.stopOld(hosts: hosts))]
-        }
-    }
-
-    /// A timed step's wait is over.
-    private mutating func finishTimedStep(now: Date) -> [RolloutAction] {
-        guard let step = currentStep else { return [] }
-        switch step {
-        case .pause:
-            moveToNextStep()
-            return advance(now: now)
-        case .stopOld:
-            return issueCurrent(now: now)
-        default:
-            return []
         }
     }
 

@@ -60,6 +60,17 @@ struct ActionTools: Sendable {
         return result.output
     }
 
+    /// Creates `folder` (and its parents) readable by the runner only: for credentials, build secrets
+    /// and scratch space other users of the machine must not read.
+    static func makePrivateFolder(_ folder: URL) throws {
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: folder.path)
+        } catch {
+            throw RunnerError("could not create the private folder \(folder.path)", kind: .file, cause: error)
+        }
+    }
+
     /// Under a ``StepIsolation``, refuses a path outside this run's folder (after resolving
     /// symbolic links, also of the folders above a path that does not exist yet): built-in actions
     /// read and write as the server, so `path: /etc/shadow` or a link a step made to the data

@@ -21,7 +21,7 @@ enum DockerBuildPush {
         let tools = execution.tools
         let scratch = execution.paths.temp.appendingPathComponent("build-\(invocation.id)")
         try? FileManager.default.removeItem(at: scratch)
-        try DockerConfig.create(scratch)
+        try ActionTools.makePrivateFolder(scratch)
         defer { try? FileManager.default.removeItem(at: scratch) }
 
         let (contextPath, fileBase) = try await context(request.context, scratch: scratch, invocation: invocation, tools: tools)
@@ -40,23 +40,23 @@ enum DockerBuildPush {
         for argument in request.buildArgs { arguments += ["--build-arg", argument] }
         arguments += try secrets(request.secrets, scratch: scratch, invocation: invocation, execution: execution)
         let imports = try await cacheImports(request.cacheFrom, docker: docker, invocation: invocation, execution: execution)
-        arguments += imports
+        arguments += imports.arguments
         if request.cacheTo != nil { arguments += ["--build-arg", "BUILDKIT_INLINE_CACHE=1"] }
         arguments += request.engineFlags
         arguments.append(contextPath)
 
         invocation.output.note("Building \(request.tags.isEmpty ? "an untagged image" : request.tags.joined(separator: ", "))")
-        // The cache images loaded for the build served their purpose once it ends: their names do not stay in the engine.
-        let loadedNames = stride(from: 1, to: imports.count, by: 2).map { imports[$0] }.filter { $0.hasPrefix("gaara-build-cache:") }
+        var failure: (any Error)?
         do {
             try await docker.run(
                 arguments, verb: docker.usesBuildx ? "buildx build" : "build", output: invocation.output, timeout: invocation.timeout,
                 environment: docker.buildEnvironment)
         } catch {
-            if !loadedNames.isEmpty { _ = try? await docker.capture(["rmi", "--no-prune"] + loadedNames, verb: "rmi") }
-            throw error
+            failure = error
         }
-        if !loadedNames.isEmpty { _ = try? await docker.capture(["rmi", "--no-prune"] + loadedNames, verb: "rmi") }
+        // The cache images loaded for the build served their purpose: their names do not stay in the engine.
+        if !imports.loaded.isEmpty { _ = try? await docker.capture(["rmi", "--no-prune"] + imports.loaded, verb: "rmi") }
+        if let failure { throw failure }
         let imageID = ((try? String(contentsOf: scratch.appendingPathComponent("iid"), encoding: .utf8)) ?? "")
             .trimmingCharacters(in: .whitespacesAndNewlines)
         guard ImageReference.isDigest(imageID) else { throw RunnerError("docker/build-push-action: the build reported no image id", kind: .process) }
@@ -95,7 +95,7 @@ enum DockerBuildPush {
             return (url.path, workspace.path)
         case .git(let subdirectory):
             let root = scratch.appendingPathComponent("context")
-            try DockerConfig.create(root)
+            try ActionTools.makePrivateFolder(root)
             let archive = scratch.appendingPathComponent("context.tar")
             let commit = tools.configuration.checkoutCommit
             try await tools.run(
@@ -116,7 +116,7 @@ enum DockerBuildPush {
     static func secrets(_ secrets: [BuildRequest.Secret], scratch: URL, invocation: StepInvocation, execution: JobExecution) throws -> [String] {
         guard !secrets.isEmpty else { return [] }
         let folder = scratch.appendingPathComponent("secrets")
-        try DockerConfig.create(folder)
+        try ActionTools.makePrivateFolder(folder)
         var arguments: [String] = []
         for (index, secret) in secrets.enumerated() {
             let value: Data
@@ -163,12 +163,14 @@ enum DockerBuildPush {
         }
     }
 
-    /// `--cache-from` flags: an exported cache is loaded into the engine (its image carries the inline
-    /// cache metadata BuildKit reuses); a registry reference is passed as it is.
+    /// `--cache-from` flags, and the names of the cache images loaded for them (to untag after the
+    /// build): an exported cache is loaded into the engine (its image carries the inline cache metadata
+    /// BuildKit reuses); a registry reference is passed as it is.
     static func cacheImports(_ caches: [BuildRequest.Cache], docker: DockerClient, invocation: StepInvocation, execution: JobExecution) async throws
-        -> [String]
+        -> (arguments: [String], loaded: [String])
     {
         var arguments: [String] = []
+        var loadedNames: [String] = []
         for cache in caches {
             if case .registry(let reference) = cache {
                 arguments += ["--cache-from", reference]
@@ -182,15 +184,15 @@ enum DockerBuildPush {
             }
             let loaded = try await docker.run(
                 ["load", "--input", archive.path], verb: "load", output: invocation.output, timeout: invocation.timeout)
+            // The archives are written named (`exportCache`), so `docker load` says `Loaded image: NAME`.
             for line in loaded.split(whereSeparator: \.isNewline) {
-                if let range = line.range(of: "Loaded image ID: ") {
-                    arguments += ["--cache-from", String(line[range.upperBound...]).trimmingCharacters(in: .whitespaces)]
-                } else if let range = line.range(of: "Loaded image: ") {
-                    arguments += ["--cache-from", String(line[range.upperBound...]).trimmingCharacters(in: .whitespaces)]
-                }
+                guard let range = line.range(of: "Loaded image: ") else { continue }
+                let name = String(line[range.upperBound...]).trimmingCharacters(in: .whitespaces)
+                arguments += ["--cache-from", name]
+                loadedNames.append(name)
             }
         }
-        return arguments
+        return (arguments, loadedNames)
     }
 
     /// Writes a `local` or `gha` cache: the built image (with its inline cache metadata) saved to the

@@ -38,11 +38,11 @@ struct DockerClient: Sendable {
         }
         // Cheap probes first (a build is ~100 ms when cached; five CLI starts would add half of that):
         // the buildx plugin is a file in a known folder, and `docker --version` does not reach the engine.
+        if hasBuildxPlugin(environment: environment) {
+            found.withLock { $0[path] = (candidates[0], true) }
+            return DockerClient(executable: candidates[0], usesBuildx: true, environment: environment)
+        }
         for candidate in candidates {
-            if hasBuildxPlugin(environment: environment) {
-                found.withLock { $0[path] = (candidate, true) }
-                return DockerClient(executable: candidate, usesBuildx: true, environment: environment)
-            }
             if let major = await clientMajorVersion(of: candidate, environment: environment, cacheFolder: cacheFolder), major < 23 {
                 found.withLock { $0[path] = (candidate, false) }
                 return DockerClient(executable: candidate, usesBuildx: false, environment: environment)

@@ -22,7 +22,13 @@ enum DockerLogin {
         execution.masker.add(password)
         let registry = value(inputs, "registry") ?? ""
         let config = DockerConfig.folder(of: execution)
-        try DockerConfig.create(config)
+        if !FileManager.default.fileExists(atPath: config.path) {
+            // The credentials do not outlive the job, whether or not a post step logs out (`logout: false`).
+            execution.cleanups.append {
+                (try? FileManager.default.removeItem(at: config)) != nil ? "Removed the job's Docker credentials" : nil
+            }
+        }
+        try ActionTools.makePrivateFolder(config)
         let secret = config.appendingPathComponent(".password-\(invocation.id)")
         defer { try? FileManager.default.removeItem(at: secret) }
         guard FileManager.default.createFile(atPath: secret.path, contents: Data(password.utf8), attributes: [.posixPermissions: 0o600]) else {
@@ -59,24 +65,6 @@ enum DockerConfig {
     /// `<job temp>/docker-config`.
     static func folder(of execution: JobExecution) -> URL {
         execution.paths.temp.appendingPathComponent("docker-config")
-    }
-
-    /// Creates the folder, readable by the runner only.
-    static func create(_ folder: URL) throws {
-        do {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: folder.path)
-        } catch {
-            throw RunnerError("could not create the job's Docker config folder \(folder.path)", kind: .file, cause: error)
-        }
-    }
-
-    /// Removes the job's credentials (at the job's end, after its post steps logged out).
-    static func remove(of execution: JobExecution) -> Bool {
-        let folder = folder(of: execution)
-        guard FileManager.default.fileExists(atPath: folder.path) else { return false }
-        try? FileManager.default.removeItem(at: folder)
-        return true
     }
 }
 

@@ -35,6 +35,9 @@ final class JobExecution: @unchecked Sendable {
     var summary = ""
     /// Steps to run at the end of the job (`post` of actions, cache saves), in order of registration.
     var postSteps: [PostStep] = []
+    /// Work done at the job's end whatever happened, after its post steps (removing credentials a
+    /// built-in action left); each returns a line for the job's log, or nil.
+    var cleanups: [() -> String?] = []
     var stepCounter = 0
     /// The job's file-command files, created on first use.
     var fileCommandFiles: JobFiles?
@@ -125,9 +128,9 @@ final class JobExecution: @unchecked Sendable {
             await runPostSteps(scope: &scope)
             jobOutputsScope = scope
         }
-        // docker/login-action's credentials do not outlive the job, whether or not it logged out.
-        if DockerConfig.remove(of: self), let output = try? makeOutput(logName: "\(stepCounter + 1)_complete-job.log", debug: false) {
-            output.note("Removed the job's Docker credentials")
+        let cleaned = cleanups.compactMap { $0() }
+        if !cleaned.isEmpty, let output = try? makeOutput(logName: "\(stepCounter + 1)_complete-job.log", debug: false) {
+            for line in cleaned { output.note(line) }
             output.finish()
         }
         // Background processes a step left behind do not outlive the job: their process groups here,

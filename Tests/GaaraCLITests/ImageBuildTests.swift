@@ -21,7 +21,7 @@ struct ImageBuildTests {
         return true
     }
 
-    static func workflow(registry: String, steps: String) -> String {
+    static func workflow(steps: String) -> String {
         """
         name: Images
         on: push
@@ -72,7 +72,6 @@ struct ImageBuildTests {
             """,
             "app/message.txt": "built by gaara\n",
             ".github/workflows/images.yml": Self.workflow(
-                registry: registry.address,
                 steps: """
                     \(Self.login(registry.address))
                           - uses: docker/setup-buildx-action@v3
@@ -131,7 +130,7 @@ struct ImageBuildTests {
         guard try await Self.ready() else { return }
         let registry = try await RegistryFixture()
         let project = try await makeProject([
-            ".github/workflows/images.yml": Self.workflow(registry: registry.address, steps: Self.login(registry.address))
+            ".github/workflows/images.yml": Self.workflow(steps: Self.login(registry.address))
         ])
         let output = try await Self.run(project, user: registry.user, password: "not-the-password")
         #expect(output.status == 1)
@@ -148,7 +147,6 @@ struct ImageBuildTests {
         let project = try await makeProject([
             "Dockerfile": "FROM gaara-test/busybox:1\nRUN echo layer > /layer\n",
             ".github/workflows/images.yml": Self.workflow(
-                registry: closed,
                 steps: """
                           - uses: docker/build-push-action@v6
                             with:
@@ -212,7 +210,6 @@ struct ImageBuildTests {
         let project = try await makeProject([
             "Dockerfile": "FROM gaara-test/busybox:1\nRUN echo \(UUID().uuidString) > /build-id\n",
             ".github/workflows/images.yml": Self.workflow(
-                registry: "",
                 steps: """
                           - uses: docker/build-push-action@v6
                             with:

@@ -16,30 +16,20 @@ struct ServerImageTests {
         try await ServerEnvironmentTests.secret(server, "REGISTRY_USER", registry.user, ["--repo", "app"])
         try await ServerEnvironmentTests.secret(server, "REGISTRY_PASSWORD", registry.password, ["--repo", "app"])
         #expect(try await server.cli(["var", "set", "REGISTRY", registry.address, "--repo", "app"]).status == 0)
-        let workflow = """
-            name: Images
-            on: push
-            jobs:
-              build:
-                runs-on: ubuntu-latest
-                steps:
-                  - uses: actions/checkout@v4
-                  - uses: docker/login-action@v3
-                    with:
-                      registry: ${{ vars.REGISTRY }}
-                      username: ${{ secrets.REGISTRY_USER }}
-                      password: ${{ secrets.REGISTRY_PASSWORD }}
-                  - id: meta
-                    uses: docker/metadata-action@v5
-                    with:
-                      images: ${{ vars.REGISTRY }}/team/served
-                      tags: type=sha,format=long
-                  - uses: docker/build-push-action@v6
-                    with:
-                      context: .
-                      push: true
-                      tags: ${{ steps.meta.outputs.tags }}
-            """
+        let workflow = ImageBuildTests.workflow(
+            steps: """
+                \(ImageBuildTests.login("${{ vars.REGISTRY }}"))
+                      - id: meta
+                        uses: docker/metadata-action@v5
+                        with:
+                          images: ${{ vars.REGISTRY }}/team/served
+                          tags: type=sha,format=long
+                      - uses: docker/build-push-action@v6
+                        with:
+                          context: .
+                          push: true
+                          tags: ${{ steps.meta.outputs.tags }}
+                """)
         let source = try await PushSource(
             at: directory.url.appendingPathComponent("src"),
             files: [

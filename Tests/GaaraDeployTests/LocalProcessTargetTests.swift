@@ -86,8 +86,12 @@ struct LocalProcessTargetTests {
         let failing = ReleaseSpec(
             service: "web", release: "web-2", artifact: .command("echo \"cannot bind $PORT: boom\"; exit 3", directory: source.path), stopGrace: 1)
         _ = try await target.start(failing)
-        try await Task.sleep(for: .milliseconds(800))
-        let log = await target.logTail(failing, lines: 5)
+        // Up to 10 s for the first exit to be logged (a loaded machine spawns slowly).
+        var log = ""
+        for _ in 0..<100 where !log.contains("restarting in") {
+            try await Task.sleep(for: .milliseconds(100))
+            log = await target.logTail(failing, lines: 5)
+        }
         #expect(log.contains("cannot bind") && log.contains("boom") && log.contains("restarting in"), "\(log)")
         try await target.stop(failing)
     }
@@ -125,7 +129,7 @@ struct LocalProcessTargetTests {
         let broken = try release(3, command: "echo 'listening on nothing: config missing'; sleep 30")
         let failing = RolloutRunner(
             service: "web", candidate: broken, stable: second, steps: steps, targets: ["local": target], traffic: traffic,
-            health: HealthSettings(path: "/up", interval: 0.1, timeout: 1, healthyThreshold: 2, deadline: 1.5),
+            health: HealthSettings(path: "/up", interval: 0.1, timeout: 1, healthyThreshold: 2, deadline: 3),
             stateFile: root.appendingPathComponent("rollout-3.json"))
         guard case .aborted(let reason) = try await failing.run() else {
             Issue.record("the broken release was not refused")

@@ -87,7 +87,7 @@ struct RolloutRunnerTests {
             health: Self.fast, stateFile: Self.stateFile())
         let outcome = Task { try await runner.run() }
         // Held at 5% until promoted: abort instead.
-        for _ in 0..<200 where await runner.state.phase != .paused { try await Task.sleep(for: .milliseconds(10)) }
+        for _ in 0..<1000 where await runner.state.phase != .paused { try await Task.sleep(for: .milliseconds(10)) }
         #expect(traffic.changes.map(\.weight) == [5])
         await runner.send(.abort(reason: "error rate too high"))
         #expect(try await outcome.value == .aborted(reason: "error rate too high"))
@@ -106,7 +106,7 @@ struct RolloutRunnerTests {
             probe: ScriptedProbe(),
             health: Self.fast, stateFile: state)
         let abandoned = Task { try await first.run() }
-        for _ in 0..<200 where await first.state.phase != .paused { try await Task.sleep(for: .milliseconds(10)) }
+        for _ in 0..<1000 where await first.state.phase != .paused { try await Task.sleep(for: .milliseconds(10)) }
         abandoned.cancel()  // the controller "dies" while the canary holds 5%
         _ = try? await abandoned.value
 
