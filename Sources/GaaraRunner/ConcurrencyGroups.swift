@@ -2,15 +2,25 @@
 /// with `cancel-in-progress` cancels the running one; a new pending holder replaces (cancels) the
 /// older pending one, as GitHub does.
 public actor ConcurrencyGroups {
+    /// A holder's place in time: its run, then its place among the run's starts. Jobs of one run
+    /// that start together reach the group in whatever order their tasks run; the order the
+    /// scheduler started them in decides instead, so the later-declared job is the newer one.
+    struct Order: Comparable, Sendable {
+        let run: Int
+        let sequence: Int
+
+        static func < (lhs: Order, rhs: Order) -> Bool { (lhs.run, lhs.sequence) < (rhs.run, rhs.sequence) }
+    }
+
     private struct Waiter {
         let id: Int
-        let order: Int
+        let order: Order
         let cancel: @Sendable () -> Void
         let continuation: CheckedContinuation<Bool, Never>
     }
 
     private struct Group {
-        var holder: (id: Int, order: Int, cancel: @Sendable () -> Void)?
+        var holder: (id: Int, order: Order, cancel: @Sendable () -> Void)?
         var pending: Waiter?
     }
 
@@ -22,12 +32,12 @@ public actor ConcurrencyGroups {
 
     /// Waits for the group; returns an id to release it with, or nil when this holder was
     /// superseded while pending (it must then end as cancelled). `order` is the holder's place in
-    /// time (a run number): when holders reach the group out of order, the older one is the one
-    /// superseded, whatever the arrival order (nil: arrival order).
-    func acquire(_ name: String, order: Int? = nil, cancelInProgress: Bool, cancel: @escaping @Sendable () -> Void) async -> Int? {
+    /// time: when holders reach the group out of order, the older one is the one superseded,
+    /// whatever the arrival order (nil: arrival order).
+    func acquire(_ name: String, order: Order? = nil, cancelInProgress: Bool, cancel: @escaping @Sendable () -> Void) async -> Int? {
         nextID += 1
         let id = nextID
-        let order = order ?? id
+        let order = order ?? Order(run: Int.max, sequence: id)
         var group = groups[name] ?? Group()
         guard let holder = group.holder else {
             group.holder = (id, order, cancel)
@@ -61,4 +71,7 @@ public actor ConcurrencyGroups {
             groups[name] = nil
         }
     }
+
+    /// Whether a holder waits for the group (for tests that must order arrivals).
+    func hasPending(_ name: String) -> Bool { groups[name]?.pending != nil }
 }

@@ -5,7 +5,7 @@ import GaaraWorkflow
 
 extension WorkflowRunner {
     /// Runs one instance of a job and records its result and outputs.
-    func runInstance(_ key: InstanceKey, state: RunState, controller: InstanceController) async -> JobResult {
+    func runInstance(_ key: InstanceKey, state: RunState, controller: InstanceController, order: ConcurrencyGroups.Order) async -> JobResult {
         guard let job = workflow.job(key.job), let instances = state.instances(of: key.job) else { return .failure }
         let matrix = instances.combinations[key.index]
         let total = instances.combinations.count
@@ -25,7 +25,8 @@ extension WorkflowRunner {
             do {
                 let name = try concurrency.group.template.evaluateString(in: context)
                 let cancelInProgress = try concurrency.cancelInProgress.map { try resolve($0, in: context) } ?? false
-                guard let id = await groups.acquire("job:" + name, cancelInProgress: cancelInProgress, cancel: { controller.cancel() }) else {
+                guard let id = await groups.acquire("job:" + name, order: order, cancelInProgress: cancelInProgress, cancel: { controller.cancel() })
+                else {
                     observer.handle(.jobStarted(label))
                     reportJobError(label.id, "cancelled: a newer job is pending in the concurrency group '\(name)'")
                     observer.handle(.jobFinished(label, result: .cancelled, duration: 0, outputs: [:]))

@@ -99,6 +99,10 @@ public final class WorkflowRunner: Sendable {
         return workflow.jobs.filter { keep.contains($0.id) }
     }
 
+    /// This run's place in time among concurrency-group holders: its numeric id (server run ids
+    /// and `gaara run`'s clock-based ids both grow).
+    private var runOrder: Int { Int(configuration.runID) ?? 0 }
+
     /// Runs the workflow to the end and returns its outcome.
     public func run() async -> Outcome {
         let start = Date()
@@ -118,7 +122,8 @@ public final class WorkflowRunner: Sendable {
             if let name = try? concurrency.group.template.evaluateString(in: context) {
                 let cancelInProgress = ((try? concurrency.cancelInProgress.map { try resolve($0, in: context) }) ?? nil) ?? false
                 if let id = await groups.acquire(
-                    "workflow:" + name, order: Int(configuration.runID), cancelInProgress: cancelInProgress, cancel: { [weak self] in self?.cancel() }
+                    "workflow:" + name, order: .init(run: runOrder, sequence: 0), cancelInProgress: cancelInProgress,
+                    cancel: { [weak self] in self?.cancel() }
                 ) {
                     workflowGroup = ("workflow:" + name, id)
                 } else {
@@ -136,6 +141,7 @@ public final class WorkflowRunner: Sendable {
                 return .cancelRequested
             }
             var queue = scheduler.start()
+            var starts = 0
             var finished = false
             while !finished {
                 while !queue.isEmpty {
@@ -146,8 +152,10 @@ public final class WorkflowRunner: Sendable {
                     case .start(let key):
                         let controller = InstanceController(grace: configuration.killGrace)
                         state.setController(controller, for: key)
+                        starts += 1
+                        let order = ConcurrencyGroups.Order(run: runOrder, sequence: starts)
                         group.addTask { [self] in
-                            .instance(key, await runInstance(key, state: state, controller: controller))
+                            .instance(key, await runInstance(key, state: state, controller: controller, order: order))
                         }
                     case .cancel(let key):
                         state.controller(for: key)?.cancel()
