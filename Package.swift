@@ -72,8 +72,8 @@ let package = Package(
         // branch and tag policies) and the decision over rules, actor, ref and time.
         .target(name: "GaaraDeployCore"),
         // Adapter: deployment targets (supervised local processes; containers and SSH hosts next) behind one
-        // protocol with a recording fake.
-        .target(name: "GaaraDeploy", dependencies: ["GaaraDeployCore", "GaaraProcess", "GaaraHTTP"]),
+        // protocol with a recording fake; traffic moved through Gaara's router's admin API.
+        .target(name: "GaaraDeploy", dependencies: ["GaaraDeployCore", "GaaraProcess", "GaaraHTTP", "GaaraRouter", "GaaraRouterCore"]),
         // Pure core: docker/metadata-action's tags, labels and annotations computed from the run's event; no I/O, no dependencies.
         .target(name: "GaaraImageCore"),
         // Pure core: the REST API's request and response types, shared by the server, the CLI and the tests.
@@ -148,7 +148,7 @@ let package = Package(
         .testTarget(name: "GaaraHTTPTests", dependencies: ["GaaraHTTP"]),
         .testTarget(name: "GaaraDeployCoreTests", dependencies: ["GaaraDeployCore"]),
         .testTarget(name: "GaaraImageCoreTests", dependencies: ["GaaraImageCore"]),
-        .testTarget(name: "GaaraDeployTests", dependencies: ["GaaraDeploy", "GaaraDeployCore", "GaaraProcess"]),
+        .testTarget(name: "GaaraDeployTests", dependencies: ["GaaraDeploy", "GaaraDeployCore", "GaaraProcess", "GaaraRouter", "GaaraRouterCore"]),
     ],
     swiftLanguageModes: [.v6]
 )

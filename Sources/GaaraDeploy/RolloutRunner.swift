@@ -47,6 +47,8 @@ public actor RolloutRunner {
     private var stoppedStable: Set<String> = []
     private var inputs: [RolloutInput] = []
     private let hostOrder: [String]
+    /// Seconds requests in flight on a release taken out of the router get before it is stopped.
+    private let drainTimeout = 30.0
 
     /// A runner for `steps` (from ``RolloutPlan``) over `targets` (one per host, by host name).
     public init(
@@ -153,10 +155,13 @@ public actor RolloutRunner {
             // Out of the router first (the rest of the old release keeps its share), then stopped.
             stoppedStable.formUnion(hosts)
             try await traffic.route(service: service, stable: stableGroup(), candidate: candidateGroup(), weight: controller.state.weight)
+            await traffic.awaitDrained(service: service, endpoints: hosts.compactMap { stableEndpoints[$0] }, timeout: drainTimeout)
             for host in hosts { try await target(host).stop(stable) }
         case .stopNew(let hosts):
+            let leaving = hosts.compactMap { candidateEndpoints[$0] }
             for host in hosts { candidateEndpoints[host] = nil }
             try await traffic.route(service: service, stable: stableGroup(), candidate: candidateGroup(), weight: 0)
+            await traffic.awaitDrained(service: service, endpoints: leaving, timeout: drainTimeout)
             for host in hosts { try await target(host).stop(candidate) }
         case .startOld(let hosts):
             guard let stable else { return }

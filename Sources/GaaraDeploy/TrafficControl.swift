@@ -23,6 +23,15 @@ public protocol TrafficControl: Sendable {
     /// Sends `weight` percent of `service`'s requests to `candidate` and the rest to `stable` (nil: there
     /// is no old release, and `weight` must be 100 or the candidate takes nothing yet).
     func route(service: String, stable: TrafficGroup?, candidate: TrafficGroup, weight: Int) async throws
+
+    /// Waits (up to `timeout` seconds) until the requests already sent to `endpoints` have been answered:
+    /// after a ``route(service:stable:candidate:weight:)`` that took them out, before they are stopped.
+    func awaitDrained(service: String, endpoints: [TargetEndpoint], timeout: Double) async
+}
+
+extension TrafficControl {
+    /// Nothing to wait for by default (a fake sends no requests).
+    public func awaitDrained(service: String, endpoints: [TargetEndpoint], timeout: Double) async {}
 }
 
 /// A ``TrafficControl`` for tests: records each change.
