@@ -73,7 +73,12 @@ let package = Package(
         .target(name: "GaaraDeployCore"),
         // Adapter: deployment targets (supervised local processes; containers and SSH hosts next) behind one
         // protocol with a recording fake; traffic moved through Gaara's router's admin API.
-        .target(name: "GaaraDeploy", dependencies: ["GaaraDeployCore", "GaaraProcess", "GaaraHTTP", "GaaraRouter", "GaaraRouterCore"]),
+        .target(
+            name: "GaaraDeploy",
+            dependencies: [
+                "GaaraDeployCore", "GaaraProcess", "GaaraHTTP", "GaaraRouter", "GaaraRouterCore", "GaaraWorkflow",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
         // Pure core: docker/metadata-action's tags, labels and annotations computed from the run's event; no I/O, no dependencies.
         .target(name: "GaaraImageCore"),
         // Pure core: the REST API's request and response types, shared by the server, the CLI and the tests.
@@ -113,7 +118,8 @@ let package = Package(
             name: "GaaraCLI",
             dependencies: [
                 "GaaraWorkflow", "GaaraEngine", "GaaraExpressions", "GaaraRunner", "GaaraProcess", "GaaraReports", "GaaraGates", "GaaraServer",
-                "GaaraRouter", "GaaraRouterCore", "GaaraAPI", "GaaraHTTP", .product(name: "NIOHTTP1", package: "swift-nio"),
+                "GaaraRouter", "GaaraRouterCore", "GaaraAPI", "GaaraHTTP", "GaaraDeploy", "GaaraDeployCore",
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

@@ -10,7 +10,8 @@ public struct GaaraCommand: AsyncParsableCommand {
         subcommands: [
             RunCommand.self, ValidateCommand.self, ReportCommand.self, GateCommand.self, ServeCommand.self, RepoCommand.self, DispatchCommand.self,
             RunsCommand.self, TokenCommand.self, HookCommand.self, RouterCommand.self, EnvCommand.self, ApprovalsCommand.self, ApproveCommand.self,
-            RejectCommand.self, SecretCommand.self, VarCommand.self, AuditCommand.self,
+            RejectCommand.self, SecretCommand.self, VarCommand.self, AuditCommand.self, DeployCommand.self, RollbackCommand.self,
+            ReleasesCommand.self, RolloutCommand.self, UndeployCommand.self, SuperviseCommand.self,
         ]
     )
 

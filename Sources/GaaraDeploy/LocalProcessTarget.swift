@@ -11,20 +11,30 @@ import Synchronization
 /// (`$PORT`), in its own process group, restarted with backoff when it exits, its output appended to
 /// `output.log`. `release.json` records the port and process, so a controller that restarts finds the
 /// release again (`GAARA_RELEASE` in the process's environment proves it is the same) and adopts it.
+///
+/// Supervision runs in this process, or (`supervisor` set: the foreground `gaara deploy`, which ends
+/// while its releases must go on) in a `gaara supervise` process of its own session per release,
+/// which writes the output log itself and restarts the release after this process has exited.
 public actor LocalProcessTarget: DeployTarget {
     /// Where releases live.
     public let root: URL
+    /// The command that supervises a release detached (`[gaara, supervise]`); nil: in this process.
+    public let supervisor: [String]?
     private var supervisors: [String: ProcessSupervisor] = [:]
 
-    /// A target keeping its releases under `root`.
-    public init(root: URL) {
+    /// A target keeping its releases under `root`, supervised in this process or by `supervisor`.
+    public init(root: URL, supervisor: [String]? = nil) {
         self.root = root
+        self.supervisor = supervisor
     }
 
     /// What is kept about a running release.
     struct Record: Codable {
         var port: Int
+        /// The release's process (its process group).
         var pid: Int32
+        /// The detached supervisor's process, when there is one (stopping the release stops it first).
+        var supervisor: Int32?
     }
 
     func folder(_ release: ReleaseSpec) -> URL {
@@ -38,14 +48,24 @@ public actor LocalProcessTarget: DeployTarget {
         }
         if let supervisor = supervisors[release.release] { return supervisor.endpoint }
         let folder = folder(release)
-        if let record = Self.readRecord(folder), Self.processRuns(record.pid, release: release.release) {
+        if let record = Self.readRecord(folder),
+            Self.processRuns(record.pid, release: release.release)
+                || record.supervisor.map({ Self.processRuns($0, release: release.release) }) == true
+        {
             return TargetEndpoint(host: "127.0.0.1", port: record.port)
         }
         let app = folder.appendingPathComponent("app")
         do {
-            try? FileManager.default.removeItem(at: app)
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            try FileManager.default.copyItem(at: URL(fileURLWithPath: directory), to: app)
+            // A release's copy is made once and kept: starting it again (a rollback) runs the same
+            // files even when the source directory has changed since. Copied aside and renamed, so a
+            // crash mid-copy never leaves a half copy that looks complete.
+            if !FileManager.default.fileExists(atPath: app.path) {
+                let partial = folder.appendingPathComponent("app.partial")
+                try? FileManager.default.removeItem(at: partial)
+                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                try FileManager.default.copyItem(at: URL(fileURLWithPath: directory), to: partial)
+                try FileManager.default.moveItem(at: partial, to: app)
+            }
         } catch {
             throw DeployTargetError("\(release.release): cannot prepare the release directory from \(directory): \(error)")
         }
@@ -55,9 +75,14 @@ public actor LocalProcessTarget: DeployTarget {
         environment["PORT"] = String(port)
         environment["GAARA_SERVICE"] = release.service
         environment["GAARA_RELEASE"] = release.release
+        let endpoint = TargetEndpoint(host: "127.0.0.1", port: port)
+        if let detached = self.supervisor {
+            try await startDetached(detached, environment: environment, command: command, app: app, folder: folder, port: port, release: release)
+            return endpoint
+        }
         let supervisor = ProcessSupervisor(
             command: ChildProcess.Command("/bin/sh", ["-c", command], environment: environment, workingDirectory: app.path),
-            endpoint: TargetEndpoint(host: "127.0.0.1", port: port), folder: folder, stopGrace: release.stopGrace)
+            endpoint: endpoint, folder: folder, stopGrace: release.stopGrace)
         supervisors[release.release] = supervisor
         supervisor.start()
         return supervisor.endpoint
@@ -68,6 +93,13 @@ public actor LocalProcessTarget: DeployTarget {
         let folder = folder(release)
         if let supervisor = supervisors.removeValue(forKey: release.release) {
             await supervisor.stop()
+        } else if let record = Self.readRecord(folder), let supervisor = record.supervisor, Self.processRuns(supervisor, release: release.release) {
+            // A detached supervisor stops its release (signal, grace, kill) and then exits.
+            kill(supervisor, SIGTERM)
+            let deadline = Date().addingTimeInterval(release.stopGrace + 5)
+            while Self.processRuns(supervisor, release: release.release), Date() < deadline { try? await Task.sleep(for: .milliseconds(50)) }
+            if Self.processRuns(supervisor, release: release.release) { kill(supervisor, SIGKILL) }
+            if Self.processRuns(record.pid, release: release.release) { kill(-record.pid, SIGKILL) }
         } else if let record = Self.readRecord(folder), Self.processRuns(record.pid, release: release.release) {
             // Adopted: not our child, so signalled by its process group and watched until it is gone.
             kill(-record.pid, SIGTERM)
@@ -84,7 +116,9 @@ public actor LocalProcessTarget: DeployTarget {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
         return names.filter { name in
             supervisors[name] != nil
-                || Self.readRecord(folder.appendingPathComponent(name)).map { Self.processRuns($0.pid, release: name) } == true
+                || Self.readRecord(folder.appendingPathComponent(name)).map {
+                    Self.processRuns($0.pid, release: name) || $0.supervisor.map { Self.processRuns($0, release: name) } == true
+                } == true
         }.sorted()
     }
 
@@ -93,6 +127,38 @@ public actor LocalProcessTarget: DeployTarget {
         guard let data = FileManager.default.contents(atPath: folder(release).appendingPathComponent("output.log").path) else { return "" }
         return String(decoding: data.suffix(64 * 1024), as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
             .suffix(lines + 1).joined(separator: "\n").trimmingCharacters(in: .newlines)
+    }
+
+    /// Starts `supervisor --folder F --port P --grace G -- /bin/sh -c command` in a session of its own
+    /// and waits until it has started the release (its record names both processes).
+    private func startDetached(
+        _ supervisor: [String], environment: [String: String], command: String, app: URL, folder: URL, port: Int, release: ReleaseSpec
+    ) async throws {
+        try? FileManager.default.removeItem(at: folder.appendingPathComponent("release.json"))
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/setsid")
+        process.arguments =
+            supervisor + [
+                "--folder", folder.path, "--port", String(port), "--grace", String(release.stopGrace), "--directory", app.path, "--", "/bin/sh", "-c",
+                command,
+            ]
+        process.environment = environment
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        do {
+            try process.run()
+        } catch {
+            throw DeployTargetError("\(release.release): cannot start its supervisor: \(error)")
+        }
+        // Up to 20 s for the record (a loaded machine starts processes slowly).
+        for _ in 0..<400 {
+            if let record = Self.readRecord(folder), record.supervisor != nil { return }
+            if !process.isRunning, process.terminationStatus != 0 { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw DeployTargetError(
+            "\(release.release): its supervisor did not start it; \(folder.appendingPathComponent("output.log").path) may say why")
     }
 
     static func readRecord(_ folder: URL) -> Record? {
@@ -127,22 +193,28 @@ public actor LocalProcessTarget: DeployTarget {
 }
 
 /// Keeps one release's process running: restarts it after it exits (0.5 s, doubling to 30 s; the
-/// backoff resets once a run lasted 10 s) until stopped.
-final class ProcessSupervisor: Sendable {
+/// backoff resets once a run lasted 10 s) until stopped. `gaara supervise` runs one in a process of its own.
+public final class ProcessSupervisor: Sendable {
     let command: ChildProcess.Command
     let endpoint: TargetEndpoint
     let folder: URL
     let stopGrace: Double
+    /// This process's id when it supervises detached (written to the record), else nil.
+    let detachedPID: Int32?
     private let state = Mutex<(handle: ChildProcess.Handle?, stopping: Bool, task: Task<Void, Never>?)>((nil, false, nil))
 
-    init(command: ChildProcess.Command, endpoint: TargetEndpoint, folder: URL, stopGrace: Double) {
+    /// A supervisor of `command`, which listens on `endpoint` and keeps its files in `folder`.
+    /// `detached`: this process exists only to supervise it (its pid goes in the record).
+    public init(command: ChildProcess.Command, endpoint: TargetEndpoint, folder: URL, stopGrace: Double, detached: Bool = false) {
         self.command = command
         self.endpoint = endpoint
         self.folder = folder
         self.stopGrace = stopGrace
+        detachedPID = detached ? getpid() : nil
     }
 
-    func start() {
+    /// Starts supervising.
+    public func start() {
         let task = Task { await self.supervise() }
         state.withLock { $0.task = task }
     }
@@ -159,7 +231,7 @@ final class ProcessSupervisor: Sendable {
             let started = Date()
             let onStart: @Sendable (ChildProcess.Handle) -> Void = { handle in
                 self.state.withLock { $0.handle = handle }
-                let record = LocalProcessTarget.Record(port: self.endpoint.port, pid: handle.pid)
+                let record = LocalProcessTarget.Record(port: self.endpoint.port, pid: handle.pid, supervisor: self.detachedPID)
                 try? JSONEncoder().encode(record).write(to: self.folder.appendingPathComponent("release.json"), options: .atomic)
             }
             let result = try? await ChildProcess.run(command, onStart: onStart) { chunk in writer.withLock { $0.write(Data(chunk)) } }
@@ -174,12 +246,17 @@ final class ProcessSupervisor: Sendable {
     }
 
     /// Stops the process (signal, grace, kill) and the supervision.
-    func stop() async {
+    public func stop() async {
         let (handle, task) = state.withLock { state -> (ChildProcess.Handle?, Task<Void, Never>?) in
             state.stopping = true
             return (state.handle, state.task)
         }
         handle?.terminate(grace: stopGrace)
         await task?.value
+    }
+
+    /// Waits until supervision ends (after ``stop()``).
+    public func wait() async {
+        await state.withLock { $0.task }?.value
     }
 }

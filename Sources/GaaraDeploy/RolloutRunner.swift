@@ -47,6 +47,8 @@ public actor RolloutRunner {
     private var stoppedStable: Set<String> = []
     private var inputs: [RolloutInput] = []
     private let hostOrder: [String]
+    /// Told each action before it is performed and each failure (the CLI's progress lines).
+    private let observe: (@Sendable (String) -> Void)?
     /// Seconds requests in flight on a release taken out of the router get before it is stopped.
     private let drainTimeout = 30.0
 
@@ -54,8 +56,10 @@ public actor RolloutRunner {
     public init(
         service: String, candidate: ReleaseSpec, stable: ReleaseSpec?, steps: [RolloutStep], targets: [String: any DeployTarget],
         traffic: any TrafficControl, probe: any HealthProbe = HTTPHealthProbe(), health: HealthSettings = HealthSettings(),
-        smokeTest: (@Sendable (TargetEndpoint) async throws -> Void)? = nil, stateFile: URL
+        smokeTest: (@Sendable (TargetEndpoint) async throws -> Void)? = nil, stateFile: URL,
+        observe: (@Sendable (String) -> Void)? = nil
     ) {
+        self.observe = observe
         self.service = service
         self.candidate = candidate
         self.stable = stable
@@ -112,10 +116,12 @@ public actor RolloutRunner {
                 while !inputs.isEmpty { queue += try decide(inputs.removeFirst()) }
                 queue += try decide(.tick)
             case .perform(let id, let kind):
+                observe?(kind.summary)
                 do {
                     try await perform(kind)
                     queue += try decide(.succeeded(id))
                 } catch {
+                    observe?("failed: \(error)")
                     queue += try decide(.failed(id, reason: "\(error)"))
                 }
             }
@@ -190,6 +196,8 @@ public actor RolloutRunner {
     /// Probes until `healthyThreshold` checks in a row pass, or fails at the deadline with what the
     /// last check saw and the release's last log lines.
     private func awaitHealthy(_ host: String) async throws {
+        // A rollback to a release that still runs has no start step: the target adopts it here.
+        if candidateEndpoints[host] == nil { candidateEndpoints[host] = try await target(host).start(candidate) }
         guard let endpoint = candidateEndpoints[host] else { throw DeployTargetError("\(candidate.release) was not started on \(host)") }
         let deadline = Date().addingTimeInterval(health.deadline)
         var passed = 0

@@ -29,6 +29,7 @@ struct DeployConfigTests {
                 release-dir: backend
                 port: 8081
                 stop-grace: 5s
+                proxy: {host: notes.localhost, path-prefix: /notes}
             environments:
               staging:
                 hosts: local
@@ -51,6 +52,8 @@ struct DeployConfigTests {
         #expect(backend.health.timeout == 2 && backend.health.unhealthyThreshold == 3 && backend.stopGrace == 10, "defaults")
         let notes = try #require(config.service("notes"))
         #expect(notes.artifact == .command("python3 -m app --port $PORT", directory: "backend") && notes.stopGrace == 5)
+        #expect(notes.proxyHosts == ["notes.localhost"] && notes.pathPrefix == "/notes")
+        #expect(backend.proxyHosts.isEmpty && backend.pathPrefix == "/", "any host, every path by default")
         let staging = try #require(config.environment("staging"))
         #expect(staging.hosts == ["local"] && staging.router == "127.0.0.1:8000" && staging.smokeTests == "scripts/smoke_tests.sh")
         #expect(staging.strategy == .blueGreen(scaleDownDelay: 600) && staging.keep == 3, "blue-green with a 10 minute scale-down is the default")
@@ -89,6 +92,8 @@ struct DeployConfigTests {
             "1:52: 'stop-grace' must be a duration (30s, 2m, 1h30m, 500ms) or seconds, found 'soon'"
         ),
         ("services: {web: {image: app, port: 80, health: {path: up}}}", "1:55: 'health.path' must start with '/'"),
+        ("services: {web: {image: app, port: 80, proxy: {path-prefix: api}}}", "1:61: 'proxy.path-prefix' must start with '/'"),
+        ("services: {web: {image: app, port: 80, proxy: {hosts: a}}}", "1:48: unknown key 'hosts' in 'proxy' (did you mean 'host'?)"),
         (
             "services: {9web: {image: app, port: 80}}",
             "1:12: service name '9web' must start with a letter and hold only letters, digits, '-' and '_' (at most 63)"

@@ -42,6 +42,10 @@ public struct DeployService: Sendable, Equatable {
     public var health: HealthCheckConfig
     /// Seconds between the stop signal and a kill.
     public var stopGrace: Double
+    /// The host names the router sends to it (`proxy.host`; empty: any host).
+    public var proxyHosts: [String] = []
+    /// The path prefix the router sends to it (`proxy.path-prefix`, default `/`).
+    public var pathPrefix: String = "/"
     /// Where the name is written.
     public var location: SourceLocation
 }

@@ -18,7 +18,8 @@ public enum DeployConfigLoader {
     }
 
     static let topKeys = ["services", "environments"]
-    static let serviceKeys = ["image", "command", "release-dir", "port", "env", "secrets", "health", "stop-grace"]
+    static let serviceKeys = ["image", "command", "release-dir", "port", "env", "secrets", "health", "stop-grace", "proxy"]
+    static let proxyKeys = ["host", "path-prefix"]
     static let healthKeys = ["path", "interval", "timeout", "healthy-threshold", "unhealthy-threshold", "deadline"]
     static let environmentKeys = ["hosts", "router", "strategy", "scale-down-delay", "smoke-tests", "keep"]
     static let strategies = ["recreate", "rolling", "blue-green", "canary"]
@@ -129,6 +130,8 @@ struct DeployConfigDecoder {
         var secrets: [String] = []
         var health = HealthCheckConfig()
         var stopGrace = 10.0
+        var proxyHosts: [String] = []
+        var pathPrefix = "/"
         for field in fields {
             guard let key = session.keyText(field, in: owner) else { continue }
             switch key {
@@ -146,6 +149,22 @@ struct DeployConfigDecoder {
             case "secrets": secrets = (session.stringList(field.value, "'secrets'") ?? []).map(\.0)
             case "health": health = decodeHealth(field.value, owner: owner)
             case "stop-grace": stopGrace = duration(field.value, "'stop-grace'") ?? stopGrace
+            case "proxy":
+                for entry in session.mapping(field.value, "\(owner)'s 'proxy'") ?? [] {
+                    guard let key = session.keyText(entry, in: "'proxy'") else { continue }
+                    switch key {
+                    case "host": proxyHosts = (session.stringList(entry.value, "'proxy.host'") ?? []).map(\.0)
+                    case "path-prefix":
+                        if let prefix = session.string(entry.value, "'proxy.path-prefix'") {
+                            if prefix.hasPrefix("/") {
+                                pathPrefix = prefix
+                            } else {
+                                session.error("'proxy.path-prefix' must start with '/'", at: entry.value.location)
+                            }
+                        }
+                    default: session.unknownKey(entry.key, allowed: DeployConfigLoader.proxyKeys, in: "'proxy'")
+                    }
+                }
             default: session.unknownKey(field.key, allowed: DeployConfigLoader.serviceKeys, in: owner)
             }
         }
@@ -170,7 +189,8 @@ struct DeployConfigDecoder {
             return nil
         }
         return DeployService(
-            name: name, artifact: artifact, port: port, env: env, secrets: secrets, health: health, stopGrace: stopGrace, location: pair.key.location)
+            name: name, artifact: artifact, port: port, env: env, secrets: secrets, health: health, stopGrace: stopGrace, proxyHosts: proxyHosts,
+            pathPrefix: pathPrefix, location: pair.key.location)
     }
 
     mutating func decodeHealth(_ node: YAMLNode, owner: String) -> HealthCheckConfig {

@@ -1,0 +1,331 @@
+import ArgumentParser
+import Foundation
+import GaaraDeploy
+import GaaraDeployCore
+import GaaraRouter
+import GaaraWorkflow
+
+/// What the deploy commands share: the repository, its `.gaara/deploy.yml`, an environment and its folder.
+struct DeployContext {
+    let repository: URL
+    let config: DeployConfig
+    let environment: DeployEnvironment
+    let folder: EnvironmentFolder
+
+    /// Reads the configuration (its errors as `path:line:col`) and picks the environment.
+    static func load(_ name: String, directory: String?) async throws -> DeployContext {
+        let start = URL(fileURLWithPath: directory ?? FileManager.default.currentDirectoryPath)
+        let repository = await LocalRepository.topLevel(from: start) ?? start.standardizedFileURL
+        let file = repository.appendingPathComponent(".gaara/deploy.yml")
+        guard let text = try? String(contentsOf: file, encoding: .utf8) else {
+            throw CLIFailure(.invalidInput, "no deploy configuration at \(file.path) (see README, \"Deploying\")")
+        }
+        let result = DeployConfigLoader.load(text: text, path: ".gaara/deploy.yml")
+        guard let config = result.config else {
+            let rendered = DiagnosticRenderer.render(result.diagnostics, in: result.file, excerpts: false)
+            throw CLIFailure(.invalidInput, rendered.trimmingCharacters(in: .newlines), plain: true)
+        }
+        guard let environment = config.environment(name) else {
+            let known = config.environments.map(\.name).joined(separator: ", ")
+            throw CLIFailure(.invalidInput, "no environment '\(name)' in .gaara/deploy.yml (it has: \(known))")
+        }
+        return DeployContext(
+            repository: repository, config: config, environment: environment,
+            folder: EnvironmentFolder(root: repository.appendingPathComponent(".gaara/deploy"), environment: name))
+    }
+
+    /// The services named, or all of them.
+    func services(_ name: String?) throws -> [DeployService] {
+        guard let name else { return config.services }
+        guard let service = config.service(name) else {
+            throw CLIFailure(
+                .invalidInput, "no service '\(name)' in .gaara/deploy.yml (it has: \(config.services.map(\.name).joined(separator: ", ")))")
+        }
+        return [service]
+    }
+
+    /// The environment's router, started in the background when it is not running yet.
+    func router() async throws -> AdminClient {
+        try await LocalRouter.ensure(
+            folder: folder.url.appendingPathComponent("router"), listen: environment.router ?? "127.0.0.1:8000", environment: environment.name)
+    }
+
+    /// A deployer whose traffic goes through `admin`.
+    func deployer(_ admin: AdminClient) -> LocalDeployer {
+        LocalDeployer(
+            config: config, environment: environment, repository: repository, folder: folder,
+            traffic: { service in
+                RouterTraffic(
+                    admin: admin,
+                    template: RouterTraffic.template(
+                        health: LocalDeployer.health(service), hosts: service.proxyHosts, pathPrefix: service.pathPrefix))
+            },
+            supervisor: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")).map { [$0, "supervise"] },
+            log: { line in FileHandle.standardOutput.write(Data((line + "\n").utf8)) })
+    }
+}
+
+/// `gaara deploy ENV`: rolls a new release out in the foreground.
+struct DeployCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "deploy",
+        abstract: "Deploy a new release of the services to an environment (.gaara/deploy.yml), in the foreground.",
+        discussion: """
+            Each service's release directory is copied into a new release, started on its own loopback port, \
+            checked, smoke-tested and given the traffic through Gaara's router with the environment's strategy \
+            (started in the background on the environment's 'router' address when it is not running). \
+            'gaara rollout pause|resume|promote|abort ENV' steer a rollout in progress; 'gaara rollback ENV' goes back.
+            """)
+
+    @Argument(help: "The environment (staging, production).")
+    var environment: String
+
+    @Option(help: "Deploy only this service.")
+    var service: String?
+
+    @Option(help: "Deploy this directory instead of the service's release-dir.")
+    var releaseDir: String?
+
+    @Option(name: .customShort("C"), help: "The repository (default: the current directory's).")
+    var directory: String?
+
+    @Option(help: "A secret a service needs, NAME=VALUE (also read from the environment).")
+    var secret: [String] = []
+
+    func run() async throws {
+        let context = try await DeployContext.load(environment, directory: directory)
+        let services = try context.services(service)
+        if releaseDir != nil, services.count > 1 { throw CLIFailure(.invalidInput, "--release-dir goes with --service (one service)") }
+        let admin = try await context.router()
+        let deployer = context.deployer(admin)
+        let commit = await LocalRepository.git(["rev-parse", "HEAD"], in: context.repository)?.trimmingCharacters(in: .whitespacesAndNewlines)
+        for service in services {
+            do {
+                let release = try await deployer.deploy(
+                    service, directory: releaseDir.map { URL(fileURLWithPath: $0).standardizedFileURL }, commit: commit, creator: Self.creator,
+                    variables: try Self.variables(secret))
+                print("✓ \(release.id) is live in \(context.environment.name) (\(release.artifact.prefix(23))…)")
+            } catch let error as DeployTargetError {
+                throw CLIFailure(.failed, error.message)
+            } catch let error as ReleaseError {
+                throw CLIFailure(.failed, error.message)
+            } catch let error as RolloutPlanError {
+                throw CLIFailure(.invalidInput, error.message)
+            }
+        }
+    }
+
+    static var creator: String { ProcessInfo.processInfo.environment["GAARA_ACTOR"] ?? ProcessInfo.processInfo.environment["USER"] ?? "local" }
+
+    static func variables(_ secrets: [String]) throws -> [String: String] {
+        var result = ProcessInfo.processInfo.environment
+        for entry in secrets {
+            guard let equals = entry.firstIndex(of: "="), equals != entry.startIndex else {
+                throw CLIFailure(.invalidInput, "--secret: expected NAME=VALUE, got '\(entry.prefix(40))'")
+            }
+            result[String(entry[..<equals])] = String(entry[entry.index(after: equals)...])
+        }
+        return result
+    }
+}
+
+/// `gaara rollback ENV`: traffic back to a kept release.
+struct RollbackCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rollback",
+        abstract: "Send an environment's traffic back to a kept release (a router switch when it still runs).")
+
+    @Argument(help: "The environment.")
+    var environment: String
+
+    @Option(help: "The service (default: every service).")
+    var service: String?
+
+    @Option(help: "The release number to go back to (default: the newest kept one).")
+    var to: Int?
+
+    @Option(name: .customShort("C"), help: "The repository (default: the current directory's).")
+    var directory: String?
+
+    @Option(help: "A secret a service needs, NAME=VALUE (also read from the environment).")
+    var secret: [String] = []
+
+    func run() async throws {
+        let context = try await DeployContext.load(environment, directory: directory)
+        let services = try context.services(service)
+        if to != nil, services.count > 1 { throw CLIFailure(.invalidInput, "--to goes with --service (release numbers are per service)") }
+        let deployer = context.deployer(try await context.router())
+        for service in services {
+            let start = Date()
+            do {
+                let release = try await deployer.rollback(
+                    service, to: to, creator: DeployCommand.creator, variables: try DeployCommand.variables(secret))
+                print(
+                    "✓ \(release.id) is live in \(context.environment.name) again (rolled back in \(String(format: "%.2f", Date().timeIntervalSince(start))) s)"
+                )
+            } catch let error as DeployTargetError {
+                throw CLIFailure(.failed, error.message)
+            } catch let error as ReleaseError {
+                throw CLIFailure(.failed, error.message)
+            }
+        }
+    }
+}
+
+/// `gaara undeploy ENV`: stops every release and the environment's router.
+struct UndeployCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "undeploy", abstract: "Stop every release of an environment and its router (the release history stays).")
+
+    @Argument(help: "The environment.")
+    var environment: String
+
+    @Option(name: .customShort("C"), help: "The repository (default: the current directory's).")
+    var directory: String?
+
+    func run() async throws {
+        let context = try await DeployContext.load(environment, directory: directory)
+        let deployer = context.deployer(AdminClient(endpoint: "unix:/nonexistent", token: nil))
+        do {
+            let stopped = try await deployer.stopAll()
+            print(stopped.isEmpty ? "no release of \(environment) was running" : "stopped \(stopped.joined(separator: ", "))")
+        } catch let error as DeployTargetError {
+            throw CLIFailure(.failed, error.message)
+        }
+        if await LocalRouter.stop(folder: context.folder.url.appendingPathComponent("router")) { print("stopped the router of \(environment)") }
+    }
+}
+
+/// `gaara releases ENV`: the release history.
+struct ReleasesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "releases", abstract: "List an environment's releases, newest first.")
+
+    @Argument(help: "The environment.")
+    var environment: String
+
+    @Option(name: .customShort("C"), help: "The repository (default: the current directory's).")
+    var directory: String?
+
+    @Option(help: "Output format: text or json.")
+    var format: String = "text"
+
+    func run() async throws {
+        let context = try await DeployContext.load(environment, directory: directory)
+        let history: ReleaseHistory
+        do {
+            history = try context.folder.history(environment: environment)
+        } catch {
+            throw CLIFailure(.failed, "\(error)")
+        }
+        if format == "json" {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            encoder.dateEncodingStrategy = .iso8601
+            print(String(decoding: try encoder.encode(history.releases.reversed()), as: UTF8.self))
+            return
+        }
+        guard format == "text" else { throw CLIFailure(.invalidInput, "--format must be text or json") }
+        let formatter = ISO8601DateFormatter()
+        for service in context.config.services {
+            let releases = history.history(service.name)
+            print("\(service.name) in \(environment):\(releases.isEmpty ? " no releases" : "")")
+            for release in releases {
+                let commit = release.commit.map { " \($0.prefix(7))" } ?? ""
+                print(
+                    "  \(release.id)  \(release.state.rawValue)  \(formatter.string(from: release.created))  \(release.creator)\(commit)  \(release.artifact.prefix(23))…"
+                )
+            }
+        }
+    }
+}
+
+/// `gaara rollout status|pause|resume|promote|abort ENV`.
+struct RolloutCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rollout", abstract: "Show or steer an environment's rollout in progress.",
+        subcommands: [Status.self, Control.Pause.self, Control.Resume.self, Control.Promote.self, Control.Abort.self])
+
+    /// `gaara rollout status ENV`.
+    struct Status: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "status", abstract: "Each service's rollout: its steps and where it stands.")
+
+        @Argument(help: "The environment.")
+        var environment: String
+
+        @Option(name: .customShort("C"), help: "The repository (default: the current directory's).")
+        var directory: String?
+
+        func run() async throws {
+            let context = try await DeployContext.load(environment, directory: directory)
+            let history = (try? context.folder.history(environment: environment)) ?? ReleaseHistory(environment: environment)
+            for service in context.config.services {
+                let live = history.live(service.name).map(\.id) ?? "none"
+                guard let rollout = context.folder.rollout(service.name) else {
+                    print("\(service.name): live \(live); no rollout yet")
+                    continue
+                }
+                let state = rollout.state
+                print("\(service.name): live \(live); last rollout \(RolloutCommand.phase(state.phase)), \(state.weight)% on the new release")
+                for (index, step) in state.steps.enumerated() {
+                    let mark = index < state.index ? "✓" : index == state.index && !state.phase.isFinished ? "▶" : " "
+                    print("  \(mark) \(step.summary)")
+                }
+            }
+        }
+    }
+
+    /// The inputs sent to a running rollout through its environment's inbox.
+    enum Control {
+        static func send(_ word: String, environment: String, directory: String?) async throws {
+            let context = try await DeployContext.load(environment, directory: directory)
+            try context.folder.send(word)
+            print("sent '\(word)' to the rollout of \(environment)")
+        }
+
+        /// `gaara rollout pause ENV`.
+        struct Pause: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(commandName: "pause", abstract: "Hold the rollout before its next step.")
+            @Argument(help: "The environment.") var environment: String
+            @Option(name: .customShort("C"), help: "The repository.") var directory: String?
+            func run() async throws { try await Control.send("pause", environment: environment, directory: directory) }
+        }
+
+        /// `gaara rollout resume ENV`.
+        struct Resume: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(commandName: "resume", abstract: "Continue a paused rollout.")
+            @Argument(help: "The environment.") var environment: String
+            @Option(name: .customShort("C"), help: "The repository.") var directory: String?
+            func run() async throws { try await Control.send("resume", environment: environment, directory: directory) }
+        }
+
+        /// `gaara rollout promote ENV [--full]`.
+        struct Promote: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                commandName: "promote", abstract: "End the current pause (with --full, skip the remaining pauses and partial weights).")
+            @Argument(help: "The environment.") var environment: String
+            @Flag(help: "Go to 100% at once.") var full = false
+            @Option(name: .customShort("C"), help: "The repository.") var directory: String?
+            func run() async throws { try await Control.send(full ? "promote-full" : "promote", environment: environment, directory: directory) }
+        }
+
+        /// `gaara rollout abort ENV`.
+        struct Abort: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                commandName: "abort", abstract: "Send the traffic back to the stable release at once and stop the new one.")
+            @Argument(help: "The environment.") var environment: String
+            @Option(name: .customShort("C"), help: "The repository.") var directory: String?
+            func run() async throws { try await Control.send("abort", environment: environment, directory: directory) }
+        }
+    }
+
+    static func phase(_ phase: RolloutController.Phase) -> String {
+        switch phase {
+        case .pending: "pending"
+        case .running: "running"
+        case .paused: "paused"
+        case .aborting(let reason): "aborting (\(reason))"
+        case .succeeded: "succeeded"
+        case .aborted(let reason): "aborted (\(reason))"
+        }
+    }
+}

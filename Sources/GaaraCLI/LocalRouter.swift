@@ -1,0 +1,64 @@
+import Foundation
+import GaaraRouter
+
+/// The router of a local environment: found by its admin socket, or started in the background
+/// (`gaara router`, in its own session so it outlives the command) with its table and log in the
+/// environment's folder.
+enum LocalRouter {
+    /// An admin client for the running router, starting one first when none answers.
+    static func ensure(folder: URL, listen: String, environment: String) async throws -> AdminClient {
+        let socket = folder.appendingPathComponent("admin.sock").path
+        let admin = AdminClient(endpoint: "unix:" + socket, token: nil)
+        if await answers(admin) { return admin }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        guard let executable = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else {
+            throw CLIFailure(.failed, "cannot find the gaara executable to start the router")
+        }
+        let log = folder.appendingPathComponent("router.log")
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: log)
+        defer { try? handle.close() }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/setsid")
+        process.arguments = [
+            executable, "router", "--listen", listen, "--admin-socket", socket, "--state", folder.appendingPathComponent("routes.json").path,
+        ]
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = handle
+        process.standardError = handle
+        do {
+            try process.run()
+        } catch {
+            throw CLIFailure(.failed, "cannot start the router for \(environment): \(error)", cause: error)
+        }
+        // Up to 20 s: a loaded machine starts it slowly.
+        for _ in 0..<200 {
+            if await answers(admin) {
+                FileHandle.standardOutput.write(Data("started the router of \(environment) on \(listen) (log: \(log.path))\n".utf8))
+                return admin
+            }
+            if !process.isRunning, process.terminationStatus != 0 { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        throw CLIFailure(.failed, "the router of \(environment) did not start on \(listen): \(output.suffix(600))")
+    }
+
+    /// Stops the environment's router if one runs (its process id is in the name of the socket it
+    /// listens on, which `admin.sock` links to). Returns whether one was stopped.
+    static func stop(folder: URL) async -> Bool {
+        let link = folder.appendingPathComponent("admin.sock").path
+        guard let own = try? FileManager.default.destinationOfSymbolicLink(atPath: link),
+            let pid = pid_t(own.split(separator: ".").last ?? ""), pid > 1
+        else { return false }
+        guard kill(pid, SIGTERM) == 0 else { return false }
+        for _ in 0..<100 where kill(pid, 0) == 0 { try? await Task.sleep(for: .milliseconds(100)) }
+        if kill(pid, 0) == 0 { kill(pid, SIGKILL) }
+        return true
+    }
+
+    static func answers(_ admin: AdminClient) async -> Bool {
+        guard let (status, _) = try? await admin.send(.GET, "/services") else { return false }
+        return status == 200
+    }
+}

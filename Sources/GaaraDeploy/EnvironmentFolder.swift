@@ -1,0 +1,109 @@
+import Foundation
+import GaaraDeployCore
+
+/// An environment's local data directory (`.gaara/deploy/ENV`): its release history, the state of
+/// each service's rollout, the inbox operators' commands reach a running rollout through, the lock
+/// that allows one rollout at a time, and the targets' release folders.
+public struct EnvironmentFolder: Sendable {
+    /// The directory.
+    public let url: URL
+
+    /// The folder of `environment` under `root` (`.gaara/deploy`).
+    public init(root: URL, environment: String) {
+        url = root.appendingPathComponent(environment)
+    }
+
+    /// Where local process targets keep their releases.
+    public var targets: URL { url.appendingPathComponent("targets") }
+    /// The release history.
+    var historyFile: URL { url.appendingPathComponent("releases.json") }
+    /// The persisted controller of `service`'s rollout.
+    func rolloutFile(_ service: String) -> URL { url.appendingPathComponent("rollout-\(service).json") }
+    /// Operators' inputs for the running rollout, a line each.
+    var inbox: URL { url.appendingPathComponent("inbox") }
+
+    /// The history (empty when none was saved).
+    public func history(environment: String) throws -> ReleaseHistory {
+        guard FileManager.default.fileExists(atPath: historyFile.path) else { return ReleaseHistory(environment: environment) }
+        do {
+            return try Self.decoder.decode(ReleaseHistory.self, from: Data(contentsOf: historyFile))
+        } catch {
+            throw DeployTargetError("cannot read \(historyFile.path): \(error)")
+        }
+    }
+
+    /// Saves the history atomically (a crash leaves the old or the new file, never half of one).
+    public func save(_ history: ReleaseHistory) throws {
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        try Self.encoder.encode(history).write(to: historyFile, options: .atomic)
+    }
+
+    /// The persisted rollout of `service`, if one was saved.
+    public func rollout(_ service: String) -> RolloutController? {
+        guard let data = try? Data(contentsOf: rolloutFile(service)) else { return nil }
+        return try? JSONDecoder().decode(RolloutController.self, from: data)
+    }
+
+    /// Queues an operator's input for the running rollout (`pause`, `resume`, `promote`, `promote-full`, `abort`).
+    public func send(_ word: String) throws {
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        let handle = try FileHandle(forUpdating: FileManager.default.fileExists(atPath: inbox.path) ? inbox : create(inbox))
+        defer { try? handle.close() }
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data((word + "\n").utf8))
+    }
+
+    private func create(_ file: URL) -> URL {
+        _ = FileManager.default.createFile(atPath: file.path, contents: nil)
+        return file
+    }
+
+    /// Takes the queued inputs (the inbox is emptied).
+    func takeInputs() -> [RolloutInput] {
+        let taking = url.appendingPathComponent("inbox.taking")
+        guard rename(inbox.path, taking.path) == 0, let text = try? String(contentsOf: taking, encoding: .utf8) else { return [] }
+        try? FileManager.default.removeItem(at: taking)
+        return text.split(separator: "\n").compactMap { line in
+            switch line.trimmingCharacters(in: .whitespaces) {
+            case "pause": .pause
+            case "resume": .resume
+            case "promote": .promote(full: false)
+            case "promote-full": .promote(full: true)
+            case "abort": .abort(reason: "aborted by an operator (gaara rollout abort)")
+            default: nil
+            }
+        }
+    }
+
+    /// Holds the environment's lock while `body` runs; refuses at once when another rollout holds it.
+    func locked<T>(_ body: () async throws -> T) async throws -> T {
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        let path = url.appendingPathComponent("lock").path
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw DeployTargetError("cannot open \(path): \(String(cString: strerror(errno)))") }
+        defer { close(descriptor) }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            let holder = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            throw DeployTargetError(
+                "another rollout of \(url.lastPathComponent) is running\(holder.isEmpty ? "" : " (\(holder))"); wait for it, or send it 'gaara rollout abort \(url.lastPathComponent)'"
+            )
+        }
+        _ = ftruncate(descriptor, 0)
+        let note = "gaara pid \(getpid())"
+        _ = note.withCString { write(descriptor, $0, strlen($0)) }
+        return try await body()
+    }
+
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
+    }()
+
+    static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }()
+}

@@ -1,0 +1,298 @@
+import Crypto
+import Foundation
+import GaaraDeployCore
+import GaaraProcess
+import GaaraWorkflow
+
+/// Deploys and rolls back an environment's services from this machine, in the foreground: what
+/// `gaara deploy`, `gaara rollback` and `gaara rollout` do without a server. Releases run on local
+/// process targets under the environment's folder; traffic moves through Gaara's router.
+///
+/// A replaced release is left running for the environment's `scale-down-delay` (the quick rollback
+/// the guide asks for) and stopped by the first deploy or rollback after that time: nothing stays
+/// behind in the foreground for ten minutes.
+public struct LocalDeployer: Sendable {
+    /// The deploy configuration.
+    public let config: DeployConfig
+    /// The environment deployed to.
+    public let environment: DeployEnvironment
+    /// The repository (smoke tests run here; release directories are relative to it).
+    public let repository: URL
+    /// The environment's data.
+    public let folder: EnvironmentFolder
+    /// Moves traffic (the router).
+    public let traffic: @Sendable (DeployService) -> any TrafficControl
+    /// Progress lines.
+    public let log: @Sendable (String) -> Void
+    /// The command that supervises a release after this process ends (`[gaara, supervise]`).
+    public let supervisor: [String]?
+
+    /// Creates a deployer. `traffic` gives the traffic control of a service (its router settings).
+    public init(
+        config: DeployConfig, environment: DeployEnvironment, repository: URL, folder: EnvironmentFolder,
+        traffic: @escaping @Sendable (DeployService) -> any TrafficControl, supervisor: [String]?, log: @escaping @Sendable (String) -> Void
+    ) {
+        self.supervisor = supervisor
+        self.config = config
+        self.environment = environment
+        self.repository = repository
+        self.folder = folder
+        self.traffic = traffic
+        self.log = log
+    }
+
+    /// The health settings of a service.
+    public static func health(_ service: DeployService) -> HealthSettings {
+        HealthSettings(
+            path: service.health.path, interval: service.health.interval, timeout: service.health.timeout,
+            healthyThreshold: service.health.healthyThreshold, deadline: service.health.deadline)
+    }
+
+    /// Rolls a new release of `service` out with the environment's strategy. `directory` overrides
+    /// the service's release directory; `variables` supplies the service's secrets.
+    public func deploy(
+        _ service: DeployService, directory override: URL? = nil, commit: String?, creator: String, variables: [String: String]
+    ) async throws -> Release {
+        let target = try localTarget()
+        let (command, directory) = try commandArtifact(service, override: override)
+        let environmentVariables = try self.variables(service, from: variables)
+        return try await folder.locked {
+            var history = try folder.history(environment: environment.name)
+            try await scaleDown(&history, target: target)
+            let artifact = "dir:sha256:" + (try Self.hash(directory))
+            let stable = history.live(service.name)
+            let release = try history.begin(
+                service: service.name, artifact: artifact, directory: directory.path, commit: commit, creator: creator, now: Date())
+            try folder.save(history)
+            log("\(release.id): \(artifact) from \(directory.path)")
+            var steps = try RolloutPlan.steps(
+                foregroundStrategy, hosts: environment.hosts, hasOldRelease: stable != nil, smokeTests: environment.smokeTests != nil)
+            if scaleDownDelay > 0 {
+                // The replaced release stays running through its delay (see the type's note).
+                steps.removeAll { if case .stopOld = $0 { true } else { false } }
+            }
+            let candidateSpec = spec(service, release, command: command, variables: environmentVariables)
+            let stableSpec = stable.map { spec(service, $0, command: command, variables: environmentVariables) }
+            let outcome = try await run(service, candidate: candidateSpec, stable: stableSpec, steps: steps, target: target)
+            switch outcome {
+            case .succeeded(let warnings):
+                for warning in warnings { log("warning: \(warning)") }
+                let retired = history.succeeded(
+                    service.name, number: release.number, keep: environment.keep, now: Date(), note: "rolled out (\(strategyName))")
+                if let stable { try await keepOrStop(stable, service: service, history: &history, target: target) }
+                for old in retired { try? await target.stop(spec(service, old, command: command, variables: [:])) }
+                try folder.save(history)
+                return history.release(service.name, number: release.number)!
+            case .aborted(let reason):
+                history.failed(service.name, number: release.number, reason: reason, now: Date())
+                try folder.save(history)
+                throw DeployTargetError("\(release.id) was not deployed to \(environment.name): \(reason)")
+            }
+        }
+    }
+
+    /// Sends `service`'s traffic back to a kept release (`to`, or the newest kept one): a router switch
+    /// when it still runs, else it is started and checked first. The steps of the rollout are not run again.
+    public func rollback(_ service: DeployService, to number: Int?, creator: String, variables: [String: String]) async throws -> Release {
+        let target = try localTarget()
+        let (command, _) = try commandArtifact(service, override: nil)
+        let environmentVariables = try self.variables(service, from: variables)
+        return try await folder.locked {
+            var history = try folder.history(environment: environment.name)
+            let destination = try history.rollbackTarget(service.name, to: number)
+            let live = history.live(service.name)!
+            let running = try await target.running(service: service.name).contains(destination.id)
+            history.beginRollback(service.name, from: live.number, to: destination.number, creator: creator, now: Date())
+            try folder.save(history)
+            log(
+                "rolling \(service.name) in \(environment.name) back from \(live.id) to \(destination.id) (\(running ? "still running: a router switch" : "not running: started first"))"
+            )
+            let steps = RolloutPlan.rollback(hosts: environment.hosts, stillRunning: running).filter {
+                if case .stopOld = $0 { return false }  // the release rolled back from stays kept, running, for a roll forward
+                return true
+            }
+            let outcome = try await run(
+                service, candidate: spec(service, destination, command: command, variables: environmentVariables),
+                stable: spec(service, live, command: command, variables: environmentVariables), steps: steps, target: target)
+            switch outcome {
+            case .succeeded:
+                let retired = history.succeeded(
+                    service.name, number: destination.number, keep: environment.keep, now: Date(),
+                    note: "rolled back to from \(live.id) by \(creator)")
+                try await keepOrStop(live, service: service, history: &history, target: target)
+                for old in retired { try? await target.stop(spec(service, old, command: command, variables: [:])) }
+                try folder.save(history)
+                return history.release(service.name, number: destination.number)!
+            case .aborted(let reason):
+                history.rollbackFailed(service.name, to: destination.number, reason: reason, now: Date())
+                try folder.save(history)
+                throw DeployTargetError("the rollback of \(service.name) in \(environment.name) to \(destination.id) failed: \(reason)")
+            }
+        }
+    }
+
+    /// Stops every release of the environment's services (the history stays): `gaara undeploy`.
+    public func stopAll() async throws -> [String] {
+        let target = try localTarget()
+        return try await folder.locked {
+            var stopped: [String] = []
+            for service in config.services {
+                guard let (command, _) = try? commandArtifact(service, override: nil) else { continue }
+                let history = try folder.history(environment: environment.name)
+                for name in try await target.running(service: service.name) {
+                    let release = history.history(service.name).first { $0.id == name }
+                    let directory = release?.directory ?? repository.path
+                    try await target.stop(
+                        ReleaseSpec(
+                            service: service.name, release: name, artifact: .command(command, directory: directory), stopGrace: service.stopGrace))
+                    stopped.append(name)
+                }
+            }
+            return stopped
+        }
+    }
+
+    /// Stops the kept releases whose scale-down time has come.
+    func scaleDown(_ history: inout ReleaseHistory, target: any DeployTarget) async throws {
+        for release in history.dueForScaleDown(now: Date()) {
+            guard let service = config.service(release.service), let (command, _) = try? commandArtifact(service, override: nil) else { continue }
+            log("stopping \(release.id) (its scale-down delay passed)")
+            try? await target.stop(spec(service, release, command: command, variables: [:]))
+        }
+    }
+
+    /// The replaced release stays running for the scale-down delay (or is stopped now when it is 0).
+    private func keepOrStop(_ replaced: Release, service: DeployService, history: inout ReleaseHistory, target: any DeployTarget) async throws {
+        guard history.release(service.name, number: replaced.number)?.state == .kept else { return }
+        if scaleDownDelay > 0 {
+            history.keepRunning(service.name, number: replaced.number, until: Date().addingTimeInterval(scaleDownDelay))
+            log("\(replaced.id) stays running for \(Int(scaleDownDelay)) s for a quick rollback")
+        } else if let (command, _) = try? commandArtifact(service, override: nil) {
+            try? await target.stop(spec(service, replaced, command: command, variables: [:]))
+        }
+    }
+
+    private func run(
+        _ service: DeployService, candidate: ReleaseSpec, stable: ReleaseSpec?, steps: [RolloutStep], target: any DeployTarget
+    ) async throws -> RolloutAction.Outcome {
+        _ = folder.takeInputs()  // inputs meant for an earlier rollout
+        let log = self.log
+        var smoke: (@Sendable (TargetEndpoint) async throws -> Void)?
+        if let command = environment.smokeTests {
+            let repository = self.repository
+            smoke = { endpoint in try await Self.smokeTest(command, endpoint: endpoint, repository: repository, log: log) }
+        }
+        let runner = RolloutRunner(
+            service: service.name, candidate: candidate, stable: stable, steps: steps,
+            targets: Dictionary(uniqueKeysWithValues: environment.hosts.map { ($0, target) }), traffic: traffic(service),
+            health: Self.health(service), smokeTest: smoke, stateFile: folder.rolloutFile(service.name),
+            observe: { log("  \(candidate.release): \($0)") })
+        let inbox = Task { [folder] in
+            while !Task.isCancelled {
+                for input in folder.takeInputs() {
+                    log("  \(candidate.release): operator input \(input)")
+                    await runner.send(input)
+                }
+                try? await Task.sleep(for: .milliseconds(100))
+            }
+        }
+        defer { inbox.cancel() }
+        return try await runner.run()
+    }
+
+    /// Runs the smoke tests against the new release; a failure carries their exit status and last lines.
+    static func smokeTest(_ command: String, endpoint: TargetEndpoint, repository: URL, log: @Sendable (String) -> Void) async throws {
+        var environment = ProcessInfo.processInfo.environment
+        environment["GAARA_RELEASE_URL"] = "http://\(endpoint)"
+        let result = try await ChildProcess.capture(
+            ChildProcess.Command("/bin/sh", ["-c", command], environment: environment, workingDirectory: repository.path), timeout: 300)
+        let tail = result.output.split(separator: "\n", omittingEmptySubsequences: false).suffix(20).joined(separator: "\n")
+        guard result.status.isSuccess else { throw DeployTargetError("smoke tests failed (\(result.status)):\n\(tail)") }
+        log("  smoke tests passed against http://\(endpoint)")
+    }
+
+    /// Blue-green and canary keep the replaced release through the scale-down delay themselves (see
+    /// the type's note): the foreground rollout ends when the traffic has moved.
+    private var foregroundStrategy: RolloutStrategy {
+        switch environment.strategy {
+        case .blueGreen: .blueGreen(scaleDownDelay: 0)
+        case .canary(let steps, _): .canary(steps: steps, scaleDownDelay: 0)
+        case let other: other
+        }
+    }
+
+    private var scaleDownDelay: Double {
+        switch environment.strategy {
+        case .blueGreen(let delay), .canary(_, let delay): delay
+        default: 0
+        }
+    }
+
+    private var strategyName: String {
+        switch environment.strategy {
+        case .recreate: "recreate"
+        case .rolling: "rolling"
+        case .blueGreen: "blue-green"
+        case .canary: "canary"
+        }
+    }
+
+    private func localTarget() throws -> LocalProcessTarget {
+        guard environment.hosts == ["local"] else {
+            throw DeployTargetError(
+                "environment '\(environment.name)' deploys to \(environment.hosts.joined(separator: ", ")): SSH hosts need the deploy agent, which is not built yet; use 'hosts: local'"
+            )
+        }
+        return LocalProcessTarget(root: folder.targets, supervisor: supervisor)
+    }
+
+    private func commandArtifact(_ service: DeployService, override: URL?) throws -> (String, URL) {
+        switch service.artifact {
+        case .image(let image):
+            throw DeployTargetError("service '\(service.name)' runs the image \(image): container targets are not built yet; give it a 'command'")
+        case .command(let command, let directory):
+            let url = override ?? URL(fileURLWithPath: directory, relativeTo: repository).standardizedFileURL
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw DeployTargetError("service '\(service.name)': the release directory \(url.path) does not exist")
+            }
+            return (command, url)
+        }
+    }
+
+    private func variables(_ service: DeployService, from supplied: [String: String]) throws -> [String: String] {
+        var result = service.env
+        for name in service.secrets {
+            guard let value = supplied[name] else {
+                throw DeployTargetError("service '\(service.name)' needs the secret \(name) (set it in the environment or with --secret \(name)=…)")
+            }
+            result[name] = value
+        }
+        return result
+    }
+
+    private func spec(_ service: DeployService, _ release: Release, command: String, variables: [String: String]) -> ReleaseSpec {
+        let directory = release.directory ?? repository.path
+        return ReleaseSpec(
+            service: service.name, release: release.id, artifact: .command(command, directory: directory), environment: variables,
+            stopGrace: service.stopGrace)
+    }
+
+    /// SHA-256 over the directory's files in path order (path, size, content): the same tree hashes the same.
+    static func hash(_ directory: URL) throws -> String {
+        var hasher = SHA256()
+        let base = directory.standardizedFileURL.path
+        guard let walker = FileManager.default.enumerator(atPath: base) else { throw DeployTargetError("cannot read \(base)") }
+        var paths: [String] = []
+        while let path = walker.nextObject() as? String { paths.append(path) }
+        for path in paths.sorted() {
+            let full = base + "/" + path
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
+            let data = try Data(contentsOf: URL(fileURLWithPath: full))
+            hasher.update(data: Data("\(path)\0\(data.count)\0".utf8))
+            hasher.update(data: data)
+        }
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import Testing
+
+/// `gaara deploy`, `releases`, `rollback`, `rollout status` and `undeploy` run as a user runs them, on
+/// a repository whose service is Python's http.server over a release directory: real processes, the
+/// real router started in the background, real HTTP through it.
+@Suite(.serialized)
+struct DeployCommandTests {
+    /// `GET /up` through the router; nil when nothing answers.
+    static func get(_ port: Int) async -> String? {
+        let output = try? await GaaraBinary.runShell("curl -sf --max-time 5 http://127.0.0.1:\(port)/up")
+        guard let output, output.status == 0 else { return nil }
+        return output.stdout
+    }
+
+    @Test func deployTwiceRollBackAndRefuseABrokenRelease() async throws {
+        let project = try TemporaryDirectory()
+        // Below Linux's ephemeral range, so no outgoing connection holds it.
+        let port = 20_000 + Int.random(in: 0..<9_000)
+        try project.write(
+            ".gaara/deploy.yml",
+            """
+            services:
+              web:
+                command: exec python3 -m http.server "$PORT" --bind 127.0.0.1
+                release-dir: site
+                port: 8080
+                health: {interval: 200ms, deadline: 20s}
+            environments:
+              staging:
+                hosts: local
+                router: 127.0.0.1:\(port)
+                strategy: blue-green
+                scale-down-delay: 10m
+                smoke-tests: curl -sf "$GAARA_RELEASE_URL/up" | grep -q release
+            """)
+        try project.write("site/up", "release 1")
+        let outcome: Result<Void, any Error>
+        do {
+            try await Self.scenario(project, port: port)
+            outcome = .success(())
+        } catch {
+            outcome = .failure(error)
+        }
+        // Whatever happened, nothing this test started outlives it.
+        _ = try? await GaaraBinary.run(["undeploy", "staging"], in: project.url)
+        try outcome.get()
+    }
+
+    static func scenario(_ project: TemporaryDirectory, port: Int) async throws {
+        let first = try await GaaraBinary.run(["deploy", "staging"], in: project.url)
+        #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
+        #expect(first.stdout.contains("started the router of staging") && first.stdout.contains("✓ web-1 is live in staging"), "\(first.stdout)")
+        #expect(await Self.get(port) == "release 1")
+
+        try project.write("site/up", "release 2")
+        let second = try await GaaraBinary.run(["deploy", "staging"], in: project.url)
+        #expect(second.status == 0, "\(second.stdout)\(second.stderr)")
+        #expect(second.stdout.contains("smoke tests passed") && second.stdout.contains("route 100%"), "\(second.stdout)")
+        #expect(second.stdout.contains("web-1 stays running for 600 s"), "\(second.stdout)")
+        #expect(await Self.get(port) == "release 2")
+
+        let releases = try await GaaraBinary.run(["releases", "staging"], in: project.url)
+        let lines = releases.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.contains { $0.contains("web-2  live") } && lines.contains { $0.contains("web-1  kept") }, "\(releases.stdout)")
+
+        // web-1 still runs: the rollback is a router switch.
+        let rollback = try await GaaraBinary.run(["rollback", "staging"], in: project.url)
+        #expect(rollback.status == 0, "\(rollback.stdout)\(rollback.stderr)")
+        #expect(rollback.stdout.contains("still running: a router switch") && rollback.stdout.contains("✓ web-1 is live in staging again"))
+        #expect(await Self.get(port) == "release 1", "the old release's files, though site/ holds release 2 now")
+
+        // A release whose health check never passes gets no traffic; the error says why.
+        try FileManager.default.removeItem(at: project.url.appendingPathComponent("site/up"))
+        try project.write("site/index.html", "no /up here")
+        try project.write(
+            ".gaara/deploy.yml",
+            try String(contentsOf: project.url.appendingPathComponent(".gaara/deploy.yml"), encoding: .utf8).replacingOccurrences(
+                of: "deadline: 20s", with: "deadline: 3s"))
+        let broken = try await GaaraBinary.run(["deploy", "staging"], in: project.url)
+        #expect(broken.status == 1)
+        #expect(broken.stderr.contains("web-3 was not deployed to staging") && broken.stderr.contains("did not become healthy"), "\(broken.stderr)")
+        #expect(broken.stderr.contains("HTTP 404"), "the health check's answer is in the error: \(broken.stderr)")
+        #expect(await Self.get(port) == "release 1")
+
+        let status = try await GaaraBinary.run(["rollout", "status", "staging"], in: project.url)
+        #expect(status.stdout.contains("web: live web-1; last rollout aborted"), "\(status.stdout)")
+        let history = try await GaaraBinary.run(["releases", "staging", "--format", "json"], in: project.url)
+        let decoded = try JSONSerialization.jsonObject(with: Data(history.stdout.utf8)) as? [[String: Any]]
+        #expect(decoded?.compactMap { $0["state"] as? String } == ["failed", "kept", "live"], "\(history.stdout)")
+
+        // Mistakes are clear.
+        let unknown = try await GaaraBinary.run(["deploy", "prod"], in: project.url)
+        #expect(unknown.status == 2 && unknown.stderr.contains("no environment 'prod' in .gaara/deploy.yml (it has: staging)"), "\(unknown.stderr)")
+        let nowhere = try await GaaraBinary.run(["rollback", "staging", "--service", "web", "--to", "3"], in: project.url)
+        #expect(nowhere.status == 1 && nowhere.stderr.contains("web-3 never served traffic (failed)"), "\(nowhere.stderr)")
+
+        let undeploy = try await GaaraBinary.run(["undeploy", "staging"], in: project.url)
+        #expect(undeploy.stdout.contains("stopped web-1, web-2") && undeploy.stdout.contains("stopped the router of staging"), "\(undeploy.stdout)")
+        #expect(await Self.get(port) == nil)
+    }
+}
