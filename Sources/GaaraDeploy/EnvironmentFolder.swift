@@ -78,6 +78,9 @@ public struct EnvironmentFolder: Sendable {
     /// Holds the environment's lock while `body` runs; refuses at once when another rollout holds it.
     func locked<T>(_ body: () async throws -> T) async throws -> T {
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        // Releases, logs and state are this machine's, never the repository's (nor in a `gaara run` snapshot).
+        let ignore = url.deletingLastPathComponent().appendingPathComponent(".gitignore")
+        if !FileManager.default.fileExists(atPath: ignore.path) { try? "*\n".write(to: ignore, atomically: true, encoding: .utf8) }
         let path = url.appendingPathComponent("lock").path
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw DeployTargetError("cannot open \(path): \(String(cString: strerror(errno)))") }
