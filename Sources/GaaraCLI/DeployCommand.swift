@@ -77,24 +77,14 @@ struct DeployCommand: AsyncParsableCommand {
             'gaara rollout pause|resume|promote|abort ENV' steer a rollout in progress; 'gaara rollback ENV' goes back.
             """)
 
-    @Argument(help: "The environment (staging, production).")
-    var environment: String
-
-    @Option(help: "Deploy only this service.")
-    var service: String?
+    @OptionGroup var options: DeployOptions
 
     @Option(help: "Deploy this directory instead of the service's release-dir.")
     var releaseDir: String?
 
-    @Option(name: .customShort("C"), help: "The repository (default: the current directory's).")
-    var directory: String?
-
-    @Option(help: "A secret a service needs, NAME=VALUE (also read from the environment).")
-    var secret: [String] = []
-
     func run() async throws {
-        let context = try await DeployContext.load(environment, directory: directory)
-        let services = try context.services(service)
+        let context = try await DeployContext.load(options.environment, directory: options.directory)
+        let services = try context.services(options.service)
         if releaseDir != nil, services.count > 1 { throw CLIFailure(.invalidInput, "--release-dir goes with --service (one service)") }
         let admin = try await context.router()
         let deployer = context.deployer(admin)
@@ -103,29 +93,51 @@ struct DeployCommand: AsyncParsableCommand {
             do {
                 let release = try await deployer.deploy(
                     service, directory: releaseDir.map { URL(fileURLWithPath: $0).standardizedFileURL }, commit: commit, creator: Self.creator,
-                    variables: try Self.variables(secret))
+                    variables: try options.variables())
                 print("✓ \(release.id) is live in \(context.environment.name) (\(release.artifact.prefix(23))…)")
-            } catch let error as DeployTargetError {
-                throw CLIFailure(.failed, error.message)
-            } catch let error as ReleaseError {
-                throw CLIFailure(.failed, error.message)
-            } catch let error as RolloutPlanError {
-                throw CLIFailure(.invalidInput, error.message)
+            } catch {
+                throw DeployOptions.failure(error)
             }
         }
     }
 
     static var creator: String { ProcessInfo.processInfo.environment["GAARA_ACTOR"] ?? ProcessInfo.processInfo.environment["USER"] ?? "local" }
+}
 
-    static func variables(_ secrets: [String]) throws -> [String: String] {
+/// The options `gaara deploy` and `gaara rollback` share.
+struct DeployOptions: ParsableArguments {
+    @Argument(help: "The environment (staging, production).")
+    var environment: String
+
+    @Option(help: "Only this service (default: every service).")
+    var service: String?
+
+    @Option(name: .customShort("C"), help: "The repository (default: the current directory's).")
+    var directory: String?
+
+    @Option(help: "A secret a service needs, NAME=VALUE (also read from the environment).")
+    var secret: [String] = []
+
+    /// The variables services' secrets are taken from: the environment, then `--secret`.
+    func variables() throws -> [String: String] {
         var result = ProcessInfo.processInfo.environment
-        for entry in secrets {
+        for entry in secret {
             guard let equals = entry.firstIndex(of: "="), equals != entry.startIndex else {
                 throw CLIFailure(.invalidInput, "--secret: expected NAME=VALUE, got '\(entry.prefix(40))'")
             }
             result[String(entry[..<equals])] = String(entry[entry.index(after: equals)...])
         }
         return result
+    }
+
+    /// A deploy's or rollback's error as the CLI reports it.
+    static func failure(_ error: any Error) -> any Error {
+        switch error {
+        case let error as DeployTargetError: CLIFailure(.failed, error.message, cause: error)
+        case let error as ReleaseError: CLIFailure(.failed, error.message, cause: error)
+        case let error as RolloutPlanError: CLIFailure(.invalidInput, error.message, cause: error)
+        default: error
+        }
     }
 }
 
@@ -135,38 +147,25 @@ struct RollbackCommand: AsyncParsableCommand {
         commandName: "rollback",
         abstract: "Send an environment's traffic back to a kept release (a router switch when it still runs).")
 
-    @Argument(help: "The environment.")
-    var environment: String
-
-    @Option(help: "The service (default: every service).")
-    var service: String?
+    @OptionGroup var options: DeployOptions
 
     @Option(help: "The release number to go back to (default: the newest kept one).")
     var to: Int?
 
-    @Option(name: .customShort("C"), help: "The repository (default: the current directory's).")
-    var directory: String?
-
-    @Option(help: "A secret a service needs, NAME=VALUE (also read from the environment).")
-    var secret: [String] = []
-
     func run() async throws {
-        let context = try await DeployContext.load(environment, directory: directory)
-        let services = try context.services(service)
+        let context = try await DeployContext.load(options.environment, directory: options.directory)
+        let services = try context.services(options.service)
         if to != nil, services.count > 1 { throw CLIFailure(.invalidInput, "--to goes with --service (release numbers are per service)") }
         let deployer = context.deployer(try await context.router())
         for service in services {
             let start = Date()
             do {
-                let release = try await deployer.rollback(
-                    service, to: to, creator: DeployCommand.creator, variables: try DeployCommand.variables(secret))
+                let release = try await deployer.rollback(service, to: to, creator: DeployCommand.creator, variables: try options.variables())
                 print(
                     "✓ \(release.id) is live in \(context.environment.name) again (rolled back in \(String(format: "%.2f", Date().timeIntervalSince(start))) s)"
                 )
-            } catch let error as DeployTargetError {
-                throw CLIFailure(.failed, error.message)
-            } catch let error as ReleaseError {
-                throw CLIFailure(.failed, error.message)
+            } catch {
+                throw DeployOptions.failure(error)
             }
         }
     }
@@ -189,8 +188,8 @@ struct UndeployCommand: AsyncParsableCommand {
         do {
             let stopped = try await deployer.stopAll()
             print(stopped.isEmpty ? "no release of \(environment) was running" : "stopped \(stopped.joined(separator: ", "))")
-        } catch let error as DeployTargetError {
-            throw CLIFailure(.failed, error.message)
+        } catch {
+            throw DeployOptions.failure(error)
         }
         if await LocalRouter.stop(folder: context.folder.url.appendingPathComponent("router")) { print("stopped the router of \(environment)") }
     }

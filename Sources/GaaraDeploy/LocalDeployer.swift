@@ -58,6 +58,7 @@ public struct LocalDeployer: Sendable {
         let environmentVariables = try self.variables(service, from: variables)
         return try await folder.locked {
             var history = try folder.history(environment: environment.name)
+            try await recoverInterrupted(service, history: &history, target: target, command: command, variables: environmentVariables)
             try await scaleDown(&history, target: target)
             let artifact = "dir:sha256:" + (try Self.hash(directory))
             let stable = history.live(service.name)
@@ -74,20 +75,8 @@ public struct LocalDeployer: Sendable {
             let candidateSpec = spec(service, release, command: command, variables: environmentVariables)
             let stableSpec = stable.map { spec(service, $0, command: command, variables: environmentVariables) }
             let outcome = try await run(service, candidate: candidateSpec, stable: stableSpec, steps: steps, target: target)
-            switch outcome {
-            case .succeeded(let warnings):
-                for warning in warnings { log("warning: \(warning)") }
-                let retired = history.succeeded(
-                    service.name, number: release.number, keep: environment.keep, now: Date(), note: "rolled out (\(strategyName))")
-                if let stable { try await keepOrStop(stable, service: service, history: &history, target: target) }
-                for old in retired { try? await target.stop(spec(service, old, command: command, variables: [:])) }
-                try folder.save(history)
-                return history.release(service.name, number: release.number)!
-            case .aborted(let reason):
-                history.failed(service.name, number: release.number, reason: reason, now: Date())
-                try folder.save(history)
-                throw DeployTargetError("\(release.id) was not deployed to \(environment.name): \(reason)")
-            }
+            return try await record(
+                outcome, of: release, replacing: stable, rollback: false, service: service, command: command, history: &history, target: target)
         }
     }
 
@@ -99,6 +88,7 @@ public struct LocalDeployer: Sendable {
         let environmentVariables = try self.variables(service, from: variables)
         return try await folder.locked {
             var history = try folder.history(environment: environment.name)
+            try await recoverInterrupted(service, history: &history, target: target, command: command, variables: environmentVariables)
             let destination = try history.rollbackTarget(service.name, to: number)
             let live = history.live(service.name)!
             let running = try await target.running(service: service.name).contains(destination.id)
@@ -114,20 +104,67 @@ public struct LocalDeployer: Sendable {
             let outcome = try await run(
                 service, candidate: spec(service, destination, command: command, variables: environmentVariables),
                 stable: spec(service, live, command: command, variables: environmentVariables), steps: steps, target: target)
-            switch outcome {
-            case .succeeded:
-                let retired = history.succeeded(
-                    service.name, number: destination.number, keep: environment.keep, now: Date(),
-                    note: "rolled back to from \(live.id) by \(creator)")
-                try await keepOrStop(live, service: service, history: &history, target: target)
-                for old in retired { try? await target.stop(spec(service, old, command: command, variables: [:])) }
+            return try await record(
+                outcome, of: destination, replacing: live, rollback: true, service: service, command: command, history: &history, target: target)
+        }
+    }
+
+    /// Records how the rollout of `release` ended (a new release, or the target of a rollback from
+    /// `replaced`): live with the replaced release kept (running through the scale-down delay) and
+    /// those beyond `keep` retired and stopped; or failed, which is thrown.
+    private func record(
+        _ outcome: RolloutAction.Outcome, of release: Release, replacing replaced: Release?, rollback: Bool, service: DeployService, command: String,
+        history: inout ReleaseHistory, target: any DeployTarget
+    ) async throws -> Release {
+        switch outcome {
+        case .succeeded(let warnings):
+            for warning in warnings { log("warning: \(warning)") }
+            let note = rollback ? "rolled back to from \(replaced?.id ?? "?")" : "rolled out (\(strategyName))"
+            let retired = history.succeeded(service.name, number: release.number, keep: environment.keep, now: Date(), note: note)
+            if let replaced { try await keepOrStop(replaced, service: service, history: &history, target: target) }
+            for old in retired { try? await target.stop(spec(service, old, command: command, variables: [:])) }
+            try folder.save(history)
+            return history.release(service.name, number: release.number)!
+        case .aborted(let reason):
+            if rollback {
+                history.rollbackFailed(service.name, to: release.number, reason: reason, now: Date())
                 try folder.save(history)
-                return history.release(service.name, number: destination.number)!
-            case .aborted(let reason):
-                history.rollbackFailed(service.name, to: destination.number, reason: reason, now: Date())
-                try folder.save(history)
-                throw DeployTargetError("the rollback of \(service.name) in \(environment.name) to \(destination.id) failed: \(reason)")
+                throw DeployTargetError("the rollback of \(service.name) in \(environment.name) to \(release.id) failed: \(reason)")
             }
+            history.failed(service.name, number: release.number, reason: reason, now: Date())
+            try folder.save(history)
+            throw DeployTargetError("\(release.id) was not deployed to \(environment.name): \(reason)")
+        }
+    }
+
+    /// A rollout whose `gaara deploy` or `gaara rollback` was killed leaves its release `deploying`
+    /// while nobody holds the lock. Its saved controller is resumed: the new release's health is
+    /// checked again before it is trusted with traffic, and a step that cannot be resumed safely
+    /// aborts to the stable release. The outcome is recorded before anything new starts.
+    private func recoverInterrupted(
+        _ service: DeployService, history: inout ReleaseHistory, target: any DeployTarget, command: String, variables: [String: String]
+    ) async throws {
+        guard let interrupted = history.deploying(service.name) else { return }
+        let live = history.live(service.name)
+        let rollback = interrupted.events.last?.text.hasPrefix("rollback from") == true
+        log("\(interrupted.id): its rollout was interrupted; resuming it from its saved state")
+        let candidate = spec(service, interrupted, command: command, variables: variables)
+        let outcome: RolloutAction.Outcome
+        if folder.rollout(service.name) != nil {
+            outcome = try await run(
+                service, candidate: candidate, stable: live.map { spec(service, $0, command: command, variables: variables) }, steps: [],
+                target: target, resume: true)
+        } else {
+            // Killed before the controller's first decision was saved: nothing was routed to it.
+            try? await target.stop(candidate)
+            outcome = .aborted(reason: "interrupted before its first step")
+        }
+        do {
+            let release = try await record(
+                outcome, of: interrupted, replacing: live, rollback: rollback, service: service, command: command, history: &history, target: target)
+            log("\(release.id): the interrupted rollout completed; it is live")
+        } catch let error as DeployTargetError {
+            log("\(interrupted.id): the interrupted rollout was aborted: \(error.message)")
         }
     }
 
@@ -173,7 +210,8 @@ public struct LocalDeployer: Sendable {
     }
 
     private func run(
-        _ service: DeployService, candidate: ReleaseSpec, stable: ReleaseSpec?, steps: [RolloutStep], target: any DeployTarget
+        _ service: DeployService, candidate: ReleaseSpec, stable: ReleaseSpec?, steps: [RolloutStep], target: any DeployTarget,
+        resume: Bool = false
     ) async throws -> RolloutAction.Outcome {
         _ = folder.takeInputs()  // inputs meant for an earlier rollout
         let log = self.log
@@ -197,6 +235,7 @@ public struct LocalDeployer: Sendable {
             }
         }
         defer { inbox.cancel() }
+        if resume { try await runner.resume() }
         return try await runner.run()
     }
 

@@ -81,7 +81,8 @@ public actor RolloutRunner {
     public func resume() throws {
         let data = try Data(contentsOf: stateFile)
         controller = try JSONDecoder().decode(RolloutController.self, from: data)
-        inputs = [.recovered]
+        // Saved before it began (killed between the save and the first step): it begins now.
+        inputs = controller.state.phase == .pending ? [.begin] : [.recovered]
     }
 
     /// Queues an operator's input (pause, resume, promote, abort), handled before the next action.
@@ -99,7 +100,12 @@ public actor RolloutRunner {
         while true {
             while !inputs.isEmpty { queue += try decide(inputs.removeFirst()) }
             guard !queue.isEmpty else {
-                if controller.state.phase.isFinished { break }
+                // Finished before the crash (its outcome saved, not yet acted on): the same outcome.
+                switch controller.state.phase {
+                case .succeeded: return .succeeded(warnings: controller.state.warnings)
+                case .aborted(let reason): return .aborted(reason: reason)
+                default: break
+                }
                 // Held (paused): wait for an operator's input.
                 try await Task.sleep(for: .milliseconds(50))
                 continue
@@ -126,7 +132,6 @@ public actor RolloutRunner {
                 }
             }
         }
-        throw DeployTargetError("the rollout ended without an outcome")
     }
 
     /// One decision of the controller, persisted before its actions are performed.

@@ -85,6 +85,11 @@ public struct ReleaseHistory: Sendable, Equatable, Codable {
         releases.last { $0.service == service && $0.state == .live }
     }
 
+    /// The release of `service` being rolled out (or whose rollout was interrupted), if any.
+    public func deploying(_ service: String) -> Release? {
+        releases.last { $0.service == service && $0.state == .deploying }
+    }
+
     /// The release numbered `number` of `service`.
     public func release(_ service: String, number: Int) -> Release? {
         releases.first { $0.service == service && $0.number == number }

@@ -13,7 +13,10 @@ struct DeployCommandTests {
         return output.stdout
     }
 
-    @Test func deployTwiceRollBackAndRefuseABrokenRelease() async throws {
+    /// A project whose service `web` is Python's http.server over `site/` (holding `release 1`) and
+    /// whose `staging` environment routes on a port of its own with `strategy` (YAML lines); `body`
+    /// runs with it, and whatever happens nothing it started outlives the test.
+    static func withProject(strategy: String, _ body: (TemporaryDirectory, Int) async throws -> Void) async throws {
         let project = try TemporaryDirectory()
         // Below Linux's ephemeral range, so no outgoing connection holds it.
         let port = 20_000 + Int.random(in: 0..<9_000)
@@ -30,21 +33,26 @@ struct DeployCommandTests {
               staging:
                 hosts: local
                 router: 127.0.0.1:\(port)
-                strategy: blue-green
-                scale-down-delay: 10m
-                smoke-tests: curl -sf "$GAARA_RELEASE_URL/up" | grep -q release
-            """)
+            """ + "\n" + strategy.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n") + "\n")
         try project.write("site/up", "release 1")
         let outcome: Result<Void, any Error>
         do {
-            try await Self.scenario(project, port: port)
+            try await body(project, port)
             outcome = .success(())
         } catch {
             outcome = .failure(error)
         }
-        // Whatever happened, nothing this test started outlives it.
         _ = try? await GaaraBinary.run(["undeploy", "staging"], in: project.url)
         try outcome.get()
+    }
+
+    @Test func deployTwiceRollBackAndRefuseABrokenRelease() async throws {
+        try await Self.withProject(
+            strategy: """
+                strategy: blue-green
+                scale-down-delay: 10m
+                smoke-tests: curl -sf "$GAARA_RELEASE_URL/up" | grep -q release
+                """, Self.scenario)
     }
 
     static func scenario(_ project: TemporaryDirectory, port: Int) async throws {
@@ -98,5 +106,63 @@ struct DeployCommandTests {
         let undeploy = try await GaaraBinary.run(["undeploy", "staging"], in: project.url)
         #expect(undeploy.stdout.contains("stopped web-1, web-2") && undeploy.stdout.contains("stopped the router of staging"), "\(undeploy.stdout)")
         #expect(await Self.get(port) == nil)
+    }
+
+    /// `kill -9` of `gaara deploy` during a canary's pause: the release stays `deploying` and its
+    /// processes keep running; the next `gaara deploy` resumes the saved rollout (the new release's
+    /// health is checked again, the pause's rest waited, 100% routed) before it deploys anything new.
+    @Test func aKilledDeployIsResumedByTheNextOne() async throws {
+        try await Self.withProject(
+            strategy: """
+                strategy:
+                  canary:
+                    steps: [{weight: 50, pause: 3s}, 100]
+                scale-down-delay: 0
+                """, Self.killAndResume)
+    }
+
+    static func killAndResume(_ project: TemporaryDirectory, port: Int) async throws {
+        let first = try await GaaraBinary.run(["deploy", "staging"], in: project.url)
+        #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
+        try project.write("site/up", "release 2")
+        let deploy = Process()
+        deploy.executableURL = GaaraBinary.url
+        deploy.arguments = ["deploy", "staging"]
+        deploy.currentDirectoryURL = project.url
+        deploy.standardOutput = FileHandle.nullDevice
+        deploy.standardError = FileHandle.nullDevice
+        try deploy.run()
+        // Killed once the controller has saved that it waits in the pause (up to 30 s on a loaded machine).
+        let state = project.url.appendingPathComponent(".gaara/deploy/staging/rollout-web.json")
+        var waiting = false
+        for _ in 0..<300 where !waiting {
+            try await Task.sleep(for: .milliseconds(100))
+            waiting = ((try? String(contentsOf: state, encoding: .utf8)) ?? "").contains("waitUntil")
+        }
+        #expect(waiting, "the rollout reached its pause")
+        kill(deploy.processIdentifier, SIGKILL)
+        deploy.waitUntilExit()
+
+        let status = try await GaaraBinary.run(["rollout", "status", "staging"], in: project.url)
+        #expect(status.stdout.contains("last rollout running, 50% on the new release"), "\(status.stdout)")
+        #expect(status.stdout.contains("▶ pause 3 s"), "\(status.stdout)")
+        // Both releases still answer through the router (their supervisors outlive the killed deploy).
+        var bodies = Set<String>()
+        for _ in 0..<40 where bodies.count < 2 {
+            if let body = await Self.get(port) { bodies.insert(body) }
+        }
+        #expect(bodies == ["release 1", "release 2"], "\(bodies)")
+
+        try project.write("site/up", "release 3")
+        let next = try await GaaraBinary.run(["deploy", "staging"], in: project.url)
+        #expect(next.status == 0, "\(next.stdout)\(next.stderr)")
+        #expect(next.stdout.contains("web-2: its rollout was interrupted; resuming it from its saved state"), "\(next.stdout)")
+        #expect(next.stdout.contains("web-2: health re-check on local"), "the new release is checked again first: \(next.stdout)")
+        #expect(next.stdout.contains("web-2: the interrupted rollout completed; it is live"), "\(next.stdout)")
+        #expect(next.stdout.contains("✓ web-3 is live in staging"), "\(next.stdout)")
+        #expect(await Self.get(port) == "release 3")
+        let history = try await GaaraBinary.run(["releases", "staging", "--format", "json"], in: project.url)
+        let decoded = try JSONSerialization.jsonObject(with: Data(history.stdout.utf8)) as? [[String: Any]]
+        #expect(decoded?.compactMap { $0["state"] as? String } == ["live", "kept", "kept"], "\(history.stdout)")
     }
 }

@@ -77,4 +77,20 @@ import Testing
         let data = try JSONEncoder().encode(history)
         #expect(try JSONDecoder().decode(ReleaseHistory.self, from: data) == history, "saved and read back unchanged")
     }
+
+    @Test func aKeptReleaseRunsUntilItsScaleDownTimeAndAnInterruptedRolloutIsFound() throws {
+        var history = try Self.deployed(2, keep: 2)
+        history.keepRunning("web", number: 1, until: Self.now.addingTimeInterval(600))
+        #expect(history.dueForScaleDown(now: Self.now.addingTimeInterval(599)).isEmpty)
+        #expect(history.dueForScaleDown(now: Self.now.addingTimeInterval(600)).map(\.id) == ["web-1"])
+        #expect(history.dueForScaleDown(now: Self.now.addingTimeInterval(900)).isEmpty, "stopped once")
+        #expect(history.release("web", number: 1)?.events.last?.text == "stopped after its scale-down delay")
+        // A release replaced while it waits for its scale-down loses the time (it is stopped or retired then).
+        history.keepRunning("web", number: 1, until: Self.now.addingTimeInterval(600))
+        let third = try history.begin(service: "web", artifact: "c", directory: nil, commit: nil, creator: "ana", now: Self.now)
+        #expect(history.deploying("web") == third, "the rollout in progress (or interrupted)")
+        let retired = history.succeeded("web", number: 3, keep: 1, now: Self.now, note: "rolled out")
+        #expect(retired.map(\.id) == ["web-1"] && history.release("web", number: 1)?.stopAfter == nil)
+        #expect(history.deploying("web") == nil)
+    }
 }
