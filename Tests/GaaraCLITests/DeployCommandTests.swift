@@ -116,7 +116,7 @@ struct DeployCommandTests {
             strategy: """
                 strategy:
                   canary:
-                    steps: [{weight: 50, pause: 3s}, 100]
+                    steps: [{weight: 50, pause: 8s}, 100]
                 scale-down-delay: 0
                 """, Self.killAndResume)
     }
@@ -145,7 +145,7 @@ struct DeployCommandTests {
 
         let status = try await GaaraBinary.run(["rollout", "status", "staging"], in: project.url)
         #expect(status.stdout.contains("last rollout running, 50% on the new release"), "\(status.stdout)")
-        #expect(status.stdout.contains("▶ pause 3 s"), "\(status.stdout)")
+        #expect(status.stdout.contains("▶ pause 8 s"), "\(status.stdout)")
         // Both releases still answer through the router (their supervisors outlive the killed deploy).
         var bodies = Set<String>()
         for _ in 0..<40 where bodies.count < 2 {

@@ -30,7 +30,11 @@ final class ScriptedProbe: HealthProbe {
 struct RolloutRunnerTests {
     static let stable = ReleaseSpec(service: "web", release: "web-1", artifact: .command("serve", directory: "/srv"))
     static let candidate = ReleaseSpec(service: "web", release: "web-2", artifact: .command("serve", directory: "/srv"))
-    static let fast = HealthSettings(path: "/up", interval: 0.01, timeout: 1, healthyThreshold: 2, deadline: 0.3)
+    /// Checks 10 ms apart; a generous deadline, because on a loaded machine two checks of a healthy
+    /// release can take longer than any short one (a CI run saw the rollout abort at 0.3 s).
+    static let fast = HealthSettings(path: "/up", interval: 0.01, timeout: 1, healthyThreshold: 2, deadline: 30)
+    /// For a release that never becomes healthy: the deadline is what ends the wait.
+    static let impatient = HealthSettings(path: "/up", interval: 0.01, timeout: 1, healthyThreshold: 2, deadline: 0.3)
 
     static func stateFile() -> URL {
         FileManager.default.temporaryDirectory.appendingPathComponent("gaara-rollout-\(UUID().uuidString)/rollout.json")
@@ -63,7 +67,7 @@ struct RolloutRunnerTests {
         let steps = try RolloutPlan.steps(.blueGreen(scaleDownDelay: 0), hosts: ["a"], hasOldRelease: true, smokeTests: false)
         let runner = RolloutRunner(
             service: "web", candidate: Self.candidate, stable: Self.stable, steps: steps, targets: ["a": target], traffic: traffic,
-            probe: ScriptedProbe { endpoint, _ in endpoint.port == 20_002 ? "GET /up: HTTP 503: starting" : nil }, health: Self.fast,
+            probe: ScriptedProbe { endpoint, _ in endpoint.port == 20_002 ? "GET /up: HTTP 503: starting" : nil }, health: Self.impatient,
             stateFile: Self.stateFile())
         let outcome = try await runner.run()
         guard case .aborted(let reason) = outcome else {
@@ -87,7 +91,7 @@ struct RolloutRunnerTests {
             health: Self.fast, stateFile: Self.stateFile())
         let outcome = Task { try await runner.run() }
         // Held at 5% until promoted: abort instead.
-        for _ in 0..<1000 where await runner.state.phase != .paused { try await Task.sleep(for: .milliseconds(10)) }
+        for _ in 0..<3000 where await runner.state.phase != .paused { try await Task.sleep(for: .milliseconds(10)) }
         #expect(traffic.changes.map(\.weight) == [5])
         await runner.send(.abort(reason: "error rate too high"))
         #expect(try await outcome.value == .aborted(reason: "error rate too high"))
@@ -106,7 +110,7 @@ struct RolloutRunnerTests {
             probe: ScriptedProbe(),
             health: Self.fast, stateFile: state)
         let abandoned = Task { try await first.run() }
-        for _ in 0..<1000 where await first.state.phase != .paused { try await Task.sleep(for: .milliseconds(10)) }
+        for _ in 0..<3000 where await first.state.phase != .paused { try await Task.sleep(for: .milliseconds(10)) }
         abandoned.cancel()  // the controller "dies" while the canary holds 5%
         _ = try? await abandoned.value
 
