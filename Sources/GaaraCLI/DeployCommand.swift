@@ -44,10 +44,12 @@ struct DeployContext {
         return [service]
     }
 
+    /// Where the environment's router keeps its table, socket and log.
+    var routerFolder: URL { folder.url.appendingPathComponent("router") }
+
     /// The environment's router, started in the background when it is not running yet.
     func router() async throws -> AdminClient {
-        try await LocalRouter.ensure(
-            folder: folder.url.appendingPathComponent("router"), listen: environment.router ?? "127.0.0.1:8000", environment: environment.name)
+        try await LocalRouter.ensure(folder: routerFolder, listen: environment.router ?? "127.0.0.1:8000", environment: environment.name)
     }
 
     /// A deployer whose traffic goes through `admin`.
@@ -60,7 +62,7 @@ struct DeployContext {
                     template: RouterTraffic.template(
                         health: LocalDeployer.health(service), hosts: service.proxyHosts, pathPrefix: service.pathPrefix))
             },
-            supervisor: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")).map { [$0, "supervise"] },
+            supervisor: GaaraCommand.executable.map { [$0, "supervise"] },
             log: { line in FileHandle.standardOutput.write(Data((line + "\n").utf8)) })
     }
 }
@@ -184,14 +186,15 @@ struct UndeployCommand: AsyncParsableCommand {
 
     func run() async throws {
         let context = try await DeployContext.load(environment, directory: directory)
-        let deployer = context.deployer(AdminClient(endpoint: "unix:/nonexistent", token: nil))
+        // Stopping releases moves no traffic: the router's client is not used (and need not answer).
+        let deployer = context.deployer(LocalRouter.client(folder: context.routerFolder))
         do {
             let stopped = try await deployer.stopAll()
             print(stopped.isEmpty ? "no release of \(environment) was running" : "stopped \(stopped.joined(separator: ", "))")
         } catch {
             throw DeployOptions.failure(error)
         }
-        if await LocalRouter.stop(folder: context.folder.url.appendingPathComponent("router")) { print("stopped the router of \(environment)") }
+        if await LocalRouter.stop(folder: context.routerFolder) { print("stopped the router of \(environment)") }
     }
 }
 
@@ -212,15 +215,12 @@ struct ReleasesCommand: AsyncParsableCommand {
         let context = try await DeployContext.load(environment, directory: directory)
         let history: ReleaseHistory
         do {
-            history = try context.folder.history(environment: environment)
+            history = try context.folder.history()
         } catch {
             throw CLIFailure(.failed, "\(error)")
         }
         if format == "json" {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            encoder.dateEncodingStrategy = .iso8601
-            print(String(decoding: try encoder.encode(history.releases.reversed()), as: UTF8.self))
+            print(String(decoding: try EnvironmentFolder.encoder.encode(history.releases.reversed()), as: UTF8.self))
             return
         }
         guard format == "text" else { throw CLIFailure(.invalidInput, "--format must be text or json") }
@@ -256,7 +256,7 @@ struct RolloutCommand: AsyncParsableCommand {
 
         func run() async throws {
             let context = try await DeployContext.load(environment, directory: directory)
-            let history = (try? context.folder.history(environment: environment)) ?? ReleaseHistory(environment: environment)
+            let history = (try? context.folder.history()) ?? ReleaseHistory(environment: environment)
             for service in context.config.services {
                 let live = history.live(service.name).map(\.id) ?? "none"
                 guard let rollout = context.folder.rollout(service.name) else {

@@ -18,6 +18,9 @@ public struct GaaraCommand: AsyncParsableCommand {
     /// Creates the command.
     public init() {}
 
+    /// This gaara's executable (for the processes it starts: steps' tools, the router, supervisors).
+    static var executable: String? { try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") }
+
     /// Parses `arguments`, runs the command and returns the process exit code. Usage errors
     /// exit with 2 (not ArgumentParser's 64) so every command shares one convention.
     public static func runMain(_ arguments: [String]) async -> Int32 {

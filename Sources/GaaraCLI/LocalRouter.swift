@@ -7,11 +7,11 @@ import GaaraRouter
 enum LocalRouter {
     /// An admin client for the running router, starting one first when none answers.
     static func ensure(folder: URL, listen: String, environment: String) async throws -> AdminClient {
-        let socket = folder.appendingPathComponent("admin.sock").path
-        let admin = AdminClient(endpoint: "unix:" + socket, token: nil)
+        let admin = client(folder: folder)
         if await answers(admin) { return admin }
+        let socket = folder.appendingPathComponent("admin.sock").path
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        guard let executable = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else {
+        guard let executable = GaaraCommand.executable else {
             throw CLIFailure(.failed, "cannot find the gaara executable to start the router")
         }
         let log = folder.appendingPathComponent("router.log")
@@ -42,6 +42,11 @@ enum LocalRouter {
         }
         let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
         throw CLIFailure(.failed, "the router of \(environment) did not start on \(listen): \(output.suffix(600))")
+    }
+
+    /// The admin client of the router whose files are in `folder` (running or not).
+    static func client(folder: URL) -> AdminClient {
+        AdminClient(endpoint: "unix:" + folder.appendingPathComponent("admin.sock").path, token: nil)
     }
 
     /// Stops the environment's router if one runs (its process id is in the name of the socket it

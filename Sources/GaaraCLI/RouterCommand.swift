@@ -29,10 +29,7 @@ struct RouterCommand: AsyncParsableCommand {
 
         /// Sends `body` as the admin API's JSON (snake_case keys, the router's own ``GaaraRouterCore`` types).
         func call(_ method: HTTPMethod, _ path: String, body: (some Encodable)? = nil as String?) async throws {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            encoder.keyEncodingStrategy = .convertToSnakeCase
-            let data = try body.map { try encoder.encode($0) }
+            let data = try body.map { try AdminCoding.makeEncoder().encode($0) }
             let (status, answer) = try await client.send(method, path, body: data)
             let text = String(decoding: answer, as: UTF8.self)
             guard (200..<300).contains(status) else {

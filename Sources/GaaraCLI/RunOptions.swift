@@ -245,7 +245,7 @@ struct RunOptions {
             approved: Set(approvals), protected: Set(protections.isEmpty ? ["production"] : protections), secrets: environmentSecrets,
             runDirectory: runDirectory, ref: trigger.ref ?? "", sha: repository.sha, actor: repository.actor)
         // Steps can call this gaara (for `gaara gate`): its folder goes at the end of PATH.
-        if let executable = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+        if let executable = GaaraCommand.executable {
             configuration.toolDirectories = [URL(fileURLWithPath: executable).deletingLastPathComponent().path]
         }
         try ExpressionJSONFile.write(trigger.payload, to: runDirectory.appendingPathComponent("event.json"))

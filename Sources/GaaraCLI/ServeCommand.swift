@@ -105,7 +105,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard (0...65535).contains(port) else { throw CLIFailure(.invalidInput, "--port must be 0 to 65535") }
         let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         let data = URL(fileURLWithPath: dataDirectory ?? Self.defaultDataDirectory(), relativeTo: cwd).standardizedFileURL
-        guard let executable = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else {
+        guard let executable = GaaraCommand.executable else {
             throw CLIFailure(.invalidInput, "cannot find the gaara executable")
         }
         var configuration = ServerConfiguration(dataDirectory: data, executable: executable)

@@ -33,17 +33,10 @@ struct SuperviseCommand: AsyncParsableCommand {
             endpoint: TargetEndpoint(host: "127.0.0.1", port: port), folder: URL(fileURLWithPath: folder), stopGrace: grace, detached: true)
         // SIGTERM (gaara undeploy, a rollout's stop) ends the release with its grace, then this process.
         let (stopRequests, requested) = AsyncStream<Void>.makeStream()
-        var sources: [any DispatchSourceSignal] = []
-        for number in [SIGTERM, SIGINT, SIGHUP] {
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { requested.yield() }
-            source.resume()
-            sources.append(source)
-        }
+        let interrupts = InterruptHandler { _ in requested.yield() }
         supervisor.start()
         for await _ in stopRequests { break }
         await supervisor.stop()
-        for source in sources { source.cancel() }
+        interrupts.stop()
     }
 }

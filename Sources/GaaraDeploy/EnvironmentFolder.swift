@@ -7,10 +7,13 @@ import GaaraDeployCore
 public struct EnvironmentFolder: Sendable {
     /// The directory.
     public let url: URL
+    /// The environment's name.
+    public let environment: String
 
     /// The folder of `environment` under `root` (`.gaara/deploy`).
     public init(root: URL, environment: String) {
         url = root.appendingPathComponent(environment)
+        self.environment = environment
     }
 
     /// Where local process targets keep their releases.
@@ -23,7 +26,7 @@ public struct EnvironmentFolder: Sendable {
     var inbox: URL { url.appendingPathComponent("inbox") }
 
     /// The history (empty when none was saved).
-    public func history(environment: String) throws -> ReleaseHistory {
+    public func history() throws -> ReleaseHistory {
         guard FileManager.default.fileExists(atPath: historyFile.path) else { return ReleaseHistory(environment: environment) }
         do {
             return try Self.decoder.decode(ReleaseHistory.self, from: Data(contentsOf: historyFile))
@@ -47,15 +50,14 @@ public struct EnvironmentFolder: Sendable {
     /// Queues an operator's input for the running rollout (`pause`, `resume`, `promote`, `promote-full`, `abort`).
     public func send(_ word: String) throws {
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        let handle = try FileHandle(forUpdating: FileManager.default.fileExists(atPath: inbox.path) ? inbox : create(inbox))
-        defer { try? handle.close() }
-        try handle.seekToEnd()
-        try handle.write(contentsOf: Data((word + "\n").utf8))
-    }
-
-    private func create(_ file: URL) -> URL {
-        _ = FileManager.default.createFile(atPath: file.path, contents: nil)
-        return file
+        // One append of a whole line: lines from several senders never interleave.
+        let descriptor = open(inbox.path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw DeployTargetError("cannot open \(inbox.path): \(String(cString: strerror(errno)))") }
+        defer { close(descriptor) }
+        let line = word + "\n"
+        guard line.withCString({ write(descriptor, $0, strlen($0)) }) == line.utf8.count else {
+            throw DeployTargetError("cannot write to \(inbox.path): \(String(cString: strerror(errno)))")
+        }
     }
 
     /// Takes the queued inputs (the inbox is emptied).
@@ -88,7 +90,7 @@ public struct EnvironmentFolder: Sendable {
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             let holder = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
             throw DeployTargetError(
-                "another rollout of \(url.lastPathComponent) is running\(holder.isEmpty ? "" : " (\(holder))"); wait for it, or send it 'gaara rollout abort \(url.lastPathComponent)'"
+                "another rollout of \(environment) is running\(holder.isEmpty ? "" : " (\(holder))"); wait for it, or send it 'gaara rollout abort \(environment)'"
             )
         }
         _ = ftruncate(descriptor, 0)
@@ -97,7 +99,8 @@ public struct EnvironmentFolder: Sendable {
         return try await body()
     }
 
-    static let encoder: JSONEncoder = {
+    /// How release histories are written (pretty, sorted keys, ISO 8601 times): the file and `gaara releases --format json`.
+    public static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         encoder.dateEncodingStrategy = .iso8601

@@ -54,11 +54,11 @@ public struct LocalDeployer: Sendable {
         _ service: DeployService, directory override: URL? = nil, commit: String?, creator: String, variables: [String: String]
     ) async throws -> Release {
         let target = try localTarget()
-        let (command, directory) = try commandArtifact(service, override: override)
+        let directory = try releaseDirectory(service, override: override)
         let environmentVariables = try self.variables(service, from: variables)
         return try await folder.locked {
-            var history = try folder.history(environment: environment.name)
-            try await recoverInterrupted(service, history: &history, target: target, command: command, variables: environmentVariables)
+            var history = try folder.history()
+            try await recoverInterrupted(service, history: &history, target: target, variables: environmentVariables)
             try await scaleDown(&history, target: target)
             let artifact = "dir:sha256:" + (try Self.hash(directory))
             let stable = history.live(service.name)
@@ -66,17 +66,12 @@ public struct LocalDeployer: Sendable {
                 service: service.name, artifact: artifact, directory: directory.path, commit: commit, creator: creator, now: Date())
             try folder.save(history)
             log("\(release.id): \(artifact) from \(directory.path)")
-            var steps = try RolloutPlan.steps(
-                foregroundStrategy, hosts: environment.hosts, hasOldRelease: stable != nil, smokeTests: environment.smokeTests != nil)
-            if scaleDownDelay > 0 {
-                // The replaced release stays running through its delay (see the type's note).
-                steps.removeAll { if case .stopOld = $0 { true } else { false } }
-            }
-            let candidateSpec = spec(service, release, command: command, variables: environmentVariables)
-            let stableSpec = stable.map { spec(service, $0, command: command, variables: environmentVariables) }
-            let outcome = try await run(service, candidate: candidateSpec, stable: stableSpec, steps: steps, target: target)
-            return try await record(
-                outcome, of: release, replacing: stable, rollback: false, service: service, command: command, history: &history, target: target)
+            let steps = try RolloutPlan.steps(
+                environment.strategy, hosts: environment.hosts, hasOldRelease: stable != nil, smokeTests: environment.smokeTests != nil)
+            let outcome = try await run(
+                service, candidate: spec(service, release, variables: environmentVariables),
+                stable: stable.map { spec(service, $0, variables: environmentVariables) }, steps: foreground(steps), target: target)
+            return try await record(outcome, of: release, replacing: stable, service: service, history: &history, target: target)
         }
     }
 
@@ -84,11 +79,10 @@ public struct LocalDeployer: Sendable {
     /// when it still runs, else it is started and checked first. The steps of the rollout are not run again.
     public func rollback(_ service: DeployService, to number: Int?, creator: String, variables: [String: String]) async throws -> Release {
         let target = try localTarget()
-        let (command, _) = try commandArtifact(service, override: nil)
         let environmentVariables = try self.variables(service, from: variables)
         return try await folder.locked {
-            var history = try folder.history(environment: environment.name)
-            try await recoverInterrupted(service, history: &history, target: target, command: command, variables: environmentVariables)
+            var history = try folder.history()
+            try await recoverInterrupted(service, history: &history, target: target, variables: environmentVariables)
             let destination = try history.rollbackTarget(service.name, to: number)
             let live = history.live(service.name)!
             let running = try await target.running(service: service.name).contains(destination.id)
@@ -97,15 +91,11 @@ public struct LocalDeployer: Sendable {
             log(
                 "rolling \(service.name) in \(environment.name) back from \(live.id) to \(destination.id) (\(running ? "still running: a router switch" : "not running: started first"))"
             )
-            let steps = RolloutPlan.rollback(hosts: environment.hosts, stillRunning: running).filter {
-                if case .stopOld = $0 { return false }  // the release rolled back from stays kept, running, for a roll forward
-                return true
-            }
+            let steps = RolloutPlan.rollback(hosts: environment.hosts, stillRunning: running)
             let outcome = try await run(
-                service, candidate: spec(service, destination, command: command, variables: environmentVariables),
-                stable: spec(service, live, command: command, variables: environmentVariables), steps: steps, target: target)
-            return try await record(
-                outcome, of: destination, replacing: live, rollback: true, service: service, command: command, history: &history, target: target)
+                service, candidate: spec(service, destination, variables: environmentVariables),
+                stable: spec(service, live, variables: environmentVariables), steps: foreground(steps), target: target)
+            return try await record(outcome, of: destination, replacing: live, service: service, history: &history, target: target)
         }
     }
 
@@ -113,27 +103,29 @@ public struct LocalDeployer: Sendable {
     /// `replaced`): live with the replaced release kept (running through the scale-down delay) and
     /// those beyond `keep` retired and stopped; or failed, which is thrown.
     private func record(
-        _ outcome: RolloutAction.Outcome, of release: Release, replacing replaced: Release?, rollback: Bool, service: DeployService, command: String,
-        history: inout ReleaseHistory, target: any DeployTarget
+        _ outcome: RolloutAction.Outcome, of release: Release, replacing replaced: Release?, service: DeployService, history: inout ReleaseHistory,
+        target: any DeployTarget
     ) async throws -> Release {
+        let rollback = history.release(service.name, number: release.number)?.rollbackFrom != nil
         switch outcome {
         case .succeeded(let warnings):
             for warning in warnings { log("warning: \(warning)") }
             let note = rollback ? "rolled back to from \(replaced?.id ?? "?")" : "rolled out (\(strategyName))"
             let retired = history.succeeded(service.name, number: release.number, keep: environment.keep, now: Date(), note: note)
-            if let replaced { try await keepOrStop(replaced, service: service, history: &history, target: target) }
-            for old in retired { try? await target.stop(spec(service, old, command: command, variables: [:])) }
+            if let replaced, scaleDownDelay > 0, history.release(service.name, number: replaced.number)?.state == .kept {
+                history.keepRunning(service.name, number: replaced.number, until: Date().addingTimeInterval(scaleDownDelay))
+                log("\(replaced.id) stays running for \(Int(scaleDownDelay)) s for a quick rollback")
+            }
+            for old in retired { try? await target.stop(spec(service, old, variables: [:])) }
             try folder.save(history)
             return history.release(service.name, number: release.number)!
         case .aborted(let reason):
-            if rollback {
-                history.rollbackFailed(service.name, to: release.number, reason: reason, now: Date())
-                try folder.save(history)
-                throw DeployTargetError("the rollback of \(service.name) in \(environment.name) to \(release.id) failed: \(reason)")
-            }
             history.failed(service.name, number: release.number, reason: reason, now: Date())
             try folder.save(history)
-            throw DeployTargetError("\(release.id) was not deployed to \(environment.name): \(reason)")
+            throw DeployTargetError(
+                rollback
+                    ? "the rollback of \(service.name) in \(environment.name) to \(release.id) failed: \(reason)"
+                    : "\(release.id) was not deployed to \(environment.name): \(reason)")
         }
     }
 
@@ -142,26 +134,23 @@ public struct LocalDeployer: Sendable {
     /// checked again before it is trusted with traffic, and a step that cannot be resumed safely
     /// aborts to the stable release. The outcome is recorded before anything new starts.
     private func recoverInterrupted(
-        _ service: DeployService, history: inout ReleaseHistory, target: any DeployTarget, command: String, variables: [String: String]
+        _ service: DeployService, history: inout ReleaseHistory, target: any DeployTarget, variables: [String: String]
     ) async throws {
         guard let interrupted = history.deploying(service.name) else { return }
         let live = history.live(service.name)
-        let rollback = interrupted.events.last?.text.hasPrefix("rollback from") == true
         log("\(interrupted.id): its rollout was interrupted; resuming it from its saved state")
-        let candidate = spec(service, interrupted, command: command, variables: variables)
+        let candidate = spec(service, interrupted, variables: variables)
         let outcome: RolloutAction.Outcome
         if folder.rollout(service.name) != nil {
             outcome = try await run(
-                service, candidate: candidate, stable: live.map { spec(service, $0, command: command, variables: variables) }, steps: [],
-                target: target, resume: true)
+                service, candidate: candidate, stable: live.map { spec(service, $0, variables: variables) }, steps: [], target: target, resume: true)
         } else {
             // Killed before the controller's first decision was saved: nothing was routed to it.
             try? await target.stop(candidate)
             outcome = .aborted(reason: "interrupted before its first step")
         }
         do {
-            let release = try await record(
-                outcome, of: interrupted, replacing: live, rollback: rollback, service: service, command: command, history: &history, target: target)
+            let release = try await record(outcome, of: interrupted, replacing: live, service: service, history: &history, target: target)
             log("\(release.id): the interrupted rollout completed; it is live")
         } catch let error as DeployTargetError {
             log("\(interrupted.id): the interrupted rollout was aborted: \(error.message)")
@@ -172,16 +161,12 @@ public struct LocalDeployer: Sendable {
     public func stopAll() async throws -> [String] {
         let target = try localTarget()
         return try await folder.locked {
+            let history = try folder.history()
             var stopped: [String] = []
             for service in config.services {
-                guard let (command, _) = try? commandArtifact(service, override: nil) else { continue }
-                let history = try folder.history(environment: environment.name)
                 for name in try await target.running(service: service.name) {
-                    let release = history.history(service.name).first { $0.id == name }
-                    let directory = release?.directory ?? repository.path
-                    try await target.stop(
-                        ReleaseSpec(
-                            service: service.name, release: name, artifact: .command(command, directory: directory), stopGrace: service.stopGrace))
+                    guard let release = history.history(service.name).first(where: { $0.id == name }) else { continue }
+                    try await target.stop(spec(service, release, variables: [:]))
                     stopped.append(name)
                 }
             }
@@ -192,20 +177,9 @@ public struct LocalDeployer: Sendable {
     /// Stops the kept releases whose scale-down time has come.
     func scaleDown(_ history: inout ReleaseHistory, target: any DeployTarget) async throws {
         for release in history.dueForScaleDown(now: Date()) {
-            guard let service = config.service(release.service), let (command, _) = try? commandArtifact(service, override: nil) else { continue }
+            guard let service = config.service(release.service) else { continue }
             log("stopping \(release.id) (its scale-down delay passed)")
-            try? await target.stop(spec(service, release, command: command, variables: [:]))
-        }
-    }
-
-    /// The replaced release stays running for the scale-down delay (or is stopped now when it is 0).
-    private func keepOrStop(_ replaced: Release, service: DeployService, history: inout ReleaseHistory, target: any DeployTarget) async throws {
-        guard history.release(service.name, number: replaced.number)?.state == .kept else { return }
-        if scaleDownDelay > 0 {
-            history.keepRunning(service.name, number: replaced.number, until: Date().addingTimeInterval(scaleDownDelay))
-            log("\(replaced.id) stays running for \(Int(scaleDownDelay)) s for a quick rollback")
-        } else if let (command, _) = try? commandArtifact(service, override: nil) {
-            try? await target.stop(spec(service, replaced, command: command, variables: [:]))
+            try? await target.stop(spec(service, release, variables: [:]))
         }
     }
 
@@ -250,14 +224,12 @@ public struct LocalDeployer: Sendable {
         log("  smoke tests passed against http://\(endpoint)")
     }
 
-    /// Blue-green and canary keep the replaced release through the scale-down delay themselves (see
-    /// the type's note): the foreground rollout ends when the traffic has moved.
-    private var foregroundStrategy: RolloutStrategy {
-        switch environment.strategy {
-        case .blueGreen: .blueGreen(scaleDownDelay: 0)
-        case .canary(let steps, _): .canary(steps: steps, scaleDownDelay: 0)
-        case let other: other
-        }
+    /// The steps as the foreground runs them: with a scale-down delay the replaced release is not
+    /// stopped by the rollout but left running until its time (see the type's note); without one the
+    /// rollout stops it, after its requests drained.
+    private func foreground(_ steps: [RolloutStep]) -> [RolloutStep] {
+        guard scaleDownDelay > 0 else { return steps }
+        return steps.filter { if case .stopOld = $0 { false } else { true } }
     }
 
     private var scaleDownDelay: Double {
@@ -285,17 +257,18 @@ public struct LocalDeployer: Sendable {
         return LocalProcessTarget(root: folder.targets, supervisor: supervisor)
     }
 
-    private func commandArtifact(_ service: DeployService, override: URL?) throws -> (String, URL) {
+    /// The directory a new release of `service` is copied from (`override`, or its `release-dir`).
+    private func releaseDirectory(_ service: DeployService, override: URL?) throws -> URL {
         switch service.artifact {
         case .image(let image):
             throw DeployTargetError("service '\(service.name)' runs the image \(image): container targets are not built yet; give it a 'command'")
-        case .command(let command, let directory):
+        case .command(_, let directory):
             let url = override ?? URL(fileURLWithPath: directory, relativeTo: repository).standardizedFileURL
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue else {
                 throw DeployTargetError("service '\(service.name)': the release directory \(url.path) does not exist")
             }
-            return (command, url)
+            return url
         }
     }
 
@@ -310,11 +283,14 @@ public struct LocalDeployer: Sendable {
         return result
     }
 
-    private func spec(_ service: DeployService, _ release: Release, command: String, variables: [String: String]) -> ReleaseSpec {
-        let directory = release.directory ?? repository.path
-        return ReleaseSpec(
-            service: service.name, release: release.id, artifact: .command(command, directory: directory), environment: variables,
-            stopGrace: service.stopGrace)
+    /// How a target runs (or stops) `release`: the service's command in the release's own copy.
+    private func spec(_ service: DeployService, _ release: Release, variables: [String: String]) -> ReleaseSpec {
+        let artifact: ReleaseSpec.Artifact =
+            switch service.artifact {
+            case .command(let command, _): .command(command, directory: release.directory ?? repository.path)
+            case .image: .image(release.artifact, port: service.port)
+            }
+        return ReleaseSpec(service: service.name, release: release.id, artifact: artifact, environment: variables, stopGrace: service.stopGrace)
     }
 
     /// SHA-256 over the directory's files in path order (path, size, content): the same tree hashes the same.

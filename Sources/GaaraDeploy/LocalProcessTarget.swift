@@ -35,6 +35,11 @@ public actor LocalProcessTarget: DeployTarget {
         var pid: Int32
         /// The detached supervisor's process, when there is one (stopping the release stops it first).
         var supervisor: Int32?
+
+        /// Whether `release` still runs: its process, or its supervisor between two restarts.
+        func isAlive(_ release: String) -> Bool {
+            LocalProcessTarget.processRuns(pid, release: release) || supervisor.map { LocalProcessTarget.processRuns($0, release: release) } == true
+        }
     }
 
     func folder(_ release: ReleaseSpec) -> URL {
@@ -48,10 +53,7 @@ public actor LocalProcessTarget: DeployTarget {
         }
         if let supervisor = supervisors[release.release] { return supervisor.endpoint }
         let folder = folder(release)
-        if let record = Self.readRecord(folder),
-            Self.processRuns(record.pid, release: release.release)
-                || record.supervisor.map({ Self.processRuns($0, release: release.release) }) == true
-        {
+        if let record = Self.readRecord(folder), record.isAlive(release.release) {
             return TargetEndpoint(host: "127.0.0.1", port: record.port)
         }
         let app = folder.appendingPathComponent("app")
@@ -95,17 +97,11 @@ public actor LocalProcessTarget: DeployTarget {
             await supervisor.stop()
         } else if let record = Self.readRecord(folder), let supervisor = record.supervisor, Self.processRuns(supervisor, release: release.release) {
             // A detached supervisor stops its release (signal, grace, kill) and then exits.
-            kill(supervisor, SIGTERM)
-            let deadline = Date().addingTimeInterval(release.stopGrace + 5)
-            while Self.processRuns(supervisor, release: release.release), Date() < deadline { try? await Task.sleep(for: .milliseconds(50)) }
-            if Self.processRuns(supervisor, release: release.release) { kill(supervisor, SIGKILL) }
+            await Self.terminate(supervisor, group: false, release: release.release, grace: release.stopGrace + 5)
             if Self.processRuns(record.pid, release: release.release) { kill(-record.pid, SIGKILL) }
         } else if let record = Self.readRecord(folder), Self.processRuns(record.pid, release: release.release) {
             // Adopted: not our child, so signalled by its process group and watched until it is gone.
-            kill(-record.pid, SIGTERM)
-            let deadline = Date().addingTimeInterval(release.stopGrace)
-            while Self.processRuns(record.pid, release: release.release), Date() < deadline { try? await Task.sleep(for: .milliseconds(50)) }
-            if Self.processRuns(record.pid, release: release.release) { kill(-record.pid, SIGKILL) }
+            await Self.terminate(record.pid, group: true, release: release.release, grace: release.stopGrace)
         }
         try? FileManager.default.removeItem(at: folder.appendingPathComponent("release.json"))
     }
@@ -116,9 +112,7 @@ public actor LocalProcessTarget: DeployTarget {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
         return names.filter { name in
             supervisors[name] != nil
-                || Self.readRecord(folder.appendingPathComponent(name)).map {
-                    Self.processRuns($0.pid, release: name) || $0.supervisor.map { Self.processRuns($0, release: name) } == true
-                } == true
+                || Self.readRecord(folder.appendingPathComponent(name))?.isAlive(name) == true
         }.sorted()
     }
 
@@ -159,6 +153,16 @@ public actor LocalProcessTarget: DeployTarget {
         }
         throw DeployTargetError(
             "\(release.release): its supervisor did not start it; \(folder.appendingPathComponent("output.log").path) may say why")
+    }
+
+    /// Sends SIGTERM to `pid` (its process group with `group`), waits up to `grace` seconds for it to
+    /// be gone, then sends SIGKILL.
+    private static func terminate(_ pid: Int32, group: Bool, release: String, grace: Double) async {
+        let target = group ? -pid : pid
+        kill(target, SIGTERM)
+        let deadline = Date().addingTimeInterval(grace)
+        while processRuns(pid, release: release), Date() < deadline { try? await Task.sleep(for: .milliseconds(50)) }
+        if processRuns(pid, release: release) { kill(target, SIGKILL) }
     }
 
     static func readRecord(_ folder: URL) -> Record? {
@@ -253,10 +257,5 @@ public final class ProcessSupervisor: Sendable {
         }
         handle?.terminate(grace: stopGrace)
         await task?.value
-    }
-
-    /// Waits until supervision ends (after ``stop()``).
-    public func wait() async {
-        await state.withLock { $0.task }?.value
     }
 }

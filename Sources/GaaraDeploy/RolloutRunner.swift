@@ -77,7 +77,7 @@ public actor RolloutRunner {
     public var state: RolloutController.State { controller.state }
 
     /// Replaces the controller with the one persisted in `stateFile` (after a crash); ``run()`` then
-    /// sends `recovered` instead of `begin`.
+    /// sends `recovered` (or `begin`, when it was saved before it began).
     public func resume() throws {
         let data = try Data(contentsOf: stateFile)
         controller = try JSONDecoder().decode(RolloutController.self, from: data)
@@ -151,8 +151,7 @@ public actor RolloutRunner {
             for host in hosts { try await awaitHealthy(host) }
         case .verify(let hosts):
             for host in hosts {
-                if candidateEndpoints[host] == nil { candidateEndpoints[host] = try await target(host).start(candidate) }
-                if let problem = await probe.check(candidateEndpoints[host]!, path: health.path, timeout: health.timeout) {
+                if let problem = await probe.check(try await candidateEndpoint(host), path: health.path, timeout: health.timeout) {
                     throw DeployTargetError("\(candidate.release) on \(host): \(problem)")
                 }
             }
@@ -188,6 +187,15 @@ public actor RolloutRunner {
         return target
     }
 
+    /// Where the new release answers on `host`. Known once started; after a restart of the runner, or
+    /// in a rollback to a release that still runs (no start step), the target adopts it here.
+    private func candidateEndpoint(_ host: String) async throws -> TargetEndpoint {
+        if let endpoint = candidateEndpoints[host] { return endpoint }
+        let endpoint = try await target(host).start(candidate)
+        candidateEndpoints[host] = endpoint
+        return endpoint
+    }
+
     private func stableGroup() -> TrafficGroup? {
         stable.map { stable in
             TrafficGroup(name: stable.release, endpoints: hostOrder.filter { !stoppedStable.contains($0) }.compactMap { stableEndpoints[$0] })
@@ -201,9 +209,7 @@ public actor RolloutRunner {
     /// Probes until `healthyThreshold` checks in a row pass, or fails at the deadline with what the
     /// last check saw and the release's last log lines.
     private func awaitHealthy(_ host: String) async throws {
-        // A rollback to a release that still runs has no start step: the target adopts it here.
-        if candidateEndpoints[host] == nil { candidateEndpoints[host] = try await target(host).start(candidate) }
-        guard let endpoint = candidateEndpoints[host] else { throw DeployTargetError("\(candidate.release) was not started on \(host)") }
+        let endpoint = try await candidateEndpoint(host)
         let deadline = Date().addingTimeInterval(health.deadline)
         var passed = 0
         var last = "no check ran"

@@ -125,15 +125,6 @@ public struct RouterTraffic: TrafficControl {
         return DeployTargetError("the router refused \(request): HTTP \(status)\(text.isEmpty ? "" : ": \(text)")")
     }
 
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        return encoder
-    }()
-
-    static let decoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
-        return decoder
-    }()
+    static let encoder = AdminCoding.makeEncoder()
+    static let decoder = AdminCoding.makeDecoder()
 }

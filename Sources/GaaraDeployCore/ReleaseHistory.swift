@@ -52,6 +52,8 @@ public struct Release: Sendable, Equatable, Codable {
     public var events: [Event]
     /// A replaced release left running for a quick rollback: when it is to be stopped (`scale-down-delay`).
     public var stopAfter: Date? = nil
+    /// While it is `deploying` as a rollback's destination: the number of the live release it replaces.
+    public var rollbackFrom: Int? = nil
 
     /// `backend-7`: the name of its target group in the router and its folder on targets.
     public var id: String { "\(service)-\(number)" }
@@ -122,6 +124,7 @@ public struct ReleaseHistory: Sendable, Equatable, Codable {
         for index in releases.indices where releases[index].service == service {
             if releases[index].number == number {
                 releases[index].state = .live
+                releases[index].rollbackFrom = nil
                 releases[index].events.append(.init(time: now, text: note))
             } else if releases[index].state == .live {
                 releases[index].state = .kept
@@ -142,12 +145,18 @@ public struct ReleaseHistory: Sendable, Equatable, Codable {
         return retired
     }
 
-    /// The rollout of `number` ended without it taking the traffic.
+    /// The rollout of `number` ended without it taking the traffic: a new release has failed; a
+    /// rollback's destination goes back to kept (it may be tried again).
     public mutating func failed(_ service: String, number: Int, reason: String, now: Date) {
         guard let index = releases.firstIndex(where: { $0.service == service && $0.number == number }) else { return }
-        // A rollback target that fails to come back stays kept: it may be tried again.
-        releases[index].state = releases[index].state == .deploying ? .failed : releases[index].state
-        releases[index].events.append(.init(time: now, text: "aborted: \(reason)"))
+        if releases[index].rollbackFrom != nil {
+            releases[index].state = .kept
+            releases[index].rollbackFrom = nil
+            releases[index].events.append(.init(time: now, text: "rollback aborted: \(reason)"))
+        } else if releases[index].state == .deploying {
+            releases[index].state = .failed
+            releases[index].events.append(.init(time: now, text: "aborted: \(reason)"))
+        }
     }
 
     /// The release a rollback of `service` goes to: `number`, or the newest kept one. It must be kept
@@ -194,18 +203,9 @@ public struct ReleaseHistory: Sendable, Equatable, Codable {
 
     /// Marks `to` as deploying for a rollback from `from` (the live release).
     public mutating func beginRollback(_ service: String, from: Int, to: Int, creator: String, now: Date) {
-        for index in releases.indices where releases[index].service == service {
-            if releases[index].number == to {
-                releases[index].state = .deploying
-                releases[index].events.append(.init(time: now, text: "rollback from \(service)-\(from) started by \(creator)"))
-            }
-        }
-    }
-
-    /// A rollback that did not complete: `to` goes back to kept.
-    public mutating func rollbackFailed(_ service: String, to: Int, reason: String, now: Date) {
         guard let index = releases.firstIndex(where: { $0.service == service && $0.number == to }) else { return }
-        releases[index].state = .kept
-        releases[index].events.append(.init(time: now, text: "rollback aborted: \(reason)"))
+        releases[index].state = .deploying
+        releases[index].rollbackFrom = from
+        releases[index].events.append(.init(time: now, text: "rollback from \(service)-\(from) started by \(creator)"))
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Body of `POST /services/{name}/weights`: each named group's new share, 0–100.
 public struct WeightsBody: Codable, Sendable, Equatable {
     /// Group name → weight.
@@ -149,5 +151,24 @@ public struct MetricsWindow: Codable, Sendable, Equatable {
         self.service = service
         self.seconds = seconds
         self.groups = groups
+    }
+}
+
+/// How the admin API writes and reads its JSON (snake_case keys): the router, `gaara router`'s client
+/// commands and the deploy controller's traffic control share it, so they cannot drift.
+public enum AdminCoding {
+    /// The encoder of answers and request bodies (sorted keys, for stable output).
+    public static func makeEncoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        return encoder
+    }
+
+    /// The decoder of answers and request bodies.
+    public static func makeDecoder() -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return decoder
     }
 }

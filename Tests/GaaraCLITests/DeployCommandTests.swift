@@ -18,8 +18,8 @@ struct DeployCommandTests {
     /// runs with it, and whatever happens nothing it started outlives the test.
     static func withProject(strategy: String, _ body: (TemporaryDirectory, Int) async throws -> Void) async throws {
         let project = try TemporaryDirectory()
-        // Below Linux's ephemeral range, so no outgoing connection holds it.
-        let port = 20_000 + Int.random(in: 0..<9_000)
+        // A port nothing listens on now (a random one could be another test's).
+        let port = try RegistryFixture.freePort()
         try project.write(
             ".gaara/deploy.yml",
             """

@@ -59,7 +59,7 @@ import Testing
         #expect(history.history("web").map(\.state) == [.kept, .live, .kept])
         // A failed rollback leaves the target kept and the live release live.
         history.beginRollback("web", from: 2, to: 3, creator: "bo", now: Self.now)
-        history.rollbackFailed("web", to: 3, reason: "did not become healthy", now: Self.now)
+        history.failed("web", number: 3, reason: "did not become healthy", now: Self.now)
         #expect(history.history("web").map(\.state) == [.kept, .live, .kept])
         #expect(history.release("web", number: 3)?.events.last?.text == "rollback aborted: did not become healthy")
     }
