@@ -15,12 +15,13 @@ public actor ConcurrencyGroups {
     private struct Waiter {
         let id: Int
         let order: Order
+        let cancelInProgress: Bool
         let cancel: @Sendable () -> Void
         let continuation: CheckedContinuation<Bool, Never>
     }
 
     private struct Group {
-        var holder: (id: Int, order: Order, cancel: @Sendable () -> Void)?
+        var holder: (id: Int, order: Order, cancelInProgress: Bool, cancel: @Sendable () -> Void)?
         var pending: Waiter?
     }
 
@@ -32,21 +33,25 @@ public actor ConcurrencyGroups {
 
     /// Waits for the group; returns an id to release it with, or nil when this holder was
     /// superseded while pending (it must then end as cancelled). `order` is the holder's place in
-    /// time: when holders reach the group out of order, the older one is the one superseded,
-    /// whatever the arrival order (nil: arrival order).
+    /// time (nil: arrival order). A holder that arrives after a newer one is treated as if it had
+    /// come first: it is superseded when the newer one waits (it would have replaced it) or holds
+    /// with `cancel-in-progress` (it would have cancelled it); otherwise it waits its turn, and
+    /// never cancels the newer one.
     func acquire(_ name: String, order: Order? = nil, cancelInProgress: Bool, cancel: @escaping @Sendable () -> Void) async -> Int? {
         nextID += 1
         let id = nextID
         let order = order ?? Order(run: Int.max, sequence: id)
         var group = groups[name] ?? Group()
         guard let holder = group.holder else {
-            group.holder = (id, order, cancel)
+            group.holder = (id, order, cancelInProgress, cancel)
             groups[name] = group
             return id
         }
         // Newer holders already came: this one was superseded before it arrived.
-        if holder.order > order || (group.pending.map { $0.order > order } ?? false) { return nil }
-        if cancelInProgress { group.holder?.cancel() }
+        if group.pending.map({ $0.order > order }) ?? false { return nil }
+        let arrivedLate = holder.order > order
+        if arrivedLate && holder.cancelInProgress { return nil }
+        if cancelInProgress && !arrivedLate { group.holder?.cancel() }
         if let older = group.pending {
             older.cancel()
             older.continuation.resume(returning: false)
@@ -54,7 +59,8 @@ public actor ConcurrencyGroups {
         }
         groups[name] = group
         let granted = await withCheckedContinuation { continuation in
-            groups[name]?.pending = Waiter(id: id, order: order, cancel: cancel, continuation: continuation)
+            groups[name]?.pending = Waiter(
+                id: id, order: order, cancelInProgress: cancelInProgress, cancel: cancel, continuation: continuation)
         }
         return granted ? id : nil
     }
@@ -63,7 +69,7 @@ public actor ConcurrencyGroups {
     func release(_ name: String, id: Int) {
         guard var group = groups[name], group.holder?.id == id else { return }
         if let pending = group.pending {
-            group.holder = (pending.id, pending.order, pending.cancel)
+            group.holder = (pending.id, pending.order, pending.cancelInProgress, pending.cancel)
             group.pending = nil
             groups[name] = group
             pending.continuation.resume(returning: true)

@@ -25,6 +25,21 @@ import Testing
         #expect(newer.value == 0)
     }
 
+    @Test func withoutCancelInProgressAnOlderHolderArrivingLateWaitsItsTurn() async {
+        let groups = ConcurrencyGroups()
+        let newer = Cancels()
+        // The job declared second reaches the group first; the first one must wait, not be
+        // cancelled, and must not cancel the newer one.
+        let newerID = await groups.acquire("job:deploy", order: .init(run: 4, sequence: 2), cancelInProgress: false, cancel: newer.cancel)
+        let older = Task {
+            await groups.acquire("job:deploy", order: .init(run: 4, sequence: 1), cancelInProgress: false, cancel: {})
+        }
+        while await !groups.hasPending("job:deploy") { await Task.yield() }
+        #expect(newer.value == 0)
+        await groups.release("job:deploy", id: newerID!)
+        #expect(await older.value != nil)
+    }
+
     @Test func aNewerHolderWithCancelInProgressCancelsTheRunningOneAndGetsTheGroupOnRelease() async {
         let groups = ConcurrencyGroups()
         let older = Cancels()
