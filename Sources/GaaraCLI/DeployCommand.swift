@@ -73,8 +73,8 @@ struct DeployCommand: AsyncParsableCommand {
         commandName: "deploy",
         abstract: "Deploy a new release of the services to an environment (.gaara/deploy.yml), in the foreground.",
         discussion: """
-            Each service's release directory is copied into a new release, started on its own loopback port, \
-            checked, smoke-tested and given the traffic through Gaara's router with the environment's strategy \
+            Each service's release directory is copied into a new release (an image service's image is pinned \
+            by digest and run as a container), started on its own loopback port, checked, smoke-tested and given the traffic through Gaara's router with the environment's strategy \
             (started in the background on the environment's 'router' address when it is not running). \
             'gaara rollout pause|resume|promote|abort ENV' steer a rollout in progress; 'gaara rollback ENV' goes back.
             """)
@@ -84,23 +84,35 @@ struct DeployCommand: AsyncParsableCommand {
     @Option(help: "Deploy this directory instead of the service's release-dir.")
     var releaseDir: String?
 
+    @Option(help: "Deploy this image (a tag or REF@DIGEST) instead of the service's image.")
+    var image: String?
+
     func run() async throws {
         let context = try await DeployContext.load(options.environment, directory: options.directory)
         let services = try context.services(options.service)
         if releaseDir != nil, services.count > 1 { throw CLIFailure(.invalidInput, "--release-dir goes with --service (one service)") }
+        if image != nil, services.count > 1 { throw CLIFailure(.invalidInput, "--image goes with --service (one service)") }
         let admin = try await context.router()
         let deployer = context.deployer(admin)
         let commit = await LocalRepository.git(["rev-parse", "HEAD"], in: context.repository)?.trimmingCharacters(in: .whitespacesAndNewlines)
         for service in services {
             do {
                 let release = try await deployer.deploy(
-                    service, directory: releaseDir.map { URL(fileURLWithPath: $0).standardizedFileURL }, commit: commit, creator: Self.creator,
+                    service, directory: releaseDir.map { URL(fileURLWithPath: $0).standardizedFileURL }, image: image, commit: commit,
+                    creator: Self.creator,
                     variables: try options.variables())
-                print("✓ \(release.id) is live in \(context.environment.name) (\(release.artifact.prefix(23))…)")
+                print("✓ \(release.id) is live in \(context.environment.name) (\(Self.short(release.artifact)))")
             } catch {
                 throw DeployOptions.failure(error)
             }
         }
+    }
+
+    /// `dir:sha256:0123456789ab…`, `registry/app@sha256:0123456789ab…`: enough of an artifact to tell it.
+    static func short(_ artifact: String) -> String {
+        guard let range = artifact.range(of: "sha256:") else { return artifact }
+        let end = artifact.index(range.upperBound, offsetBy: 12, limitedBy: artifact.endIndex) ?? artifact.endIndex
+        return String(artifact[..<end]) + (end < artifact.endIndex ? "…" : "")
     }
 
     static var creator: String { ProcessInfo.processInfo.environment["GAARA_ACTOR"] ?? ProcessInfo.processInfo.environment["USER"] ?? "local" }
@@ -231,7 +243,7 @@ struct ReleasesCommand: AsyncParsableCommand {
             for release in releases {
                 let commit = release.commit.map { " \($0.prefix(7))" } ?? ""
                 print(
-                    "  \(release.id)  \(release.state.rawValue)  \(formatter.string(from: release.created))  \(release.creator)\(commit)  \(release.artifact.prefix(23))…"
+                    "  \(release.id)  \(release.state.rawValue)  \(formatter.string(from: release.created))  \(release.creator)\(commit)  \(DeployCommand.short(release.artifact))"
                 )
             }
         }

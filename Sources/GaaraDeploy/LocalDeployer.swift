@@ -49,23 +49,24 @@ public struct LocalDeployer: Sendable {
     }
 
     /// Rolls a new release of `service` out with the environment's strategy. `directory` overrides
-    /// the service's release directory; `variables` supplies the service's secrets.
+    /// the service's release directory, `image` its image reference (a tag or a digest; pinned to a
+    /// digest before the release is recorded); `variables` supplies the service's secrets.
     public func deploy(
-        _ service: DeployService, directory override: URL? = nil, commit: String?, creator: String, variables: [String: String]
+        _ service: DeployService, directory override: URL? = nil, image: String? = nil, commit: String?, creator: String,
+        variables: [String: String]
     ) async throws -> Release {
-        let target = try localTarget()
-        let directory = try releaseDirectory(service, override: override)
+        let target = try self.target(for: service)
         let environmentVariables = try self.variables(service, from: variables)
+        let (artifact, directory) = try await self.artifact(service, directory: override, image: image)
         return try await folder.locked {
             var history = try folder.history()
             try await recoverInterrupted(service, history: &history, target: target, variables: environmentVariables)
-            try await scaleDown(&history, target: target)
-            let artifact = "dir:sha256:" + (try Self.hash(directory))
+            try await scaleDown(&history)
             let stable = history.live(service.name)
             let release = try history.begin(
-                service: service.name, artifact: artifact, directory: directory.path, commit: commit, creator: creator, now: Date())
+                service: service.name, artifact: artifact, directory: directory?.path, commit: commit, creator: creator, now: Date())
             try folder.save(history)
-            log("\(release.id): \(artifact) from \(directory.path)")
+            log("\(release.id): \(artifact)\(directory.map { " from \($0.path)" } ?? "")")
             let steps = try RolloutPlan.steps(
                 environment.strategy, hosts: environment.hosts, hasOldRelease: stable != nil, smokeTests: environment.smokeTests != nil)
             let outcome = try await run(
@@ -75,10 +76,28 @@ public struct LocalDeployer: Sendable {
         }
     }
 
+    /// What a new release of `service` runs: a directory's content hash (and the directory), or an
+    /// image pinned by digest.
+    private func artifact(_ service: DeployService, directory override: URL?, image: String?) async throws -> (String, URL?) {
+        switch service.artifact {
+        case .image(let repository):
+            guard override == nil else {
+                throw DeployTargetError("service '\(service.name)' runs an image; --release-dir is for command services (use --image)")
+            }
+            return (try await containerTarget.pin(image ?? repository), nil)
+        case .command(_, let configured):
+            guard image == nil else {
+                throw DeployTargetError("service '\(service.name)' runs a command; --image is for image services (use --release-dir)")
+            }
+            let directory = try releaseDirectory(service, configured, override: override)
+            return ("dir:sha256:" + (try Self.hash(directory)), directory)
+        }
+    }
+
     /// Sends `service`'s traffic back to a kept release (`to`, or the newest kept one): a router switch
     /// when it still runs, else it is started and checked first. The steps of the rollout are not run again.
     public func rollback(_ service: DeployService, to number: Int?, creator: String, variables: [String: String]) async throws -> Release {
-        let target = try localTarget()
+        let target = try self.target(for: service)
         let environmentVariables = try self.variables(service, from: variables)
         return try await folder.locked {
             var history = try folder.history()
@@ -159,11 +178,11 @@ public struct LocalDeployer: Sendable {
 
     /// Stops every release of the environment's services (the history stays): `gaara undeploy`.
     public func stopAll() async throws -> [String] {
-        let target = try localTarget()
         return try await folder.locked {
             let history = try folder.history()
             var stopped: [String] = []
             for service in config.services {
+                let target = try self.target(for: service)
                 for name in try await target.running(service: service.name) {
                     guard let release = history.history(service.name).first(where: { $0.id == name }) else { continue }
                     try await target.stop(spec(service, release, variables: [:]))
@@ -175,11 +194,11 @@ public struct LocalDeployer: Sendable {
     }
 
     /// Stops the kept releases whose scale-down time has come.
-    func scaleDown(_ history: inout ReleaseHistory, target: any DeployTarget) async throws {
+    func scaleDown(_ history: inout ReleaseHistory) async throws {
         for release in history.dueForScaleDown(now: Date()) {
             guard let service = config.service(release.service) else { continue }
             log("stopping \(release.id) (its scale-down delay passed)")
-            try? await target.stop(spec(service, release, variables: [:]))
+            try? await target(for: service).stop(spec(service, release, variables: [:]))
         }
     }
 
@@ -248,28 +267,30 @@ public struct LocalDeployer: Sendable {
         }
     }
 
-    private func localTarget() throws -> LocalProcessTarget {
+    /// Where releases of `service` run: a supervised process for a command, a container for an image.
+    private func target(for service: DeployService) throws -> any DeployTarget {
         guard environment.hosts == ["local"] else {
             throw DeployTargetError(
                 "environment '\(environment.name)' deploys to \(environment.hosts.joined(separator: ", ")): SSH hosts need the deploy agent, which is not built yet; use 'hosts: local'"
             )
         }
-        return LocalProcessTarget(root: folder.targets, supervisor: supervisor)
+        switch service.artifact {
+        case .command: return LocalProcessTarget(root: folder.targets, supervisor: supervisor)
+        case .image: return containerTarget
+        }
     }
 
+    /// The environment's containers on the local engine.
+    private var containerTarget: LocalContainerTarget { LocalContainerTarget(scope: LocalContainerTarget.scope(of: folder.targets)) }
+
     /// The directory a new release of `service` is copied from (`override`, or its `release-dir`).
-    private func releaseDirectory(_ service: DeployService, override: URL?) throws -> URL {
-        switch service.artifact {
-        case .image(let image):
-            throw DeployTargetError("service '\(service.name)' runs the image \(image): container targets are not built yet; give it a 'command'")
-        case .command(_, let directory):
-            let url = override ?? URL(fileURLWithPath: directory, relativeTo: repository).standardizedFileURL
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-                throw DeployTargetError("service '\(service.name)': the release directory \(url.path) does not exist")
-            }
-            return url
+    private func releaseDirectory(_ service: DeployService, _ directory: String, override: URL?) throws -> URL {
+        let url = override ?? URL(fileURLWithPath: directory, relativeTo: repository).standardizedFileURL
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw DeployTargetError("service '\(service.name)': the release directory \(url.path) does not exist")
         }
+        return url
     }
 
     private func variables(_ service: DeployService, from supplied: [String: String]) throws -> [String: String] {
