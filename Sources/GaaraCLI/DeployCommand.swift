@@ -29,10 +29,16 @@ struct DeployContext {
             let known = config.environments.map(\.name).joined(separator: ", ")
             throw CLIFailure(.invalidInput, "no environment '\(name)' in .gaara/deploy.yml (it has: \(known))")
         }
+        let root = ProcessInfo.processInfo.environment[folderVariable].map { URL(fileURLWithPath: $0) }
         return DeployContext(
             repository: repository, config: config, environment: environment,
-            folder: EnvironmentFolder(root: repository.appendingPathComponent(".gaara/deploy"), environment: name))
+            folder: EnvironmentFolder(root: root ?? repository.appendingPathComponent(".gaara/deploy"), environment: name))
     }
+
+    /// The variable naming the folder that holds the environments' data instead of the repository's
+    /// `.gaara/deploy` (`gaara run` sets it for its jobs to the repository's own, so that a deploy
+    /// from a job's workspace is seen by the next run and by `gaara rollback` at the prompt).
+    static let folderVariable = "GAARA_DEPLOY_DIR"
 
     /// The services named, or all of them.
     func services(_ name: String?) throws -> [DeployService] {
@@ -47,9 +53,10 @@ struct DeployContext {
     /// Where the environment's router keeps its table, socket and log.
     var routerFolder: URL { folder.url.appendingPathComponent("router") }
 
-    /// The environment's router, started in the background when it is not running yet.
-    func router() async throws -> AdminClient {
-        try await LocalRouter.ensure(folder: routerFolder, listen: environment.router ?? "127.0.0.1:8000", environment: environment.name)
+    /// The environment's router, started in the background (on `listen`, else the environment's
+    /// `router`) when it is not running yet.
+    func router(listen: String? = nil) async throws -> AdminClient {
+        try await LocalRouter.ensure(folder: routerFolder, listen: listen ?? environment.router ?? "127.0.0.1:8000", environment: environment.name)
     }
 
     /// A deployer whose traffic goes through `admin`.
@@ -92,9 +99,13 @@ struct DeployCommand: AsyncParsableCommand {
         let services = try context.services(options.service)
         if releaseDir != nil, services.count > 1 { throw CLIFailure(.invalidInput, "--release-dir goes with --service (one service)") }
         if image != nil, services.count > 1 { throw CLIFailure(.invalidInput, "--image goes with --service (one service)") }
-        let admin = try await context.router()
+        let admin = try await context.router(listen: options.router)
         let deployer = context.deployer(admin)
-        let commit = await LocalRepository.git(["rev-parse", "HEAD"], in: context.repository)?.trimmingCharacters(in: .whitespacesAndNewlines)
+        // In a workflow job the run's commit; at the prompt the checkout's.
+        var commit = ProcessInfo.processInfo.environment["GITHUB_SHA"]
+        if commit == nil {
+            commit = await LocalRepository.git(["rev-parse", "HEAD"], in: context.repository)?.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
         for service in services {
             do {
                 let release = try await deployer.deploy(
@@ -115,7 +126,10 @@ struct DeployCommand: AsyncParsableCommand {
         return String(artifact[..<end]) + (end < artifact.endIndex ? "…" : "")
     }
 
-    static var creator: String { ProcessInfo.processInfo.environment["GAARA_ACTOR"] ?? ProcessInfo.processInfo.environment["USER"] ?? "local" }
+    static var creator: String {
+        ProcessInfo.processInfo.environment["GAARA_ACTOR"] ?? ProcessInfo.processInfo.environment["GITHUB_ACTOR"]
+            ?? ProcessInfo.processInfo.environment["USER"] ?? "local"
+    }
 }
 
 /// The options `gaara deploy` and `gaara rollback` share.
@@ -131,6 +145,9 @@ struct DeployOptions: ParsableArguments {
 
     @Option(help: "A secret a service needs, NAME=VALUE (also read from the environment).")
     var secret: [String] = []
+
+    @Option(help: "Where the environment's router listens if this command starts it (default: the environment's 'router').")
+    var router: String?
 
     /// The variables services' secrets are taken from: the environment, then `--secret`.
     func variables() throws -> [String: String] {
@@ -170,7 +187,7 @@ struct RollbackCommand: AsyncParsableCommand {
         let context = try await DeployContext.load(options.environment, directory: options.directory)
         let services = try context.services(options.service)
         if to != nil, services.count > 1 { throw CLIFailure(.invalidInput, "--to goes with --service (release numbers are per service)") }
-        let deployer = context.deployer(try await context.router())
+        let deployer = context.deployer(try await context.router(listen: options.router))
         for service in services {
             let start = Date()
             do {

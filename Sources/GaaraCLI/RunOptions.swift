@@ -244,7 +244,12 @@ struct RunOptions {
         configuration.environments = LocalEnvironmentGate(
             approved: Set(approvals), protected: Set(protections.isEmpty ? ["production"] : protections), secrets: environmentSecrets,
             runDirectory: runDirectory, ref: trigger.ref ?? "", sha: repository.sha, actor: repository.actor)
-        // Steps can call this gaara (for `gaara gate`): its folder goes at the end of PATH.
+        // `gaara deploy` in a job keeps the environment's releases and router with the repository,
+        // not in the job's workspace, which the next run does not see.
+        if configuration.baseEnvironment[DeployContext.folderVariable] == nil {
+            configuration.baseEnvironment[DeployContext.folderVariable] = root.appendingPathComponent(".gaara/deploy").path
+        }
+        // Steps can call this gaara (for `gaara gate`, `gaara deploy`): its folder goes at the end of PATH.
         if let executable = GaaraCommand.executable {
             configuration.toolDirectories = [URL(fileURLWithPath: executable).deletingLastPathComponent().path]
         }

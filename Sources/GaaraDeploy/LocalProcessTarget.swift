@@ -136,7 +136,8 @@ public actor LocalProcessTarget: DeployTarget {
                 "--folder", folder.path, "--port", String(port), "--grace", String(release.stopGrace), "--directory", app.path, "--", "/bin/sh", "-c",
                 command,
             ]
-        process.environment = environment
+        // Marked detached: it outlives this command, even when a `gaara run` job ran it.
+        process.environment = environment.merging([ChildProcess.detachedVariable: "1"]) { $1 }
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice

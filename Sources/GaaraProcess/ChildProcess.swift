@@ -170,10 +170,25 @@ public enum ChildProcess {
         OrphanReaper.start()
     }
 
-    /// SIGKILLs every process whose parent is this process and that is not a live child we wait for.
+    /// SIGKILLs every process whose parent is this process and that is not a live child we wait for,
+    /// except those started to outlive the command that started them (see ``detachedVariable``).
     static func killOrphans() {
         let known = live.withLock { Set($0.keys) }
-        for pid in OrphanReaper.children() where !known.contains(pid) { kill(pid, SIGKILL) }
+        for pid in OrphanReaper.children() where !known.contains(pid) && !isDetached(pid) { kill(pid, SIGKILL) }
+    }
+
+    /// The variable (`GAARA_DETACHED=1`) in the environment of a process Gaara starts on purpose to
+    /// outlive the command that started it: the router and release supervisors `gaara deploy`
+    /// leaves running. A `gaara deploy` in a `gaara run` job ends before the run does, so those are
+    /// re-parented to `gaara run`, whose clean-up spares them. Where cgroups isolate jobs (the
+    /// server), the job's cgroup is killed whatever its processes say.
+    public static let detachedVariable = "GAARA_DETACHED"
+
+    /// Whether `pid` carries ``detachedVariable`` in its environment.
+    static func isDetached(_ pid: pid_t) -> Bool {
+        guard let environ = FileManager.default.contents(atPath: "/proc/\(pid)/environ") else { return false }
+        let marker = Array("\(detachedVariable)=1".utf8)
+        return environ.split(separator: 0).contains { Array($0) == marker }
     }
 
     /// Runs a command to completion and returns its merged output as text (for git, docker, tar...).

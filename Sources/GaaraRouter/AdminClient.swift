@@ -24,8 +24,9 @@ public struct AdminClient: Sendable {
         self.token = token
     }
 
-    /// Sends one request and returns the status and body (through the one ``OutboundHTTP`` client).
-    public func send(_ method: HTTPMethod, _ path: String, body: Data? = nil) async throws -> (status: Int, body: Data) {
+    /// Sends one request and returns the status and body (through the one ``OutboundHTTP`` client),
+    /// within `timeout` seconds (connecting included: a socket nobody listens on is retried until then).
+    public func send(_ method: HTTPMethod, _ path: String, body: Data? = nil, timeout: Double = 30) async throws -> (status: Int, body: Data) {
         let url: String
         if endpoint.hasPrefix("unix:") {
             url = OutboundRequest.unixSocket(String(endpoint.dropFirst(5)), path: path)
@@ -39,7 +40,7 @@ public struct AdminClient: Sendable {
         if body != nil { headers.append(("Content-Type", "application/json")) }
         do {
             let response = try await OutboundHTTP.shared.send(
-                OutboundRequest(method: method.rawValue, url: url, headers: headers, body: body, timeout: 30))
+                OutboundRequest(method: method.rawValue, url: url, headers: headers, body: body, timeout: timeout))
             return (response.status, response.body)
         } catch {
             throw AdminClientError(message: "cannot reach the router's admin API at \(endpoint): \(error)")

@@ -40,7 +40,7 @@ struct ContainerDeployTests {
             export DOCKER_CONFIG='\(clientConfig)' && printf '%s' '\(registry.password)' | \
             docker login '\(registry.address)' -u '\(registry.user)' --password-stdin >/dev/null && \
             docker tag gaara-test/deploy-web:2 '\(registry.address)/deploy-web:2' && docker push -q '\(registry.address)/deploy-web:2' >/dev/null && \
-            docker image inspect --format '{{index .RepoDigests 0}}' '\(registry.address)/deploy-web:2' && \
+            docker image inspect --format '{{range .RepoDigests}}{{println .}}{{end}}' '\(registry.address)/deploy-web:2' | grep '^\(registry.address)/' && \
             docker rmi '\(registry.address)/deploy-web:2' >/dev/null
             """)
         try #require(pushed.status == 0, "\(pushed.stderr)")

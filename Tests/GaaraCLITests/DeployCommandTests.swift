@@ -108,6 +108,21 @@ struct DeployCommandTests {
         #expect(await Self.get(port) == nil)
     }
 
+    /// A router that cannot listen where it is asked fails the deploy with its own words, at once
+    /// (the admin client once waited for its socket without end), and nothing is recorded.
+    @Test func aRouterThatCannotStartFailsTheDeployAtOnce() async throws {
+        try await Self.withProject(strategy: "strategy: blue-green") { project, _ in
+            let started = Date()
+            let failed = try await GaaraBinary.run(["deploy", "staging", "--router", "999.1.1.1:80"], in: project.url)
+            #expect(failed.status == 1 && failed.stderr.contains("the router of staging did not start on 999.1.1.1:80"), "\(failed.stderr)")
+            #expect(failed.stderr.contains("999.1.1.1"), "the router's own error: \(failed.stderr)")
+            #expect(Date().timeIntervalSince(started) < 15, "it fails once the router said why, not after the 20 s start deadline")
+            let releases = try await GaaraBinary.run(["releases", "staging", "--format", "json"], in: project.url)
+            let decoded = try JSONSerialization.jsonObject(with: Data(releases.stdout.utf8)) as? [Any]
+            #expect(decoded?.isEmpty == true, "\(releases.stdout)")
+        }
+    }
+
     /// `kill -9` of `gaara deploy` during a canary's pause: the release stays `deploying` and its
     /// processes keep running; the next `gaara deploy` resumes the saved rollout (the new release's
     /// health is checked again, the pause's rest waited, 100% routed) before it deploys anything new.

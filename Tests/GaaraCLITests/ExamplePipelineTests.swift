@@ -20,7 +20,7 @@ struct ExamplePipelineTests {
         var script = """
             set -e
             mkdir -p '\(repo.path)'
-            tar -C '\(example.path)' --exclude=.gaara/runs --exclude='.venv*' --exclude=reports --exclude=dist --exclude=__pycache__ \
+            tar -C '\(example.path)' --exclude=.gaara/runs --exclude=.gaara/deploy --exclude='.venv*' --exclude=reports --exclude=dist --exclude=__pycache__ \
                 --exclude=node_modules --exclude=.coverage --exclude=.mypy_cache --exclude=.pytest_cache -cf - . | tar -C '\(repo.path)' -xf -
             cd '\(repo.path)'
             git init -q -b main

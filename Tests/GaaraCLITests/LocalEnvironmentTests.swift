@@ -70,22 +70,42 @@ struct LocalEnvironmentTests {
     }
 
     /// The example app's Deploy workflow (the guide's build and push → staging → smoke tests →
-    /// production with approval): its first job builds both images and pushes them to a real
-    /// registry; without `--approve production` it deploys staging and stops before production.
-    @Test func theExampleAppsDeployWorkflowPushesItsImagesAndStopsBeforeProductionWithoutApproval() async throws {
+    /// production with approval → manual rollback), for real: its first job builds both images and
+    /// pushes them to a real registry; staging is a blue-green `gaara deploy` of the backend image by
+    /// digest through a router of its own; without `--approve production` the run stops there. With
+    /// it, production gets the image as a canary (its pauses shortened to 1 s here). The rollback
+    /// input sends staging back to its previous release. The releases and routers outlive the runs.
+    @Test func theExampleAppsDeployWorkflowPushesDeploysAndRollsBack() async throws {
         guard let base = try await ExampleImages.baseImage() else { return }
         let registry = try await RegistryFixture()
         let directory = try TemporaryDirectory()
-        let repo = try await ExamplePipelineTests.repository(in: directory)
+        let repo = try await ExamplePipelineTests.repository(
+            in: directory, breakage: ["sed -i 's/pause: [0-9]*m/pause: 1s/g' .gaara/deploy.yml"])
+        let staging = try RegistryFixture.freePort()
+        let production = try RegistryFixture.freePort()
         let arguments = [
             "run", "workflow_dispatch", "-W", ".github/workflows/deploy.yml", "--var", "REGISTRY=\(registry.address)", "--var", "BASE_IMAGE=\(base)",
+            "--var", "STAGING_ROUTER=127.0.0.1:\(staging)", "--var", "PRODUCTION_ROUTER=127.0.0.1:\(production)",
             "--secret", "REGISTRY_USER=\(registry.user)", "--secret", "REGISTRY_PASSWORD=\(registry.password)",
         ]
+        let outcome: Result<Void, any Error>
+        do {
+            try await Self.deployScenario(repo, arguments: arguments, registry: registry, staging: staging, production: production)
+            outcome = .success(())
+        } catch {
+            outcome = .failure(error)
+        }
+        for environment in ["staging", "production"] { _ = try? await GaaraBinary.run(["undeploy", environment], in: repo) }
+        try outcome.get()
+    }
+
+    static func deployScenario(_ repo: URL, arguments: [String], registry: RegistryFixture, staging: Int, production: Int) async throws {
         let stopped = try await GaaraBinary.run(arguments, in: repo)
         #expect(stopped.status == 1, "\(stopped.stdout)\(stopped.stderr)")
-        #expect(stopped.stdout.contains("smoke tests passed against http://127.0.0.1:"), "\(stopped.stdout)")
+        #expect(stopped.stdout.contains("✓ backend-1 is live in staging"), "\(stopped.stdout)")
+        #expect(stopped.stdout.contains("smoke tests passed against http://127.0.0.1:\(staging)"), "through the router: \(stopped.stdout)")
         #expect(stopped.stdout.contains("approve it with --approve production"))
-        #expect(!stopped.stdout.contains("Start the production release"))
+        #expect(!stopped.stdout.contains("Deploy the backend (canary"))
         // Both images pushed, by digest, tagged with the branch and the short commit.
         let sha = try await GaaraBinary.runShell("git -C '\(repo.path)' rev-parse HEAD").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let ledger = repo.appendingPathComponent(".gaara/runs/1/images.json")
@@ -102,13 +122,38 @@ struct LocalEnvironmentTests {
             #expect(pulled.status == 0 && pulled.stdout == "\(image["imageID"] as? String ?? "-")\n", "\(pulled.stdout)\(pulled.stderr)")
         }
         #expect(!stopped.stdout.contains(registry.password))
+        // The release is the pushed digest, served through staging's router after the run ended.
+        let backend = "\(registry.address)/gaara-app/backend@\(images.first?["digest"] as? String ?? "-")"
+        let releases = try await GaaraBinary.run(["releases", "staging", "--format", "json"], in: repo)
+        let recorded = try JSONSerialization.jsonObject(with: Data(releases.stdout.utf8)) as? [[String: Any]]
+        #expect(recorded?.first?["artifact"] as? String == backend && recorded?.first?["commit"] as? String == sha, "\(releases.stdout)")
+        #expect(try await GaaraBinary.runShell("curl -sf http://127.0.0.1:\(staging)/up").status == 0, "staging answers after the run")
 
         let approved = try await GaaraBinary.run(arguments + ["--approve", "production"], in: repo)
         #expect(approved.status == 0, "\(approved.stdout)\(approved.stderr)")
+        #expect(approved.stdout.contains("✓ backend-2 is live in staging") && approved.stdout.contains("backend-1 stays running for 600 s"))
+        #expect(approved.stdout.contains("route 5%") && approved.stdout.contains("✓ backend-1 is live in production"), "\(approved.stdout)")
         let record = repo.appendingPathComponent(".gaara/runs/2/deployments.json")
         let deployments = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: record)) as? [[String: Any]])
         #expect(deployments.map { $0["environment"] as? String ?? "" } == ["staging", "production"])
-        #expect(deployments.allSatisfy { $0["state"] as? String == "success" && ($0["url"] as? String ?? "").hasPrefix("http://127.0.0.1:") })
+        #expect(
+            deployments.map { $0["url"] as? String ?? "" } == ["http://127.0.0.1:\(staging)", "http://127.0.0.1:\(production)"]
+                && deployments.allSatisfy { $0["state"] as? String == "success" }, "\(deployments)")
+
+        // The guide's manual rollback, by hand through the workflow: staging goes back to backend-1.
+        let rollback = try await GaaraBinary.run(
+            [
+                "run", "workflow_dispatch", "-W", ".github/workflows/deploy.yml", "--input", "action=rollback", "--input", "environment=staging",
+                "--var", "STAGING_ROUTER=127.0.0.1:\(staging)",
+            ], in: repo)
+        #expect(rollback.status == 0, "\(rollback.stdout)\(rollback.stderr)")
+        #expect(
+            rollback.stdout.contains("✓ backend-1 is live in staging again")
+                && rollback.stdout.contains("skipped: the condition 'inputs.action != 'rollback'' is false"), "\(rollback.stdout)")
+        let after = try await GaaraBinary.run(["releases", "staging", "--format", "json"], in: repo)
+        let states = (try JSONSerialization.jsonObject(with: Data(after.stdout.utf8)) as? [[String: Any]])?.compactMap { $0["state"] as? String }
+        #expect(states == ["kept", "live"], "\(after.stdout)")
+
         // A push to main (the README's first command) runs CI only: Deploy runs on tags and by hand.
         let listed = try await GaaraBinary.run(["run", "--list"], in: repo)
         #expect(!listed.stdout.contains("Deploy to"), "\(listed.stdout)")

@@ -62,13 +62,13 @@ final class RegistryFixture: @unchecked Sendable {
         throw FixtureError("the registry did not start: \((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
     }
 
-    /// Removes the local `tags` of `name`, pulls `name@digest` from this registry (logged in with a
+    /// Removes the local `tags` of `name` (untagged even while a container runs the image), pulls `name@digest` from this registry (logged in with a
     /// client config of the fixture's own) and prints its image id; `then` runs after, in the same shell.
     func pullByDigest(_ name: String, digest: String, removingTags tags: [String], then: String = "true") async throws -> GaaraBinary.Output {
         let removals = tags.map { "'\(name):\($0)'" }.joined(separator: " ")
         return try await GaaraBinary.runShell(
             """
-            docker rmi \(removals) >/dev/null && export DOCKER_CONFIG='\(folder.url.path)/client' && \
+            docker rmi -f \(removals) >/dev/null && export DOCKER_CONFIG='\(folder.url.path)/client' && \
             printf '%s' '\(password)' | docker login '\(address)' -u '\(user)' --password-stdin >/dev/null && \
             docker pull -q '\(name)@\(digest)' >/dev/null && docker image inspect --format '{{.Id}}' '\(name)@\(digest)' && \(then)
             """)
