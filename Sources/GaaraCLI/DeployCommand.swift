@@ -59,9 +59,10 @@ struct DeployContext {
         try await LocalRouter.ensure(folder: routerFolder, listen: listen ?? environment.router ?? "127.0.0.1:8000", environment: environment.name)
     }
 
-    /// A deployer whose traffic goes through `admin`.
-    func deployer(_ admin: AdminClient) -> LocalDeployer {
-        LocalDeployer(
+    /// A deployer whose traffic goes through `admin`; SSH hosts are reached with the environment's
+    /// key from `variables` (`STAGING_SSH_KEY`).
+    func deployer(_ admin: AdminClient, variables: [String: String] = ProcessInfo.processInfo.environment) -> LocalDeployer {
+        var deployer = LocalDeployer(
             config: config, environment: environment, repository: repository, folder: folder,
             traffic: { service in
                 RouterTraffic(
@@ -71,6 +72,8 @@ struct DeployContext {
             },
             supervisor: GaaraCommand.executable.map { [$0, "supervise"] },
             log: { line in FileHandle.standardOutput.write(Data((line + "\n").utf8)) })
+        deployer.sshKey = variables[deployer.keyVariable]
+        return deployer
     }
 }
 
@@ -100,7 +103,7 @@ struct DeployCommand: AsyncParsableCommand {
         if releaseDir != nil, services.count > 1 { throw CLIFailure(.invalidInput, "--release-dir goes with --service (one service)") }
         if image != nil, services.count > 1 { throw CLIFailure(.invalidInput, "--image goes with --service (one service)") }
         let admin = try await context.router(listen: options.router)
-        let deployer = context.deployer(admin)
+        let deployer = context.deployer(admin, variables: try options.variables())
         // In a workflow job the run's commit; at the prompt the checkout's.
         var commit = ProcessInfo.processInfo.environment["GITHUB_SHA"]
         if commit == nil {
@@ -187,7 +190,7 @@ struct RollbackCommand: AsyncParsableCommand {
         let context = try await DeployContext.load(options.environment, directory: options.directory)
         let services = try context.services(options.service)
         if to != nil, services.count > 1 { throw CLIFailure(.invalidInput, "--to goes with --service (release numbers are per service)") }
-        let deployer = context.deployer(try await context.router(listen: options.router))
+        let deployer = context.deployer(try await context.router(listen: options.router), variables: try options.variables())
         for service in services {
             let start = Date()
             do {

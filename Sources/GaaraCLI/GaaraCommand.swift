@@ -11,7 +11,7 @@ public struct GaaraCommand: AsyncParsableCommand {
             RunCommand.self, ValidateCommand.self, ReportCommand.self, GateCommand.self, ServeCommand.self, RepoCommand.self, DispatchCommand.self,
             RunsCommand.self, TokenCommand.self, HookCommand.self, RouterCommand.self, EnvCommand.self, ApprovalsCommand.self, ApproveCommand.self,
             RejectCommand.self, SecretCommand.self, VarCommand.self, AuditCommand.self, DeployCommand.self, RollbackCommand.self,
-            ReleasesCommand.self, RolloutCommand.self, UndeployCommand.self, SuperviseCommand.self,
+            ReleasesCommand.self, RolloutCommand.self, UndeployCommand.self, SuperviseCommand.self, AgentCommand.self,
         ]
     )
 
@@ -98,6 +98,9 @@ struct CLIFailure: Error, CustomStringConvertible {
         }
     }
 
-    /// `message: cause`, or the message alone.
-    var description: String { cause.map { "\(message): \($0)" } ?? message }
+    /// `message: cause`, or the message alone (also when it already says what the cause says).
+    var description: String {
+        guard let cause, !message.contains("\(cause)") else { return message }
+        return "\(message): \(cause)"
+    }
 }

@@ -26,6 +26,8 @@ public struct LocalDeployer: Sendable {
     public let log: @Sendable (String) -> Void
     /// The command that supervises a release after this process ends (`[gaara, supervise]`).
     public let supervisor: [String]?
+    /// The private key SSH hosts are reached with (the environment's ``keyVariable`` secret).
+    public var sshKey: String?
 
     /// Creates a deployer. `traffic` gives the traffic control of a service (its router settings).
     public init(
@@ -55,12 +57,12 @@ public struct LocalDeployer: Sendable {
         _ service: DeployService, directory override: URL? = nil, image: String? = nil, commit: String?, creator: String,
         variables: [String: String]
     ) async throws -> Release {
-        let target = try self.target(for: service)
+        let targets = try self.targets(for: service)
         let environmentVariables = try self.variables(service, from: variables)
         let (artifact, directory) = try await self.artifact(service, directory: override, image: image)
-        return try await folder.locked {
+        return try await locked {
             var history = try folder.history()
-            try await recoverInterrupted(service, history: &history, target: target, variables: environmentVariables)
+            try await recoverInterrupted(service, history: &history, targets: targets, variables: environmentVariables)
             try await scaleDown(&history)
             let stable = history.live(service.name)
             let release = try history.begin(
@@ -71,8 +73,8 @@ public struct LocalDeployer: Sendable {
                 environment.strategy, hosts: environment.hosts, hasOldRelease: stable != nil, smokeTests: environment.smokeTests != nil)
             let outcome = try await run(
                 service, candidate: spec(service, release, variables: environmentVariables),
-                stable: stable.map { spec(service, $0, variables: environmentVariables) }, steps: foreground(steps), target: target)
-            return try await record(outcome, of: release, replacing: stable, service: service, history: &history, target: target)
+                stable: stable.map { spec(service, $0, variables: environmentVariables) }, steps: foreground(steps), targets: targets)
+            return try await record(outcome, of: release, replacing: stable, service: service, history: &history, targets: targets)
         }
     }
 
@@ -97,14 +99,14 @@ public struct LocalDeployer: Sendable {
     /// Sends `service`'s traffic back to a kept release (`to`, or the newest kept one): a router switch
     /// when it still runs, else it is started and checked first. The steps of the rollout are not run again.
     public func rollback(_ service: DeployService, to number: Int?, creator: String, variables: [String: String]) async throws -> Release {
-        let target = try self.target(for: service)
+        let targets = try self.targets(for: service)
         let environmentVariables = try self.variables(service, from: variables)
-        return try await folder.locked {
+        return try await locked {
             var history = try folder.history()
-            try await recoverInterrupted(service, history: &history, target: target, variables: environmentVariables)
+            try await recoverInterrupted(service, history: &history, targets: targets, variables: environmentVariables)
             let destination = try history.rollbackTarget(service.name, to: number)
             let live = history.live(service.name)!
-            let running = try await target.running(service: service.name).contains(destination.id)
+            let running = try await targets.runningEverywhere(service: service.name).contains(destination.id)
             history.beginRollback(service.name, from: live.number, to: destination.number, creator: creator, now: Date())
             try folder.save(history)
             log(
@@ -113,8 +115,8 @@ public struct LocalDeployer: Sendable {
             let steps = RolloutPlan.rollback(hosts: environment.hosts, stillRunning: running)
             let outcome = try await run(
                 service, candidate: spec(service, destination, variables: environmentVariables),
-                stable: spec(service, live, variables: environmentVariables), steps: foreground(steps), target: target)
-            return try await record(outcome, of: destination, replacing: live, service: service, history: &history, target: target)
+                stable: spec(service, live, variables: environmentVariables), steps: foreground(steps), targets: targets)
+            return try await record(outcome, of: destination, replacing: live, service: service, history: &history, targets: targets)
         }
     }
 
@@ -123,7 +125,7 @@ public struct LocalDeployer: Sendable {
     /// those beyond `keep` retired and stopped; or failed, which is thrown.
     private func record(
         _ outcome: RolloutAction.Outcome, of release: Release, replacing replaced: Release?, service: DeployService, history: inout ReleaseHistory,
-        target: any DeployTarget
+        targets: HostTargets
     ) async throws -> Release {
         let rollback = history.release(service.name, number: release.number)?.rollbackFrom != nil
         switch outcome {
@@ -135,7 +137,7 @@ public struct LocalDeployer: Sendable {
                 history.keepRunning(service.name, number: replaced.number, until: Date().addingTimeInterval(scaleDownDelay))
                 log("\(replaced.id) stays running for \(Int(scaleDownDelay)) s for a quick rollback")
             }
-            for old in retired { try? await target.stop(spec(service, old, variables: [:])) }
+            for old in retired { try? await targets.stop(spec(service, old, variables: [:])) }
             try folder.save(history)
             return history.release(service.name, number: release.number)!
         case .aborted(let reason):
@@ -153,7 +155,7 @@ public struct LocalDeployer: Sendable {
     /// checked again before it is trusted with traffic, and a step that cannot be resumed safely
     /// aborts to the stable release. The outcome is recorded before anything new starts.
     private func recoverInterrupted(
-        _ service: DeployService, history: inout ReleaseHistory, target: any DeployTarget, variables: [String: String]
+        _ service: DeployService, history: inout ReleaseHistory, targets: HostTargets, variables: [String: String]
     ) async throws {
         guard let interrupted = history.deploying(service.name) else { return }
         let live = history.live(service.name)
@@ -162,14 +164,15 @@ public struct LocalDeployer: Sendable {
         let outcome: RolloutAction.Outcome
         if folder.rollout(service.name) != nil {
             outcome = try await run(
-                service, candidate: candidate, stable: live.map { spec(service, $0, variables: variables) }, steps: [], target: target, resume: true)
+                service, candidate: candidate, stable: live.map { spec(service, $0, variables: variables) }, steps: [], targets: targets, resume: true
+            )
         } else {
             // Killed before the controller's first decision was saved: nothing was routed to it.
-            try? await target.stop(candidate)
+            try? await targets.stop(candidate)
             outcome = .aborted(reason: "interrupted before its first step")
         }
         do {
-            let release = try await record(outcome, of: interrupted, replacing: live, service: service, history: &history, target: target)
+            let release = try await record(outcome, of: interrupted, replacing: live, service: service, history: &history, targets: targets)
             log("\(release.id): the interrupted rollout completed; it is live")
         } catch let error as DeployTargetError {
             log("\(interrupted.id): the interrupted rollout was aborted: \(error.message)")
@@ -178,14 +181,14 @@ public struct LocalDeployer: Sendable {
 
     /// Stops every release of the environment's services (the history stays): `gaara undeploy`.
     public func stopAll() async throws -> [String] {
-        return try await folder.locked {
+        return try await locked {
             let history = try folder.history()
             var stopped: [String] = []
             for service in config.services {
-                let target = try self.target(for: service)
-                for name in try await target.running(service: service.name) {
+                let targets = try self.targets(for: service)
+                for name in try await targets.runningAnywhere(service: service.name) {
                     guard let release = history.history(service.name).first(where: { $0.id == name }) else { continue }
-                    try await target.stop(spec(service, release, variables: [:]))
+                    try await targets.stop(spec(service, release, variables: [:]))
                     stopped.append(name)
                 }
             }
@@ -198,12 +201,12 @@ public struct LocalDeployer: Sendable {
         for release in history.dueForScaleDown(now: Date()) {
             guard let service = config.service(release.service) else { continue }
             log("stopping \(release.id) (its scale-down delay passed)")
-            try? await target(for: service).stop(spec(service, release, variables: [:]))
+            try? await targets(for: service).stop(spec(service, release, variables: [:]))
         }
     }
 
     private func run(
-        _ service: DeployService, candidate: ReleaseSpec, stable: ReleaseSpec?, steps: [RolloutStep], target: any DeployTarget,
+        _ service: DeployService, candidate: ReleaseSpec, stable: ReleaseSpec?, steps: [RolloutStep], targets: HostTargets,
         resume: Bool = false
     ) async throws -> RolloutAction.Outcome {
         _ = folder.takeInputs()  // inputs meant for an earlier rollout
@@ -215,7 +218,7 @@ public struct LocalDeployer: Sendable {
         }
         let runner = RolloutRunner(
             service: service.name, candidate: candidate, stable: stable, steps: steps,
-            targets: Dictionary(uniqueKeysWithValues: environment.hosts.map { ($0, target) }), traffic: traffic(service),
+            targets: targets.byHost, traffic: traffic(service),
             health: Self.health(service), smokeTest: smoke, stateFile: folder.rolloutFile(service.name),
             observe: { log("  \(candidate.release): \($0)") })
         let inbox = Task { [folder] in
@@ -267,17 +270,81 @@ public struct LocalDeployer: Sendable {
         }
     }
 
-    /// Where releases of `service` run: a supervised process for a command, a container for an image.
-    private func target(for service: DeployService) throws -> any DeployTarget {
-        guard environment.hosts == ["local"] else {
-            throw DeployTargetError(
-                "environment '\(environment.name)' deploys to \(environment.hosts.joined(separator: ", ")): SSH hosts need the deploy agent, which is not built yet; use 'hosts: local'"
-            )
+    /// Where releases of `service` run, by host: on this machine a supervised process for a command
+    /// or a container for an image; on an SSH host the agent's supervised process.
+    private func targets(for service: DeployService) throws -> HostTargets {
+        var byHost: [String: any DeployTarget] = [:]
+        for host in environment.hosts {
+            if host == "local" {
+                switch service.artifact {
+                case .command: byHost[host] = LocalProcessTarget(root: folder.targets, supervisor: supervisor)
+                case .image: byHost[host] = containerTarget
+                }
+                continue
+            }
+            if case .image = service.artifact {
+                throw DeployTargetError(
+                    "service '\(service.name)' runs an image, and images on SSH hosts (\(host)) are not supported yet: give it a 'command' and a 'release-dir', or deploy it to 'local'"
+                )
+            }
+            guard let destination = SSHDestination(host) else {
+                throw DeployTargetError("environment '\(environment.name)': '\(host)' is not a host ([user@]host[:port] or local)")
+            }
+            guard let binary = ProcessInfo.processInfo.environment["GAARA_AGENT_BINARY"] ?? supervisor?.first else {
+                throw DeployTargetError("cannot find the gaara binary to copy to \(destination) (set GAARA_AGENT_BINARY)")
+            }
+            byHost[host] = SSHTarget(
+                destination: destination,
+                session: sshSession(keyFile: try writeKeyFile()),
+                scope: LocalContainerTarget.scope(of: folder.targets.appendingPathComponent(host)), binary: binary)
         }
-        switch service.artifact {
-        case .command: return LocalProcessTarget(root: folder.targets, supervisor: supervisor)
-        case .image: return containerTarget
+        return HostTargets(hosts: environment.hosts, byHost: byHost)
+    }
+
+    /// The variable holding the environment's SSH deploy key (`STAGING_SSH_KEY`).
+    public var keyVariable: String { environment.name.uppercased().replacingOccurrences(of: "-", with: "_") + "_SSH_KEY" }
+
+    /// The key file written from ``sshKey`` for the SSH client (private to this user; removed when the
+    /// command ends), or nil without a key (the client's own keys and agent are used).
+    private func writeKeyFile() throws -> String? {
+        guard let sshKey else { return nil }
+        let file = folder.url.appendingPathComponent("ssh-key")
+        try FileManager.default.createDirectory(at: folder.url, withIntermediateDirectories: true)
+        try? FileManager.default.removeItem(at: file)
+        let text = sshKey.hasSuffix("\n") ? sshKey : sshKey + "\n"
+        guard FileManager.default.createFile(atPath: file.path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
+            throw DeployTargetError("cannot write the SSH key to \(file.path)")
         }
+        return file.path
+    }
+
+    /// Runs `body` holding the environment's lock; then closes the shared SSH connections and removes
+    /// the key file, however `body` ended.
+    private func locked<T>(_ body: () async throws -> T) async throws -> T {
+        let result: Result<T, any Error>
+        do {
+            result = .success(try await folder.locked(body))
+        } catch {
+            result = .failure(error)
+        }
+        let session = sshSession(keyFile: nil)
+        for host in environment.hosts where host != "local" {
+            if let destination = SSHDestination(host) { await session.close(destination) }
+        }
+        removeKeyFile()
+        return try result.get()
+    }
+
+    /// How SSH hosts are reached: the environment's pinned host keys, shared connections.
+    private func sshSession(keyFile: String?) -> SSHSession {
+        let scope = LocalContainerTarget.scope(of: folder.url)
+        return SSHSession(
+            keyFile: keyFile, knownHosts: folder.url.appendingPathComponent("known_hosts").path,
+            controlDirectory: "/tmp/gaara-ssh-\(getuid())-\(scope)")
+    }
+
+    private func removeKeyFile() {
+        try? FileManager.default.removeItem(at: folder.url.appendingPathComponent("ssh-key"))
     }
 
     /// The environment's containers on the local engine.
@@ -330,5 +397,35 @@ public struct LocalDeployer: Sendable {
             hasher.update(data: data)
         }
         return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+/// A service's targets, one per host of the environment, in the environment's host order.
+struct HostTargets: Sendable {
+    /// The hosts.
+    let hosts: [String]
+    /// Each host's target.
+    let byHost: [String: any DeployTarget]
+
+    /// Stops `release` on every host (where it does not run, that succeeds).
+    func stop(_ release: ReleaseSpec) async throws {
+        for host in hosts { try await byHost[host]?.stop(release) }
+    }
+
+    /// The releases of `service` running on every host.
+    func runningEverywhere(service: String) async throws -> [String] {
+        var result: Set<String>?
+        for host in hosts {
+            let here = Set(try await byHost[host]?.running(service: service) ?? [])
+            result = result.map { $0.intersection(here) } ?? here
+        }
+        return (result ?? []).sorted()
+    }
+
+    /// The releases of `service` running on any host.
+    func runningAnywhere(service: String) async throws -> [String] {
+        var result = Set<String>()
+        for host in hosts { result.formUnion(try await byHost[host]?.running(service: service) ?? []) }
+        return result.sorted()
     }
 }

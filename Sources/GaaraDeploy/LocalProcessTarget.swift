@@ -20,12 +20,16 @@ public actor LocalProcessTarget: DeployTarget {
     public let root: URL
     /// The command that supervises a release detached (`[gaara, supervise]`); nil: in this process.
     public let supervisor: [String]?
+    /// The address releases are told to listen on (`$BIND_ADDRESS`): loopback on the controller's
+    /// machine; every address on an SSH host, where the router reaches them from outside.
+    public let bindAddress: String
     private var supervisors: [String: ProcessSupervisor] = [:]
 
     /// A target keeping its releases under `root`, supervised in this process or by `supervisor`.
-    public init(root: URL, supervisor: [String]? = nil) {
+    public init(root: URL, supervisor: [String]? = nil, bindAddress: String = "127.0.0.1") {
         self.root = root
         self.supervisor = supervisor
+        self.bindAddress = bindAddress
     }
 
     /// What is kept about a running release.
@@ -75,6 +79,7 @@ public actor LocalProcessTarget: DeployTarget {
         var environment = ProcessInfo.processInfo.environment.filter { ["PATH", "HOME", "LANG", "LC_ALL", "TZ"].contains($0.key) }
         environment.merge(release.environment) { $1 }
         environment["PORT"] = String(port)
+        environment["BIND_ADDRESS"] = bindAddress
         environment["GAARA_SERVICE"] = release.service
         environment["GAARA_RELEASE"] = release.release
         let endpoint = TargetEndpoint(host: "127.0.0.1", port: port)

@@ -94,6 +94,17 @@ struct ZeroLossRolloutTests {
         return counts
     }
 
+    /// Release `number` of `web`: Python's http.server on `$BIND_ADDRESS` over a folder under `root`
+    /// whose `/up` answers `release N`.
+    static func release(_ number: Int, in root: URL) throws -> ReleaseSpec {
+        let directory = root.appendingPathComponent("source-\(number)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try "release \(number)".write(to: directory.appendingPathComponent("up"), atomically: true, encoding: .utf8)
+        return ReleaseSpec(
+            service: "web", release: "web-\(number)",
+            artifact: .command("exec python3 -m http.server \"$PORT\" --bind \"$BIND_ADDRESS\"", directory: directory.path), stopGrace: 5)
+    }
+
     @Test func blueGreenCanaryAndRollbackUnderLoadFailNoRequest() async throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("gaara-zero-loss-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
@@ -103,14 +114,7 @@ struct ZeroLossRolloutTests {
         let target = LocalProcessTarget(root: root.appendingPathComponent("targets"))
         let health = HealthSettings(path: "/up", interval: 0.2, timeout: 2, healthyThreshold: 2, deadline: 30)
         let traffic = RouterTraffic(admin: router.admin, template: RouterTraffic.template(health: health))
-        func release(_ number: Int) throws -> ReleaseSpec {
-            let directory = root.appendingPathComponent("source-\(number)")
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            try "release \(number)".write(to: directory.appendingPathComponent("up"), atomically: true, encoding: .utf8)
-            return ReleaseSpec(
-                service: "web", release: "web-\(number)",
-                artifact: .command("exec python3 -m http.server \"$PORT\" --bind 127.0.0.1", directory: directory.path), stopGrace: 5)
-        }
+        func release(_ number: Int) throws -> ReleaseSpec { try Self.release(number, in: root) }
         func rollout(_ candidate: ReleaseSpec, from stable: ReleaseSpec?, _ steps: [RolloutStep]) async throws {
             let runner = RolloutRunner(
                 service: "web", candidate: candidate, stable: stable, steps: steps, targets: ["local": target], traffic: traffic, health: health,
