@@ -3,6 +3,7 @@ import Foundation
 import GaaraDeploy
 import GaaraDeployCore
 import GaaraRouter
+import GaaraRouterCore
 import GaaraWorkflow
 
 /// What the deploy commands share: the repository, its `.gaara/deploy.yml`, an environment and its folder.
@@ -278,7 +279,10 @@ struct RolloutCommand: AsyncParsableCommand {
 
     /// `gaara rollout status ENV`.
     struct Status: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "status", abstract: "Each service's rollout: its steps and where it stands.")
+        static let configuration = CommandConfiguration(
+            commandName: "status",
+            abstract:
+                "Each service's rollout: its steps, where it stands, and its traffic per release (weights, target health, requests/s, errors, p95).")
 
         @Argument(help: "The environment.")
         var environment: String
@@ -286,22 +290,74 @@ struct RolloutCommand: AsyncParsableCommand {
         @Option(name: .customShort("C"), help: "The repository (default: the current directory's).")
         var directory: String?
 
+        @Flag(help: "Show it again every second until Ctrl-C.")
+        var watch = false
+
+        @Option(help: "The seconds of traffic the rates are taken over (1 to 60).")
+        var window = 10
+
         func run() async throws {
+            guard (1...60).contains(window) else { throw CLIFailure(.invalidInput, "--window must be 1 to 60 seconds") }
             let context = try await DeployContext.load(environment, directory: directory)
-            let history = (try? context.folder.history()) ?? ReleaseHistory(environment: environment)
+            let admin = LocalRouter.client(folder: context.routerFolder)
+            repeat {
+                let text = await Self.render(context, admin: admin, window: window)
+                // On a terminal the screen is redrawn in place.
+                print(watch ? "\u{1B}[H\u{1B}[2J" + text : text, terminator: "")
+                if watch { try await Task.sleep(for: .seconds(1)) }
+            } while watch
+        }
+
+        /// The status of every service: the rollout's steps, then what the router sees of each release.
+        static func render(_ context: DeployContext, admin: AdminClient, window: Int) async -> String {
+            let history = (try? context.folder.history()) ?? ReleaseHistory(environment: context.environment.name)
+            let routerUp = await LocalRouter.answers(admin)
+            var lines: [String] = []
             for service in context.config.services {
                 let live = history.live(service.name).map(\.id) ?? "none"
-                guard let rollout = context.folder.rollout(service.name) else {
-                    print("\(service.name): live \(live); no rollout yet")
+                if let rollout = context.folder.rollout(service.name) {
+                    let state = rollout.state
+                    lines.append(
+                        "\(service.name): live \(live); last rollout \(RolloutCommand.phase(state.phase)), \(state.weight)% on the new release")
+                    for (index, step) in state.steps.enumerated() {
+                        let mark = index < state.index ? "✓" : index == state.index && !state.phase.isFinished ? "▶" : " "
+                        lines.append("  \(mark) \(step.summary)")
+                    }
+                } else {
+                    lines.append("\(service.name): live \(live); no rollout yet")
+                }
+                guard routerUp else {
+                    lines.append("  traffic: the router of \(context.environment.name) is not running")
                     continue
                 }
-                let state = rollout.state
-                print("\(service.name): live \(live); last rollout \(RolloutCommand.phase(state.phase)), \(state.weight)% on the new release")
-                for (index, step) in state.steps.enumerated() {
-                    let mark = index < state.index ? "✓" : index == state.index && !state.phase.isFinished ? "▶" : " "
-                    print("  \(mark) \(step.summary)")
-                }
+                lines += await traffic(service.name, admin: admin, window: window)
             }
+            return lines.joined(separator: "\n") + "\n"
+        }
+
+        /// `  web-2  weight 25%  targets 2/2 healthy  41.3 req/s  0.00% errors  p95 3 ms`, one line a release.
+        static func traffic(_ service: String, admin: AdminClient, window: Int) async -> [String] {
+            let decoder = AdminCoding.makeDecoder()
+            guard let (status, body) = try? await admin.send(.GET, "/services/\(service)", timeout: 5), status == 200,
+                let described = try? decoder.decode(ServiceStatus.self, from: body)
+            else { return ["  traffic: not routed yet"] }
+            var metrics: [String: MetricsWindow.Group] = [:]
+            if let (status, body) = try? await admin.send(.GET, "/services/\(service)/metrics?window=\(window)", timeout: 5), status == 200,
+                let window = try? decoder.decode(MetricsWindow.self, from: body)
+            {
+                for group in window.groups { metrics[group.group] = group }
+            }
+            var lines = ["  traffic (last \(window) s):"]
+            for group in described.config.groups {
+                let targets = described.targets.filter { $0.group == group.name }
+                let healthy = targets.filter { $0.state == "healthy" && !$0.ejected }.count
+                let figures = metrics[group.name]
+                let rate = Double(figures?.requests ?? 0) / Double(window)
+                lines.append(
+                    "    \(group.name)  weight \(group.weight)%  targets \(healthy)/\(targets.count) healthy  "
+                        + String(format: "%.1f req/s  %.2f%% errors  p95 %.0f ms", rate, (figures?.errorRate ?? 0) * 100, figures?.p95Ms ?? 0))
+            }
+            return lines
         }
     }
 

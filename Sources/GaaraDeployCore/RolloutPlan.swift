@@ -105,8 +105,11 @@ public enum RolloutPlan {
                     steps.append(.pause(seconds: seconds))
                 }
             }
+            // A first release has nothing to be compared with and no one to share traffic with: its
+            // weights and pauses (checked above all the same) would only hold it at a share of nothing.
+            guard hasOldRelease else { return [.start(hosts: hosts), .awaitHealthy(hosts: hosts)] + smoke + [.route(weight: 100)] }
             if last < 100 { steps.append(.route(weight: 100)) }
-            return steps + (hasOldRelease ? [.stopOld(hosts: hosts, after: delay)] : [])
+            return steps + [.stopOld(hosts: hosts, after: delay)]
         case .rolling(let maxSurge, let maxUnavailable):
             guard maxSurge >= 0, maxUnavailable >= 0, maxSurge + maxUnavailable > 0 else {
                 throw RolloutPlanError("max-surge and max-unavailable must not both be 0 (nothing could move)")

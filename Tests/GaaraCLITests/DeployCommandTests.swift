@@ -68,6 +68,17 @@ struct DeployCommandTests {
         #expect(second.stdout.contains("web-1 stays running for 600 s"), "\(second.stdout)")
         #expect(await Self.get(port) == "release 2")
 
+        // The status shows the traffic per release as the router sees it: web-2 takes it all.
+        for _ in 0..<5 { _ = await Self.get(port) }
+        let traffic = try await GaaraBinary.run(["rollout", "status", "staging", "--window", "30"], in: project.url)
+        let rows = traffic.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        #expect(rows.contains("traffic (last 30 s):"), "\(traffic.stdout)")
+        let web2 = rows.first { $0.hasPrefix("web-2  weight 100%  targets 1/1 healthy") }
+        #expect(web2 != nil && web2?.contains("0.00% errors") == true, "\(traffic.stdout)")
+        #expect((web2.flatMap { Double($0.split(separator: " ").first { Double($0) != nil } ?? "") } ?? 0) > 0, "requests counted: \(traffic.stdout)")
+        let badWindow = try await GaaraBinary.run(["rollout", "status", "staging", "--window", "0"], in: project.url)
+        #expect(badWindow.status == 2 && badWindow.stderr.contains("--window must be 1 to 60 seconds"), "\(badWindow.stderr)")
+
         let releases = try await GaaraBinary.run(["releases", "staging"], in: project.url)
         let lines = releases.stdout.split(separator: "\n").map(String.init)
         #expect(lines.contains { $0.contains("web-2  live") } && lines.contains { $0.contains("web-1  kept") }, "\(releases.stdout)")
@@ -106,6 +117,8 @@ struct DeployCommandTests {
         let undeploy = try await GaaraBinary.run(["undeploy", "staging"], in: project.url)
         #expect(undeploy.stdout.contains("stopped web-1, web-2") && undeploy.stdout.contains("stopped the router of staging"), "\(undeploy.stdout)")
         #expect(await Self.get(port) == nil)
+        let stopped = try await GaaraBinary.run(["rollout", "status", "staging"], in: project.url)
+        #expect(stopped.stdout.contains("traffic: the router of staging is not running"), "\(stopped.stdout)")
     }
 
     /// A router that cannot listen where it is asked fails the deploy with its own words, at once
@@ -161,6 +174,7 @@ struct DeployCommandTests {
         let status = try await GaaraBinary.run(["rollout", "status", "staging"], in: project.url)
         #expect(status.stdout.contains("last rollout running, 50% on the new release"), "\(status.stdout)")
         #expect(status.stdout.contains("▶ pause 8 s"), "\(status.stdout)")
+        #expect(status.stdout.contains("web-1  weight 50%") && status.stdout.contains("web-2  weight 50%"), "\(status.stdout)")
         // Both releases still answer through the router (their supervisors outlive the killed deploy).
         var bodies = Set<String>()
         for _ in 0..<40 where bodies.count < 2 {

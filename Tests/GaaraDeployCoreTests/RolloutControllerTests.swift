@@ -104,6 +104,18 @@ struct RolloutPlanTests {
         #expect(steps.map(\.summary)[4] == "pause 2m" && steps.map(\.summary)[6] == "pause 5m" && steps[8].summary == "pause until promoted")
     }
 
+    @Test func aFirstReleaseSkipsTheCanaryStepsButTheyAreStillChecked() throws {
+        let canary = RolloutStrategy.canary(steps: [.weight(5), .pause(seconds: nil), .weight(50)], scaleDownDelay: 0)
+        #expect(
+            try RolloutPlan.steps(canary, hosts: ["web-1"], hasOldRelease: false, smokeTests: true) == [
+                .start(hosts: ["web-1"]), .awaitHealthy(hosts: ["web-1"]), .smokeTest, .route(weight: 100),
+            ])
+        #expect(throws: RolloutPlanError.self) {
+            try RolloutPlan.steps(
+                .canary(steps: [.weight(50), .weight(5)], scaleDownDelay: 0), hosts: ["a"], hasOldRelease: false, smokeTests: false)
+        }
+    }
+
     @Test func recreateStopsFirstAndRollingMovesHostByHost() throws {
         #expect(
             try RolloutPlan.steps(.recreate, hosts: ["a"], hasOldRelease: true, smokeTests: false) == [
