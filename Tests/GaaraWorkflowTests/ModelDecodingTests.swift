@@ -254,3 +254,30 @@ func triggersDecodeInEveryForm(_ testCase: (String, [String])) throws {
         text: "on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: >\n          one\n          ${{ github.x == = }}\n", path: "t.yml")
     #expect(folded.diagnostics.first?.location == SourceLocation(line: 8, column: 27))
 }
+
+/// GitHub runs workflows that filter an event which takes no filters (helm's release.yml has
+/// `on.create.tags`) and ignores the filter: Gaara accepts them with a warning; an unknown key is
+/// still an error.
+@Test func aFilterOnAnEventWithoutFiltersIsAWarningNotAnError() {
+    let text = """
+        on:
+          create:
+            tags: ['v*']
+            branches-ignore: [main]
+          push:
+            tag: ['v*']
+        jobs:
+          release:
+            runs-on: ubuntu-latest
+            steps:
+              - run: make release
+        """
+    let result = WorkflowLoader.load(text: text, path: "release.yml")
+    let rendered = result.diagnostics.map { "\($0.location.line):\($0.location.column): \($0.severity.rawValue): \($0.message)" }
+    #expect(
+        rendered == [
+            "3:5: warning: 'tags' on 'on.create' is ignored: the create event takes no tags filter (GitHub ignores it too; the workflow runs on every create event)",
+            "4:5: warning: 'branches-ignore' on 'on.create' is ignored: the create event takes no branches-ignore filter (GitHub ignores it too; the workflow runs on every create event)",
+            "6:5: error: unknown key 'tag' in 'on.push' (did you mean 'tags'?)",
+        ])
+}

@@ -88,6 +88,9 @@ struct WorkflowDecoder {
         return false
     }
 
+    /// The keys that filter an event by branch, tag or path (`push` and `pull_request` take them).
+    static let filterKeys: Set<String> = ["branches", "branches-ignore", "tags", "tags-ignore", "paths", "paths-ignore"]
+
     static func allowedEventKeys(_ event: String) -> [String] {
         switch event {
         case "push": ["branches", "branches-ignore", "tags", "tags-ignore", "paths", "paths-ignore"]
@@ -110,7 +113,15 @@ struct WorkflowDecoder {
         for pair in pairs {
             guard let key = session.keyText(pair, in: "'\(name)'") else { continue }
             guard allowed.contains(key) else {
-                session.unknownKey(pair.key, allowed: allowed, in: "'on.\(name)'")
+                // GitHub runs workflows that put filters on an event that takes none (helm's
+                // release.yml has `on.create.tags`) and ignores them: so does Gaara, and says so.
+                if Self.filterKeys.contains(key) {
+                    session.warning(
+                        "'\(key)' on 'on.\(name)' is ignored: the \(name) event takes no \(key) filter (GitHub ignores it too; the workflow runs on every \(name) event)",
+                        at: pair.key.location)
+                } else {
+                    session.unknownKey(pair.key, allowed: allowed, in: "'on.\(name)'")
+                }
                 continue
             }
             switch key {
