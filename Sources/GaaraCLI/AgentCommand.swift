@@ -11,7 +11,7 @@ struct AgentCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "agent", abstract: "Run one deploy action on this host (started by gaara deploy over SSH).", shouldDisplay: false)
 
-    @Argument(help: "start, stop, running or logs.")
+    @Argument(help: "start, stop, remove, running or logs.")
     var action: String
 
     @Option(help: "The folder holding this environment's releases on this host.")
@@ -34,13 +34,16 @@ struct AgentCommand: AsyncParsableCommand {
             case "stop":
                 try await target.stop(try Self.spec())
                 try Self.answer(AgentAnswer())
+            case "remove":
+                try await target.remove(try Self.spec())
+                try Self.answer(AgentAnswer())
             case "running":
                 guard let service else { throw CLIFailure(.invalidInput, "agent running needs --service") }
                 try Self.answer(AgentAnswer(releases: try await target.running(service: service)))
             case "logs":
                 try Self.answer(AgentAnswer(log: await target.logTail(try Self.spec(), lines: lines)))
             default:
-                throw CLIFailure(.invalidInput, "agent: unknown action '\(action)' (start, stop, running, logs)")
+                throw CLIFailure(.invalidInput, "agent: unknown action '\(action)' (start, stop, remove, running, logs)")
             }
         } catch let error as DeployTargetError {
             throw CLIFailure(.failed, error.message, cause: error)

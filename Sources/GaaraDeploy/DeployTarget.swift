@@ -69,6 +69,8 @@ public struct DeployTargetError: Error, Sendable, CustomStringConvertible {
 ///   or by an earlier controller that died) is adopted and its endpoint returned, never started twice.
 /// - `stop` sends the stop signal, waits up to the release's stop grace, then kills; stopping a release
 ///   that does not run succeeds.
+/// - `remove` deletes what `start` left of a stopped release (its copy of the files, its folder) once
+///   it is retired; a release that still runs is left alone, and removing one that is gone succeeds.
 /// - Calls for different releases may run concurrently; calls for one release come one at a time.
 public protocol DeployTarget: Sendable {
     /// Starts (or adopts) `release`; returns where it answers.
@@ -79,4 +81,6 @@ public protocol DeployTarget: Sendable {
     func running(service: String) async throws -> [String]
     /// The last `lines` lines of the release's output (for "failed to become healthy" errors).
     func logTail(_ release: ReleaseSpec, lines: Int) async -> String
+    /// Deletes what is left of the stopped `release` here (it will never be started again).
+    func remove(_ release: ReleaseSpec) async throws
 }

@@ -90,6 +90,10 @@ public struct LocalContainerTarget: DeployTarget {
         _ = try await docker(["rm", "-f", found.id])
     }
 
+    /// Nothing is left of a stopped release: `stop` removes its container. The image stays (other
+    /// releases and environments may run it; the engine's own pruning removes unused images).
+    public func remove(_ release: ReleaseSpec) async throws {}
+
     /// The releases of `service` whose containers run here (restarting ones included).
     public func running(service: String) async throws -> [String] {
         let output = try await docker([

@@ -137,7 +137,15 @@ public struct LocalDeployer: Sendable {
                 history.keepRunning(service.name, number: replaced.number, until: Date().addingTimeInterval(scaleDownDelay))
                 log("\(replaced.id) stays running for \(Int(scaleDownDelay)) s for a quick rollback")
             }
-            for old in retired { try? await targets.stop(spec(service, old, variables: [:])) }
+            for old in retired {
+                let retiredSpec = spec(service, old, variables: [:])
+                try? await targets.stop(retiredSpec)
+                do {
+                    try await targets.remove(retiredSpec)
+                } catch {
+                    log("warning: \(old.id) was retired but its files stay: \(error)")
+                }
+            }
             try folder.save(history)
             return history.release(service.name, number: release.number)!
         case .aborted(let reason):
@@ -410,6 +418,11 @@ struct HostTargets: Sendable {
     /// Stops `release` on every host (where it does not run, that succeeds).
     func stop(_ release: ReleaseSpec) async throws {
         for host in hosts { try await byHost[host]?.stop(release) }
+    }
+
+    /// Deletes what is left of the stopped `release` on every host.
+    func remove(_ release: ReleaseSpec) async throws {
+        for host in hosts { try await byHost[host]?.remove(release) }
     }
 
     /// The releases of `service` running on every host.

@@ -111,6 +111,17 @@ public actor LocalProcessTarget: DeployTarget {
         try? FileManager.default.removeItem(at: folder.appendingPathComponent("release.json"))
     }
 
+    /// Deletes the stopped release's folder (its copy of the files, its log); see ``DeployTarget``.
+    public func remove(_ release: ReleaseSpec) async throws {
+        let folder = folder(release)
+        if supervisors[release.release] != nil || Self.readRecord(folder)?.isAlive(release.release) == true { return }
+        do {
+            if FileManager.default.fileExists(atPath: folder.path) { try FileManager.default.removeItem(at: folder) }
+        } catch {
+            throw DeployTargetError("\(release.release): cannot remove \(folder.path): \(error)")
+        }
+    }
+
     /// The releases of `service` running here.
     public func running(service: String) async throws -> [String] {
         let folder = root.appendingPathComponent(service)

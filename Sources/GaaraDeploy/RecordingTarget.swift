@@ -8,6 +8,7 @@ public final class RecordingTarget: DeployTarget {
     public enum Call: Sendable, Equatable {
         case start(String)
         case stop(String)
+        case remove(String)
     }
 
     private struct State {
@@ -59,4 +60,9 @@ public final class RecordingTarget: DeployTarget {
 
     /// The last lines of the release's output.
     public func logTail(_ release: ReleaseSpec, lines: Int) async -> String { log }
+
+    /// Records the removal.
+    public func remove(_ release: ReleaseSpec) async throws {
+        state.withLock { $0.calls.append(.remove(release.release)) }
+    }
 }

@@ -179,6 +179,12 @@ public struct SSHTarget: DeployTarget {
         _ = try await call(try await installAgent(), "stop", release: release)
     }
 
+    /// Deletes the stopped release's folder and its copied files on the host.
+    public func remove(_ release: ReleaseSpec) async throws {
+        _ = try await call(try await installAgent(), "remove", release: release)
+        _ = try await session.run("rm -rf \(Self.quoted("\(root)/sources/\(release.release)"))", on: destination)
+    }
+
     /// The releases of `service` running on the host.
     public func running(service: String) async throws -> [String] {
         let agent = try await installAgent()

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Testing
 
@@ -35,6 +36,7 @@ struct SSHDeployCommandTests {
                 hosts: [\(addresses.joined(separator: ", "))]
                 router: 127.0.0.1:\(port)
                 strategy: {rolling: {max-surge: 1}}
+                keep: 0
             """)
         try project.write("site/up", "release 1")
         let key = try String(contentsOf: hosts.url.appendingPathComponent("client_key"), encoding: .utf8)
@@ -52,6 +54,21 @@ struct SSHDeployCommandTests {
                 #expect(second.stdout.contains("web-2: stop the old release on \(address)"), "\(second.stdout)")
             }
             #expect(await DeployCommandTests.get(port) == "release 2")
+            // keep: 0 retires web-1 once web-2 is live, and its files go from every host.
+            let history = try await GaaraBinary.run(["releases", "staging", "--format", "json"], in: project.url)
+            let states = (try JSONSerialization.jsonObject(with: Data(history.stdout.utf8)) as? [[String: Any]])?.compactMap {
+                $0["state"] as? String
+            }
+            #expect(states == ["live", "retired"], "\(history.stdout)")
+            let targets = project.url.appendingPathComponent(".gaara/deploy/staging/targets").standardizedFileURL
+            for address in addresses {
+                let scope = SHA256.hash(data: Data(targets.appendingPathComponent(address).standardizedFileURL.path.utf8)).prefix(6)
+                    .map { String(format: "%02x", $0) }.joined()
+                let agent = NSHomeDirectory() + "/.gaara/agent/\(scope)"
+                #expect(FileManager.default.fileExists(atPath: agent + "/web/web-2/app/up"), "\(agent)")
+                #expect(!FileManager.default.fileExists(atPath: agent + "/web/web-1"), "\(agent)")
+                #expect(!FileManager.default.fileExists(atPath: agent + "/sources/web-1"), "\(agent)")
+            }
             // The host keys are pinned in the environment's folder; the key file and connections are gone.
             let pinned = try String(contentsOf: project.url.appendingPathComponent(".gaara/deploy/staging/known_hosts"), encoding: .utf8)
             #expect(pinned.split(separator: "\n").count == 3, "\(pinned)")

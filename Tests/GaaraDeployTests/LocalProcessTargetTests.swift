@@ -73,6 +73,31 @@ struct LocalProcessTargetTests {
         #expect(await Self.get(endpoint) == nil)
         #expect(try await target.running(service: "web").isEmpty)
         try await target.stop(release)  // stopping what does not run succeeds
+
+        // Retired: its folder (copy, log, record) goes; removing it again succeeds.
+        let folder = root.appendingPathComponent("targets/web/web-1")
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("app/up").path))
+        try await target.remove(release)
+        #expect(!FileManager.default.fileExists(atPath: folder.path))
+        try await target.remove(release)
+    }
+
+    @Test func aRunningReleaseIsNotRemoved() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("gaara-deploy-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let source = try Self.releaseDirectory(root, text: "still here")
+        let release = ReleaseSpec(
+            service: "web", release: "web-4", artifact: .command("exec python3 -m http.server \"$PORT\" --bind 127.0.0.1", directory: source.path),
+            stopGrace: 5)
+        let target = LocalProcessTarget(root: root.appendingPathComponent("targets"))
+        let endpoint = try await target.start(release)
+        #expect(try await Self.waitForAnswer(endpoint) == "still here")
+        try await target.remove(release)
+        #expect(await Self.get(endpoint) == "still here")
+        #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent("targets/web/web-4/app/up").path))
+        try await target.stop(release)
+        try await target.remove(release)
+        #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("targets/web/web-4").path))
     }
 
     @Test func anImageIsRefusedAndAFailingCommandIsInTheLog() async throws {
