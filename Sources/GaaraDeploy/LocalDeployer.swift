@@ -317,9 +317,11 @@ public struct LocalDeployer: Sendable {
     private func writeKeyFile() throws -> String? {
         guard let sshKey else { return nil }
         let file = folder.url.appendingPathComponent("ssh-key")
+        let text = sshKey.hasSuffix("\n") ? sshKey : sshKey + "\n"
+        // Written once per command: an SSH client may be reading it.
+        if FileManager.default.contents(atPath: file.path) == Data(text.utf8) { return file.path }
         try FileManager.default.createDirectory(at: folder.url, withIntermediateDirectories: true)
         try? FileManager.default.removeItem(at: file)
-        let text = sshKey.hasSuffix("\n") ? sshKey : sshKey + "\n"
         guard FileManager.default.createFile(atPath: file.path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
             throw DeployTargetError("cannot write the SSH key to \(file.path)")
         }

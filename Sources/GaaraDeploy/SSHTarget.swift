@@ -220,7 +220,8 @@ public struct SSHTarget: DeployTarget {
 
     /// Copies `directory` to `remote` on the host unless it is there (a release's files never change).
     private func upload(_ directory: String, to remote: String) async throws {
-        let present = try await session.run("test -d \(remote) && echo present || echo absent", on: destination)
+        let quoted = Self.quoted(remote)
+        let present = try await session.run("test -d \(quoted) && echo present || echo absent", on: destination)
         guard !present.contains("present") else { return }
         let archive = FileManager.default.temporaryDirectory.appendingPathComponent("gaara-release-\(UUID().uuidString).tar").path
         defer { try? FileManager.default.removeItem(atPath: archive) }
@@ -228,7 +229,8 @@ public struct SSHTarget: DeployTarget {
             ChildProcess.Command("tar", ["-C", directory, "-cf", archive, "."], environment: ProcessInfo.processInfo.environment), timeout: 300)
         guard packed.status.isSuccess else { throw DeployTargetError("cannot pack \(directory): \(packed.output)") }
         _ = try await session.run(
-            "mkdir -p \(remote).part && tar -C \(remote).part -xf - && mv \(remote).part \(remote)", on: destination, input: archive)
+            "rm -rf \(Self.quoted(remote + ".part")) && mkdir -p \(Self.quoted(remote + ".part")) && tar -C \(Self.quoted(remote + ".part")) -xf -"
+                + " && mv \(Self.quoted(remote + ".part")) \(quoted)", on: destination, input: archive)
     }
 
     /// Runs `gaara agent ACTION` with the release's spec on standard input (a private file here).
