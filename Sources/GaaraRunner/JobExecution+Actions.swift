@@ -27,12 +27,28 @@ extension JobExecution {
                 environment: invocation.environment, actionEnvironment: Self.inputEnvironment(with), workingDirectory: paths.workspace.path,
                 missingProgram: "docker:// steps need the docker client")
             return try await runProcess(command, invocation: invocation)
-        case .local(let path):
-            let directory = paths.workspace.appendingPathComponent(path).standardizedFileURL
+        case .local, .selfRepository:
+            // `./path` is read from the workspace (after a checkout); `$/path` from the repository at
+            // the running commit (the working tree's snapshot under `gaara run`, the commit's export on
+            // the server), with no checkout.
+            let (directory, path, hint): (URL, String, String) =
+                switch reference.kind {
+                case .selfRepository(let path):
+                    (
+                        configuration.repository.appendingPathComponent(path).standardizedFileURL, reference.raw,
+                        "it is read from the repository at the running commit"
+                    )
+                case .local(let path):
+                    (
+                        paths.workspace.appendingPathComponent(path).standardizedFileURL, path,
+                        "local actions are read from the workspace: check out the repository first"
+                    )
+                default: (paths.workspace, reference.raw, "")
+                }
             let metadataURL = ["action.yml", "action.yaml"].map { directory.appendingPathComponent($0) }
                 .first { FileManager.default.fileExists(atPath: $0.path) }
             guard let metadataURL else {
-                throw RunnerError("no action.yml in \(path) (local actions are read from the workspace: check out the repository first)")
+                throw RunnerError("no action.yml in \(path) (\(hint))", kind: .file)
             }
             let text = try String(contentsOf: metadataURL, encoding: .utf8)
             let loaded = ActionLoader.load(text: text, path: path + "/" + metadataURL.lastPathComponent)

@@ -99,9 +99,11 @@ extension WorkflowDecoder {
     }
 
     mutating func checkCallReference(_ uses: String, at location: SourceLocation) {
-        if uses.hasPrefix("./") {
+        if uses.hasPrefix("./") || uses.hasPrefix("$/") {
             guard uses.hasSuffix(".yml") || uses.hasSuffix(".yaml") else {
-                session.error("a local reusable workflow is a path to a .yml file, e.g. ./.github/workflows/build.yml", at: location)
+                session.error(
+                    "a local reusable workflow is a path to a .yml file, e.g. ./.github/workflows/build.yml or $/.github/workflows/build.yml",
+                    at: location)
                 return
             }
             return

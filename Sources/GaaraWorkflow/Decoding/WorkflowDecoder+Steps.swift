@@ -55,7 +55,9 @@ extension WorkflowDecoder {
                     continue
                 }
                 guard let reference = ActionReference(text, location: value.location) else {
-                    session.error("'uses' must be ./path, docker://image or owner/repo[/path]@ref, found '\(text)'", at: value.location)
+                    session.error(
+                        "'uses' must be ./path, $/path (inside the repository), docker://image or owner/repo[/path]@ref, found '\(text)'",
+                        at: value.location)
                     continue
                 }
                 step.uses = reference

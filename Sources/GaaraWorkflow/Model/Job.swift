@@ -165,5 +165,5 @@ public struct WorkflowCall: Sendable {
     }
 
     /// True when the called workflow lives in this repository (`./...`).
-    public var isLocal: Bool { uses.hasPrefix("./") }
+    public var isLocal: Bool { uses.hasPrefix("./") || uses.hasPrefix("$/") }
 }

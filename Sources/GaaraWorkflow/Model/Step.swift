@@ -50,6 +50,9 @@ public struct ActionReference: Sendable {
     public enum Kind: Sendable, Equatable {
         /// `./path` in the workspace.
         case local(path: String)
+        /// `$/path`: in the workflow's own repository at the running commit, no checkout needed
+        /// (GitHub's self-repository syntax, 2026-07-30).
+        case selfRepository(path: String)
         /// `docker://image`.
         case docker(image: String)
         /// `owner/repo[/path]@ref`.
@@ -69,6 +72,12 @@ public struct ActionReference: Sendable {
         self.location = location
         if raw.hasPrefix("./") || raw == "." {
             kind = .local(path: raw)
+        } else if raw.hasPrefix("$/") {
+            let path = String(raw.dropFirst(2))
+            // A path inside the repository: not empty, not absolute, never above its root.
+            let parts = path.split(separator: "/").filter { $0 != "." }
+            guard !path.isEmpty, !path.hasPrefix("/"), !parts.contains("..") else { return nil }
+            kind = .selfRepository(path: path)
         } else if raw.hasPrefix("docker://") {
             let image = String(raw.dropFirst("docker://".count))
             guard !image.isEmpty else { return nil }
