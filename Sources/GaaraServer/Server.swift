@@ -173,6 +173,8 @@ public final class CIServer: Sendable {
         if let resealed = try await secrets.finishRotation(store: store) {
             logger.warning("finished a secret key rotation the last stop interrupted", metadata: ["resealed": "\(resealed)"])
         }
+        let deliveries = try await store.recoverInterruptedDeliveries()
+        if deliveries > 0 { logger.warning("marked deliveries the last stop cut short as failed", metadata: ["count": "\(deliveries)"]) }
         let deployments = try await store.recoverInterruptedDeployments()
         if deployments > 0 { logger.warning("marked deployments of interrupted runs as errors", metadata: ["count": "\(deployments)"]) }
         if try await store.tokenCount() == 0 {

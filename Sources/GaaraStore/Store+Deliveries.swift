@@ -55,6 +55,22 @@ extension Store {
         }
     }
 
+    /// After a crash or restart: deliveries still `pending` (their retries died with the process)
+    /// become `failed`, saying why, so that none is silently lost; `GET /api/deliveries` lists them.
+    /// Their payloads are not kept (a status carries the forge's token), so they are not sent again.
+    /// Returns how many.
+    public func recoverInterruptedDeliveries(now: Date = Date()) async throws -> Int {
+        try await pool.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE outboundDelivery SET state = 'failed', updatedAt = ?,
+                        lastError = 'the server stopped before it was delivered; it was not sent again'
+                    WHERE state = 'pending'
+                    """, arguments: [now.timeIntervalSince1970])
+            return db.changesCount
+        }
+    }
+
     /// The newest deliveries first; only those in `state` when given.
     public func outboundDeliveries(state: String? = nil, limit: Int = 100) async throws -> [OutboundDeliveryRecord] {
         try await pool.read { db in
