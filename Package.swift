@@ -140,6 +140,7 @@ let package = Package(
         .testTarget(name: "GaaraReportsTests", dependencies: ["GaaraReports"], resources: [.copy("reference_counts.py")]),
         .testTarget(name: "GaaraGatesTests", dependencies: ["GaaraGates", "GaaraReports"]),
         .testTarget(name: "GaaraRouterCoreTests", dependencies: ["GaaraRouterCore"]),
+        .testTarget(name: "GaaraRouterTests", dependencies: ["GaaraRouter", "GaaraRouterCore", "GaaraEvents", "GaaraProcess"]),
         .testTarget(name: "GaaraRunnerTests", dependencies: ["GaaraRunner", "GaaraWorkflow", "GaaraEngine", "GaaraProcess"]),
         .testTarget(name: "GaaraStoreTests", dependencies: ["GaaraStore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(

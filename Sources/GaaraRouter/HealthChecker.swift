@@ -6,7 +6,9 @@ import Synchronization
 
 /// Runs the active health checks: each target of a service with a ``HealthCheck`` gets a `GET` of
 /// the check's path every interval; the answers move it through adding → healthy ⇄ unhealthy by the
-/// thresholds. Also retires targets no service lists any more once their last request finished.
+/// thresholds. Also retires targets no service lists any more once their last request finished, and
+/// publishes passive ejections (a target taken out for upstream errors, and back after its time)
+/// as health changes `healthy → ejected → healthy`, found here rather than on the forwarding path.
 public struct HealthChecker: Sendable {
     let table: RoutingTable
     /// Where health changes are published (nil: nowhere).
@@ -21,11 +23,13 @@ public struct HealthChecker: Sendable {
     /// Checks until the task is cancelled.
     public func run() async {
         var due: [TargetAddress: Double] = [:]
+        var ejected: Set<TargetAddress> = []
         let busy = Busy()
         await withDiscardingTaskGroup { tasks in
             while !Task.isCancelled {
                 let now = ProxyHandler.monotonicSeconds()
                 table.sweep()
+                ejected = publishEjections(since: ejected, now: now)
                 var wanted: [TargetAddress: HealthCheck] = [:]
                 for service in table.snapshot.services {
                     guard let check = service.config.healthCheck else { continue }
@@ -54,6 +58,24 @@ public struct HealthChecker: Sendable {
             }
             tasks.cancelAll()
         }
+    }
+
+    /// Publishes the targets ejected since the last look, and those back from an ejection; returns
+    /// the ones ejected now.
+    func publishEjections(since before: Set<TargetAddress>, now: Double) -> Set<TargetAddress> {
+        var current: Set<TargetAddress> = []
+        for target in table.allTargets {
+            let health = target.healthState
+            if health.state == .healthy, let until = health.ejectedUntil, now < until { current.insert(target.address) }
+        }
+        guard current != before, let events else { return current }
+        for address in current.subtracting(before).sorted(by: { $0.description < $1.description }) {
+            events.publish(LifecycleEvent(.targetHealth(TargetHealthChange(target: address.description, from: "healthy", to: "ejected"))))
+        }
+        for address in before.subtracting(current).sorted(by: { $0.description < $1.description }) {
+            events.publish(LifecycleEvent(.targetHealth(TargetHealthChange(target: address.description, from: "ejected", to: "healthy"))))
+        }
+        return current
     }
 
     /// `GET path` through the one ``OutboundHTTP`` client: true for a 2xx or 3xx answer within
