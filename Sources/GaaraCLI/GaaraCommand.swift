@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GaaraWorkflow
 
 /// The root `gaara` command.
 public struct GaaraCommand: AsyncParsableCommand {
@@ -7,6 +8,7 @@ public struct GaaraCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "gaara",
         abstract: "A self-hosted CI/CD engine that runs GitHub Actions workflows.",
+        version: "gaara \(GaaraCommand.version)",
         subcommands: [
             RunCommand.self, ValidateCommand.self, ReportCommand.self, GateCommand.self, ServeCommand.self, RepoCommand.self, DispatchCommand.self,
             RunsCommand.self, TokenCommand.self, HookCommand.self, RouterCommand.self, EnvCommand.self, ApprovalsCommand.self, ApproveCommand.self,
@@ -18,6 +20,21 @@ public struct GaaraCommand: AsyncParsableCommand {
     /// Creates the command.
     public init() {}
 
+    /// This build's version (`gaara --version`).
+    public static let version = "0.33.0"
+
+    /// The error for a first word that names no command (`gaara rn`, `gaara help rn`), with the
+    /// closest command's name; nil when it names one.
+    static func unknownCommand(_ arguments: [String]) -> CLIFailure? {
+        let names = configuration.subcommands.map { $0._commandName } + ["help"]
+        guard let first = arguments.first, !first.hasPrefix("-") else { return nil }
+        let word = first == "help" ? arguments.dropFirst().first { !$0.hasPrefix("-") } : first
+        guard let word, !names.contains(word) else { return nil }
+        return CLIFailure(
+            .invalidInput,
+            "'\(word)' is not a gaara command\(Suggestion.hint(for: word, in: names.filter { $0 != "help" })); 'gaara --help' lists them")
+    }
+
     /// This gaara's executable (for the processes it starts: steps' tools, the router, supervisors).
     static var executable: String? { try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") }
 
@@ -25,6 +42,7 @@ public struct GaaraCommand: AsyncParsableCommand {
     /// exit with 2 (not ArgumentParser's 64) so every command shares one convention.
     public static func runMain(_ arguments: [String]) async -> Int32 {
         do {
+            if let unknown = unknownCommand(arguments) { throw unknown }
             if arguments.first == "run", let options = RunOptions.parse(Array(arguments.dropFirst())) {
                 try await options.run()
                 return 0

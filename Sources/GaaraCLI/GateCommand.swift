@@ -51,6 +51,11 @@ struct GateCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // A gate with nothing to judge would pass: a CI step pointed at nothing must not go green.
+        guard !(junit.isEmpty && coverage.isEmpty && sarif.isEmpty && audit.isEmpty) else {
+            throw CLIFailure(
+                .invalidInput, "no reports given: name them with --junit, --coverage, --sarif or --audit (a gate with nothing to judge would pass)")
+        }
         let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         let configuration = try loadConfiguration(cwd: cwd)
         var input = GateInput(today: Self.today())

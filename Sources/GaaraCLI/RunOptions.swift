@@ -141,6 +141,12 @@ struct RunOptions {
             name: event, repository: repository, payloadFile: eventPath.map { URL(fileURLWithPath: $0, relativeTo: cwd) }, inputs: parsedInputs,
             changedFiles: changed, defaultBranch: defaultBranch)
 
+        // An event GitHub never sends is a typo: no workflow can listen to it, so nothing would run.
+        guard WorkflowLoader.eventNames.contains(event) else {
+            throw CLIFailure(
+                .invalidInput,
+                "'\(event)' is not an event GitHub sends, so no workflow listens to it\(Suggestion.hint(for: event, in: WorkflowLoader.eventNames))")
+        }
         var selected: [Workflow] = []
         for workflow in loaded {
             switch EventMatcher.decide(workflow, trigger) {

@@ -1,5 +1,8 @@
 /// The entry point of the language layer: text in, a decoded workflow and its diagnostics out.
 public enum WorkflowLoader {
+    /// The events GitHub sends, which `on:` may name (and `gaara run EVENT` may simulate).
+    public static var eventNames: [String] { WorkflowDecoder.eventNames }
+
     /// The result of loading one file.
     public struct Result: Sendable {
         /// The file that was read.

@@ -5,6 +5,7 @@ struct WorkflowDecoder {
     static let topLevelKeys = ["name", "run-name", "on", "env", "defaults", "permissions", "concurrency", "jobs"]
 
     /// Every event name GitHub accepts in `on:`.
+    /// The events GitHub sends (what `on:` may name).
     static let eventNames: [String] = [
         "branch_protection_rule", "check_run", "check_suite", "create", "delete", "deployment", "deployment_status", "discussion",
         "discussion_comment", "fork", "gollum", "image_version", "issue_comment", "issues", "label", "merge_group", "milestone",

@@ -1,0 +1,45 @@
+import Foundation
+import Testing
+
+/// The CLI's manners (issue #20, point 9): a version, "did you mean" for a mistyped command, a
+/// mistyped event refused instead of running nothing and passing, and a gate with nothing to judge
+/// refused instead of passing.
+@Suite struct CLIMannersTests {
+    @Test func versionIsPrinted() async throws {
+        let output = try await GaaraBinary.run(["--version"])
+        #expect(output.status == 0 && output.stdout == "gaara 0.33.0\n", "\(output.stdout)\(output.stderr)")
+    }
+
+    @Test(arguments: [["rn"], ["help", "rn"], ["rn", "--help"]])
+    func aMistypedCommandGetsTheClosestOne(_ arguments: [String]) async throws {
+        let output = try await GaaraBinary.run(arguments)
+        #expect(output.status == 2, "\(arguments)")
+        #expect(output.stderr == "gaara: 'rn' is not a gaara command (did you mean 'run'?); 'gaara --help' lists them\n", "\(output.stderr)")
+    }
+
+    @Test func helpForARealCommandStillWorks() async throws {
+        let output = try await GaaraBinary.run(["help", "deploy"])
+        #expect(output.status == 0 && output.stdout.contains("USAGE: gaara deploy"), "\(output.stdout)\(output.stderr)")
+    }
+
+    @Test func anEventGitHubNeverSendsIsRefused() async throws {
+        let project = try await makeProject([
+            ".github/workflows/ci.yml": "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo hi\n"
+        ])
+        let output = try await GaaraBinary.run(["run", "pusj"], in: project.url)
+        #expect(output.status == 2, "\(output.stdout)\(output.stderr)")
+        #expect(
+            output.stderr.contains("'pusj' is not an event GitHub sends, so no workflow listens to it (did you mean 'push'?)"), "\(output.stderr)")
+        #expect(!output.stderr.contains("not run —"), "one clear error, not a line per workflow")
+        // An event GitHub sends that no workflow listens to is not an error: nothing is to be done.
+        let quiet = try await GaaraBinary.run(["run", "release"], in: project.url)
+        #expect(quiet.status == 0 && quiet.stderr.contains("not run — the workflow does not listen to 'release'"), "\(quiet.stderr)")
+    }
+
+    @Test func aGateWithNoReportsFails() async throws {
+        let project = try await makeProject(["README.md": "nothing to judge\n"])
+        let output = try await GaaraBinary.run(["gate"], in: project.url)
+        #expect(output.status == 2, "\(output.stdout)\(output.stderr)")
+        #expect(output.stderr.contains("no reports given: name them with --junit, --coverage, --sarif or --audit"), "\(output.stderr)")
+    }
+}
