@@ -124,7 +124,10 @@ extension WorkflowRunner {
         guard call.isLocal else {
             return fail("reusable workflow '\(call.uses)' is in another repository; Gaara runs only local reusable workflows (./...)")
         }
-        let path = configuration.repository.appendingPathComponent(String(call.uses.dropFirst(2)))
+        let path = configuration.repository.appendingPathComponent(String(call.uses.dropFirst(2))).standardizedFileURL
+        guard path.path.hasPrefix(configuration.repository.standardizedFileURL.path + "/") else {
+            return fail("the reusable workflow \(call.uses) is outside the repository")
+        }
         guard let text = try? String(contentsOf: path, encoding: .utf8) else {
             return fail("cannot read the reusable workflow \(call.uses)")
         }

@@ -100,6 +100,12 @@ extension WorkflowDecoder {
 
     mutating func checkCallReference(_ uses: String, at location: SourceLocation) {
         if uses.hasPrefix("./") || uses.hasPrefix("$/") {
+            // A local workflow is a file of this repository: a path that climbs out of it could make
+            // the server read (and quote in its errors) any file it can.
+            guard !uses.split(separator: "/").contains("..") else {
+                session.error("a local reusable workflow must be inside the repository, without '..': \(uses)", at: location)
+                return
+            }
             guard uses.hasSuffix(".yml") || uses.hasSuffix(".yaml") else {
                 session.error(
                     "a local reusable workflow is a path to a .yml file, e.g. ./.github/workflows/build.yml or $/.github/workflows/build.yml",
