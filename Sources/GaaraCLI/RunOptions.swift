@@ -155,6 +155,20 @@ struct RunOptions {
                 FileHandle.standardError.write(Data("gaara: \(workflow.path): not run — \(reason)\n".utf8))
             }
         }
+        // A dispatch's inputs are checked as GitHub and the server check them: a required one
+        // missing, a choice not among its options or a number that is none stops the run before it
+        // starts. An input no workflow declares is refused when one workflow is dispatched.
+        if event == "workflow_dispatch" {
+            for workflow in selected {
+                guard let dispatch = workflow.triggers["workflow_dispatch"] else { continue }
+                do {
+                    _ = try DispatchInputs.check(dispatch.inputs, given: parsedInputs, workflow: workflow.path, refuseUnknown: selected.count == 1)
+                } catch {
+                    let message = error.message.hasPrefix(workflow.path) ? error.message : "\(workflow.path): \(error.message)"
+                    throw CLIFailure(.invalidInput, message)
+                }
+            }
+        }
         if !job.isEmpty {
             selected = selected.filter { workflow in job.contains { workflow.job($0) != nil } }
             let known = Set(loaded.flatMap { $0.jobs.map(\.id) })

@@ -137,26 +137,11 @@ struct Triggers: Sendable {
         guard let trigger = workflow.triggers["workflow_dispatch"] else {
             throw TriggerError(.unacceptedWorkflow, "\(match.path) does not accept workflow_dispatch")
         }
-        var typed: [String: String] = [:]
-        for input in trigger.inputs {
-            let value = inputs[input.name] ?? input.defaultValue?.raw
-            if input.required, value == nil || value == "" {
-                throw TriggerError(.invalidInputs, "input '\(input.name)' is required")
-            }
-            guard let value else { continue }
-            switch input.type {
-            case .boolean where !["true", "false"].contains(value.lowercased()):
-                throw TriggerError(.invalidInputs, "input '\(input.name)' must be true or false, not '\(value)'")
-            case .number where Double(value) == nil:
-                throw TriggerError(.invalidInputs, "input '\(input.name)' must be a number, not '\(value)'")
-            case .choice where !input.options.isEmpty && !input.options.contains(value):
-                let options = input.options.joined(separator: ", ")
-                throw TriggerError(.invalidInputs, "input '\(input.name)' must be one of \(options), not '\(value)'")
-            default: typed[input.name] = value
-            }
-        }
-        if let unknown = inputs.keys.sorted().first(where: { name in !trigger.inputs.contains { $0.name == name } }) {
-            throw TriggerError(.invalidInputs, "\(match.path) declares no input '\(unknown)'")
+        let typed: [String: String]
+        do {
+            typed = try DispatchInputs.check(trigger.inputs, given: inputs, workflow: match.path)
+        } catch {
+            throw TriggerError(.invalidInputs, error.message)
         }
         let payload: ExpressionValue = .object([
             ("inputs", .strings(typed)), ("ref", .string(fullRef)), ("workflow", .string(match.path)),

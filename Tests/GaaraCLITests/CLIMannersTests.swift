@@ -36,6 +36,35 @@ import Testing
         #expect(quiet.status == 0 && quiet.stderr.contains("not run — the workflow does not listen to 'release'"), "\(quiet.stderr)")
     }
 
+    /// `gaara run workflow_dispatch` checks the inputs as the server does (one check for both).
+    @Test func aDispatchsInputsAreChecked() async throws {
+        let workflow = """
+            on:
+              workflow_dispatch:
+                inputs:
+                  target: {type: choice, options: [staging, production], required: true}
+                  count: {type: number, default: 3}
+            jobs:
+              a:
+                runs-on: ubuntu-latest
+                steps:
+                  - run: echo "target=${{ inputs.target }} count=${{ inputs.count }}"
+            """
+        let project = try await makeProject([".github/workflows/d.yml": workflow])
+        let cases: [([String], String)] = [
+            ([], "gaara: .github/workflows/d.yml: input 'target' is required\n"),
+            (["--input", "target=prod"], "gaara: .github/workflows/d.yml: input 'target' must be one of staging, production, not 'prod'\n"),
+            (["--input", "target=staging", "--input", "count=x"], "gaara: .github/workflows/d.yml: input 'count' must be a number, not 'x'\n"),
+            (["--input", "target=staging", "--input", "colour=red"], "gaara: .github/workflows/d.yml declares no input 'colour'\n"),
+        ]
+        for (inputs, expected) in cases {
+            let output = try await GaaraBinary.run(["run", "workflow_dispatch"] + inputs, in: project.url)
+            #expect(output.status == 2 && output.stderr == expected, "\(inputs): \(output.stderr)")
+        }
+        let good = try await GaaraBinary.run(["run", "workflow_dispatch", "--input", "target=staging"], in: project.url)
+        #expect(good.status == 0 && good.stdout.contains("target=staging count=3"), "\(good.stdout)\(good.stderr)")
+    }
+
     @Test func aGateWithNoReportsFails() async throws {
         let project = try await makeProject(["README.md": "nothing to judge\n"])
         let output = try await GaaraBinary.run(["gate"], in: project.url)
