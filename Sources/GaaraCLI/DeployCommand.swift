@@ -144,7 +144,9 @@ struct DeployOptions: ParsableArguments {
     @Option(help: "Only this service (default: every service).")
     var service: String?
 
-    @Option(name: .customShort("C"), help: "The repository (default: the current directory's).")
+    @Option(
+        name: [.customShort("C"), .customLong("directory")],
+        help: ArgumentHelp("The repository (default: the current directory's).", valueName: "directory"))
     var directory: String?
 
     @Option(help: "A secret a service needs, NAME=VALUE (also read from the environment).")
@@ -214,7 +216,9 @@ struct UndeployCommand: AsyncParsableCommand {
     @Argument(help: "The environment.")
     var environment: String
 
-    @Option(name: .customShort("C"), help: "The repository (default: the current directory's).")
+    @Option(
+        name: [.customShort("C"), .customLong("directory")],
+        help: ArgumentHelp("The repository (default: the current directory's).", valueName: "directory"))
     var directory: String?
 
     func run() async throws {
@@ -238,7 +242,9 @@ struct ReleasesCommand: AsyncParsableCommand {
     @Argument(help: "The environment.")
     var environment: String
 
-    @Option(name: .customShort("C"), help: "The repository (default: the current directory's).")
+    @Option(
+        name: [.customShort("C"), .customLong("directory")],
+        help: ArgumentHelp("The repository (default: the current directory's).", valueName: "directory"))
     var directory: String?
 
     @Option(help: "Output format: text or json.")
@@ -287,7 +293,9 @@ struct RolloutCommand: AsyncParsableCommand {
         @Argument(help: "The environment.")
         var environment: String
 
-        @Option(name: .customShort("C"), help: "The repository (default: the current directory's).")
+        @Option(
+            name: [.customShort("C"), .customLong("directory")],
+            help: ArgumentHelp("The repository (default: the current directory's).", valueName: "directory"))
         var directory: String?
 
         @Flag(help: "Show it again every second until Ctrl-C.")
@@ -373,7 +381,8 @@ struct RolloutCommand: AsyncParsableCommand {
         struct Pause: AsyncParsableCommand {
             static let configuration = CommandConfiguration(commandName: "pause", abstract: "Hold the rollout before its next step.")
             @Argument(help: "The environment.") var environment: String
-            @Option(name: .customShort("C"), help: "The repository.") var directory: String?
+            @Option(name: [.customShort("C"), .customLong("directory")], help: ArgumentHelp("The repository.", valueName: "directory")) var directory:
+                String?
             func run() async throws { try await Control.send("pause", environment: environment, directory: directory) }
         }
 
@@ -381,7 +390,8 @@ struct RolloutCommand: AsyncParsableCommand {
         struct Resume: AsyncParsableCommand {
             static let configuration = CommandConfiguration(commandName: "resume", abstract: "Continue a paused rollout.")
             @Argument(help: "The environment.") var environment: String
-            @Option(name: .customShort("C"), help: "The repository.") var directory: String?
+            @Option(name: [.customShort("C"), .customLong("directory")], help: ArgumentHelp("The repository.", valueName: "directory")) var directory:
+                String?
             func run() async throws { try await Control.send("resume", environment: environment, directory: directory) }
         }
 
@@ -391,7 +401,8 @@ struct RolloutCommand: AsyncParsableCommand {
                 commandName: "promote", abstract: "End the current pause (with --full, skip the remaining pauses and partial weights).")
             @Argument(help: "The environment.") var environment: String
             @Flag(help: "Go to 100% at once.") var full = false
-            @Option(name: .customShort("C"), help: "The repository.") var directory: String?
+            @Option(name: [.customShort("C"), .customLong("directory")], help: ArgumentHelp("The repository.", valueName: "directory")) var directory:
+                String?
             func run() async throws { try await Control.send(full ? "promote-full" : "promote", environment: environment, directory: directory) }
         }
 
@@ -400,7 +411,8 @@ struct RolloutCommand: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 commandName: "abort", abstract: "Send the traffic back to the stable release at once and stop the new one.")
             @Argument(help: "The environment.") var environment: String
-            @Option(name: .customShort("C"), help: "The repository.") var directory: String?
+            @Option(name: [.customShort("C"), .customLong("directory")], help: ArgumentHelp("The repository.", valueName: "directory")) var directory:
+                String?
             func run() async throws { try await Control.send("abort", environment: environment, directory: directory) }
         }
     }

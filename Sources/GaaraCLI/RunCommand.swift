@@ -24,13 +24,18 @@ struct RunCommand: AsyncParsableCommand {
     @Argument(help: "The event: push, pull_request, workflow_dispatch, schedule, ...")
     var event = "push"
 
-    @Option(name: .customShort("C"), help: "Run in this directory instead of the current one.")
+    @Option(
+        name: [.customShort("C"), .customLong("directory")],
+        help: ArgumentHelp("Run in this directory instead of the current one.", valueName: "directory"))
     var directory: String?
 
-    @Option(name: .customShort("W"), help: "A workflow file or folder to run (repeatable; default: the repository's workflows).")
+    @Option(
+        name: [.customShort("W"), .customLong("workflow")],
+        help: ArgumentHelp("A workflow file or folder to run (repeatable; default: the repository's workflows).", valueName: "workflow"))
     var workflows: [String] = []
 
-    @Option(name: .customShort("j"), help: "Run only this job (and the jobs it needs). Repeatable.")
+    @Option(
+        name: [.customShort("j"), .customLong("job")], help: ArgumentHelp("Run only this job (and the jobs it needs). Repeatable.", valueName: "job"))
     var job: [String] = []
 
     @Option(name: .customLong("input"), help: "A workflow_dispatch input, NAME=VALUE. Repeatable.")

@@ -50,10 +50,11 @@ struct RunOptions {
 
     /// Options that take one value, repeatable ones, and flags, by their spelling.
     private static let valueOptions: [String: WritableKeyPath<RunOptions, String?> & Sendable] = [
-        "-C": \.directory, "--event-path": \.eventPath, "--run-dir": \.runDirectory,
+        "-C": \.directory, "--directory": \.directory, "--event-path": \.eventPath, "--run-dir": \.runDirectory,
     ]
     private static let repeatedOptions: [String: WritableKeyPath<RunOptions, [String]> & Sendable] = [
-        "-W": \.workflows, "-j": \.job, "--input": \.inputs, "--secret": \.secrets, "--secret-file": \.secretFiles, "--var": \.variables,
+        "-W": \.workflows, "--workflow": \.workflows, "-j": \.job, "--job": \.job, "--input": \.inputs, "--secret": \.secrets,
+        "--secret-file": \.secretFiles, "--var": \.variables,
         "--approve": \.approvals, "--protect": \.protections,
     ]
     private static let flags: [String: WritableKeyPath<RunOptions, Bool> & Sendable] = [

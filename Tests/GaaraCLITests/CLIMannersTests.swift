@@ -65,6 +65,25 @@ import Testing
         #expect(good.status == 0 && good.stdout.contains("target=staging count=3"), "\(good.stdout)\(good.stderr)")
     }
 
+    /// Help names what an option takes, and the short options have long forms.
+    @Test func optionsHaveValueNamesAndLongForms() async throws {
+        let help = try await GaaraBinary.run(["run", "--help"])
+        for line in ["-C, --directory <directory>", "-W, --workflow <workflow>", "-j, --job <job>"] {
+            #expect(help.stdout.contains(line), "\(line): \(help.stdout)")
+        }
+        #expect(!help.stdout.contains("<C>") && !help.stdout.contains("<W>") && !help.stdout.contains("<j>"))
+        let project = try await makeProject([
+            ".github/workflows/ci.yml":
+                "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo long-forms-work\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo not-this-one\n"
+        ])
+        let output = try await GaaraBinary.run([
+            "run", "--directory", project.url.path, "--workflow", project.url.appendingPathComponent(".github/workflows/ci.yml").path, "--job", "a",
+        ])
+        #expect(
+            output.status == 0 && output.stdout.contains("long-forms-work") && !output.stdout.contains("not-this-one"),
+            "\(output.stdout)\(output.stderr)")
+    }
+
     @Test func aGateWithNoReportsFails() async throws {
         let project = try await makeProject(["README.md": "nothing to judge\n"])
         let output = try await GaaraBinary.run(["gate"], in: project.url)
