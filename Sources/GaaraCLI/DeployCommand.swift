@@ -99,7 +99,7 @@ struct DeployCommand: AsyncParsableCommand {
     var image: String?
 
     func run() async throws {
-        let context = try await DeployContext.load(options.environment, directory: options.directory)
+        let context = try await options.target.load()
         let services = try context.services(options.service)
         if releaseDir != nil, services.count > 1 { throw CLIFailure(.invalidInput, "--release-dir goes with --service (one service)") }
         if image != nil, services.count > 1 { throw CLIFailure(.invalidInput, "--image goes with --service (one service)") }
@@ -136,18 +136,27 @@ struct DeployCommand: AsyncParsableCommand {
     }
 }
 
-/// The options `gaara deploy` and `gaara rollback` share.
-struct DeployOptions: ParsableArguments {
+/// The environment a deploy command acts on and the repository its `.gaara/deploy.yml` is read
+/// from: the arguments every deploy command starts with.
+struct EnvironmentArguments: ParsableArguments {
     @Argument(help: "The environment (staging, production).")
     var environment: String
-
-    @Option(help: "Only this service (default: every service).")
-    var service: String?
 
     @Option(
         name: [.customShort("C"), .customLong("directory")],
         help: ArgumentHelp("The repository (default: the current directory's).", valueName: "directory"))
     var directory: String?
+
+    /// The environment's configuration and data.
+    func load() async throws -> DeployContext { try await DeployContext.load(environment, directory: directory) }
+}
+
+/// The options `gaara deploy` and `gaara rollback` share.
+struct DeployOptions: ParsableArguments {
+    @OptionGroup var target: EnvironmentArguments
+
+    @Option(help: "Only this service (default: every service).")
+    var service: String?
 
     @Option(help: "A secret a service needs, NAME=VALUE (also read from the environment).")
     var secret: [String] = []
@@ -190,7 +199,7 @@ struct RollbackCommand: AsyncParsableCommand {
     var to: Int?
 
     func run() async throws {
-        let context = try await DeployContext.load(options.environment, directory: options.directory)
+        let context = try await options.target.load()
         let services = try context.services(options.service)
         if to != nil, services.count > 1 { throw CLIFailure(.invalidInput, "--to goes with --service (release numbers are per service)") }
         let deployer = context.deployer(try await context.router(listen: options.router), variables: try options.variables())
@@ -213,25 +222,19 @@ struct UndeployCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "undeploy", abstract: "Stop every release of an environment and its router (the release history stays).")
 
-    @Argument(help: "The environment.")
-    var environment: String
-
-    @Option(
-        name: [.customShort("C"), .customLong("directory")],
-        help: ArgumentHelp("The repository (default: the current directory's).", valueName: "directory"))
-    var directory: String?
+    @OptionGroup var target: EnvironmentArguments
 
     func run() async throws {
-        let context = try await DeployContext.load(environment, directory: directory)
+        let context = try await target.load()
         // Stopping releases moves no traffic: the router's client is not used (and need not answer).
         let deployer = context.deployer(LocalRouter.client(folder: context.routerFolder))
         do {
             let stopped = try await deployer.stopAll()
-            print(stopped.isEmpty ? "no release of \(environment) was running" : "stopped \(stopped.joined(separator: ", "))")
+            print(stopped.isEmpty ? "no release of \(context.environment.name) was running" : "stopped \(stopped.joined(separator: ", "))")
         } catch {
             throw DeployOptions.failure(error)
         }
-        if await LocalRouter.stop(folder: context.routerFolder) { print("stopped the router of \(environment)") }
+        if await LocalRouter.stop(folder: context.routerFolder) { print("stopped the router of \(context.environment.name)") }
     }
 }
 
@@ -239,19 +242,13 @@ struct UndeployCommand: AsyncParsableCommand {
 struct ReleasesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "releases", abstract: "List an environment's releases, newest first.")
 
-    @Argument(help: "The environment.")
-    var environment: String
-
-    @Option(
-        name: [.customShort("C"), .customLong("directory")],
-        help: ArgumentHelp("The repository (default: the current directory's).", valueName: "directory"))
-    var directory: String?
+    @OptionGroup var target: EnvironmentArguments
 
     @Option(help: "Output format: text or json.")
     var format: String = "text"
 
     func run() async throws {
-        let context = try await DeployContext.load(environment, directory: directory)
+        let context = try await target.load()
         let history: ReleaseHistory
         do {
             history = try context.folder.history()
@@ -266,7 +263,7 @@ struct ReleasesCommand: AsyncParsableCommand {
         let formatter = ISO8601DateFormatter()
         for service in context.config.services {
             let releases = history.history(service.name)
-            print("\(service.name) in \(environment):\(releases.isEmpty ? " no releases" : "")")
+            print("\(service.name) in \(context.environment.name):\(releases.isEmpty ? " no releases" : "")")
             for release in releases {
                 let commit = release.commit.map { " \($0.prefix(7))" } ?? ""
                 print(
@@ -290,13 +287,7 @@ struct RolloutCommand: AsyncParsableCommand {
             abstract:
                 "Each service's rollout: its steps, where it stands, and its traffic per release (weights, target health, requests/s, errors, p95).")
 
-        @Argument(help: "The environment.")
-        var environment: String
-
-        @Option(
-            name: [.customShort("C"), .customLong("directory")],
-            help: ArgumentHelp("The repository (default: the current directory's).", valueName: "directory"))
-        var directory: String?
+        @OptionGroup var target: EnvironmentArguments
 
         @Flag(help: "Show it again every second until Ctrl-C.")
         var watch = false
@@ -306,7 +297,7 @@ struct RolloutCommand: AsyncParsableCommand {
 
         func run() async throws {
             guard (1...60).contains(window) else { throw CLIFailure(.invalidInput, "--window must be 1 to 60 seconds") }
-            let context = try await DeployContext.load(environment, directory: directory)
+            let context = try await target.load()
             let admin = LocalRouter.client(folder: context.routerFolder)
             repeat {
                 let text = await Self.render(context, admin: admin, window: window)
@@ -371,49 +362,41 @@ struct RolloutCommand: AsyncParsableCommand {
 
     /// The inputs sent to a running rollout through its environment's inbox.
     enum Control {
-        static func send(_ word: String, environment: String, directory: String?) async throws {
-            let context = try await DeployContext.load(environment, directory: directory)
+        static func send(_ word: String, _ target: EnvironmentArguments) async throws {
+            let context = try await target.load()
             try context.folder.send(word)
-            print("sent '\(word)' to the rollout of \(environment)")
+            print("sent '\(word)' to the rollout of \(target.environment)")
         }
 
         /// `gaara rollout pause ENV`.
         struct Pause: AsyncParsableCommand {
             static let configuration = CommandConfiguration(commandName: "pause", abstract: "Hold the rollout before its next step.")
-            @Argument(help: "The environment.") var environment: String
-            @Option(name: [.customShort("C"), .customLong("directory")], help: ArgumentHelp("The repository.", valueName: "directory")) var directory:
-                String?
-            func run() async throws { try await Control.send("pause", environment: environment, directory: directory) }
+            @OptionGroup var target: EnvironmentArguments
+            func run() async throws { try await Control.send("pause", target) }
         }
 
         /// `gaara rollout resume ENV`.
         struct Resume: AsyncParsableCommand {
             static let configuration = CommandConfiguration(commandName: "resume", abstract: "Continue a paused rollout.")
-            @Argument(help: "The environment.") var environment: String
-            @Option(name: [.customShort("C"), .customLong("directory")], help: ArgumentHelp("The repository.", valueName: "directory")) var directory:
-                String?
-            func run() async throws { try await Control.send("resume", environment: environment, directory: directory) }
+            @OptionGroup var target: EnvironmentArguments
+            func run() async throws { try await Control.send("resume", target) }
         }
 
         /// `gaara rollout promote ENV [--full]`.
         struct Promote: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 commandName: "promote", abstract: "End the current pause (with --full, skip the remaining pauses and partial weights).")
-            @Argument(help: "The environment.") var environment: String
+            @OptionGroup var target: EnvironmentArguments
             @Flag(help: "Go to 100% at once.") var full = false
-            @Option(name: [.customShort("C"), .customLong("directory")], help: ArgumentHelp("The repository.", valueName: "directory")) var directory:
-                String?
-            func run() async throws { try await Control.send(full ? "promote-full" : "promote", environment: environment, directory: directory) }
+            func run() async throws { try await Control.send(full ? "promote-full" : "promote", target) }
         }
 
         /// `gaara rollout abort ENV`.
         struct Abort: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 commandName: "abort", abstract: "Send the traffic back to the stable release at once and stop the new one.")
-            @Argument(help: "The environment.") var environment: String
-            @Option(name: [.customShort("C"), .customLong("directory")], help: ArgumentHelp("The repository.", valueName: "directory")) var directory:
-                String?
-            func run() async throws { try await Control.send("abort", environment: environment, directory: directory) }
+            @OptionGroup var target: EnvironmentArguments
+            func run() async throws { try await Control.send("abort", target) }
         }
     }
 

@@ -63,12 +63,13 @@ public struct HealthChecker: Sendable {
     /// Publishes the targets ejected since the last look, and those back from an ejection; returns
     /// the ones ejected now.
     func publishEjections(since before: Set<TargetAddress>, now: Double) -> Set<TargetAddress> {
+        guard let events else { return [] }  // `gaara router` alone: nobody to tell, nothing to look at
         var current: Set<TargetAddress> = []
         for target in table.allTargets {
             let health = target.healthState
             if health.state == .healthy, let until = health.ejectedUntil, now < until { current.insert(target.address) }
         }
-        guard current != before, let events else { return current }
+        guard current != before else { return current }
         for address in current.subtracting(before).sorted(by: { $0.description < $1.description }) {
             events.publish(LifecycleEvent(.targetHealth(TargetHealthChange(target: address.description, from: "healthy", to: "ejected"))))
         }

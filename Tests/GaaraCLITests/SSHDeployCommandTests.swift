@@ -73,7 +73,13 @@ struct SSHDeployCommandTests {
             let pinned = try String(contentsOf: project.url.appendingPathComponent(".gaara/deploy/staging/known_hosts"), encoding: .utf8)
             #expect(pinned.split(separator: "\n").count == 3, "\(pinned)")
             #expect(!FileManager.default.fileExists(atPath: project.url.appendingPathComponent(".gaara/deploy/staging/ssh-key").path))
-            let masters = try await GaaraBinary.runShell("pgrep -f '^ssh: /tmp/gaara-ssh-[0-9]+-[0-9a-f]{12}/.*\\[mux\\]' || true")
+            // `ssh -O exit` returns once the master has the request; its process may take a moment more.
+            let listMasters = "pgrep -f '^ssh: /tmp/gaara-ssh-[0-9]+-[0-9a-f]{12}/.*\\[mux\\]' || true"
+            var masters = try await GaaraBinary.runShell(listMasters)
+            for _ in 0..<50 where !masters.stdout.isEmpty {
+                try await Task.sleep(for: .milliseconds(100))
+                masters = try await GaaraBinary.runShell(listMasters)
+            }
             #expect(masters.stdout.isEmpty, "no SSH connection outlives the command: \(masters.stdout)")
             // Without the key, the hosts refuse, and the error says so.
             let keyless = try await GaaraBinary.run(["deploy", "staging"], in: project.url, environment: ["STAGING_SSH_KEY": ""])

@@ -13,21 +13,32 @@ import Testing
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("gaara-eject-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: root) }
-        // An upstream that answers every request with 502.
-        let upstreamPort = try Self.freePort()
+        // An upstream that answers every request with 502, on a port the kernel picks (it prints it).
         let script = """
-            import http.server
+            import http.server, sys
             class H(http.server.BaseHTTPRequestHandler):
                 def do_GET(self):
                     self.send_response(502); self.send_header("Content-Length", "0"); self.end_headers()
                 def log_message(self, *a): pass
-            http.server.ThreadingHTTPServer(("127.0.0.1", \(upstreamPort)), H).serve_forever()
+            server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
+            print(server.server_address[1], flush=True)
+            server.serve_forever()
             """
+        let (printed, announcePort) = AsyncStream<Int>.makeStream()
         let upstream = Task {
-            try? await ChildProcess.run(
-                ChildProcess.Command("python3", ["-c", script], environment: ProcessInfo.processInfo.environment), onOutput: { _ in })
+            _ = try? await ChildProcess.run(ChildProcess.Command("python3", ["-c", script], environment: ProcessInfo.processInfo.environment)) {
+                chunk in
+                if let port = Int(String(decoding: chunk, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) { announcePort.yield(port) }
+            }
+            announcePort.finish()  // it ended (or never started): the wait below ends too
         }
         defer { upstream.cancel() }
+        var upstreamPort = 0
+        for await port in printed {
+            upstreamPort = port
+            break
+        }
+        try #require(upstreamPort > 0, "the upstream did not start")
 
         let sink = RecordingSink()
         var service = try RouterService(
@@ -67,19 +78,5 @@ import Testing
             return nil
         }
         #expect(changes.contains(TargetHealthChange(target: "127.0.0.1:\(upstreamPort)", from: "healthy", to: "ejected")), "\(changes)")
-    }
-
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard bound else { throw CancellationError() }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }

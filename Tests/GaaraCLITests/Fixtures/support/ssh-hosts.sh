@@ -26,7 +26,8 @@ PermitRootLogin prohibit-password
 CONF
     mkdir -p /run/sshd
     nsenter --net="/var/run/netns/$(cat "$dir/namespace$i")" /usr/sbin/sshd -f "$dir/sshd$i.conf" -E "$dir/sshd$i.log"
-    for _ in $(seq 1 50); do [ -s "$dir/sshd$i.pid" ] && return 0; sleep 0.1; done
+    # Up to 20 s: a loaded machine starts sshd slowly.
+    for _ in $(seq 1 200); do [ -s "$dir/sshd$i.pid" ] && return 0; sleep 0.1; done
     echo "sshd $i did not start: $(cat "$dir/sshd$i.log")" >&2
     return 1
 }
