@@ -106,11 +106,12 @@ struct ContainerDeployTests {
         #expect(rollback.stdout.contains("still running: a router switch"), "\(rollback.stdout)")
         #expect(await DeployCommandTests.get(port) == "release 1\n")
 
-        // Unhealthy: no traffic, the health answer in the error, its container removed.
+        // Unhealthy: no traffic, the health answer in the error, its container removed. 10 s, so that
+        // a container slow to listen on a loaded machine still answers its 404 before the deadline.
         try project.write(
             ".gaara/deploy.yml",
             try String(contentsOf: project.url.appendingPathComponent(".gaara/deploy.yml"), encoding: .utf8).replacingOccurrences(
-                of: "deadline: 20s", with: "deadline: 3s"))
+                of: "deadline: 20s", with: "deadline: 10s"))
         let broken = try await GaaraBinary.run(["deploy", "staging", "--image", "gaara-test/deploy-web:broken"], in: project.url)
         #expect(broken.status == 1)
         #expect(broken.stderr.contains("web-3 was not deployed to staging") && broken.stderr.contains("HTTP 404"), "\(broken.stderr)")
