@@ -43,18 +43,12 @@ enum ActionsCache {
         }
         var post: PostStep?
         if action == .cache, outputs["cache-hit"] != "true" {
-            post = PostStep(name: "Post \(invocation.name)", condition: "success()") { execution in
-                do {
-                    let output = try execution.makeOutput(logName: "\(execution.stepCounter)_post-cache.log", debug: false)
-                    defer { output.finish() }
-                    let post = StepInvocation(
-                        step: invocation.step, id: invocation.id, name: invocation.name, files: invocation.files, environment: invocation.environment,
-                        context: invocation.context, timeout: nil, output: output)
-                    try await save(key: key, paths: paths, invocation: post, tools: execution.tools, into: directory)
-                    return (.success, nil)
-                } catch {
-                    return (.failure, "\(error)")
-                }
+            post = PostStep(name: "Post \(invocation.name)", condition: "success()", logName: "post-cache") { post in
+                let saving = StepInvocation(
+                    step: invocation.step, id: invocation.id, name: invocation.name, files: invocation.files, environment: invocation.environment,
+                    context: invocation.context, timeout: nil, output: post.output)
+                try await save(key: key, paths: paths, invocation: saving, tools: post.tools, into: directory)
+                return StepTermination(outcome: .success)
             }
         }
         return (StepTermination(outcome: .success, outputs: outputs), post)

@@ -44,16 +44,9 @@ enum DockerLogin {
         execution.jobEnv.add("DOCKER_CONFIG", config.path)
         if value(inputs, "logout") != "false" {
             execution.postSteps.append(
-                PostStep(name: "Post \(invocation.name)", condition: "always()") { execution in
-                    do {
-                        let output = try execution.makeOutput(logName: "\(execution.stepCounter)_post-docker-login.log", debug: false)
-                        defer { output.finish() }
-                        try await docker.run(
-                            ["logout"] + (registry.isEmpty ? [] : [registry]), verb: "logout", output: output, timeout: 60)
-                        return (.success, nil)
-                    } catch {
-                        return (.failure, "\(error)")
-                    }
+                PostStep(name: "Post \(invocation.name)", condition: "always()", logName: "post-docker-login") { post in
+                    try await docker.run(["logout"] + (registry.isEmpty ? [] : [registry]), verb: "logout", output: post.output, timeout: 60)
+                    return StepTermination(outcome: .success)
                 })
         }
         return StepTermination(outcome: .success)

@@ -66,8 +66,8 @@ extension JobExecution {
                     let name = "Post \(invocation.name)"
                     let environment = invocation.environment
                     postSteps.append(
-                        PostStep(name: name, condition: postIf ?? "always()") { execution in
-                            await execution.runPostScript(post, directory: directory, inputs: inputs, environment: environment, name: name)
+                        PostStep(name: name, condition: postIf ?? "always()", logName: String(Self.slug(name).prefix(60))) { [self] step in
+                            try await runPostScript(post, directory: directory, inputs: inputs, environment: environment, name: name, step: step)
                         })
                 }
                 return termination
@@ -189,26 +189,19 @@ extension JobExecution {
     }
 
     /// Runs a JavaScript action's `post` script at the end of the job.
-    func runPostScript(_ script: String, directory: URL, inputs: [String: String], environment: [String: String], name: String) async -> (
-        JobResult, String?
-    ) {
-        do {
-            let output = try makeOutput(logName: "\(stepCounter)_\(Self.slug(name).prefix(60)).log")
-            defer { output.finish() }
-            var env = environment.merging(Self.inputEnvironment(inputs)) { $1 }
-            env["GITHUB_ACTION_PATH"] = directory.path
-            let command = StepCommand(
-                kind: .javaScript, executable: "node", arguments: [directory.appendingPathComponent(script).path], environment: env,
-                workingDirectory: paths.workspace.path)
-            let files = try makeFileCommandFiles(number: stepCounter)
-            let invocation = StepInvocation(
-                step: Step(location: .start), id: "__post", name: name, files: files, environment: env,
-                context: expressionContext(files: files, env: env), timeout: nil, output: output)
-            backend.runnerDidWrite()
-            let termination = try await runProcess(command, invocation: invocation)
-            return (termination.outcome, termination.error)
-        } catch {
-            return (.failure, "\(error)")
-        }
+    func runPostScript(
+        _ script: String, directory: URL, inputs: [String: String], environment: [String: String], name: String, step: PostStepContext
+    ) async throws -> StepTermination {
+        var env = environment.merging(Self.inputEnvironment(inputs)) { $1 }
+        env["GITHUB_ACTION_PATH"] = directory.path
+        let command = StepCommand(
+            kind: .javaScript, executable: "node", arguments: [directory.appendingPathComponent(script).path], environment: env,
+            workingDirectory: paths.workspace.path)
+        let files = try makeFileCommandFiles(number: step.number)
+        let invocation = StepInvocation(
+            step: Step(location: .start), id: "__post", name: name, files: files, environment: env,
+            context: expressionContext(files: files, env: env), timeout: nil, output: step.output)
+        backend.runnerDidWrite()
+        return try await runProcess(command, invocation: invocation)
     }
 }

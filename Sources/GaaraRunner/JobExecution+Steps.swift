@@ -282,10 +282,18 @@ extension JobExecution {
             guard runs else { continue }
             let start = Date()
             observer.handle(.stepStarted(label, number: number, name: post.name))
-            let (outcome, error) = await post.body(self)
+            let (outcome, failure): (JobResult, String?)
+            do {
+                let output = try makeOutput(logName: "\(number)_\(post.logName).log")
+                defer { output.finish() }
+                let termination = try await post.body(PostStepContext(number: number, output: output, tools: tools))
+                (outcome, failure) = (termination.outcome, termination.error)
+            } catch {
+                (outcome, failure) = (.failure, "\(error)")
+            }
             let result = StepResult(
                 number: number, id: "__post_\(number)", name: post.name, outcome: outcome, conclusion: outcome,
-                duration: Date().timeIntervalSince(start), outputs: [:], error: error)
+                duration: Date().timeIntervalSince(start), outputs: [:], error: failure)
             if outcome == .failure, status == .success { status = .failure }
             observer.handle(.stepFinished(label, result))
         }

@@ -245,9 +245,22 @@ struct StepScope {
     var depth = 0
 }
 
-/// A step registered to run at the end of the job.
+/// A step registered to run at the end of the job. Its body gets only what a post step needs (its
+/// own log, its number, the job's tools), not the job: the runner makes the log and reports the step.
 struct PostStep {
     let name: String
     let condition: String
-    let body: (JobExecution) async -> (JobResult, String?)
+    /// The log's file name after the step number, e.g. `post-docker-login` for `7_post-docker-login.log`.
+    let logName: String
+    let body: (PostStepContext) async throws -> StepTermination
+}
+
+/// What a post step's body is given.
+struct PostStepContext {
+    /// The step's number in the job (its log and file-command files carry it).
+    let number: Int
+    /// The step's log, masked and observed; the runner finishes it.
+    let output: StepOutputProcessor
+    /// The job's folders and configuration, for the built-in tools.
+    let tools: ActionTools
 }
