@@ -102,7 +102,7 @@ let package = Package(
             name: "GaaraServer",
             dependencies: [
                 "GaaraStore", "GaaraRunner", "GaaraWorkflow", "GaaraEngine", "GaaraExpressions", "GaaraProcess", "GaaraAPI", "GaaraEvents",
-                "GaaraHTTP", "GaaraDeployCore", "GaaraImageCore", "CGaaraZlib",
+                "GaaraHTTP", "GaaraDeploy", "GaaraDeployCore", "GaaraImageCore", "CGaaraZlib",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GaaraAPI
 import GaaraDeploy
 import GaaraDeployCore
 import GaaraRouter
@@ -57,24 +58,21 @@ struct DeployContext {
     /// The environment's router, started in the background (on `listen`, else the environment's
     /// `router`) when it is not running yet.
     func router(listen: String? = nil) async throws -> AdminClient {
-        try await LocalRouter.ensure(folder: routerFolder, listen: listen ?? environment.router ?? "127.0.0.1:8000", environment: environment.name)
+        do {
+            return try await EnvironmentRouter.ensure(
+                folder: routerFolder, listen: listen ?? environment.router ?? EnvironmentRouter.defaultListen, environment: environment.name,
+                executable: GaaraCommand.executable, log: { line in FileHandle.standardOutput.write(Data((line + "\n").utf8)) })
+        } catch let error as DeployTargetError {
+            throw CLIFailure(.failed, error.message)
+        }
     }
 
     /// A deployer whose traffic goes through `admin`; SSH hosts are reached with the environment's
     /// key from `variables` (`STAGING_SSH_KEY`).
     func deployer(_ admin: AdminClient, variables: [String: String] = ProcessInfo.processInfo.environment) -> LocalDeployer {
-        var deployer = LocalDeployer(
-            config: config, environment: environment, repository: repository, folder: folder,
-            traffic: { service in
-                RouterTraffic(
-                    admin: admin,
-                    template: RouterTraffic.template(
-                        health: LocalDeployer.health(service), hosts: service.proxyHosts, pathPrefix: service.pathPrefix))
-            },
-            supervisor: GaaraCommand.executable.map { [$0, "supervise"] },
-            log: { line in FileHandle.standardOutput.write(Data((line + "\n").utf8)) })
-        deployer.sshKey = variables[deployer.keyVariable]
-        return deployer
+        LocalDeployer.routed(
+            config: config, environment: environment, repository: repository, folder: folder, admin: admin, executable: GaaraCommand.executable,
+            variables: variables, log: { line in FileHandle.standardOutput.write(Data((line + "\n").utf8)) })
     }
 }
 
@@ -98,7 +96,17 @@ struct DeployCommand: AsyncParsableCommand {
     @Option(help: "Deploy this image (a tag or REF@DIGEST) instead of the service's image.")
     var image: String?
 
+    @OptionGroup(title: "Through a server") var server: ServerDeployOptions
+
     func run() async throws {
+        if let base = server.server {
+            try options.refuseLocalOnly(releaseDir: releaseDir)
+            let directory = options.target.directory
+            try await server.start(
+                base, repository: await server.repository(directory: directory), environment: options.target.environment, path: "deploys",
+                body: DeployBody(service: options.service, ref: await server.commit(directory: directory), image: image))
+            return
+        }
         let context = try await options.target.load()
         let services = try context.services(options.service)
         if releaseDir != nil, services.count > 1 { throw CLIFailure(.invalidInput, "--release-dir goes with --service (one service)") }
@@ -176,6 +184,14 @@ struct DeployOptions: ParsableArguments {
         return result
     }
 
+    /// Refuses what only a deploy from this machine takes, when a server does it.
+    func refuseLocalOnly(releaseDir: String? = nil) throws {
+        for (option, given) in [("--secret", !secret.isEmpty), ("--router", router != nil), ("--release-dir", releaseDir != nil)] where given {
+            throw CLIFailure(
+                .invalidInput, "\(option) is for a deploy from this machine; the server reads the environment's secrets and configuration itself")
+        }
+    }
+
     /// A deploy's or rollback's error as the CLI reports it.
     static func failure(_ error: any Error) -> any Error {
         switch error {
@@ -198,7 +214,17 @@ struct RollbackCommand: AsyncParsableCommand {
     @Option(help: "The release number to go back to (default: the newest kept one).")
     var to: Int?
 
+    @OptionGroup(title: "Through a server") var server: ServerDeployOptions
+
     func run() async throws {
+        if let base = server.server {
+            try options.refuseLocalOnly()
+            if server.ref != nil { throw CLIFailure(.invalidInput, "--ref is for gaara deploy: a rollback goes back to a kept release") }
+            try await server.start(
+                base, repository: await server.repository(directory: options.target.directory), environment: options.target.environment,
+                path: "rollbacks", body: RollbackBody(service: options.service, to: to))
+            return
+        }
         let context = try await options.target.load()
         let services = try context.services(options.service)
         if to != nil, services.count > 1 { throw CLIFailure(.invalidInput, "--to goes with --service (release numbers are per service)") }
@@ -227,14 +253,14 @@ struct UndeployCommand: AsyncParsableCommand {
     func run() async throws {
         let context = try await target.load()
         // Stopping releases moves no traffic: the router's client is not used (and need not answer).
-        let deployer = context.deployer(LocalRouter.client(folder: context.routerFolder))
+        let deployer = context.deployer(EnvironmentRouter.client(folder: context.routerFolder))
         do {
             let stopped = try await deployer.stopAll()
             print(stopped.isEmpty ? "no release of \(context.environment.name) was running" : "stopped \(stopped.joined(separator: ", "))")
         } catch {
             throw DeployOptions.failure(error)
         }
-        if await LocalRouter.stop(folder: context.routerFolder) { print("stopped the router of \(context.environment.name)") }
+        if await EnvironmentRouter.stop(folder: context.routerFolder) { print("stopped the router of \(context.environment.name)") }
     }
 }
 
@@ -298,7 +324,7 @@ struct RolloutCommand: AsyncParsableCommand {
         func run() async throws {
             guard (1...60).contains(window) else { throw CLIFailure(.invalidInput, "--window must be 1 to 60 seconds") }
             let context = try await target.load()
-            let admin = LocalRouter.client(folder: context.routerFolder)
+            let admin = EnvironmentRouter.client(folder: context.routerFolder)
             repeat {
                 let text = await Self.render(context, admin: admin, window: window)
                 // On a terminal the screen is redrawn in place.
@@ -310,7 +336,7 @@ struct RolloutCommand: AsyncParsableCommand {
         /// The status of every service: the rollout's steps, then what the router sees of each release.
         static func render(_ context: DeployContext, admin: AdminClient, window: Int) async -> String {
             let history = (try? context.folder.history()) ?? ReleaseHistory(environment: context.environment.name)
-            let routerUp = await LocalRouter.answers(admin)
+            let routerUp = await EnvironmentRouter.answers(admin)
             var lines: [String] = []
             for service in context.config.services {
                 let live = history.live(service.name).map(\.id) ?? "none"

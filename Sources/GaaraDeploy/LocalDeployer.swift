@@ -187,6 +187,20 @@ public struct LocalDeployer: Sendable {
         }
     }
 
+    /// Finishes a rollout of `service` that a killed deploy, rollback or server left behind (see
+    /// `recoverInterrupted`): resumed from the controller's saved state, or aborted to the stable
+    /// release. Returns whether there was one.
+    public func recover(_ service: DeployService, variables: [String: String]) async throws -> Bool {
+        let targets = try self.targets(for: service)
+        let environmentVariables = try self.variables(service, from: variables)
+        return try await locked {
+            var history = try folder.history()
+            guard history.deploying(service.name) != nil else { return false }
+            try await recoverInterrupted(service, history: &history, targets: targets, variables: environmentVariables)
+            return true
+        }
+    }
+
     /// Stops every release of the environment's services (the history stays): `gaara undeploy`.
     public func stopAll() async throws -> [String] {
         return try await locked {
@@ -362,7 +376,9 @@ public struct LocalDeployer: Sendable {
 
     /// The directory a new release of `service` is copied from (`override`, or its `release-dir`).
     private func releaseDirectory(_ service: DeployService, _ directory: String, override: URL?) throws -> URL {
-        let url = override ?? URL(fileURLWithPath: directory, relativeTo: repository).standardizedFileURL
+        // Relative to the repository as a directory, whether or not its URL ends in a slash.
+        let base = URL(fileURLWithPath: repository.path, isDirectory: true)
+        let url = override ?? URL(fileURLWithPath: directory, relativeTo: base).standardizedFileURL
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw DeployTargetError("service '\(service.name)': the release directory \(url.path) does not exist")

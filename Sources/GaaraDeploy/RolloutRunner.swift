@@ -159,11 +159,13 @@ public actor RolloutRunner {
             guard let smokeTest, let endpoint = hostOrder.compactMap({ candidateEndpoints[$0] }).first else { return }
             try await smokeTest(endpoint)
         case .route(let weight):
+            try await adoptVerified()
             try await traffic.route(service: service, stable: stableGroup(), candidate: candidateGroup(), weight: weight)
         case .stopOld(let hosts):
             guard let stable else { return }
             // Out of the router first (the rest of the old release keeps its share), then stopped.
             stoppedStable.formUnion(hosts)
+            try await adoptVerified()
             try await traffic.route(service: service, stable: stableGroup(), candidate: candidateGroup(), weight: controller.state.weight)
             await traffic.awaitDrained(service: service, endpoints: hosts.compactMap { stableEndpoints[$0] }, timeout: drainTimeout)
             for host in hosts { try await target(host).stop(stable) }
@@ -194,6 +196,13 @@ public actor RolloutRunner {
         let endpoint = try await target(host).start(candidate)
         candidateEndpoints[host] = endpoint
         return endpoint
+    }
+
+    /// Learns where the new release answers on every host where it passed its checks, before traffic
+    /// moves: after a restart the runner knows no endpoint, and a group without them gets no traffic
+    /// (a router answering 503 "no healthy target").
+    private func adoptVerified() async throws {
+        for host in controller.state.verifiedHosts where candidateEndpoints[host] == nil { _ = try await candidateEndpoint(host) }
     }
 
     private func stableGroup() -> TrafficGroup? {

@@ -333,7 +333,9 @@ public struct RolloutController: Sendable, Equatable, Codable {
             return continueAbort(reason)
         case .running, .paused:
             state.outstanding = nil
-            if state.weight > 0, !state.verifiedHosts.isEmpty {
+            // Checked again before it is trusted with (more) traffic: it may have died with the
+            // controller, or while nobody watched.
+            if !state.verifiedHosts.isEmpty {
                 return [issue(.verify(hosts: state.verifiedHosts))]
             }
             return state.phase == .running ? reissueAfterRecovery(now: now) : (state.waitUntil.map { [.wake(at: $0)] } ?? [])

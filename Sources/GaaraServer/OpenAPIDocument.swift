@@ -178,6 +178,17 @@ enum OpenAPIDocument {
                 "size": "integer", "sha": "string", "run_id": "integer", "job": "string", "step": "string", "created_at": "string",
             ]),
             "Rerun": object(["failed_only": "boolean"]),
+            "DeployRequest": object(["service": "string", "ref": "string", "image": "string"]),
+            "RollbackRequest": object(["service": "string", "to": "integer"]),
+            "Rollout": object([
+                "id": "integer", "repository": "string", "environment": "string", "kind": "string", "service": "string", "ref": "string",
+                "sha": "string", "image": "string", "to_release": "integer", "actor": "string", "state": "string", "releases": "string",
+                "error": "string", "created_at": "string", "finished_at": "string", "log": "string", "next_offset": "integer",
+            ]),
+            "Release": object([
+                "id": "string", "number": "integer", "service": "string", "state": "string", "artifact": "string", "commit": "string",
+                "creator": "string", "created_at": "string", "events": "array",
+            ]),
             "Token": object([
                 "id": "integer", "name": "string", "role": "string", "created_at": "string", "last_used_at": "string", "token": "string",
             ]),

@@ -177,6 +177,10 @@ public final class CIServer: Sendable {
         if deliveries > 0 { logger.warning("marked deliveries the last stop cut short as failed", metadata: ["count": "\(deliveries)"]) }
         let deployments = try await store.recoverInterruptedDeployments()
         if deployments > 0 { logger.warning("marked deployments of interrupted runs as errors", metadata: ["count": "\(deployments)"]) }
+        let rollouts = try await store.recoverInterruptedRollouts()
+        if !rollouts.isEmpty {
+            logger.warning("resuming or aborting rollouts the last stop interrupted", metadata: ["count": "\(rollouts.count)"])
+        }
         if try await store.tokenCount() == 0 {
             let (token, _) = try await tokens.create(name: "admin", role: .admin)
             FileHandle.standardOutput.write(Data("gaara serve: admin token (shown once, keep it): \(token)\n".utf8))
@@ -207,6 +211,9 @@ public final class CIServer: Sendable {
                 address.value = url
                 writeServerFile(url)
                 await startQueued(interrupted)
+                // In the background: the API answers meanwhile, and a new rollout of the same
+                // environment waits for the environment's lock, so it starts after the recovery.
+                if !rollouts.isEmpty { Task { await self.rollouts.recover(rollouts) } }
                 onListening(url)
             }, eventLoopGroupProvider: .shared(eventLoops), logger: httpLogger)
     }
@@ -219,6 +226,7 @@ public final class CIServer: Sendable {
         let registry = RouteRegistry()
         registerAPI(router, registry)
         registerEnvironmentAPI(router, registry)
+        registerRolloutAPI(router, registry)
         registerWebhooks(router, registry)
         registerEvents(router, registry)
         registerDashboard(router)

@@ -245,6 +245,27 @@ public final class Store: Sendable {
             try db.create(index: "image_name", on: "image", columns: ["repositoryID", "name", "id"])
             try db.create(index: "image_digest", on: "image", columns: ["repositoryID", "digest"])
         }
+        migrator.registerMigration("v5-rollouts") { db in
+            try db.create(table: "rollout") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.belongsTo("repository", onDelete: .cascade).notNull()
+                table.column("environment", .text).notNull()
+                table.column("kind", .text).notNull()
+                table.column("service", .text)
+                table.column("ref", .text).notNull()
+                table.column("sha", .text).notNull()
+                table.column("image", .text)
+                table.column("toRelease", .integer)
+                table.column("actor", .text).notNull()
+                table.column("state", .text).notNull()
+                table.column("releases", .text).notNull()
+                table.column("error", .text)
+                table.column("createdAt", .double).notNull()
+                table.column("finishedAt", .double)
+            }
+            try db.create(index: "rollout_environment", on: "rollout", columns: ["repositoryID", "environment", "id"])
+            try db.create(index: "rollout_state", on: "rollout", columns: ["state"])
+        }
         return migrator
     }
 }

@@ -58,6 +58,20 @@ struct OpenAPIDriftTests {
         ("Rerun", RerunBody(failedOnly: true)),
         ("Token", TokenJSON(id: 1, name: "n", role: "admin", createdAt: "t", lastUsedAt: "t", token: "x")),
         ("CreateToken", CreateTokenBody(name: "n", role: "admin")),
+        ("DeployRequest", DeployBody(service: "web", ref: "main", image: "r@sha256:0")),
+        ("RollbackRequest", RollbackBody(service: "web", to: 1)),
+        (
+            "Rollout",
+            RolloutJSON(
+                id: 1, repository: "r", environment: "e", kind: "deploy", service: "web", ref: "refs/heads/main", sha: "s", image: "i", toRelease: 1,
+                actor: "a", state: "running", releases: "web-1", error: "e", createdAt: "t", finishedAt: "t", log: "l", nextOffset: 1)
+        ),
+        (
+            "Release",
+            ReleaseJSON(
+                id: "web-1", number: 1, service: "web", state: "live", artifact: "dir:sha256:0", commit: "c", creator: "a", createdAt: "t", events: []
+            )
+        ),
         (
             "Delivery",
             DeliveryJSON(

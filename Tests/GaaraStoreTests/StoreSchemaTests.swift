@@ -8,7 +8,7 @@ import Testing
 struct StoreSchemaTests {
     static let tables = [
         "repository", "run", "job", "step", "commitStatus", "token", "annotation", "scheduleState", "artifact", "secret", "webhookDelivery",
-        "outboundDelivery", "environment", "deployment", "deploymentStatus", "deploymentReview", "variable", "audit", "image",
+        "outboundDelivery", "environment", "deployment", "deploymentStatus", "deploymentReview", "variable", "audit", "image", "rollout",
     ]
 
     @Test func migrationsCreateEveryTableOnAnEmptyFileAndRunOnce() async throws {
@@ -16,7 +16,7 @@ struct StoreSchemaTests {
         defer { temporary.remove() }
         for table in Self.tables { #expect(try await temporary.store.count(table) == 0, "\(table)") }
         let applied = try await temporary.store.pool.read { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") }
-        #expect(applied == ["v1", "v2-outbound-deliveries", "v3-environments", "v4-images"])
+        #expect(applied == ["v1", "v2-outbound-deliveries", "v3-environments", "v4-images", "v5-rollouts"])
         let journal = try await temporary.store.pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
         #expect(journal == "wal")
         _ = try await temporary.repository()

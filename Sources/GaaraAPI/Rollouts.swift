@@ -1,0 +1,132 @@
+/// `POST /api/repos/{repo}/environments/{env}/deploys`: roll a new release out on the server.
+public struct DeployBody: Codable, Sendable, Equatable {
+    /// The one service to deploy (default: all of the environment's services).
+    public var service: String?
+    /// A branch, tag or commit to read `.gaara/deploy.yml` and the release directories from
+    /// (default: the repository's default branch).
+    public var ref: String?
+    /// The image to run (`registry/app@sha256:…` or a tag), for an image service.
+    public var image: String?
+
+    /// Creates a body.
+    public init(service: String? = nil, ref: String? = nil, image: String? = nil) {
+        self.service = service
+        self.ref = ref
+        self.image = image
+    }
+}
+
+/// `POST /api/repos/{repo}/environments/{env}/rollbacks`: send traffic back to a kept release.
+public struct RollbackBody: Codable, Sendable, Equatable {
+    /// The one service to roll back (default: all).
+    public var service: String?
+    /// The release number to go back to (default: the newest kept one).
+    public var to: Int?
+
+    /// Creates a body.
+    public init(service: String? = nil, to: Int? = nil) {
+        self.service = service
+        self.to = to
+    }
+}
+
+/// A deploy or rollback the server runs or ran.
+public struct RolloutJSON: Codable, Sendable, Equatable {
+    /// Its id.
+    public var id: Int64
+    /// The repository.
+    public var repository: String
+    /// The environment.
+    public var environment: String
+    /// `deploy` or `rollback`.
+    public var kind: String
+    /// The one service asked for (nil: all).
+    public var service: String?
+    /// Where the configuration was read (`refs/heads/main`).
+    public var ref: String
+    /// The commit.
+    public var sha: String
+    /// The image asked for.
+    public var image: String?
+    /// The release a rollback was asked to go back to.
+    public var toRelease: Int?
+    /// Who asked.
+    public var actor: String
+    /// `running`, `succeeded`, `failed`, `interrupted` (the server stopped during it).
+    public var state: String
+    /// The releases made live (`web-3, api-2`).
+    public var releases: String
+    /// Why it failed.
+    public var error: String?
+    /// When it was asked for (ISO 8601).
+    public var createdAt: String
+    /// When it ended.
+    public var finishedAt: String?
+    /// Its progress log from `offset` (`GET …/rollouts/{id}?offset=N`).
+    public var log: String
+    /// The offset to ask for next.
+    public var nextOffset: Int
+
+    /// Creates a value.
+    public init(
+        id: Int64, repository: String, environment: String, kind: String, service: String?, ref: String, sha: String, image: String?,
+        toRelease: Int?, actor: String, state: String, releases: String, error: String?, createdAt: String, finishedAt: String?, log: String,
+        nextOffset: Int
+    ) {
+        self.id = id
+        self.repository = repository
+        self.environment = environment
+        self.kind = kind
+        self.service = service
+        self.ref = ref
+        self.sha = sha
+        self.image = image
+        self.toRelease = toRelease
+        self.actor = actor
+        self.state = state
+        self.releases = releases
+        self.error = error
+        self.createdAt = createdAt
+        self.finishedAt = finishedAt
+        self.log = log
+        self.nextOffset = nextOffset
+    }
+}
+
+/// One release of an environment (`GET /api/repos/{repo}/environments/{env}/releases`).
+public struct ReleaseJSON: Codable, Sendable, Equatable {
+    /// `web-3`.
+    public var id: String
+    /// Its number within the environment and service.
+    public var number: Int
+    /// The service.
+    public var service: String
+    /// `deploying`, `live`, `kept`, `retired` or `failed`.
+    public var state: String
+    /// What runs: `image@sha256:…` or `dir:sha256:…`.
+    public var artifact: String
+    /// The commit.
+    public var commit: String?
+    /// Who deployed it.
+    public var creator: String
+    /// When it was created (ISO 8601).
+    public var createdAt: String
+    /// Its history, oldest first: `time  text`.
+    public var events: [String]
+
+    /// Creates a value.
+    public init(
+        id: String, number: Int, service: String, state: String, artifact: String, commit: String?, creator: String, createdAt: String,
+        events: [String]
+    ) {
+        self.id = id
+        self.number = number
+        self.service = service
+        self.state = state
+        self.artifact = artifact
+        self.commit = commit
+        self.creator = creator
+        self.createdAt = createdAt
+        self.events = events
+    }
+}

@@ -1,0 +1,175 @@
+import Foundation
+import Testing
+
+/// Deploys through a real `gaara serve` (issue #17): `gaara deploy ENV --url … --wait` asks the
+/// server's deploy controller, which reads `.gaara/deploy.yml` and the release directory of a
+/// pushed commit, starts the environment's router and the releases (Python's http.server) as real
+/// processes, and records the rollout; rollbacks, protection rules, one rollout at a time, masking,
+/// and a server killed with SIGKILL in the middle of a canary, whose restart resumes it.
+@Suite(.serialized)
+struct ServerDeployTests {
+    static func deployYAML(port: Int, productionPort: Int) -> String {
+        """
+        services:
+          web:
+            command: if [ -f broken ]; then echo "config broken, key $API_KEY"; exit 3; fi; exec python3 -m http.server "$PORT" --bind 127.0.0.1
+            release-dir: site
+            port: 8080
+            secrets: [API_KEY]
+            health: {interval: 200ms, deadline: 20s}
+        environments:
+          staging:
+            hosts: local
+            router: 127.0.0.1:\(port)
+            strategy: blue-green
+            scale-down-delay: 10m
+            smoke-tests: curl -sf "$GAARA_RELEASE_URL/up" | grep -q release
+          production:
+            hosts: local
+            router: 127.0.0.1:\(productionPort)
+            strategy:
+              canary:
+                steps: [{weight: 50, pause: 25s}, 100]
+        """
+    }
+
+    /// `gaara ARGS --url SERVER --token TOKEN --repo app` (and nothing of the test's own environment).
+    static func deploy(_ server: ServerProcess, _ arguments: [String], token: String) async throws -> GaaraBinary.Output {
+        try await GaaraBinary.run(
+            arguments + ["--url", server.url, "--token", token, "--repo", "app"],
+            environment: ["GAARA_URL": "", "GAARA_TOKEN": "", "GITHUB_SHA": "", "GITHUB_REPOSITORY": ""])
+    }
+
+    static func token(_ server: ServerProcess, _ name: String, _ role: String) async throws -> String {
+        let created = try await server.cli(["token", "create", "--role", role, "--name", name])
+        guard created.status == 0 else { throw ServerTestError("token create: \(created.stderr)") }
+        return created.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    @Test func deployRollBackRefuseAndResumeAfterAKill() async throws {
+        let directory = try TemporaryDirectory()
+        let data = directory.url.appendingPathComponent("data")
+        var server = try await ServerProcess(data: data)
+        let port = try RegistryFixture.freePort()
+        let productionPort = try RegistryFixture.freePort()
+        // Whatever happens, the routers and releases the server started do not outlive the test.
+        defer {
+            let environments = data.appendingPathComponent("deploy/app/environments").path
+            for environment in ["staging", "production"] {
+                let script =
+                    "cd \"$(ls -d '\(data.path)'/deploy/app/checkouts/*/ | head -1)\" && GAARA_DEPLOY_DIR='\(environments)' '\(GaaraBinary.url.path)' undeploy \(environment)"
+                _ = try? Process.run(URL(fileURLWithPath: "/bin/sh"), arguments: ["-c", script]).waitUntilExit()
+            }
+        }
+        #expect(try await server.cli(["repo", "add", "app"]).status == 0)
+        try await ServerEnvironmentTests.secret(server, "API_KEY", "k3y-\(UUID().uuidString.prefix(8))", ["--repo", "app"])
+        let approver = try await Self.token(server, "ann", "approver")
+        let developer = try await Self.token(server, "dev", "developer")
+        let source = try await PushSource(
+            at: directory.url.appendingPathComponent("src"),
+            files: [".gaara/deploy.yml": Self.deployYAML(port: port, productionPort: productionPort), "site/up": "release 1"])
+        try await source.git("remote add origin '\(server.data.path)/repos/app.git'")
+        try await source.git("push -q origin main")
+
+        // A developer may not deploy: the service's command runs outside the step sandbox.
+        let refused = try await Self.deploy(server, ["deploy", "staging", "--ref", "main", "--wait"], token: developer)
+        #expect(refused.status == 1 && refused.stderr.contains("HTTP 403") && refused.stderr.contains("approver"), "\(refused.stderr)")
+
+        let first = try await Self.deploy(server, ["deploy", "staging", "--ref", "main", "--wait"], token: approver)
+        #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
+        #expect(first.stdout.contains("started deploy 1 of staging") && first.stdout.contains("✓ web-1 is live in staging"), "\(first.stdout)")
+        #expect(await DeployCommandTests.get(port) == "release 1")
+
+        try await source.commit(["site/up": "release 2"], message: "two")
+        try await source.git("push -q origin main")
+        let second = try await Self.deploy(server, ["deploy", "staging", "--ref", "main", "--wait"], token: approver)
+        #expect(second.status == 0 && second.stdout.contains("smoke tests passed"), "\(second.stdout)\(second.stderr)")
+        #expect(await DeployCommandTests.get(port) == "release 2")
+        let releases = try await server.json("/api/repos/app/environments/staging/releases") as? [[String: Any]] ?? []
+        #expect(releases.map { "\($0["id"] ?? "") \($0["state"] ?? "")" } == ["web-2 live", "web-1 kept"], "\(releases)")
+        #expect(releases.first?["commit"] as? String == (try await source.head()))
+
+        let rollback = try await Self.deploy(server, ["rollback", "staging", "--wait"], token: approver)
+        #expect(rollback.status == 0 && rollback.stdout.contains("still running: a router switch"), "\(rollback.stdout)\(rollback.stderr)")
+        #expect(await DeployCommandTests.get(port) == "release 1")
+
+        // A release that never becomes healthy fails the rollout; its last log lines say why, and
+        // the secret they print is masked in the rollout's log and error.
+        try await source.commit(["site/broken": "yes"], message: "broken")
+        try await source.git("push -q origin main")
+        let broken = try await Self.deploy(server, ["deploy", "staging", "--ref", "main", "--wait"], token: approver)
+        #expect(
+            broken.status == 1 && broken.stderr.contains("deploy 4 failed") && broken.stderr.contains("did not become healthy"), "\(broken.stderr)")
+        #expect(broken.stdout.contains("config broken, key ***") && !broken.stdout.contains("k3y-"), "\(broken.stdout)")
+        #expect(await DeployCommandTests.get(port) == "release 1")
+        let rows = try await server.json("/api/repos/app/rollouts?environment=staging") as? [[String: Any]] ?? []
+        #expect(
+            rows.map { "\($0["kind"] ?? "") \($0["state"] ?? "")" } == [
+                "deploy failed", "rollback succeeded", "deploy succeeded", "deploy succeeded",
+            ])
+        #expect((rows.first?["error"] as? String)?.contains("k3y-") == false)
+
+        // Protection rules: a review by someone else, or a branch the policy does not allow, needs a workflow job.
+        #expect(try await server.cli(["env", "set", "app", "production", "--reviewer", "role:approver", "--prevent-self-review"]).status == 0)
+        let review = try await Self.deploy(server, ["deploy", "production", "--ref", "main"], token: approver)
+        #expect(review.status == 1 && review.stderr.contains("requires a review by someone other than the requester"), "\(review.stderr)")
+        #expect(try await server.cli(["env", "set", "app", "production", "--branch", "release/*"]).status == 0)
+        let policy = try await Self.deploy(server, ["deploy", "production", "--ref", "main"], token: approver)
+        #expect(policy.status == 1 && policy.stderr.contains("branch 'main' may not deploy to environment 'production'"), "\(policy.stderr)")
+        #expect(try await server.cli(["env", "set", "app", "production", "--reviewer", "role:approver"]).status == 0)
+        let unknown = try await Self.deploy(server, ["deploy", "prod", "--ref", "main"], token: approver)
+        #expect(unknown.status == 1 && unknown.stderr.contains("no environment 'prod'"), "\(unknown.stderr)")
+
+        // Production: the approver's own request is their approval. The first canary goes to 100% at once.
+        try await source.commit(["site/up": "release 5", "site/broken": ""], message: "five")
+        try await source.git("push -q origin main")
+        let live = try await Self.deploy(server, ["deploy", "production", "--ref", "main", "--wait"], token: approver)
+        #expect(live.status == 0, "\(live.stdout)\(live.stderr)")
+        #expect(await DeployCommandTests.get(productionPort) == "release 5")
+
+        // The next canary stops at 50% for 25 s; a second rollout meanwhile is refused; then the
+        // server is killed. Its restart marks the rollout interrupted and resumes it to 100%.
+        try await source.commit(["site/up": "release 6"], message: "six")
+        try await source.git("push -q origin main")
+        let canary = try await Self.deploy(server, ["deploy", "production", "--ref", "main"], token: approver)
+        #expect(canary.status == 0 && canary.stdout.contains("started deploy"), "\(canary.stdout)\(canary.stderr)")
+        let id = try #require(Int(canary.stdout.split(separator: " ").dropFirst(3).first ?? ""), "\(canary.stdout)")
+        var log = ""
+        for _ in 0..<300 where !log.contains("route 50%") {
+            try await Task.sleep(for: .milliseconds(100))
+            log = (try await server.json("/api/repos/app/rollouts/\(id)") as? [String: Any])?["log"] as? String ?? ""
+        }
+        #expect(log.contains("route 50%"), "\(log)")
+        let busy = try await Self.deploy(server, ["deploy", "production", "--ref", "main"], token: approver)
+        #expect(busy.status == 1 && busy.stderr.contains("HTTP 409") && busy.stderr.contains("has a rollout in progress"), "\(busy.stderr)")
+        await server.stop(SIGKILL)
+        var answers = Set<String>()
+        for _ in 0..<20 { if let body = await DeployCommandTests.get(productionPort) { answers.insert(body) } }
+        #expect(answers.isSubset(of: ["release 5", "release 6"]) && !answers.isEmpty, "the router and releases outlive the server: \(answers)")
+
+        server = try await ServerProcess(data: data)
+        var state = ""
+        var history: [[String: Any]] = []
+        for _ in 0..<600 {
+            let row = try await server.json("/api/repos/app/rollouts/\(id)", token: approver) as? [String: Any]
+            state = row?["state"] as? String ?? ""
+            history = try await server.json("/api/repos/app/environments/production/releases", token: approver) as? [[String: Any]] ?? []
+            if history.first?["state"] as? String == "live" { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(state == "interrupted")
+        #expect(history.map { "\($0["id"] ?? "") \($0["state"] ?? "")" }.prefix(2) == ["web-2 live", "web-1 kept"], "\(history)")
+        let recovered = (try await server.json("/api/repos/app/rollouts/\(id)", token: approver) as? [String: Any])?["log"] as? String ?? ""
+        let after = await DeployCommandTests.get(productionPort)
+        if after != "release 6" {
+            let environments = data.appendingPathComponent("deploy/app/environments").path
+            let checkout = data.appendingPathComponent("deploy/app/checkouts/\(try await source.head())").path
+            let status = try await GaaraBinary.runShell(
+                "curl -s -w ' %{http_code}' http://127.0.0.1:\(productionPort)/up; cd '\(checkout)' && GAARA_DEPLOY_DIR='\(environments)' '\(GaaraBinary.url.path)' rollout status production; tail -20 '\(environments)/production/router/router.log'; ps -ef | grep -v grep | grep 'http.server\\|supervise'"
+            )
+            Issue.record("\(after ?? "nothing") answered; \(recovered)\n\(status.stdout)\(status.stderr)")
+        }
+        #expect(recovered.contains("recovering production from its saved state") && recovered.contains("resuming it"), "\(recovered)")
+        await server.stop()
+    }
+}
