@@ -79,6 +79,9 @@ let package = Package(
                 "GaaraDeployCore", "GaaraProcess", "GaaraHTTP", "GaaraRouter", "GaaraRouterCore", "GaaraWorkflow",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
+        // Pure core: the canary judge (always-valid sequential tests of error rates and latency,
+        // canary against baseline over the same window); no I/O, no dependencies.
+        .target(name: "GaaraAnalysis"),
         // Pure core: docker/metadata-action's tags, labels and annotations computed from the run's event; no I/O, no dependencies.
         .target(name: "GaaraImageCore"),
         // Pure core: the REST API's request and response types, shared by the server, the CLI and the tests.
@@ -155,6 +158,7 @@ let package = Package(
         .testTarget(name: "GaaraHTTPTests", dependencies: ["GaaraHTTP"]),
         .testTarget(name: "GaaraDeployCoreTests", dependencies: ["GaaraDeployCore"]),
         .testTarget(name: "GaaraImageCoreTests", dependencies: ["GaaraImageCore"]),
+        .testTarget(name: "GaaraAnalysisTests", dependencies: ["GaaraAnalysis"]),
         .testTarget(name: "GaaraDeployTests", dependencies: ["GaaraDeploy", "GaaraDeployCore", "GaaraProcess", "GaaraRouter", "GaaraRouterCore"]),
     ],
     swiftLanguageModes: [.v6]

@@ -30,7 +30,14 @@ class Server:
     def __init__(self, data):
         self.data = data
         self.log = open(os.path.join(os.path.dirname(data), "serve.log"), "w+")
-        self.process = subprocess.Popen([GAARA, "serve", "--data", data, "--port", "0"], stdout=self.log, stderr=subprocess.STDOUT)
+        arguments = [GAARA, "serve", "--data", data, "--port", "0"]
+        # ISOLATION=none compares the server's own path without the step sandbox (a gaara older
+        # than the sandbox has no --isolation and always runs steps as its own children).
+        isolation = os.environ.get("ISOLATION")
+        if isolation and "--isolation" in sh(f"{GAARA} serve --help"):
+            arguments += ["--isolation", isolation]
+        print(f"== gaara serve {' '.join(arguments[2:])}")
+        self.process = subprocess.Popen(arguments, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.time() + 30
         while time.time() < deadline:
             self.log.seek(0)

@@ -30,6 +30,15 @@ public struct RollbackBody: Codable, Sendable, Equatable {
     }
 }
 
+/// `POST /api/repos/{repo}/environments/{env}/rollout`: steer the environment's running rollout.
+public struct RolloutControlBody: Codable, Sendable, Equatable {
+    /// `pause`, `resume`, `promote`, `promote-full` or `abort`.
+    public var action: String
+
+    /// Creates a body.
+    public init(action: String) { self.action = action }
+}
+
 /// A deploy or rollback the server runs or ran.
 public struct RolloutJSON: Codable, Sendable, Equatable {
     /// Its id.

@@ -103,7 +103,7 @@ struct DeployCommand: AsyncParsableCommand {
             try options.refuseLocalOnly(releaseDir: releaseDir)
             let directory = options.target.directory
             try await server.start(
-                base, repository: await server.repository(directory: directory), environment: options.target.environment, path: "deploys",
+                base, repository: await server.connection.repository(directory: directory), environment: options.target.environment, path: "deploys",
                 body: DeployBody(service: options.service, ref: await server.commit(directory: directory), image: image))
             return
         }
@@ -221,7 +221,7 @@ struct RollbackCommand: AsyncParsableCommand {
             try options.refuseLocalOnly()
             if server.ref != nil { throw CLIFailure(.invalidInput, "--ref is for gaara deploy: a rollback goes back to a kept release") }
             try await server.start(
-                base, repository: await server.repository(directory: options.target.directory), environment: options.target.environment,
+                base, repository: await server.connection.repository(directory: options.target.directory), environment: options.target.environment,
                 path: "rollbacks", body: RollbackBody(service: options.service, to: to))
             return
         }
@@ -388,7 +388,15 @@ struct RolloutCommand: AsyncParsableCommand {
 
     /// The inputs sent to a running rollout through its environment's inbox.
     enum Control {
-        static func send(_ word: String, _ target: EnvironmentArguments) async throws {
+        static func send(_ word: String, _ target: EnvironmentArguments, _ server: ServerConnection) async throws {
+            if let base = server.server {
+                let repository = ServerConnection.encoded(await server.repository(directory: target.directory))
+                let answer = try await server.client(base).call(
+                    "POST", "/api/repos/\(repository)/environments/\(ServerConnection.encoded(target.environment))/rollout",
+                    body: RolloutControlBody(action: word), as: RolloutJSON.self)
+                print("sent '\(word)' to \(answer.kind) \(answer.id) of \(target.environment) on \(base)")
+                return
+            }
             let context = try await target.load()
             try context.folder.send(word)
             print("sent '\(word)' to the rollout of \(target.environment)")
@@ -398,14 +406,16 @@ struct RolloutCommand: AsyncParsableCommand {
         struct Pause: AsyncParsableCommand {
             static let configuration = CommandConfiguration(commandName: "pause", abstract: "Hold the rollout before its next step.")
             @OptionGroup var target: EnvironmentArguments
-            func run() async throws { try await Control.send("pause", target) }
+            @OptionGroup(title: "Through a server") var server: ServerConnection
+            func run() async throws { try await Control.send("pause", target, server) }
         }
 
         /// `gaara rollout resume ENV`.
         struct Resume: AsyncParsableCommand {
             static let configuration = CommandConfiguration(commandName: "resume", abstract: "Continue a paused rollout.")
             @OptionGroup var target: EnvironmentArguments
-            func run() async throws { try await Control.send("resume", target) }
+            @OptionGroup(title: "Through a server") var server: ServerConnection
+            func run() async throws { try await Control.send("resume", target, server) }
         }
 
         /// `gaara rollout promote ENV [--full]`.
@@ -414,7 +424,8 @@ struct RolloutCommand: AsyncParsableCommand {
                 commandName: "promote", abstract: "End the current pause (with --full, skip the remaining pauses and partial weights).")
             @OptionGroup var target: EnvironmentArguments
             @Flag(help: "Go to 100% at once.") var full = false
-            func run() async throws { try await Control.send(full ? "promote-full" : "promote", target) }
+            @OptionGroup(title: "Through a server") var server: ServerConnection
+            func run() async throws { try await Control.send(full ? "promote-full" : "promote", target, server) }
         }
 
         /// `gaara rollout abort ENV`.
@@ -422,7 +433,8 @@ struct RolloutCommand: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 commandName: "abort", abstract: "Send the traffic back to the stable release at once and stop the new one.")
             @OptionGroup var target: EnvironmentArguments
-            func run() async throws { try await Control.send("abort", target) }
+            @OptionGroup(title: "Through a server") var server: ServerConnection
+            func run() async throws { try await Control.send("abort", target, server) }
         }
     }
 

@@ -180,6 +180,7 @@ enum OpenAPIDocument {
             "Rerun": object(["failed_only": "boolean"]),
             "DeployRequest": object(["service": "string", "ref": "string", "image": "string"]),
             "RollbackRequest": object(["service": "string", "to": "integer"]),
+            "RolloutControl": object(["action": "string"], required: ["action"]),
             "Rollout": object([
                 "id": "integer", "repository": "string", "environment": "string", "kind": "string", "service": "string", "ref": "string",
                 "sha": "string", "image": "string", "to_release": "integer", "actor": "string", "state": "string", "releases": "string",

@@ -19,6 +19,9 @@ extension CIServer {
             return DashboardHTML.page(title: "Approvals", body: html)
         }
         page(router, "/repos/{repo}/environments") { [self] _, context, _ in try await environmentsPage(try await repository(context)) }
+        page(router, "/repos/{repo}/rollouts/{id}") { [self] _, context, _ in
+            try await rolloutPage(try await repository(context), id: try Reply.integer(context, "id"))
+        }
         page(router, "/audit") { [self] request, _, caller in
             guard let role = caller.role, role >= .admin else {
                 throw HTTPError(.forbidden, message: "the audit trail needs role admin; this token has \(caller.role?.rawValue ?? "none")")
@@ -114,6 +117,8 @@ extension CIServer {
         var names = Set(try await store.environments(repositoryID: repository.id!).map(\.name))
         let deployments = try await store.deployments(repositoryID: repository.id!, limit: 500)
         for deployment in deployments { names.insert(deployment.environment) }
+        let rolloutRows = try await store.rollouts(repositoryID: repository.id!, limit: 500)
+        for row in rolloutRows { names.insert(row.environment) }
         var html =
             "<h1><a href=\"/repos/\(DashboardHTML.escape(repository.name))\">\(DashboardHTML.escape(repository.name))</a> · Environments</h1>"
         if names.isEmpty {
@@ -140,9 +145,59 @@ extension CIServer {
                 <th>Decided by</th><th>Creator</th><th>Created</th></tr></thead><tbody>
                 """
             for deployment in ofEnvironment.prefix(50) { html += try await deploymentRow(deployment, showRun: true) }
-            html += "</tbody></table></div></section>"
+            html += "</tbody></table></div>"
+            html += try releasesSection(repository, name, rollouts: rolloutRows.filter { $0.environment == name })
+            html += "</section>"
         }
         return DashboardHTML.page(title: "\(repository.name) environments", body: html)
+    }
+
+    /// An environment's releases and rollouts the server ran (`gaara deploy --url`), if any.
+    private func releasesSection(_ repository: RepositoryRecord, _ environment: String, rollouts rows: [RolloutRow]) throws -> String {
+        let releases = RolloutDesk.isFolderName(environment) ? try rollouts.folder(repository.name, environment).history().releases : []
+        guard !releases.isEmpty || !rows.isEmpty else { return "" }
+        let repo = DashboardHTML.escape(repository.name)
+        var html = "<h3>Releases</h3><div class=\"scroll\"><table class=\"releases\"><thead><tr><th>Release</th><th>State</th>"
+        html += "<th>Artifact</th><th>Commit</th><th>Creator</th><th>Created</th></tr></thead><tbody>"
+        for release in releases.reversed().prefix(50) {
+            html += """
+                <tr><td>\(DashboardHTML.escape(release.id))</td><td>\(DashboardHTML.badge(status: release.state.rawValue, conclusion: nil))</td>\
+                <td><code class="digest">\(DashboardHTML.escape(release.artifact))</code></td><td><code>\(DashboardHTML.escape(String((release.commit ?? "").prefix(12))))</code></td>\
+                <td>\(DashboardHTML.escape(release.creator))</td><td><time>\(APICoding.time(release.created.timeIntervalSince1970) ?? "")</time></td></tr>
+                """
+        }
+        html += "</tbody></table></div><h3>Rollouts</h3><div class=\"scroll\"><table class=\"rollouts\"><thead><tr><th>Rollout</th>"
+        html += "<th>State</th><th>Kind</th><th>Commit</th><th>Made live</th><th>By</th><th>Started</th></tr></thead><tbody>"
+        for row in rows.prefix(50) {
+            html += """
+                <tr><td><a href="/repos/\(repo)/rollouts/\(row.id!)">#\(row.id!)</a></td><td>\(DashboardHTML.badge(status: row.state, conclusion: nil))</td>\
+                <td>\(DashboardHTML.escape(row.kind))\(row.service.map { " " + DashboardHTML.escape($0) } ?? "")</td><td><code>\(row.sha.prefix(12))</code></td>\
+                <td>\(DashboardHTML.escape(row.releases.isEmpty ? "—" : row.releases))</td><td>\(DashboardHTML.escape(row.actor))</td>\
+                <td><time>\(APICoding.time(row.createdAt) ?? "")</time></td></tr>
+                """
+        }
+        return html + "</tbody></table></div>"
+    }
+
+    /// One rollout the server ran: who asked for what, how it ended, and its progress log (reloaded
+    /// every 2 s while it runs, so the page works without JavaScript).
+    func rolloutPage(_ repository: RepositoryRecord, id: Int64) async throws -> String {
+        guard let row = try await store.rollout(repositoryID: repository.id!, id: id) else {
+            throw HTTPError(.notFound, message: "repository '\(repository.name)' has no rollout \(id)")
+        }
+        let repo = DashboardHTML.escape(repository.name)
+        let (log, _) = Self.readLog(rollouts.logFile(repository: repository.name, id: id), from: 0)
+        var html = """
+            <h1><a href="/repos/\(repo)">\(repo)</a> · <a href="/repos/\(repo)/environments#env-\(DashboardHTML.escape(row.environment))">\
+            \(DashboardHTML.escape(row.environment))</a> · \(DashboardHTML.escape(row.kind)) #\(id)</h1>\
+            <p class="meta">\(DashboardHTML.badge(status: row.state, conclusion: nil)) <code>\(row.sha.prefix(12))</code> \
+            (\(DashboardHTML.escape(Self.shortRef(row.ref)))) · by \(DashboardHTML.escape(row.actor)) · \
+            <time>\(APICoding.time(row.createdAt) ?? "")</time>\(row.releases.isEmpty ? "" : " · made live: " + DashboardHTML.escape(row.releases))</p>
+            """
+        if let error = row.error { html += "<p class=\"error\">\(DashboardHTML.escape(error))</p>" }
+        html += "<h2>Log</h2><div class=\"log\">\(DashboardHTML.log(log))</div>"
+        if row.state == "running" { html = "<meta http-equiv=\"refresh\" content=\"2\">" + html }
+        return DashboardHTML.page(title: "\(row.kind) #\(id) · \(row.environment)", body: html)
     }
 
     func auditPage(repository: String?) async throws -> String {

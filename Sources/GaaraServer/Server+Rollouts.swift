@@ -37,6 +37,29 @@ extension CIServer {
                 caller: caller)
         }
         route(
+            router, registry, .post, "/api/repos/{repo}/environments/{env}/rollout", .role(.approver),
+            "Steer the environment's running rollout: pause, resume, promote, promote-full or abort", body: "RolloutControl",
+            response: "Rollout", status: 202
+        ) { [self] request, context, caller in
+            let repository = try await repository(context)
+            let environment = try environmentName(context)
+            let body = try await Reply.decode(RolloutControlBody.self, from: request, limit: limit)
+            guard Self.rolloutActions.contains(body.action) else {
+                throw HTTPError(
+                    .badRequest, message: "action must be one of \(Self.rolloutActions.joined(separator: ", ")), not '\(body.action.prefix(40))'")
+            }
+            guard RolloutDesk.isFolderName(environment),
+                let running = try await store.rollouts(repositoryID: repository.id!, environment: environment, limit: 1).first,
+                running.state == "running"
+            else {
+                throw HTTPError(.conflict, message: "environment '\(environment)' has no rollout in progress")
+            }
+            // The running controller reads the environment's inbox before its next action.
+            try rollouts.folder(repository.name, environment).send(body.action)
+            try await audit(caller, "rollout.\(body.action)", repository.name, "environment \(environment)", comment: "rollout \(running.id!)")
+            return try Reply.json(RolloutJSON(running, repository: repository.name, log: "", nextOffset: 0), status: .accepted)
+        }
+        route(
             router, registry, .get, "/api/repos/{repo}/rollouts", .role(.viewer), "Deploys and rollbacks, newest first",
             query: ["environment", "per_page"], response: "[Rollout]"
         ) { [self] request, context, _ in
@@ -73,6 +96,9 @@ extension CIServer {
             return try Reply.json(history.releases.reversed().map(ReleaseJSON.init))
         }
     }
+
+    /// What `POST …/rollout` takes (the words a running rollout's inbox understands).
+    static let rolloutActions = ["pause", "resume", "promote", "promote-full", "abort"]
 
     /// The desk that runs them.
     var rollouts: RolloutDesk {

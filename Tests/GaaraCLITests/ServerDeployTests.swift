@@ -170,6 +170,42 @@ struct ServerDeployTests {
             Issue.record("\(after ?? "nothing") answered; \(recovered)\n\(status.stdout)\(status.stderr)")
         }
         #expect(recovered.contains("recovering production from its saved state") && recovered.contains("resuming it"), "\(recovered)")
+
+        // Steering a server's rollout: promote ends the 25 s pause at once; abort sends the traffic back.
+        let idle = try await Self.deploy(server, ["rollout", "promote", "production"], token: approver)
+        #expect(idle.status == 1 && idle.stderr.contains("HTTP 409") && idle.stderr.contains("no rollout in progress"), "\(idle.stderr)")
+        for (release, word) in [("release 7", "promote"), ("release 8", "abort")] {
+            try await source.commit(["site/up": release], message: release)
+            try await source.git("push -q origin main")
+            let started = try await Self.deploy(server, ["deploy", "production", "--ref", "main"], token: approver)
+            let rollout = try #require(Int(started.stdout.split(separator: " ").dropFirst(3).first ?? ""), "\(started.stdout)\(started.stderr)")
+            var row: [String: Any] = [:]
+            for _ in 0..<300 where !((row["log"] as? String) ?? "").contains("route 50%") {
+                try await Task.sleep(for: .milliseconds(100))
+                row = try await server.json("/api/repos/app/rollouts/\(rollout)", token: approver) as? [String: Any] ?? [:]
+            }
+            let sent = try await Self.deploy(server, ["rollout", word, "production"], token: approver)
+            #expect(sent.status == 0 && sent.stdout.contains("sent '\(word)' to deploy \(rollout) of production"), "\(sent.stdout)\(sent.stderr)")
+            let began = Date()
+            for _ in 0..<200 where row["state"] as? String == "running" {
+                try await Task.sleep(for: .milliseconds(100))
+                row = try await server.json("/api/repos/app/rollouts/\(rollout)", token: approver) as? [String: Any] ?? [:]
+            }
+            #expect(Date().timeIntervalSince(began) < 20, "\(word) did not wait for the pause's end")
+            #expect(row["state"] as? String == (word == "promote" ? "succeeded" : "failed"), "\(row)")
+            #expect(await DeployCommandTests.get(productionPort) == "release 7", "after \(word)")
+        }
+        // The dashboard: the environment's releases and rollouts, and a rollout's page with its log.
+        let page = String(decoding: try await server.request("GET", "/repos/app/environments", token: approver).body, as: UTF8.self)
+        #expect(page.contains("<h3>Releases</h3>") && page.contains("data-status=\"live\">live</span>"), "\(page.suffix(3000))")
+        #expect(page.contains("<a href=\"/repos/app/rollouts/\(id)\">#\(id)</a>") && page.contains("data-status=\"interrupted\""))
+        let detail = try await server.request("GET", "/repos/app/rollouts/4", token: approver)
+        let text = String(decoding: detail.body, as: UTF8.self)
+        #expect(detail.status == 200 && text.contains("deploy #4") && text.contains("config broken, key ***") && !text.contains("k3y-"), "\(text)")
+        #expect(try await server.request("GET", "/repos/app/rollouts/99", token: approver).status == 404)
+
+        let bad = try await server.request("POST", "/api/repos/app/environments/production/rollout", token: approver, json: ["action": "restart"])
+        #expect(bad.status == 400 && String(decoding: bad.body, as: UTF8.self).contains("action must be one of pause"))
         await server.stop()
     }
 }

@@ -60,6 +60,7 @@ struct OpenAPIDriftTests {
         ("CreateToken", CreateTokenBody(name: "n", role: "admin")),
         ("DeployRequest", DeployBody(service: "web", ref: "main", image: "r@sha256:0")),
         ("RollbackRequest", RollbackBody(service: "web", to: 1)),
+        ("RolloutControl", RolloutControlBody(action: "pause")),
         (
             "Rollout",
             RolloutJSON(

@@ -1,0 +1,205 @@
+import Foundation
+
+/// How the judge decides (the `analysis:` of an environment; defaults for a canary step).
+public struct JudgeSettings: Sendable, Equatable, Codable {
+    /// The bound on wrong decisions per rollout: a healthy canary is rolled back, or a worse one
+    /// promoted, with probability at most this (shared equally by the tests it runs).
+    public var alpha = 0.01
+    /// Canary requests before anything is decided; fewer at the deadline is Inconclusive.
+    public var minimumRequests = 50.0
+    /// The guide's absolute trigger: a canary error rate above this fails whatever the baseline does.
+    public var errorRateLimit = 0.05
+    /// A canary whose error rate exceeds the baseline's by less than this is "no worse" (promotable).
+    public var errorMargin = 0.01
+    /// A canary slower than the baseline with a probability under 0.5 + this is "no worse".
+    public var latencyMargin = 0.05
+    /// The mixing standard deviations of the sequential tests (the size of effect they are tuned to).
+    public var errorTau = 0.04
+    /// See ``errorTau``; for P(slower) − 0.5.
+    public var latencyTau = 0.1
+    /// Promote as soon as the evidence says the canary is no worse (else only at the step's end).
+    public var promoteEarly = true
+
+    /// The defaults.
+    public init() {}
+}
+
+/// What the judge is shown: both versions' requests over the same window (since the step began).
+public struct JudgeSample: Sendable, Equatable {
+    /// The canary's errors (5xx and upstream errors) out of its requests.
+    public var canary: Proportion
+    /// The stable version's.
+    public var baseline: Proportion
+    /// Latency buckets of the canary, if measured.
+    public var canaryLatency: BucketCounts?
+    /// Latency buckets of the stable version, on the same bounds.
+    public var baselineLatency: BucketCounts?
+
+    /// Creates a sample.
+    public init(canary: Proportion, baseline: Proportion, canaryLatency: BucketCounts? = nil, baselineLatency: BucketCounts? = nil) {
+        self.canary = canary
+        self.baseline = baseline
+        self.canaryLatency = canaryLatency
+        self.baselineLatency = baselineLatency
+    }
+}
+
+/// What a decision was made on: the metric, both versions' values, the statistic and its always-valid
+/// p-value, the sample sizes. Incident reports and evidence records carry it.
+public struct JudgeFinding: Sendable, Equatable, Codable {
+    /// `error-rate`, `error-rate-limit` or `latency`.
+    public var metric: String
+    /// The canary's value (an error rate, or P(canary slower)).
+    public var canary: Double
+    /// The baseline's value (its error rate, or 0.5 for latency: "alike").
+    public var baseline: Double
+    /// The mSPRT likelihood ratio at the decision (largest so far).
+    public var likelihoodRatio: Double
+    /// 1 / that: an always-valid p-value.
+    public var pValue: Double
+    /// Canary requests.
+    public var canaryRequests: Double
+    /// Baseline requests.
+    public var baselineRequests: Double
+    /// In words.
+    public var summary: String
+}
+
+/// The judge's answer for a sample.
+public enum JudgeVerdict: Sendable, Equatable {
+    /// Not enough evidence either way yet (why).
+    case undecided(String)
+    /// The canary is no worse: promote (the findings it rests on).
+    case pass([JudgeFinding])
+    /// The canary is worse: roll back (what tripped).
+    case fail(JudgeFinding)
+    /// The step ended without enough traffic to judge: ask a person (why).
+    case inconclusive(String)
+}
+
+/// The canary judge: a pure state machine fed cumulative samples of both versions over the same
+/// window, several times a second if need be. Each metric is an always-valid sequential test
+/// (``MixtureSPRT``), so looking often costs no false rollbacks: a broken canary is stopped as
+/// soon as the evidence is enough, and a healthy one is promoted when the evidence says it is no
+/// worse, instead of after a fixed wait.
+///
+/// Tests (those that can roll back share α, and so do those that can promote, so that each kind of
+/// wrong decision stays ≤ α per rollout):
+/// - error rate, canary vs baseline, two proportions: worse → fail; no worse than `errorMargin` → passes;
+/// - error rate against the guide's absolute limit (5%): above it → fail;
+/// - latency, Mann–Whitney on shared buckets: slower → fail; no slower than `latencyMargin` → passes.
+public struct CanaryJudge: Sendable, Equatable {
+    /// The settings.
+    public let settings: JudgeSettings
+    /// The largest likelihood ratios seen so far (the always-valid p-value is 1 / these).
+    private(set) var largest: [String: Double] = [:]
+
+    /// A judge with `settings`.
+    public init(settings: JudgeSettings = JudgeSettings()) {
+        self.settings = settings
+    }
+
+    /// Weighs a new cumulative sample.
+    public mutating func judge(_ sample: JudgeSample) -> JudgeVerdict {
+        guard sample.canary.trials >= settings.minimumRequests else {
+            return .undecided("\(Int(sample.canary.trials)) of \(Int(settings.minimumRequests)) canary requests so far")
+        }
+        let latency = latencyEvidence(sample)
+        // α is shared by the tests that can roll back (a healthy canary rolled back) and, apart,
+        // by those that can promote (a worse canary promoted).
+        let threshold = Double(latency == nil ? 2 : 3) / settings.alpha
+        let promoteThreshold = Double(latency == nil ? 1 : 2) / settings.alpha
+        let errors = ProportionEvidence(
+            canary: sample.canary, baseline: sample.baseline, tau2: square(settings.errorTau), margin: settings.errorMargin)
+        // One sample against the limit: θ̂ = p̂ − limit.
+        let rate = (sample.canary.events + 1) / (sample.canary.trials + 2)
+        let overLimit =
+            rate > settings.errorRateLimit
+            ? MixtureSPRT.likelihoodRatio(
+                estimate: rate - settings.errorRateLimit, variance: rate * (1 - rate) / (sample.canary.trials + 2), tau2: square(settings.errorTau))
+            : 1
+        let worseErrors = record("error-rate.worse", errors.worse)
+        let limit = record("error-rate-limit", overLimit)
+        let noWorseErrors = record("error-rate.no-worse", errors.noWorse)
+        if limit >= threshold {
+            return .fail(
+                finding(
+                    "error-rate-limit", sample, canary: sample.canary.rate, baseline: sample.baseline.rate, ratio: limit,
+                    "canary error rate \(percent(sample.canary.rate)) is above the limit of \(percent(settings.errorRateLimit))"))
+        }
+        if worseErrors >= threshold {
+            return .fail(
+                finding(
+                    "error-rate", sample, canary: sample.canary.rate, baseline: sample.baseline.rate, ratio: worseErrors,
+                    "canary error rate \(percent(sample.canary.rate)) is higher than the stable version's \(percent(sample.baseline.rate))"))
+        }
+        var passes = [
+            finding(
+                "error-rate", sample, canary: sample.canary.rate, baseline: sample.baseline.rate, ratio: noWorseErrors,
+                "canary error rate \(percent(sample.canary.rate)) is within \(percent(settings.errorMargin)) of the stable version's \(percent(sample.baseline.rate))"
+            )
+        ]
+        var noWorse = noWorseErrors >= promoteThreshold
+        if let latency {
+            let worseLatency = record("latency.worse", latency.worse)
+            let noWorseLatency = record("latency.no-worse", latency.noWorse)
+            if worseLatency >= threshold {
+                return .fail(
+                    finding(
+                        "latency", sample, canary: latency.slower, baseline: 0.5, ratio: worseLatency,
+                        "canary requests are slower than the stable version's (P(slower) = \(String(format: "%.3f", latency.slower)))"))
+            }
+            passes.append(
+                finding(
+                    "latency", sample, canary: latency.slower, baseline: 0.5, ratio: noWorseLatency,
+                    "canary latency is within the margin of the stable version's (P(slower) = \(String(format: "%.3f", latency.slower)))"))
+            noWorse = noWorse && noWorseLatency >= promoteThreshold
+        }
+        if noWorse, settings.promoteEarly { return .pass(passes) }
+        return .undecided("no decision yet at \(Int(sample.canary.trials)) canary requests")
+    }
+
+    /// The step's time is up without a decision: with too little traffic that is Inconclusive (a
+    /// person decides); otherwise nothing showed the canary worse, and it passes.
+    public mutating func deadline(_ sample: JudgeSample) -> JudgeVerdict {
+        switch judge(sample) {
+        case .fail(let finding): return .fail(finding)
+        case .pass(let findings): return .pass(findings)
+        case .inconclusive(let why): return .inconclusive(why)
+        case .undecided:
+            guard sample.canary.trials >= settings.minimumRequests else {
+                return .inconclusive(
+                    "the canary got \(Int(sample.canary.trials)) requests, fewer than the \(Int(settings.minimumRequests)) needed to judge it")
+            }
+            return .pass([
+                finding(
+                    "error-rate", sample, canary: sample.canary.rate, baseline: sample.baseline.rate, ratio: largest["error-rate.no-worse"] ?? 1,
+                    "no evidence that the canary is worse over the whole step")
+            ])
+        }
+    }
+
+    private func latencyEvidence(_ sample: JudgeSample) -> LatencyEvidence? {
+        guard let canary = sample.canaryLatency, let baseline = sample.baselineLatency, canary.total > 0, baseline.total > 0 else { return nil }
+        return LatencyEvidence(canary: canary, baseline: baseline, tau2: square(settings.latencyTau), margin: settings.latencyMargin)
+    }
+
+    /// Keeps the largest ratio of `test` and returns it.
+    private mutating func record(_ test: String, _ ratio: Double) -> Double {
+        let kept = max(largest[test] ?? 1, ratio)
+        largest[test] = kept
+        return kept
+    }
+
+    private func finding(_ metric: String, _ sample: JudgeSample, canary: Double, baseline: Double, ratio: Double, _ summary: String)
+        -> JudgeFinding
+    {
+        JudgeFinding(
+            metric: metric, canary: canary, baseline: baseline, likelihoodRatio: ratio, pValue: min(1, 1 / max(ratio, 1)),
+            canaryRequests: sample.canary.trials, baselineRequests: sample.baseline.trials, summary: summary)
+    }
+
+    private func square(_ value: Double) -> Double { value * value }
+
+    private func percent(_ rate: Double) -> String { String(format: "%.2f%%", rate * 100) }
+}
