@@ -115,6 +115,9 @@ public actor RolloutRunner {
             case .finished(let outcome):
                 return outcome
             case .wake(let at):
+                // A wait that an input decided since has ended (a promote or an abort that came while
+                // the step before it ran): its wake is stale, and what follows is already queued.
+                guard controller.state.waitUntil == at else { continue }
                 // Slept in slices, so that a promote or an abort during a long pause is handled at once.
                 while inputs.isEmpty, case let delay = at.timeIntervalSinceNow, delay > 0 {
                     try await Task.sleep(for: .milliseconds(max(1, min(100, Int((delay * 1000).rounded(.up))))))

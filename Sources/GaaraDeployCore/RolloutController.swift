@@ -78,6 +78,9 @@ public struct RolloutController: Sendable, Equatable, Codable {
         public var delayDone = false
         /// `promote --full`: skip the remaining pauses and partial weights.
         public var promoteFully = false
+        /// A promote that came before the pause it was meant for began (while the traffic moved):
+        /// the next pause is skipped. Optional, so a state saved before it existed still decodes.
+        public var promotePending: Bool?
         /// Problems after traffic moved that did not undo the rollout (a failed stop of the old release).
         public var warnings: [String] = []
         /// What happened, in order, for `gaara rollout status` and the release's history.
@@ -144,6 +147,9 @@ public struct RolloutController: Sendable, Equatable, Codable {
                     // pause counts as over once it is back.
                     state.delayDone = true
                 }
+            } else if !full, state.steps[state.index...].contains(where: { if case .pause = $0 { true } else { false } }) {
+                // Sent a moment early (`gaara rollout promote` right after "route 5%"): it is for the next pause.
+                state.promotePending = true
             }
             if state.outstanding == nil, state.waitUntil == nil { return advance(now: now) }
             return state.waitUntil.map { [.wake(at: $0)] } ?? []
@@ -187,6 +193,11 @@ public struct RolloutController: Sendable, Equatable, Codable {
         case .route(let weight):
             return [issue(.route(weight: weight))]
         case .pause(let seconds):
+            if state.promotePending == true {
+                state.promotePending = nil
+                note("promoted before the pause began")
+                state.delayDone = true
+            }
             if state.delayDone {
                 moveToNextStep()
                 return advance(now: now)

@@ -243,6 +243,32 @@ struct RolloutControllerTests {
         #expect(targets.outcome == .succeeded(warnings: []))
     }
 
+    @Test func aPromoteSentWhileTrafficMovesEndsTheNextPause() {
+        // `gaara rollout promote` sent right after "route 50%" appeared: the route is still out.
+        let steps = try! RolloutPlan.steps(
+            .canary(steps: [.weight(50), .pause(seconds: 600)], scaleDownDelay: 0), hosts: ["a"], hasOldRelease: true, smokeTests: false)
+        var controller = RolloutController(steps: steps, hasOldRelease: true)
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        var actions = controller.handle(.begin, now: now)
+        var route: Int?
+        while case .perform(let id, let kind) = actions.first {
+            if kind == .route(weight: 50) {
+                route = id
+                break
+            }
+            actions = controller.handle(.succeeded(id), now: now)
+        }
+        let id = try! #require(route)
+        #expect(controller.handle(.promote(full: false), now: now).isEmpty, "the route is still out")
+        let next = controller.handle(.succeeded(id), now: now)
+        guard case .perform(_, .route(weight: 100)) = next.first else {
+            Issue.record("the pause was not skipped: \(next)")
+            return
+        }
+        #expect(controller.state.log.contains { $0.hasSuffix("promoted before the pause began") })
+        #expect(controller.state.promotePending == nil)
+    }
+
     @Test func abortFromEveryStateSendsTrafficBackAndStopsTheNewRelease() {
         for (name, steps) in Self.plans {
             let total = Self.cleanRun(steps).performed.count

@@ -99,6 +99,40 @@ struct RolloutRunnerTests {
         #expect(target.calls == [.start("web-1"), .start("web-2"), .stop("web-2")])
     }
 
+    /// Sends `input` to the runner while the change to `weight` is being made, as an operator whose
+    /// `gaara rollout promote` arrives a moment early does.
+    final class InterruptingTraffic: TrafficControl {
+        let recording = RecordingTraffic()
+        let weight: Int
+        let input: RolloutInput
+        let runner = Mutex<RolloutRunner?>(nil)
+
+        init(at weight: Int, send input: RolloutInput) {
+            self.weight = weight
+            self.input = input
+        }
+
+        func route(service: String, stable: TrafficGroup?, candidate: TrafficGroup, weight: Int) async throws {
+            if weight == self.weight, let runner = runner.withLock({ $0 }) { await runner.send(input) }
+            try await recording.route(service: service, stable: stable, candidate: candidate, weight: weight)
+        }
+    }
+
+    @Test func aPromoteThatArrivesWhileTrafficMovesEndsTheNextPause() async throws {
+        let steps = try RolloutPlan.steps(
+            .canary(steps: [.weight(5), .pause(seconds: 120), .weight(50)], scaleDownDelay: 0), hosts: ["a"], hasOldRelease: true, smokeTests: false)
+        let traffic = InterruptingTraffic(at: 5, send: .promote(full: false))
+        let runner = RolloutRunner(
+            service: "web", candidate: Self.candidate, stable: Self.stable, steps: steps, targets: ["a": RecordingTarget()], traffic: traffic,
+            probe: ScriptedProbe(), health: Self.fast, stateFile: Self.stateFile())
+        traffic.runner.withLock { $0 = runner }
+        let started = Date()
+        #expect(try await runner.run() == .succeeded(warnings: []))
+        #expect(Date().timeIntervalSince(started) < 60, "the 2-minute pause did not hold it")
+        // The last change takes the old release out of the router (the weight stays 100).
+        #expect(traffic.recording.changes.map(\.weight) == [5, 50, 100, 100])
+    }
+
     @Test func aRunnerRestartedFromTheStateFileRechecksHealthThenCarriesOn() async throws {
         let target = RecordingTarget()
         let traffic = RecordingTraffic()
