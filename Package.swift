@@ -158,7 +158,7 @@ let package = Package(
         .testTarget(name: "GaaraHTTPTests", dependencies: ["GaaraHTTP"]),
         .testTarget(name: "GaaraDeployCoreTests", dependencies: ["GaaraDeployCore"]),
         .testTarget(name: "GaaraImageCoreTests", dependencies: ["GaaraImageCore"]),
-        .testTarget(name: "GaaraAnalysisTests", dependencies: ["GaaraAnalysis"]),
+        .testTarget(name: "GaaraAnalysisTests", dependencies: ["GaaraAnalysis", "GaaraRouterCore"]),
         .testTarget(name: "GaaraDeployTests", dependencies: ["GaaraDeploy", "GaaraDeployCore", "GaaraProcess", "GaaraRouter", "GaaraRouterCore"]),
     ],
     swiftLanguageModes: [.v6]

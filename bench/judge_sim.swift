@@ -5,20 +5,10 @@
 //     < 5%, p95 < 300 ms), failureLimit 2 (the third failed measurement fails the analysis);
 //   - a fixed-horizon test at the step's end: two-proportion z-test on errors and Mann–Whitney on
 //     latency, each at α = 0.5% (1% for both).
-// Built with swiftc against Sources/GaaraAnalysis by bench/judge; not part of the product.
+// Built with swiftc against Sources/GaaraAnalysis (and the router's seeded FastRandom) by bench/judge;
+// not part of the product.
 
 import Foundation
-
-struct Seeded: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// One version's traffic: its error rate and latency (log-normal around `median` ms, plus `shift`).
 struct Version {
@@ -30,7 +20,7 @@ struct Version {
 let bucketMs = 10.0
 let buckets = 300  // 0 … 3 s
 
-func latency(_ version: Version, _ random: inout Seeded) -> Double {
+func latency(_ version: Version, _ random: inout FastRandom) -> Double {
     // Box–Muller: a standard normal, then log-normal with σ = 0.5.
     let u1 = Double.random(in: Double.ulpOfOne..<1, using: &random)
     let u2 = Double.random(in: 0..<1, using: &random)
@@ -67,7 +57,7 @@ struct Rollout {
 
     /// Runs the three methods over the same simulated traffic.
     func run(seed: UInt64) -> (gaara: Ending, argo: Ending, fixed: Ending) {
-        var random = Seeded(state: seed)
+        var random = FastRandom(seed: seed)
         var judge = CanaryJudge()
         var gaara: Ending?
         var argo: Ending?

@@ -18,6 +18,16 @@ public enum MixtureSPRT {
         // Capped: beyond e^700 the decision is the same and Double overflows.
         return (variance / (variance + tau2)).squareRoot() * exp(min(exponent, 700))
     }
+
+    /// The two one-sided ratios of a comparison whose estimate `excess` is 0 when the versions are
+    /// alike and positive when the canary is worse: against "alike" (counted only when worse), and
+    /// against "worse by `margin`" (counted only when better than that).
+    public static func oneSided(excess: Double, variance: Double, tau2: Double, margin: Double) -> (worse: Double, noWorse: Double) {
+        (
+            excess > 0 ? likelihoodRatio(estimate: excess, variance: variance, tau2: tau2) : 1,
+            excess < margin ? likelihoodRatio(estimate: excess - margin, variance: variance, tau2: tau2) : 1
+        )
+    }
 }
 
 /// A count of successes (here: failed requests) out of trials.
@@ -57,8 +67,7 @@ public struct ProportionEvidence: Sendable, Equatable {
         let baselineRate = (baseline.events + 1) / (baseline.trials + 2)
         difference = canaryRate - baselineRate
         variance = canaryRate * (1 - canaryRate) / (canary.trials + 2) + baselineRate * (1 - baselineRate) / (baseline.trials + 2)
-        worse = difference > 0 ? MixtureSPRT.likelihoodRatio(estimate: difference, variance: variance, tau2: tau2) : 1
-        noWorse = difference < margin ? MixtureSPRT.likelihoodRatio(estimate: difference - margin, variance: variance, tau2: tau2) : 1
+        (worse, noWorse) = MixtureSPRT.oneSided(excess: difference, variance: variance, tau2: tau2, margin: margin)
     }
 }
 
@@ -111,8 +120,6 @@ public struct LatencyEvidence: Sendable, Equatable {
         // σ²(U) = n1 n2 / 12 · ((n + 1) − Σ(t³ − t) / (n (n − 1))); the same over (n1 n2)² for the probability.
         let varianceU = n1 * n2 / 12 * ((n + 1) - (n > 1 ? ties / (n * (n - 1)) : 0))
         variance = varianceU / (n1 * n1 * n2 * n2)
-        let excess = slower - 0.5
-        worse = excess > 0 ? MixtureSPRT.likelihoodRatio(estimate: excess, variance: variance, tau2: tau2) : 1
-        noWorse = excess < margin ? MixtureSPRT.likelihoodRatio(estimate: excess - margin, variance: variance, tau2: tau2) : 1
+        (worse, noWorse) = MixtureSPRT.oneSided(excess: slower - 0.5, variance: variance, tau2: tau2, margin: margin)
     }
 }

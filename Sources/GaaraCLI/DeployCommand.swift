@@ -23,10 +23,7 @@ struct DeployContext {
             throw CLIFailure(.invalidInput, "no deploy configuration at \(file.path) (see README, \"Deploying\")")
         }
         let result = DeployConfigLoader.load(text: text, path: ".gaara/deploy.yml")
-        guard let config = result.config else {
-            let rendered = DiagnosticRenderer.render(result.diagnostics, in: result.file, excerpts: false)
-            throw CLIFailure(.invalidInput, rendered.trimmingCharacters(in: .newlines), plain: true)
-        }
+        guard let config = result.config else { throw CLIFailure(.invalidInput, result.rendered, plain: true) }
         guard let environment = config.environment(name) else {
             let known = config.environments.map(\.name).joined(separator: ", ")
             throw CLIFailure(.invalidInput, "no environment '\(name)' in .gaara/deploy.yml (it has: \(known))")

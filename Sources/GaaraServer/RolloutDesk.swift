@@ -66,8 +66,8 @@ struct RolloutDesk: Sendable {
     }
 
     /// Resolves `ref` (a branch, tag or commit; default: the default branch), reads the commit's
-    /// `.gaara/deploy.yml`, picks `environment` and the services, and exports the commit's files
-    /// (once per commit) for release directories and smoke tests.
+    /// `.gaara/deploy.yml`, and picks `environment` and the services (``export(_:)`` then writes
+    /// the commit's files).
     func prepare(_ repository: RepositoryRecord, environment name: String, ref asked: String?, service: String?) async throws(Refusal) -> Prepared {
         guard Self.isFolderName(name) else {
             throw Refusal(status: 400, message: "environment '\(name)' cannot be deployed by the server: use letters, digits, '.', '_' and '-'")
@@ -81,10 +81,7 @@ struct RolloutDesk: Sendable {
             throw Refusal(status: 400, message: "commit \(sha.prefix(12)) has no .gaara/deploy.yml (see README, \"Deploying\")")
         }
         let loaded = DeployConfigLoader.load(text: text, path: ".gaara/deploy.yml")
-        guard let config = loaded.config else {
-            let rendered = DiagnosticRenderer.render(loaded.diagnostics, in: loaded.file, excerpts: false)
-            throw Refusal(status: 400, message: rendered.trimmingCharacters(in: .newlines))
-        }
+        guard let config = loaded.config else { throw Refusal(status: 400, message: loaded.rendered) }
         guard let environment = config.environment(name) else {
             let known = config.environments.map(\.name).joined(separator: ", ")
             throw Refusal(status: 404, message: "no environment '\(name)' in .gaara/deploy.yml at \(sha.prefix(12)) (it has: \(known))")
@@ -98,21 +95,26 @@ struct RolloutDesk: Sendable {
             services = [one]
         }
         let checkout = root.appendingPathComponent(repository.name).appendingPathComponent("checkouts").appendingPathComponent(sha)
-        if !FileManager.default.fileExists(atPath: checkout.path) {
-            // Exported beside, then renamed: a half-written checkout is never used.
-            let partial = checkout.deletingLastPathComponent().appendingPathComponent(".\(sha).\(UUID().uuidString)")
-            do {
-                try await git.export(bare, commit: sha, to: partial)
-                try FileManager.default.moveItem(at: partial, to: checkout)
-            } catch {
-                try? FileManager.default.removeItem(at: partial)
-                if !FileManager.default.fileExists(atPath: checkout.path) {
-                    throw Refusal(status: 500, message: "cannot export \(sha.prefix(12)): \(error)")
-                }
-            }
-        }
         return Prepared(
             repository: repository, config: config, environment: environment, services: services, checkout: checkout, ref: ref, sha: sha)
+    }
+
+    /// Exports the commit's files for release directories and smoke tests (once per commit; after
+    /// the request was allowed, so a refused one writes nothing).
+    func export(_ prepared: Prepared) async throws(Refusal) {
+        let checkout = prepared.checkout
+        guard !FileManager.default.fileExists(atPath: checkout.path) else { return }
+        // Exported beside, then renamed: a half-written checkout is never used.
+        let partial = checkout.deletingLastPathComponent().appendingPathComponent(".\(prepared.sha).\(UUID().uuidString)")
+        do {
+            try await git.export(URL(fileURLWithPath: prepared.repository.path), commit: prepared.sha, to: partial)
+            try FileManager.default.moveItem(at: partial, to: checkout)
+        } catch {
+            try? FileManager.default.removeItem(at: partial)
+            if !FileManager.default.fileExists(atPath: checkout.path) {
+                throw Refusal(status: 500, message: "cannot export \(prepared.sha.prefix(12)): \(error)")
+            }
+        }
     }
 
     /// `main` → (`refs/heads/main`, its commit); tags and commits likewise.
@@ -205,6 +207,7 @@ struct RolloutDesk: Sendable {
             let log = RolloutLog(file: logFile(repository: repository.name, id: row.id!))
             do {
                 let prepared = try await prepare(repository, environment: row.environment, ref: row.sha, service: nil)
+                try await export(prepared)
                 let variables = try await variables(repositoryID: repository.id!, environment: row.environment)
                 for value in variables.values where value.count >= 4 { log.masker.add(value) }
                 log.write("the server stopped during this rollout; recovering \(row.environment) from its saved state")

@@ -121,6 +121,11 @@ extension CIServer {
             throw HTTPError(HTTPResponse.Status(code: refusal.status), message: refusal.message)
         }
         try await checkProtection(repository, environment: environment, ref: prepared.ref, caller: caller)
+        do throws(RolloutDesk.Refusal) {
+            try await desk.export(prepared)
+        } catch {
+            throw HTTPError(HTTPResponse.Status(code: error.status), message: error.message)
+        }
         let row = RolloutRow(
             repositoryID: repository.id!, environment: environment, kind: kind, service: service, ref: prepared.ref, sha: prepared.sha,
             image: image, toRelease: to, actor: caller.name, createdAt: Date().timeIntervalSince1970)

@@ -1,4 +1,5 @@
 import Foundation
+import GaaraRouterCore
 import Testing
 
 @testable import GaaraAnalysis
@@ -6,25 +7,13 @@ import Testing
 /// The judge on seeded synthetic traffic (fixed seeds, so every figure here is reproducible): the
 /// guide's canary at 5% of 200 requests a second, judged every second.
 struct CanaryJudgeTests {
-    /// SplitMix64: a small seeded generator.
-    struct Seeded: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// One simulated rollout: `seconds` of traffic, the judge asked after each; returns the verdict
     /// that ended it (or the deadline's) and the second it came.
     static func rollout(
         seed: UInt64, seconds: Int = 300, canaryRate: Double = 10, baselineRate: Double = 190, canaryErrors: Double, baselineErrors: Double,
         settings: JudgeSettings = JudgeSettings()
     ) -> (JudgeVerdict, Int) {
-        var random = Seeded(state: seed)
+        var random = FastRandom(seed: seed)
         var judge = CanaryJudge(settings: settings)
         var canary = Proportion(events: 0, trials: 0)
         var baseline = Proportion(events: 0, trials: 0)

@@ -73,7 +73,18 @@ struct ServerEndToEndTests {
         #expect(states["gaara/quality-gate"] == "success" && states["gaara/tests"] == "success" && states["gaara/CI"] == "success", "\(states)")
         // The CLI lists and shows it.
         let listed = try await server.cli(["runs", "list", "--repository", "gaara-app"])
-        #expect(listed.stdout.hasPrefix("1\tsuccess\tgaara-app\tCI #1\tpush\tmain\t\(sha.prefix(8))"), "\(listed.stdout)")
+        let rows = listed.stdout.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+        #expect(rows.first == ["ID", "STATUS", "REPOSITORY", "WORKFLOW", "EVENT", "BRANCH", "COMMIT", "AGE", "DURATION"], "\(listed.stdout)")
+        let row = rows.dropFirst().first ?? []
+        #expect(row.prefix(8) == ["1", "success", "gaara-app", "CI", "#1", "push", "main", String(sha.prefix(8))], "\(listed.stdout)")
+        #expect(row.count > 10 && row[9] == "ago", "age, then duration: \(listed.stdout)")
+        // A job's log by the job's name; a name the run does not have says which it has.
+        let runJSON = try await server.json("/api/runs/1") as? [String: Any]
+        let jobName = try #require((runJSON?["jobs"] as? [[String: Any]])?.first?["name"] as? String)
+        let jobLog = try await server.cli(["runs", "logs", "1", "--job", jobName])
+        #expect(jobLog.status == 0 && !jobLog.stdout.isEmpty, "\(jobLog.stderr)")
+        let noJob = try await server.cli(["runs", "logs", "1", "--job", "nope"])
+        #expect(noJob.status == 2 && noJob.stderr.contains("run 1 has no job 'nope' (it has: '\(jobName)'"), "\(noJob.stderr)")
         let shown = try await server.cli(["runs", "show", "1"])
         #expect(shown.stdout.contains("gate gaara/coverage/project: pass"), "\(shown.stdout)")
 

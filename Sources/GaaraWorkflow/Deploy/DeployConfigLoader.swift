@@ -15,6 +15,12 @@ public enum DeployConfigLoader {
 
         /// True when any diagnostic is an error.
         public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+
+        /// The problems as `path:line:col: severity: message` lines, for a configuration that
+        /// could not be loaded (what `gaara deploy` prints and the server answers with).
+        public var rendered: String {
+            DiagnosticRenderer.render(diagnostics, in: file, excerpts: false).trimmingCharacters(in: .newlines)
+        }
     }
 
     static let topKeys = ["services", "environments"]
