@@ -115,6 +115,12 @@ public struct LocalContainerTarget: DeployTarget {
     /// digest when the image came from (or went to) a registry, else the local image id. The image is
     /// pulled when the engine does not have it.
     public func pin(_ reference: String) async throws -> String {
+        // It reaches docker's command line (and may come from an API request): never an option.
+        guard !reference.isEmpty, !reference.hasPrefix("-"), reference.count <= 512,
+            !reference.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.properties.generalCategory == .control })
+        else {
+            throw DeployTargetError("'\(reference.prefix(80))' is not an image reference (REPOSITORY[:TAG][@sha256:DIGEST])")
+        }
         var inspected = try await run(["image", "inspect", "--format", "{{json .RepoDigests}} {{.Id}}", reference], environment: environment)
         if !inspected.status.isSuccess {
             let pulled = try await run(["pull", "--quiet", reference], environment: environment)

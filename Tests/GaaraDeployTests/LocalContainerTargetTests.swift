@@ -21,6 +21,18 @@ import Testing
         #expect(LocalContainerTarget.pinned("web@sha256:333", repoDigests: digests, id: "sha256:999") == "web@sha256:333", "already pinned")
     }
 
+    @Test(arguments: ["--help", "-q", "", "web 1", "web\n--rm"])
+    func aReferenceThatCouldBeAnOptionNeverReachesDocker(_ reference: String) async {
+        // A docker that does not exist: a reference that got past the check would fail to spawn instead.
+        let target = LocalContainerTarget(scope: "test", docker: "/nonexistent/docker")
+        do {
+            _ = try await target.pin(reference)
+            Issue.record("'\(reference)' was accepted")
+        } catch {
+            #expect("\(error)".contains("is not an image reference"), "\(error)")
+        }
+    }
+
     @Test func anEnvironmentsScopeIsStableAndItsOwn() {
         let a = LocalContainerTarget.scope(of: .init(fileURLWithPath: "/srv/app/.gaara/deploy/staging/targets"))
         #expect(a == LocalContainerTarget.scope(of: .init(fileURLWithPath: "/srv/app/.gaara/deploy/staging/targets/")))
