@@ -20,7 +20,8 @@ import Synchronization
 struct RolloutDesk: Sendable {
     let store: Store
     let git: GitHost
-    let secrets: SecretBox
+    /// Releases an environment's secrets and variables, as it does to a job.
+    let desk: EnvironmentDesk
     /// `<data>/deploy`.
     let root: URL
     /// The `gaara` binary: the environments' routers and the releases' supervisors run it.
@@ -132,15 +133,11 @@ struct RolloutDesk: Sendable {
     /// repository's).
     func variables(repositoryID: Int64, environment: String) async throws -> [String: String] {
         var result: [String: String] = [:]
-        // Unscoped before scoped, server-wide before the repository's: the later one wins.
-        let order: (String, Int64?) -> Int = { scope, repository in (scope.isEmpty ? 0 : 2) + (repository == nil ? 0 : 1) }
-        let variables = try await store.variables(repositoryID: repositoryID).filter { $0.environment.isEmpty || $0.environment == environment }
-        for record in variables.sorted(by: { order($0.environment, $0.repositoryID) < order($1.environment, $1.repositoryID) }) {
-            result[record.name] = record.value
-        }
-        let secretRecords = try await store.secrets(repositoryID: repositoryID).filter { $0.environment.isEmpty || $0.environment == environment }
-        for record in secretRecords.sorted(by: { order($0.environment, $0.repositoryID) < order($1.environment, $1.repositoryID) }) {
-            result[record.name] = try secrets.open(record.sealed)
+        // What the desk releases to a job: the unscoped ones, then the environment's over them.
+        for scope in ["", environment] {
+            let release = try await desk.release(repositoryID: repositoryID, environment: scope, deployment: 0)
+            result.merge(release.variables) { $1 }
+            result.merge(release.secrets) { $1 }
         }
         return result
     }

@@ -103,7 +103,7 @@ extension CIServer {
     /// The desk that runs them.
     var rollouts: RolloutDesk {
         RolloutDesk(
-            store: store, git: git, secrets: secrets, root: configuration.dataDirectory.appendingPathComponent("deploy"),
+            store: store, git: git, desk: desk, root: configuration.dataDirectory.appendingPathComponent("deploy"),
             executable: configuration.executable, logger: logger)
     }
 
