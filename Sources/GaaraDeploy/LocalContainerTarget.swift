@@ -6,7 +6,8 @@ import GaaraProcess
 /// the image actions use, so credential helpers and `DOCKER_HOST` work the same). Each release is one
 /// container named `gaara-<scope>-<release>`, labelled with its scope, service and release so a
 /// controller that restarts finds it again (adopts it) by its labels, its port published on loopback
-/// only (`127.0.0.1:<port>`), restarted by the engine when it exits (`--restart unless-stopped`,
+/// only (`127.0.0.1:<port>`; on an SSH host, where the router reaches it from outside, on the host's
+/// addresses), restarted by the engine when it exits (`--restart unless-stopped`,
 /// Docker's own backoff). Variables are passed by name (`-e NAME`) with their values in the CLI's
 /// environment, so a secret never appears on a command line.
 public struct LocalContainerTarget: DeployTarget {
@@ -16,6 +17,8 @@ public struct LocalContainerTarget: DeployTarget {
     public let docker: String
     /// The environment the CLI runs with (`DOCKER_HOST`, `DOCKER_CONFIG`, `PATH`).
     public let environment: [String: String]
+    /// The address releases' ports are published on (`127.0.0.1`; `0.0.0.0` on an SSH host).
+    public let publishAddress: String
 
     /// The label names (`gaara.deploy.scope`, ...).
     enum Label {
@@ -26,8 +29,12 @@ public struct LocalContainerTarget: DeployTarget {
     }
 
     /// A target whose containers carry `scope` (see ``scope(of:)``).
-    public init(scope: String, docker: String = "docker", environment: [String: String] = ProcessInfo.processInfo.environment) {
+    public init(
+        scope: String, docker: String = "docker", environment: [String: String] = ProcessInfo.processInfo.environment,
+        publishAddress: String = "127.0.0.1"
+    ) {
         self.scope = scope
+        self.publishAddress = publishAddress
         self.docker = docker
         self.environment = environment
     }
@@ -58,7 +65,7 @@ public struct LocalContainerTarget: DeployTarget {
                 "run", "--detach", "--name", name(release), "--restart", "unless-stopped",
                 "--label", "\(Label.scope)=\(scope)", "--label", "\(Label.service)=\(release.service)",
                 "--label", "\(Label.release)=\(release.release)", "--label", "\(Label.port)=\(port)",
-                "--publish", "127.0.0.1:\(port):\(containerPort)", "--stop-timeout", String(Int(release.stopGrace.rounded(.up))),
+                "--publish", "\(publishAddress):\(port):\(containerPort)", "--stop-timeout", String(Int(release.stopGrace.rounded(.up))),
                 "--env", "PORT", "--env", "GAARA_RELEASE",
             ]
             var variables = environment
@@ -115,12 +122,7 @@ public struct LocalContainerTarget: DeployTarget {
     /// digest when the image came from (or went to) a registry, else the local image id. The image is
     /// pulled when the engine does not have it.
     public func pin(_ reference: String) async throws -> String {
-        // It reaches docker's command line (and may come from an API request): never an option.
-        guard !reference.isEmpty, !reference.hasPrefix("-"), reference.count <= 512,
-            !reference.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.properties.generalCategory == .control })
-        else {
-            throw DeployTargetError("'\(reference.prefix(80))' is not an image reference (REPOSITORY[:TAG][@sha256:DIGEST])")
-        }
+        try Self.check(reference)
         var inspected = try await run(["image", "inspect", "--format", "{{json .RepoDigests}} {{.Id}}", reference], environment: environment)
         if !inspected.status.isSuccess {
             let pulled = try await run(["pull", "--quiet", reference], environment: environment)
@@ -134,6 +136,43 @@ public struct LocalContainerTarget: DeployTarget {
         else { throw DeployTargetError("cannot inspect the image \(reference): \(Self.trimmed(inspected.output))") }
         let digests = (try? JSONDecoder().decode([String].self, from: Data(line[..<space].utf8))) ?? []
         return Self.pinned(reference, repoDigests: digests, id: String(line[line.index(after: space)...]))
+    }
+
+    /// Refuses what cannot be an image reference: it reaches docker's command line (and may come from
+    /// an API request), so never an option, whitespace or a control character.
+    public static func check(_ reference: String) throws {
+        guard !reference.isEmpty, !reference.hasPrefix("-"), reference.count <= 512,
+            !reference.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.properties.generalCategory == .control })
+        else {
+            throw DeployTargetError("'\(reference.prefix(80))' is not an image reference (REPOSITORY[:TAG][@sha256:DIGEST])")
+        }
+    }
+
+    /// Pulls `reference` unless the engine has it, with `login` (the deployer's, on an SSH host) in a
+    /// Docker config of its own that lives only for the pull, never written where it would stay.
+    public func pullIfMissing(_ reference: String, login: RegistryCredentials.Login?) async throws {
+        try Self.check(reference)
+        if try await run(["image", "inspect", "--format", "{{.Id}}", reference], environment: environment).status.isSuccess { return }
+        var variables = environment
+        var config: URL?
+        if let login {
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gaara-pull-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            guard
+                FileManager.default.createFile(
+                    atPath: folder.appendingPathComponent("config.json").path, contents: login.configJSON, attributes: [.posixPermissions: 0o600])
+            else { throw DeployTargetError("cannot write a Docker config in \(folder.path)") }
+            variables["DOCKER_CONFIG"] = folder.path
+            config = folder
+        }
+        defer { if let config { try? FileManager.default.removeItem(at: config) } }
+        let pulled = try await run(["pull", "--quiet", reference], environment: variables)
+        guard pulled.status.isSuccess else {
+            let how =
+                login == nil
+                ? "without a login (the deployer has none for \(RegistryCredentials.registry(of: reference)))" : "with the deployer's login"
+            throw DeployTargetError("cannot pull \(reference) \(how): \(Self.trimmed(pulled.output))")
+        }
     }
 
     /// The pinned form of `reference` given the image's repo digests and id (see ``pin(_:)``).

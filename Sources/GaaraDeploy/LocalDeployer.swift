@@ -86,7 +86,20 @@ public struct LocalDeployer: Sendable {
             guard override == nil else {
                 throw DeployTargetError("service '\(service.name)' runs an image; --release-dir is for command services (use --image)")
             }
-            return (try await containerTarget.pin(image ?? repository), nil)
+            let reference = image ?? repository
+            let remoteOnly = !environment.hosts.contains("local")
+            // A digest names the same image on every host: hosts that are all SSH pull it themselves.
+            if remoteOnly, reference.contains("@sha256:") {
+                try LocalContainerTarget.check(reference)
+                return (reference, nil)
+            }
+            let pinned = try await containerTarget.pin(reference)
+            if environment.hosts.contains(where: { $0 != "local" }), !pinned.contains("@sha256:") {
+                throw DeployTargetError(
+                    "\(reference) is an image of this machine's engine only (\(pinned.prefix(19))…, no registry digest), and SSH hosts pull from a registry: push it (docker push) and deploy the pushed reference"
+                )
+            }
+            return (pinned, nil)
         case .command(_, let configured):
             guard image == nil else {
                 throw DeployTargetError("service '\(service.name)' runs a command; --image is for image services (use --release-dir)")
@@ -293,7 +306,7 @@ public struct LocalDeployer: Sendable {
     }
 
     /// Where releases of `service` run, by host: on this machine a supervised process for a command
-    /// or a container for an image; on an SSH host the agent's supervised process.
+    /// or a container for an image; on an SSH host the agent's, with the host's own engine for an image.
     private func targets(for service: DeployService) throws -> HostTargets {
         var byHost: [String: any DeployTarget] = [:]
         for host in environment.hosts {
@@ -303,11 +316,6 @@ public struct LocalDeployer: Sendable {
                 case .image: byHost[host] = containerTarget
                 }
                 continue
-            }
-            if case .image = service.artifact {
-                throw DeployTargetError(
-                    "service '\(service.name)' runs an image, and images on SSH hosts (\(host)) are not supported yet: give it a 'command' and a 'release-dir', or deploy it to 'local'"
-                )
             }
             guard let destination = SSHDestination(host) else {
                 throw DeployTargetError("environment '\(environment.name)': '\(host)' is not a host ([user@]host[:port] or local)")

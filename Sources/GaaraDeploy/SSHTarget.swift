@@ -3,23 +3,6 @@ import Foundation
 import GaaraProcess
 import Synchronization
 
-/// What `gaara agent` answers on its one line of standard output.
-public struct AgentAnswer: Codable, Sendable, Equatable {
-    /// The port a started release listens on.
-    public var port: Int?
-    /// The releases of a service running on the host.
-    public var releases: [String]?
-    /// A release's last log lines.
-    public var log: String?
-
-    /// Creates an answer.
-    public init(port: Int? = nil, releases: [String]? = nil, log: String? = nil) {
-        self.port = port
-        self.releases = releases
-        self.log = log
-    }
-}
-
 /// An SSH destination, `[user@]host[:port]` as `.gaara/deploy.yml`'s `hosts` write it.
 public struct SSHDestination: Sendable, Hashable, CustomStringConvertible {
     /// The user (nil: the SSH client's default).
@@ -133,9 +116,10 @@ public struct SSHSession: Sendable {
 
 /// Releases on an SSH host: Gaara copies its own binary there once (by content hash, under
 /// `~/.gaara/bin`), copies each release directory once, and runs `gaara agent` over SSH for each
-/// call; the agent runs the release with the host's ``LocalProcessTarget`` (supervised by a
-/// detached `gaara supervise`, so it outlives the SSH session) listening on every address, and the
-/// router reaches it at the host's address. The host needs sshd and nothing else.
+/// call; the agent runs a command release with the host's ``LocalProcessTarget`` (supervised by a
+/// detached `gaara supervise`, so it outlives the SSH session) and an image release with the host's
+/// ``LocalContainerTarget`` (its own Docker engine), both listening on every address, and the
+/// router reaches them at the host's address. The host needs sshd, and Docker for image services.
 public struct SSHTarget: DeployTarget {
     /// The host.
     public let destination: SSHDestination
@@ -145,9 +129,15 @@ public struct SSHTarget: DeployTarget {
     public let root: String
     /// The gaara binary copied to the host (this one's, or a static build's for other machines).
     public let binary: String
+    /// The deployer's environment, where its registry logins are found (`DOCKER_CONFIG`, `HOME`).
+    public let dockerEnvironment: [String: String]
 
     /// A target for `destination`; `scope` tells this environment's releases from others' there.
-    public init(destination: SSHDestination, session: SSHSession, scope: String, binary: String) {
+    public init(
+        destination: SSHDestination, session: SSHSession, scope: String, binary: String,
+        dockerEnvironment: [String: String] = ProcessInfo.processInfo.environment
+    ) {
+        self.dockerEnvironment = dockerEnvironment
         self.destination = destination
         self.session = session
         self.root = ".gaara/agent/\(scope)"
@@ -159,29 +149,34 @@ public struct SSHTarget: DeployTarget {
     /// Binary hashes by path, size and time (hashing a 100 MB binary takes a while).
     private static let hashes = Mutex<[String: String]>([:])
 
-    /// Starts (or adopts) the release on the host; see ``DeployTarget``.
+    /// Starts (or adopts) the release on the host; see ``DeployTarget``. A command release's directory
+    /// is copied there first; an image release is pulled by the host's engine with the deployer's
+    /// registry login (sent with the request, kept on the host only for the pull).
     public func start(_ release: ReleaseSpec) async throws -> TargetEndpoint {
-        guard case .command(let command, let directory) = release.artifact else {
-            throw DeployTargetError("\(release.release): image services on SSH hosts are not supported yet; give the service a 'command'")
-        }
         let agent = try await installAgent()
         var remote = release
-        let source = "\(root)/sources/\(release.release)"
-        try await upload(directory, to: source)
-        remote.artifact = .command(command, directory: source)
-        let answer = try await call(agent, "start", release: remote)
+        var login: RegistryCredentials.Login?
+        switch release.artifact {
+        case .command(let command, let directory):
+            let source = "\(root)/sources/\(release.release)"
+            try await upload(directory, to: source)
+            remote.artifact = .command(command, directory: source)
+        case .image(let image, _):
+            login = try await RegistryCredentials.login(for: image, environment: dockerEnvironment)
+        }
+        let answer = try await call(agent, "start", request: AgentRequest(release: remote, registryLogin: login))
         guard let port = answer.port else { throw DeployTargetError("\(release.release) on \(destination): the agent named no port") }
         return TargetEndpoint(host: destination.host, port: port)
     }
 
     /// Stops the release on the host.
     public func stop(_ release: ReleaseSpec) async throws {
-        _ = try await call(try await installAgent(), "stop", release: release)
+        _ = try await call(try await installAgent(), "stop", request: AgentRequest(release: release))
     }
 
     /// Deletes the stopped release's folder and its copied files on the host.
     public func remove(_ release: ReleaseSpec) async throws {
-        _ = try await call(try await installAgent(), "remove", release: release)
+        _ = try await call(try await installAgent(), "remove", request: AgentRequest(release: release))
         _ = try await session.run("rm -rf \(Self.quoted("\(root)/sources/\(release.release)"))", on: destination)
     }
 
@@ -194,7 +189,9 @@ public struct SSHTarget: DeployTarget {
 
     /// The release's last log lines on the host.
     public func logTail(_ release: ReleaseSpec, lines: Int) async -> String {
-        guard let agent = try? await installAgent(), let answer = try? await call(agent, "logs", release: release, extra: "--lines \(lines)") else {
+        guard let agent = try? await installAgent(),
+            let answer = try? await call(agent, "logs", request: AgentRequest(release: release), extra: "--lines \(lines)")
+        else {
             return ""
         }
         return answer.log ?? ""
@@ -233,10 +230,10 @@ public struct SSHTarget: DeployTarget {
                 + " && mv \(Self.quoted(remote + ".part")) \(quoted)", on: destination, input: archive)
     }
 
-    /// Runs `gaara agent ACTION` with the release's spec on standard input (a private file here).
-    private func call(_ agent: String, _ action: String, release: ReleaseSpec, extra: String = "") async throws -> AgentAnswer {
+    /// Runs `gaara agent ACTION` with the request on standard input (a private file here).
+    private func call(_ agent: String, _ action: String, request: AgentRequest, extra: String = "") async throws -> AgentAnswer {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("gaara-spec-\(UUID().uuidString).json").path
-        guard FileManager.default.createFile(atPath: file, contents: try JSONEncoder().encode(release), attributes: [.posixPermissions: 0o600])
+        guard FileManager.default.createFile(atPath: file, contents: try JSONEncoder().encode(request), attributes: [.posixPermissions: 0o600])
         else { throw DeployTargetError("cannot write \(file)") }
         defer { try? FileManager.default.removeItem(atPath: file) }
         let output = try await session.run("\(agent) agent \(action) --root \(root) \(extra)", on: destination, input: file)

@@ -2,20 +2,30 @@ import Crypto
 import Foundation
 import Testing
 
-/// `gaara deploy` to SSH hosts as a user runs it: three network namespaces with their own sshd
+/// `gaara deploy` to SSH hosts as a user runs it: network namespaces with their own sshd
 /// (`ssh-hosts.sh`), the deploy key in `STAGING_SSH_KEY`, a rolling deploy host by host through the
 /// router, and nothing of SSH left behind when the command ends (shared connections closed, key
-/// file removed).
+/// file removed); an image canary on hosts with Docker engines of their own, pulling from a
+/// registry with the deployer's login.
 @Suite(.serialized)
 struct SSHDeployCommandTests {
-    @Test func aRollingDeployToThreeSSHHosts() async throws {
-        let tools = ["/usr/sbin/sshd", "/usr/bin/ssh", "/usr/bin/nsenter", "/usr/sbin/ip"]
+    /// The script that makes the hosts.
+    static let script = RunFixture.root.deletingLastPathComponent().appendingPathComponent("support/ssh-hosts.sh").path
+
+    /// Whether this machine can make SSH hosts (root and the tools, plus `more`); CI must.
+    static func ready(_ more: [String] = []) -> Bool {
+        let tools = ["/usr/sbin/sshd", "/usr/bin/ssh", "/usr/bin/nsenter", "/usr/sbin/ip"] + more
         guard getuid() == 0, tools.allSatisfy({ FileManager.default.isExecutableFile(atPath: $0) }) else {
             #expect(ProcessInfo.processInfo.environment["GAARA_REQUIRE_SSH"] != "1", "the SSH host tests need root, \(tools)")
-            print("skipping the SSH deploy command test: it needs root and \(tools)")
-            return
+            print("skipping an SSH deploy command test: it needs root and \(tools)")
+            return false
         }
-        let script = RunFixture.root.deletingLastPathComponent().appendingPathComponent("support/ssh-hosts.sh").path
+        return true
+    }
+
+    @Test func aRollingDeployToThreeSSHHosts() async throws {
+        guard Self.ready() else { return }
+        let script = Self.script
         let hosts = try TemporaryDirectory()
         let started = try await GaaraBinary.runShell("'\(script)' start '\(hosts.url.path)' 3")
         try #require(started.status == 0, "\(started.stderr)")
@@ -92,6 +102,116 @@ struct SSHDeployCommandTests {
         }
         _ = try? await GaaraBinary.run(["undeploy", "staging"], in: project.url, environment: environment)
         _ = try? await GaaraBinary.runShell("'\(script)' stop '\(hosts.url.path)'")
+        try outcome.get()
+    }
+
+    @Test func anImageCanaryOnTwoSSHHostsPullsWithTheDeployersLogin() async throws {
+        guard Self.ready(["/usr/bin/socat", "/usr/sbin/dockerd"]), try await ImageBuildTests.ready() else { return }
+        try await ContainerDeployTests.buildImages(["1", "2"])
+        let registry = try await RegistryFixture()
+        let clientConfig = registry.folder.url.appendingPathComponent("client").path
+        // Both releases in the registry (it wants a password); the hosts' engines have no login of their own.
+        let pushed = try await GaaraBinary.runShell(
+            """
+            export DOCKER_CONFIG='\(clientConfig)' && printf '%s' '\(registry.password)' | \
+            docker login '\(registry.address)' -u '\(registry.user)' --password-stdin >/dev/null && for tag in 1 2; do \
+            docker tag gaara-test/deploy-web:$tag '\(registry.address)/deploy-web:'$tag && docker push -q '\(registry.address)/deploy-web:'$tag >/dev/null && \
+            docker image inspect --format '{{range .RepoDigests}}{{println .}}{{end}}' '\(registry.address)/deploy-web:'$tag | grep '^\(registry.address)/' \
+            || exit 1; done
+            """)
+        try #require(pushed.status == 0, "\(pushed.stderr)")
+        let digests = pushed.stdout.split(separator: "\n").map(String.init)
+        try #require(digests.count == 2, "\(pushed.stdout)")
+        let registryPort = registry.address.split(separator: ":").last.map(String.init) ?? ""
+
+        let hosts = try TemporaryDirectory()
+        let started = try await GaaraBinary.runShell(
+            """
+            '\(Self.script)' start '\(hosts.url.path)' 2 && '\(Self.script)' docker '\(hosts.url.path)' 1 >&2 && \
+            '\(Self.script)' docker '\(hosts.url.path)' 2 >&2 && '\(Self.script)' relay '\(hosts.url.path)' \(registryPort) >&2
+            """)
+        let addresses = started.stdout.split(separator: "\n").map { "root@\($0)" }
+        let project = try TemporaryDirectory()
+        let port = try RegistryFixture.freePort()
+        try project.write(
+            ".gaara/deploy.yml",
+            """
+            services:
+              web:
+                image: \(registry.address)/deploy-web
+                port: 8080
+                health: {interval: 200ms, deadline: 60s}
+                stop-grace: 2s
+            environments:
+              production:
+                hosts: [\(addresses.joined(separator: ", "))]
+                router: 127.0.0.1:\(port)
+                strategy:
+                  canary: {steps: [{weight: 50, pause: 1s}, 100]}
+            """)
+        let key = (try? String(contentsOf: hosts.url.appendingPathComponent("client_key"), encoding: .utf8)) ?? ""
+        let environment = ["PRODUCTION_SSH_KEY": key, "DOCKER_CONFIG": clientConfig]
+        /// What runs on host `index`'s engine: `release ports` lines.
+        func containers(_ index: Int) async throws -> [String] {
+            let listed = try await GaaraBinary.runShell(
+                """
+                export DOCKER_HOST="unix://$(cat '\(hosts.url.path)/docker\(index).socket')" && \
+                docker ps -q --filter label=gaara.deploy.service=web | xargs -r docker inspect --format \
+                '{{index .Config.Labels "gaara.deploy.release"}} {{.Config.Image}} {{range $p, $b := .HostConfig.PortBindings}}{{range $b}}{{.HostIp}}:{{.HostPort}}{{end}}{{end}}'
+                """)
+            return listed.stdout.split(separator: "\n").map(String.init).sorted()
+        }
+        let outcome: Result<Void, any Error>
+        do {
+            try #require(started.status == 0 && addresses.count == 2, "\(started.stdout)\(started.stderr)")
+            // By digest: the hosts pull it themselves (this machine's engine is not asked).
+            let first = try await GaaraBinary.run(["deploy", "production", "--image", digests[0]], in: project.url, environment: environment)
+            #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
+            #expect(await DeployCommandTests.get(port) == "release 1\n")
+            // By tag: pinned to the registry's digest here, then pulled by that digest on each host.
+            let second = try await GaaraBinary.run(
+                ["deploy", "production", "--image", "\(registry.address)/deploy-web:2"], in: project.url, environment: environment)
+            #expect(second.status == 0, "\(second.stdout)\(second.stderr)")
+            #expect(second.stdout.contains("web-2: route 50%"), "\(second.stdout)")
+            #expect(await DeployCommandTests.get(port) == "release 2\n")
+            for index in 1...2 {
+                let running = try await containers(index)
+                #expect(running.count == 2, "host \(index): \(running)")
+                for (release, digest) in zip(["web-1", "web-2"], digests) {
+                    #expect(
+                        running.contains { $0.hasPrefix("\(release) \(digest) 0.0.0.0:") },
+                        "host \(index) runs \(release) of \(digest), published on its addresses: \(running)")
+                }
+            }
+            let history = try await GaaraBinary.run(["releases", "production", "--format", "json"], in: project.url)
+            let artifacts = (try JSONSerialization.jsonObject(with: Data(history.stdout.utf8)) as? [[String: Any]])?.compactMap {
+                $0["artifact"] as? String
+            }
+            #expect(artifacts == digests.reversed(), "\(history.stdout)")
+            // The login reached the hosts for the pull only.
+            let leftovers = try FileManager.default.contentsOfDirectory(atPath: "/tmp").filter { $0.hasPrefix("gaara-pull-") }
+            #expect(leftovers.isEmpty, "\(leftovers)")
+
+            let rollback = try await GaaraBinary.run(["rollback", "production"], in: project.url, environment: environment)
+            #expect(rollback.status == 0 && rollback.stdout.contains("still running: a router switch"), "\(rollback.stdout)\(rollback.stderr)")
+            #expect(await DeployCommandTests.get(port) == "release 1\n")
+
+            // An image only this machine's engine has cannot reach the hosts.
+            let local = try await GaaraBinary.run(
+                ["deploy", "production", "--image", "gaara-test/deploy-web:1"], in: project.url, environment: environment)
+            #expect(local.status == 1 && local.stderr.contains("push it (docker push)"), "\(local.stderr)")
+
+            let undeploy = try await GaaraBinary.run(["undeploy", "production"], in: project.url, environment: environment)
+            #expect(undeploy.status == 0, "\(undeploy.stdout)\(undeploy.stderr)")
+            let left = try await containers(1) + (try await containers(2))
+            #expect(left.isEmpty, "\(left)")
+            outcome = .success(())
+        } catch {
+            outcome = .failure(error)
+        }
+        _ = try? await GaaraBinary.run(["undeploy", "production"], in: project.url, environment: environment)
+        let stopped = try? await GaaraBinary.runShell("'\(Self.script)' stop '\(hosts.url.path)'")
+        #expect(stopped?.status == 0, "\(stopped?.stderr ?? "")")
         try outcome.get()
     }
 }

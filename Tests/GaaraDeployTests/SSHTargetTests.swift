@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import GaaraDeploy
@@ -22,6 +23,15 @@ import Testing
         #expect(try SSHTarget.answer("some warning\n{\"port\":8123}\n") == AgentAnswer(port: 8123))
         #expect(try SSHTarget.answer("{\"releases\":[\"web-1\"]}") == AgentAnswer(releases: ["web-1"]))
         #expect(throws: DeployTargetError.self) { try SSHTarget.answer("bash: gaara: command not found") }
+    }
+
+    @Test func aRequestCarriesTheReleaseAndTheLoginThroughJSON() throws {
+        let release = ReleaseSpec(
+            service: "web", release: "web-2", artifact: .image("127.0.0.1:5000/web@sha256:ab", port: 8080), environment: ["K": "v"])
+        let request = AgentRequest(release: release, registryLogin: RegistryCredentials.Login(registry: "127.0.0.1:5000", auth: "dTpw"))
+        #expect(try JSONDecoder().decode(AgentRequest.self, from: JSONEncoder().encode(request)) == request)
+        let bare = try JSONDecoder().decode(AgentRequest.self, from: JSONEncoder().encode(AgentRequest(release: release)))
+        #expect(bare.registryLogin == nil && bare.release == release)
     }
 
     @Test func shellQuotingKeepsQuotes() {
