@@ -73,33 +73,56 @@ struct LocalEnvironmentTests {
     /// production with approval → manual rollback), for real: its first job builds both images and
     /// pushes them to a real registry; staging is a blue-green `gaara deploy` of the backend image by
     /// digest through a router of its own; without `--approve production` the run stops there. With
-    /// it, production gets the image as a canary (its pauses shortened to 1 s here). The rollback
-    /// input sends staging back to its previous release. The releases and routers outlive the runs.
+    /// it, production gets the image — on two SSH hosts with Docker engines of their own (network
+    /// namespaces; where this machine cannot make them, on this machine) — and the next change goes
+    /// there as a canary, 5% → 25% → 50% → 100% (its pauses shortened to 1 s here). The rollback
+    /// input sends staging, then production, back to its previous release. The releases and routers
+    /// outlive the runs.
     @Test func theExampleAppsDeployWorkflowPushesDeploysAndRollsBack() async throws {
         guard let base = try await ExampleImages.baseImage() else { return }
         let registry = try await RegistryFixture()
         let directory = try TemporaryDirectory()
-        let repo = try await ExamplePipelineTests.repository(
-            in: directory, breakage: ["sed -i 's/pause: [0-9]*m/pause: 1s/g' .gaara/deploy.yml"])
+        let hosts = try TemporaryDirectory()
+        var breakage = ["sed -i 's/pause: [0-9]*m/pause: 1s/g' .gaara/deploy.yml"]
+        var key: String?
+        if SSHDeployCommandTests.ready(["/usr/bin/socat", "/usr/sbin/dockerd"]) {
+            do {
+                let addresses = try await SSHDeployCommandTests.startDockerHosts(2, in: hosts, registry: registry)
+                breakage.append(
+                    "sed -i '/^  production:/,$ s/^    hosts: local$/    hosts: [\(addresses.joined(separator: ", "))]/' .gaara/deploy.yml")
+                key = try String(contentsOf: hosts.url.appendingPathComponent("client_key"), encoding: .utf8)
+            } catch {
+                await SSHDeployCommandTests.stopHosts(in: hosts)
+                throw error
+            }
+        }
+        let repo = try await ExamplePipelineTests.repository(in: directory, breakage: breakage)
         let staging = try RegistryFixture.freePort()
         let production = try RegistryFixture.freePort()
-        let arguments = [
+        var arguments = [
             "run", "workflow_dispatch", "-W", ".github/workflows/deploy.yml", "--var", "REGISTRY=\(registry.address)", "--var", "BASE_IMAGE=\(base)",
             "--var", "STAGING_ROUTER=127.0.0.1:\(staging)", "--var", "PRODUCTION_ROUTER=127.0.0.1:\(production)",
             "--secret", "REGISTRY_USER=\(registry.user)", "--secret", "REGISTRY_PASSWORD=\(registry.password)",
         ]
+        if let key { arguments += ["--secret", "PRODUCTION_SSH_KEY=\(key)"] }
         let outcome: Result<Void, any Error>
         do {
-            try await Self.deployScenario(repo, arguments: arguments, registry: registry, staging: staging, production: production)
+            try await Self.deployScenario(
+                repo, arguments: arguments, registry: registry, staging: staging, production: production, hosts: key == nil ? nil : hosts)
             outcome = .success(())
         } catch {
             outcome = .failure(error)
         }
-        for environment in ["staging", "production"] { _ = try? await GaaraBinary.run(["undeploy", environment], in: repo) }
+        for environment in ["staging", "production"] {
+            _ = try? await GaaraBinary.run(["undeploy", environment], in: repo, environment: ["PRODUCTION_SSH_KEY": key ?? ""])
+        }
+        if key != nil { await SSHDeployCommandTests.stopHosts(in: hosts) }
         try outcome.get()
     }
 
-    static func deployScenario(_ repo: URL, arguments: [String], registry: RegistryFixture, staging: Int, production: Int) async throws {
+    static func deployScenario(
+        _ repo: URL, arguments: [String], registry: RegistryFixture, staging: Int, production: Int, hosts: TemporaryDirectory?
+    ) async throws {
         let stopped = try await GaaraBinary.run(arguments, in: repo)
         #expect(stopped.status == 1, "\(stopped.stdout)\(stopped.stderr)")
         #expect(stopped.stdout.contains("✓ backend-1 is live in staging"), "\(stopped.stdout)")
@@ -158,6 +181,44 @@ struct LocalEnvironmentTests {
         // A push to main (the README's first command) runs CI only: Deploy runs on tags and by hand.
         let listed = try await GaaraBinary.run(["run", "--list"], in: repo)
         #expect(!listed.stdout.contains("Deploy to"), "\(listed.stdout)")
+
+        // The next change reaches production as a canary, on every host at each step.
+        let change = try await GaaraBinary.runShell(
+            "cd '\(repo.path)' && echo '# release 2' >> backend/app/__init__.py && git -c user.name=t -c user.email=t@e commit -qam 'release 2'")
+        try #require(change.status == 0, "\(change.stderr)")
+        let canary = try await GaaraBinary.run(arguments + ["--approve", "production"], in: repo)
+        #expect(canary.status == 0, "\(canary.stdout)\(canary.stderr)")
+        for weight in [5, 25, 50] { #expect(canary.stdout.contains("backend-2: route \(weight)%"), "\(canary.stdout)") }
+        #expect(canary.stdout.contains("✓ backend-2 is live in production"), "\(canary.stdout)")
+        let produced = try await GaaraBinary.run(["releases", "production", "--format", "json"], in: repo)
+        let artifacts =
+            (try JSONSerialization.jsonObject(with: Data(produced.stdout.utf8)) as? [[String: Any]])?.compactMap { $0["artifact"] as? String } ?? []
+        // Each run builds anew (its labels carry the time): two releases, two digests of the registry.
+        #expect(
+            artifacts.count == 2 && Set(artifacts).count == 2
+                && artifacts.allSatisfy { $0.hasPrefix("\(registry.address)/gaara-app/backend@sha256:") },
+            "\(produced.stdout)")
+        if let hosts {
+            // Each host's engine pulled both releases by digest and runs them side by side.
+            let expected = zip(["backend-1", "backend-2"], artifacts.reversed()).map { "\($0) \($1)" }
+            for index in 1...2 {
+                let running = try await SSHDeployCommandTests.containers(of: "backend", host: index, in: hosts)
+                #expect(running.map { $0.split(separator: " ").prefix(2).joined(separator: " ") } == expected, "host \(index): \(running)")
+            }
+        }
+
+        // The guide's manual rollback of production: a router switch back to backend-1, verified.
+        let sshKey = arguments.first { $0.hasPrefix("PRODUCTION_SSH_KEY=") }.map { ["--secret", $0] } ?? []
+        let back = try await GaaraBinary.run(
+            [
+                "run", "workflow_dispatch", "-W", ".github/workflows/deploy.yml", "--input", "action=rollback", "--input", "environment=production",
+                "--var", "PRODUCTION_ROUTER=127.0.0.1:\(production)",
+            ] + sshKey, in: repo)
+        #expect(back.status == 0, "\(back.stdout)\(back.stderr)")
+        #expect(
+            back.stdout.contains("still running: a router switch") && back.stdout.contains("✓ backend-1 is live in production again"),
+            "\(back.stdout)")
+        #expect(try await GaaraBinary.runShell("curl -sf http://127.0.0.1:\(production)/up").status == 0, "production answers after the rollback")
     }
 
     /// On a terminal, a person stands in for the reviewer: `y` deploys, anything else does not

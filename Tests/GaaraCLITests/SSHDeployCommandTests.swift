@@ -122,15 +122,15 @@ struct SSHDeployCommandTests {
         try #require(pushed.status == 0, "\(pushed.stderr)")
         let digests = pushed.stdout.split(separator: "\n").map(String.init)
         try #require(digests.count == 2, "\(pushed.stdout)")
-        let registryPort = registry.address.split(separator: ":").last.map(String.init) ?? ""
 
         let hosts = try TemporaryDirectory()
-        let started = try await GaaraBinary.runShell(
-            """
-            '\(Self.script)' start '\(hosts.url.path)' 2 && '\(Self.script)' docker '\(hosts.url.path)' 1 >&2 && \
-            '\(Self.script)' docker '\(hosts.url.path)' 2 >&2 && '\(Self.script)' relay '\(hosts.url.path)' \(registryPort) >&2
-            """)
-        let addresses = started.stdout.split(separator: "\n").map { "root@\($0)" }
+        let addresses: [String]
+        do {
+            addresses = try await Self.startDockerHosts(2, in: hosts, registry: registry)
+        } catch {
+            await Self.stopHosts(in: hosts)
+            throw error
+        }
         let project = try TemporaryDirectory()
         let port = try RegistryFixture.freePort()
         try project.write(
@@ -151,19 +151,9 @@ struct SSHDeployCommandTests {
             """)
         let key = (try? String(contentsOf: hosts.url.appendingPathComponent("client_key"), encoding: .utf8)) ?? ""
         let environment = ["PRODUCTION_SSH_KEY": key, "DOCKER_CONFIG": clientConfig]
-        /// What runs on host `index`'s engine: `release ports` lines.
-        func containers(_ index: Int) async throws -> [String] {
-            let listed = try await GaaraBinary.runShell(
-                """
-                export DOCKER_HOST="unix://$(cat '\(hosts.url.path)/docker\(index).socket')" && \
-                docker ps -q --filter label=gaara.deploy.service=web | xargs -r docker inspect --format \
-                '{{index .Config.Labels "gaara.deploy.release"}} {{.Config.Image}} {{range $p, $b := .HostConfig.PortBindings}}{{range $b}}{{.HostIp}}:{{.HostPort}}{{end}}{{end}}'
-                """)
-            return listed.stdout.split(separator: "\n").map(String.init).sorted()
-        }
+        func containers(_ index: Int) async throws -> [String] { try await Self.containers(of: "web", host: index, in: hosts) }
         let outcome: Result<Void, any Error>
         do {
-            try #require(started.status == 0 && addresses.count == 2, "\(started.stdout)\(started.stderr)")
             // By digest: the hosts pull it themselves (this machine's engine is not asked).
             let first = try await GaaraBinary.run(["deploy", "production", "--image", digests[0]], in: project.url, environment: environment)
             #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
@@ -210,8 +200,39 @@ struct SSHDeployCommandTests {
             outcome = .failure(error)
         }
         _ = try? await GaaraBinary.run(["undeploy", "production"], in: project.url, environment: environment)
-        let stopped = try? await GaaraBinary.runShell("'\(Self.script)' stop '\(hosts.url.path)'")
-        #expect(stopped?.status == 0, "\(stopped?.stderr ?? "")")
+        await Self.stopHosts(in: hosts)
         try outcome.get()
+    }
+
+    /// Makes `count` SSH hosts in `folder`, each with a Docker engine of its own, the registry reached
+    /// at its own address inside them; returns their `root@ADDRESS` destinations.
+    static func startDockerHosts(_ count: Int, in folder: TemporaryDirectory, registry: RegistryFixture) async throws -> [String] {
+        let registryPort = registry.address.split(separator: ":").last.map(String.init) ?? ""
+        var script = "'\(Self.script)' start '\(folder.url.path)' \(count)"
+        for index in 1...count { script += " && '\(Self.script)' docker '\(folder.url.path)' \(index) >&2" }
+        script += " && '\(Self.script)' relay '\(folder.url.path)' \(registryPort) >&2"
+        let started = try await GaaraBinary.runShell(script)
+        let addresses = started.stdout.split(separator: "\n").map { "root@\($0)" }
+        guard started.status == 0, addresses.count == count else {
+            throw FixtureError("the SSH hosts did not start: \(started.stdout)\(started.stderr)")
+        }
+        return addresses
+    }
+
+    /// Stops what ``startDockerHosts(_:in:registry:)`` (or `ssh-hosts.sh start`) made in `folder`.
+    static func stopHosts(in folder: TemporaryDirectory) async {
+        let stopped = try? await GaaraBinary.runShell("'\(Self.script)' stop '\(folder.url.path)'")
+        #expect(stopped?.status == 0, "\(stopped?.stderr ?? "")")
+    }
+
+    /// What runs on host `index`'s engine for `service`: `release image address:port` lines.
+    static func containers(of service: String, host index: Int, in folder: TemporaryDirectory) async throws -> [String] {
+        let listed = try await GaaraBinary.runShell(
+            """
+            export DOCKER_HOST="unix://$(cat '\(folder.url.path)/docker\(index).socket')" && \
+            docker ps -q --filter label=gaara.deploy.service=\(service) | xargs -r docker inspect --format \
+            '{{index .Config.Labels "gaara.deploy.release"}} {{.Config.Image}} {{range $p, $b := .HostConfig.PortBindings}}{{range $b}}{{.HostIp}}:{{.HostPort}}{{end}}{{end}}'
+            """)
+        return listed.stdout.split(separator: "\n").map(String.init).sorted()
     }
 }
