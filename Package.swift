@@ -71,12 +71,13 @@ let package = Package(
         // Pure core: deployment decisions: roles, environment protection rules (reviewers, wait timer,
         // branch and tag policies) and the decision over rules, actor, ref and time.
         .target(name: "GaaraDeployCore"),
-        // Adapter: deployment targets (supervised local processes; containers and SSH hosts next) behind one
-        // protocol with a recording fake; traffic moved through Gaara's router's admin API.
+        // Adapter: deployment targets (supervised local processes, containers, SSH hosts) behind one protocol
+        // with a recording fake; traffic moved through Gaara's router's admin API; analysis steps judged by
+        // GaaraAnalysis on the router's counts.
         .target(
             name: "GaaraDeploy",
             dependencies: [
-                "GaaraDeployCore", "GaaraProcess", "GaaraHTTP", "GaaraRouter", "GaaraRouterCore", "GaaraWorkflow",
+                "GaaraDeployCore", "GaaraAnalysis", "GaaraProcess", "GaaraHTTP", "GaaraRouter", "GaaraRouterCore", "GaaraWorkflow",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
         // Pure core: the canary judge (always-valid sequential tests of error rates and latency,

@@ -12,7 +12,16 @@ public struct JudgeSettings: Sendable, Equatable, Codable {
     /// A canary whose error rate exceeds the baseline's by less than this is "no worse" (promotable).
     public var errorMargin = 0.01
     /// A canary slower than the baseline with a probability under 0.5 + this is "no worse".
-    public var latencyMargin = 0.05
+    public var latencyMargin = 0.15
+    /// Differences the "worse" tests ignore: with thousands of requests a rank test finds even a
+    /// canary slower with probability 0.51 significant (two processes on one machine differ that
+    /// much), and such a canary is not broken. Worse means worse than the baseline by more than
+    /// this: for the error rate (an absolute share) …
+    public var errorTolerance = 0.002
+    /// … and for P(slower) − 0.5: a canary of few requests reuses fewer of the router's connections
+    /// than its stable version, and a fresh process answers a little slower than a warm one (measured
+    /// through Gaara's router: P(slower) = 0.56 for two copies of one server).
+    public var latencyTolerance = 0.1
     /// The mixing standard deviations of the sequential tests (the size of effect they are tuned to).
     public var errorTau = 0.04
     /// See ``errorTau``; for P(slower) − 0.5.
@@ -110,7 +119,8 @@ public struct CanaryJudge: Sendable, Equatable {
         let threshold = Double(latency == nil ? 2 : 3) / settings.alpha
         let promoteThreshold = Double(latency == nil ? 1 : 2) / settings.alpha
         let errors = ProportionEvidence(
-            canary: sample.canary, baseline: sample.baseline, tau2: square(settings.errorTau), margin: settings.errorMargin)
+            canary: sample.canary, baseline: sample.baseline, tau2: square(settings.errorTau), margin: settings.errorMargin,
+            tolerance: settings.errorTolerance)
         // One sample against the limit: θ̂ = p̂ − limit.
         let rate = (sample.canary.events + 1) / (sample.canary.trials + 2)
         let overLimit =
@@ -181,7 +191,9 @@ public struct CanaryJudge: Sendable, Equatable {
 
     private func latencyEvidence(_ sample: JudgeSample) -> LatencyEvidence? {
         guard let canary = sample.canaryLatency, let baseline = sample.baselineLatency, canary.total > 0, baseline.total > 0 else { return nil }
-        return LatencyEvidence(canary: canary, baseline: baseline, tau2: square(settings.latencyTau), margin: settings.latencyMargin)
+        return LatencyEvidence(
+            canary: canary, baseline: baseline, tau2: square(settings.latencyTau), margin: settings.latencyMargin,
+            tolerance: settings.latencyTolerance)
     }
 
     /// Keeps the largest ratio of `test` and returns it.

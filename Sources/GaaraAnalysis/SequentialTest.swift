@@ -20,11 +20,13 @@ public enum MixtureSPRT {
     }
 
     /// The two one-sided ratios of a comparison whose estimate `excess` is 0 when the versions are
-    /// alike and positive when the canary is worse: against "alike" (counted only when worse), and
-    /// against "worse by `margin`" (counted only when better than that).
-    public static func oneSided(excess: Double, variance: Double, tau2: Double, margin: Double) -> (worse: Double, noWorse: Double) {
+    /// alike and positive when the canary is worse: against "worse by at most `tolerance`" (counted
+    /// only when worse than that), and against "worse by `margin`" (counted only when better than that).
+    public static func oneSided(excess: Double, variance: Double, tau2: Double, margin: Double, tolerance: Double = 0)
+        -> (worse: Double, noWorse: Double)
+    {
         (
-            excess > 0 ? likelihoodRatio(estimate: excess, variance: variance, tau2: tau2) : 1,
+            excess > tolerance ? likelihoodRatio(estimate: excess - tolerance, variance: variance, tau2: tau2) : 1,
             excess < margin ? likelihoodRatio(estimate: excess - margin, variance: variance, tau2: tau2) : 1
         )
     }
@@ -56,18 +58,19 @@ public struct ProportionEvidence: Sendable, Equatable {
     public var difference: Double
     /// The difference's variance.
     public var variance: Double
-    /// Λ against "no difference", counted only when the canary is worse (one-sided).
+    /// Λ against "worse by at most the tolerance", counted only when the canary is worse than that (one-sided).
     public var worse: Double
     /// Λ against "worse by `margin`", counted only when the canary is better than that (one-sided).
     public var noWorse: Double
 
-    /// Weighs `canary` against `baseline` with mixing variance `tau2` and the non-inferiority `margin`.
-    public init(canary: Proportion, baseline: Proportion, tau2: Double, margin: Double) {
+    /// Weighs `canary` against `baseline` with mixing variance `tau2`, the non-inferiority `margin`
+    /// and the difference `tolerance` "worse" ignores.
+    public init(canary: Proportion, baseline: Proportion, tau2: Double, margin: Double, tolerance: Double = 0) {
         let canaryRate = (canary.events + 1) / (canary.trials + 2)
         let baselineRate = (baseline.events + 1) / (baseline.trials + 2)
         difference = canaryRate - baselineRate
         variance = canaryRate * (1 - canaryRate) / (canary.trials + 2) + baselineRate * (1 - baselineRate) / (baseline.trials + 2)
-        (worse, noWorse) = MixtureSPRT.oneSided(excess: difference, variance: variance, tau2: tau2, margin: margin)
+        (worse, noWorse) = MixtureSPRT.oneSided(excess: difference, variance: variance, tau2: tau2, margin: margin, tolerance: tolerance)
     }
 }
 
@@ -92,13 +95,14 @@ public struct LatencyEvidence: Sendable, Equatable {
     public var slower: Double
     /// Its variance under "no difference" (tie-corrected).
     public var variance: Double
-    /// Λ against "no difference", counted only when the canary is slower.
+    /// Λ against "slower by at most the tolerance", counted only when the canary is slower than that.
     public var worse: Double
     /// Λ against "slower by `margin`" (in probability), counted only when it is less slow than that.
     public var noWorse: Double
 
-    /// Weighs `canary` against `baseline` (the same buckets) with mixing variance `tau2`.
-    public init(canary: BucketCounts, baseline: BucketCounts, tau2: Double, margin: Double) {
+    /// Weighs `canary` against `baseline` (the same buckets) with mixing variance `tau2`, the
+    /// non-inferiority `margin` and the `tolerance` "slower" ignores.
+    public init(canary: BucketCounts, baseline: BucketCounts, tau2: Double, margin: Double, tolerance: Double = 0) {
         let n1 = canary.total
         let n2 = baseline.total
         guard n1 > 0, n2 > 0, canary.counts.count == baseline.counts.count else {
@@ -120,6 +124,6 @@ public struct LatencyEvidence: Sendable, Equatable {
         // σ²(U) = n1 n2 / 12 · ((n + 1) − Σ(t³ − t) / (n (n − 1))); the same over (n1 n2)² for the probability.
         let varianceU = n1 * n2 / 12 * ((n + 1) - (n > 1 ? ties / (n * (n - 1)) : 0))
         variance = varianceU / (n1 * n1 * n2 * n2)
-        (worse, noWorse) = MixtureSPRT.oneSided(excess: slower - 0.5, variance: variance, tau2: tau2, margin: margin)
+        (worse, noWorse) = MixtureSPRT.oneSided(excess: slower - 0.5, variance: variance, tau2: tau2, margin: margin, tolerance: tolerance)
     }
 }

@@ -70,7 +70,8 @@ public struct LocalDeployer: Sendable {
             try folder.save(history)
             log("\(release.id): \(artifact)\(directory.map { " from \($0.path)" } ?? "")")
             let steps = try RolloutPlan.steps(
-                environment.strategy, hosts: environment.hosts, hasOldRelease: stable != nil, smokeTests: environment.smokeTests != nil)
+                environment.strategy, hosts: environment.hosts, hasOldRelease: stable != nil, smokeTests: environment.smokeTests != nil,
+                analysis: environment.analysis != nil)
             let outcome = try await run(
                 service, candidate: spec(service, release, variables: environmentVariables),
                 stable: stable.map { spec(service, $0, variables: environmentVariables) }, steps: foreground(steps), targets: targets)
@@ -255,7 +256,7 @@ public struct LocalDeployer: Sendable {
             service: service.name, candidate: candidate, stable: stable, steps: steps,
             targets: targets.byHost, traffic: traffic(service),
             health: Self.health(service), smokeTest: smoke, stateFile: folder.rolloutFile(service.name),
-            observe: { log("  \(candidate.release): \($0)") })
+            analysis: environment.analysis ?? CanaryAnalysisSettings(), observe: { log("  \(candidate.release): \($0)") })
         let inbox = Task { [folder] in
             while !Task.isCancelled {
                 for input in folder.takeInputs() {

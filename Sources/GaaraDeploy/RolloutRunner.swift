@@ -1,4 +1,5 @@
 import Foundation
+import GaaraAnalysis
 import GaaraDeployCore
 
 /// How a release's health is judged while it rolls out.
@@ -51,14 +52,25 @@ public actor RolloutRunner {
     private let observe: (@Sendable (String) -> Void)?
     /// Seconds requests in flight on a release taken out of the router get before it is stopped.
     private let drainTimeout = 30.0
+    /// How analysis steps judge the canary.
+    private let analysis: CanaryAnalysisSettings
+    /// Seconds between two looks of an analysis step at the router's counts (the judge's test stays
+    /// valid however often it looks).
+    private let analysisInterval: Double
+    /// The decisions of the analysis steps so far, in words with their figures (for the release's
+    /// record and the incident report).
+    public private(set) var analysisFindings: [String] = []
 
     /// A runner for `steps` (from ``RolloutPlan``) over `targets` (one per host, by host name).
     public init(
         service: String, candidate: ReleaseSpec, stable: ReleaseSpec?, steps: [RolloutStep], targets: [String: any DeployTarget],
         traffic: any TrafficControl, probe: any HealthProbe = HTTPHealthProbe(), health: HealthSettings = HealthSettings(),
         smokeTest: (@Sendable (TargetEndpoint) async throws -> Void)? = nil, stateFile: URL,
+        analysis: CanaryAnalysisSettings = CanaryAnalysisSettings(), analysisInterval: Double = 0.5,
         observe: (@Sendable (String) -> Void)? = nil
     ) {
+        self.analysis = analysis
+        self.analysisInterval = analysisInterval
         self.observe = observe
         self.service = service
         self.candidate = candidate
@@ -126,6 +138,10 @@ public actor RolloutRunner {
                 queue += try decide(.tick)
             case .perform(let id, let kind):
                 observe?(kind.summary)
+                if case .analyze(let seconds) = kind {
+                    queue += try await analysisStep(id: id, seconds: seconds)
+                    continue
+                }
                 do {
                     try await perform(kind)
                     queue += try decide(.succeeded(id))
@@ -184,7 +200,113 @@ public actor RolloutRunner {
                 stableEndpoints[host] = try await target(host).start(stable)
                 stoppedStable.remove(host)
             }
+        case .analyze:
+            break  // run() performs it: it reports how it ended itself
         }
+    }
+
+    /// How an analysis step ended.
+    private enum AnalysisEnd {
+        case passed(String)
+        case failed(String)
+        case held(String)
+        /// A promote or an abort came: the controller decides.
+        case interrupted
+    }
+
+    /// Performs an analysis step and reports its end to the controller.
+    private func analysisStep(id: Int, seconds: Double?) async throws -> [RolloutAction] {
+        switch await analyze(seconds: seconds) {
+        case .passed(let why):
+            note("analysis passed: \(why)")
+            return try decide(.succeeded(id))
+        case .failed(let why):
+            note("analysis failed: \(why)")
+            if analysis.onFail == .pause { return try decide(.hold(id, reason: "the canary is worse (on-fail: pause): \(why)")) }
+            return try decide(.failed(id, reason: why))
+        case .held(let why):
+            note("analysis inconclusive: \(why)")
+            return try decide(.hold(id, reason: "inconclusive: \(why)"))
+        case .interrupted:
+            var actions: [RolloutAction] = []
+            while !inputs.isEmpty { actions += try decide(inputs.removeFirst()) }
+            // A promote ended the step's wait (the controller awaits its end); an abort dropped it.
+            if controller.state.outstanding?.id == id { actions += try decide(.succeeded(id)) }
+            return actions
+        }
+    }
+
+    private func note(_ finding: String) {
+        analysisFindings.append(finding)
+        observe?(finding)
+    }
+
+    /// Judges the candidate against the stable release on the router's counts of both since the step
+    /// began, every ``analysisInterval`` seconds, until the judge decides, the step's time is up, or
+    /// an operator promotes or aborts.
+    private func analyze(seconds: Double?) async -> AnalysisEnd {
+        guard let stable else { return .passed("there is no old release to compare with") }
+        var settings = JudgeSettings()
+        settings.errorRateLimit = analysis.errorRateLimit
+        settings.minimumRequests = Double(analysis.minimumRequests)
+        var judge = CanaryJudge(settings: settings)
+        let deadline = seconds.map { Date().addingTimeInterval($0) }
+        // Requests of the warm-up are not judged: the counts are taken as the base after it.
+        let warmUp = Date().addingTimeInterval(min(analysis.initialDelay, (seconds ?? .infinity) / 4))
+        var base: [String: TrafficCounts]?
+        var errorsInARow = 0
+        while true {
+            let interrupted = inputs.contains {
+                switch $0 {
+                case .promote, .abort: true
+                default: false
+                }
+            }
+            if interrupted { return .interrupted }
+            do {
+                let counts = try await traffic.counts(service: service)
+                errorsInARow = 0
+                if let base {
+                    let sample = Self.sample(counts, since: base, canary: candidate.release, baseline: stable.release)
+                    let over = deadline.map { Date() >= $0 } ?? false
+                    switch over ? judge.deadline(sample) : judge.judge(sample) {
+                    case .fail(let finding): return .failed(Self.describe(finding))
+                    case .pass(let findings): return .passed(findings.map(Self.describe).joined(separator: "; "))
+                    case .inconclusive(let why): return .held(why)
+                    case .undecided: break
+                    }
+                } else if Date() >= warmUp {
+                    base = counts
+                }
+            } catch {
+                // Argo's consecutiveErrorLimit: a router that cannot be read for a while is an error.
+                errorsInARow += 1
+                if errorsInARow >= 10 { return .failed("the router's counts could not be read \(errorsInARow) times in a row: \(error)") }
+            }
+            try? await Task.sleep(for: .milliseconds(Int(analysisInterval * 1000)))
+        }
+    }
+
+    /// The judge's sample: each release's answers between `base` and `counts`.
+    static func sample(_ counts: [String: TrafficCounts], since base: [String: TrafficCounts], canary: String, baseline: String) -> JudgeSample {
+        func delta(_ group: String) -> TrafficCounts {
+            let now = counts[group] ?? TrafficCounts(requests: 0, errors: 0)
+            let then = base[group] ?? TrafficCounts(requests: 0, errors: 0, latency: now.latency.map { _ in 0 })
+            let latency =
+                now.latency.count == then.latency.count ? zip(now.latency, then.latency).map { max(0, $0 - $1) } : []
+            return TrafficCounts(requests: max(0, now.requests - then.requests), errors: max(0, now.errors - then.errors), latency: latency)
+        }
+        let new = delta(canary)
+        let old = delta(baseline)
+        let latencies = new.latency.isEmpty || old.latency.count != new.latency.count ? nil : (BucketCounts(new.latency), BucketCounts(old.latency))
+        return JudgeSample(
+            canary: Proportion(events: new.errors, trials: new.requests), baseline: Proportion(events: old.errors, trials: old.requests),
+            canaryLatency: latencies?.0, baselineLatency: latencies?.1)
+    }
+
+    /// A finding with its figures: `canary error rate 10.31% is higher than … (canary 412 requests, stable 7,803; p ≤ 0.0001)`.
+    static func describe(_ finding: JudgeFinding) -> String {
+        "\(finding.summary) (canary \(Int(finding.canaryRequests)) requests, stable \(Int(finding.baselineRequests)); p ≤ \(String(format: "%.4f", finding.pValue)))"
     }
 
     private func target(_ host: String) throws -> any DeployTarget {

@@ -85,6 +85,20 @@ public struct RouterTraffic: TrafficControl {
         }
     }
 
+    /// Each group's counts since the router started (`GET /services/{name}/metrics?window=all`).
+    public func counts(service: String) async throws -> [String: TrafficCounts] {
+        let (status, body) = try await admin.send(.GET, "/services/\(service)/metrics?window=all", timeout: 5)
+        guard status == 200 else { throw Self.failure("GET /services/\(service)/metrics", status, body) }
+        let window = try Self.decoder.decode(MetricsWindow.self, from: body)
+        var result: [String: TrafficCounts] = [:]
+        for group in window.groups {
+            let errors = (group.byClass["5xx"] ?? 0) + (group.byClass["upstream_error"] ?? 0)
+            result[group.group] = TrafficCounts(
+                requests: Double(group.requests), errors: Double(errors), latency: (group.latencyBuckets ?? []).map { Double($0) })
+        }
+        return result
+    }
+
     /// The service as the router sees it, nil when it does not know it.
     func status(_ service: String) async throws -> ServiceStatus? {
         let (status, body) = try await admin.send(.GET, "/services/\(service)")

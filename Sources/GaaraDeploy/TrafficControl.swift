@@ -16,6 +16,24 @@ public struct TrafficGroup: Sendable, Equatable {
     }
 }
 
+/// A release's answers as the router counted them since it started: what the canary judge takes
+/// differences of.
+public struct TrafficCounts: Sendable, Equatable {
+    /// Requests answered (or failed upstream).
+    public var requests: Double
+    /// 5xx answers and upstream errors (no answer).
+    public var errors: Double
+    /// Answers by latency bucket (the router's ``MetricsWindow/latencyBoundsMs``); empty when unknown.
+    public var latency: [Double]
+
+    /// Creates counts.
+    public init(requests: Double, errors: Double, latency: [Double] = []) {
+        self.requests = requests
+        self.errors = errors
+        self.latency = latency
+    }
+}
+
 /// Moves a service's traffic between the old and the new release (Gaara's router through its admin
 /// API; a recording fake in tests). `route` replaces the service's groups and weights in one change, so
 /// no request sees half of it.
@@ -27,11 +45,19 @@ public protocol TrafficControl: Sendable {
     /// Waits (up to `timeout` seconds) until the requests already sent to `endpoints` have been answered:
     /// after a ``route(service:stable:candidate:weight:)`` that took them out, before they are stopped.
     func awaitDrained(service: String, endpoints: [TargetEndpoint], timeout: Double) async
+
+    /// Each target group's (release's) counts of `service` since the router started.
+    func counts(service: String) async throws -> [String: TrafficCounts]
 }
 
 extension TrafficControl {
     /// Nothing to wait for by default (a fake sends no requests).
     public func awaitDrained(service: String, endpoints: [TargetEndpoint], timeout: Double) async {}
+
+    /// No counts by default: an analysis step over such a control fails and says so.
+    public func counts(service: String) async throws -> [String: TrafficCounts] {
+        throw DeployTargetError("this traffic control counts no requests: the canary cannot be analysed")
+    }
 }
 
 /// A ``TrafficControl`` for tests: records each change.
@@ -47,6 +73,7 @@ public final class RecordingTraffic: TrafficControl {
     }
 
     private let recorded = Mutex<[Change]>([])
+    private let counted = Mutex<[String: TrafficCounts]>([:])
     /// The error message a change to this weight fails with, if any.
     public let fail: @Sendable (Int) -> String?
 
@@ -57,6 +84,12 @@ public final class RecordingTraffic: TrafficControl {
 
     /// The changes so far.
     public var changes: [Change] { recorded.withLock { $0 } }
+
+    /// Sets what ``counts(service:)`` answers from now on.
+    public func setCounts(_ counts: [String: TrafficCounts]) { counted.withLock { $0 = counts } }
+
+    /// The counts set last.
+    public func counts(service: String) async throws -> [String: TrafficCounts] { counted.withLock { $0 } }
 
     /// Records the change (or fails as scripted).
     public func route(service: String, stable: TrafficGroup?, candidate: TrafficGroup, weight: Int) async throws {

@@ -114,6 +114,13 @@ public struct RolloutController: Sendable, Equatable, Codable {
             guard let outstanding = state.outstanding, outstanding.id == id else { return [] }
             state.outstanding = nil
             return failed(outstanding.kind, reason: reason, now: now)
+        case .hold(let id, let reason):
+            guard let outstanding = state.outstanding, outstanding.id == id else { return [] }
+            state.outstanding = nil
+            guard state.phase == .running || state.phase == .paused else { return completed(outstanding.kind, now: now) }
+            state.phase = .paused
+            note("held for a decision (promote or abort): \(reason)")
+            return []
         case .tick:
             guard let until = state.waitUntil, now >= until, state.outstanding == nil else {
                 return state.waitUntil.map { [.wake(at: $0)] } ?? []
@@ -138,7 +145,9 @@ public struct RolloutController: Sendable, Equatable, Codable {
             state.promoteFully = state.promoteFully || full
             state.phase = .running
             // A pause in progress ends now (an outstanding action finishes first); promote also resumes.
-            if case .pause = currentStep {
+            // An analysis held for a decision ends the same way (one still judging is ended by the
+            // adapter, which reports it done).
+            if currentStep?.isWait == true {
                 state.waitUntil = nil
                 if state.outstanding == nil {
                     moveToNextStep()
@@ -147,7 +156,7 @@ public struct RolloutController: Sendable, Equatable, Codable {
                     // pause counts as over once it is back.
                     state.delayDone = true
                 }
-            } else if !full, state.steps[state.index...].contains(where: { if case .pause = $0 { true } else { false } }) {
+            } else if !full, state.steps[state.index...].contains(where: \.isWait) {
                 // Sent a moment early (`gaara rollout promote` right after "route 5%"): it is for the next pause.
                 state.promotePending = true
             }
@@ -210,6 +219,17 @@ public struct RolloutController: Sendable, Equatable, Codable {
             let until = now.addingTimeInterval(seconds)
             state.waitUntil = until
             return [.wake(at: until)]
+        case .analyze(let seconds):
+            if state.promotePending == true {
+                state.promotePending = nil
+                note("promoted before the analysis began")
+                state.delayDone = true
+            }
+            if state.delayDone {
+                moveToNextStep()
+                return advance(now: now)
+            }
+            return [issue(.analyze(seconds: seconds))]
         case .stopOld(let hosts, let after):
             if after > 0, !state.delayDone {
                 let until = now.addingTimeInterval(after)
@@ -386,6 +406,10 @@ public enum RolloutInput: Sendable, Equatable {
     case succeeded(Int)
     /// The action with this id failed, with why (health-check output, the target's last log lines).
     case failed(Int, reason: String)
+    /// The analysis with this id ended without deciding (too little traffic to judge; or the canary
+    /// was worse and the environment says `on-fail: pause`): the rollout holds at this step until
+    /// promoted (next step) or aborted.
+    case hold(Int, reason: String)
     /// A `wake(at:)` time came.
     case tick
     /// `gaara rollout pause`: hold before the next step.
@@ -421,6 +445,9 @@ public enum RolloutAction: Sendable, Equatable {
         case stopNew(hosts: [String])
         /// Start the old release again on these hosts (aborting after it was stopped there).
         case startOld(hosts: [String])
+        /// Judge the new release against the old one for up to this many seconds (nil: until
+        /// promoted); report success (no worse), failure (worse) or ``RolloutInput/hold(_:reason:)``.
+        case analyze(seconds: Double?)
 
         /// The case's name, for the undo actions that failed.
         var undoName: String {
@@ -443,6 +470,7 @@ public enum RolloutAction: Sendable, Equatable {
             case .stopOld(let hosts): "stop the old release on \(hosts.joined(separator: ", "))"
             case .stopNew(let hosts): "stop the new release on \(hosts.joined(separator: ", "))"
             case .startOld(let hosts): "start the old release again on \(hosts.joined(separator: ", "))"
+            case .analyze(let seconds): seconds.map { "analysis for up to \(RolloutPlan.duration($0))" } ?? "analysis until promoted"
             }
         }
     }

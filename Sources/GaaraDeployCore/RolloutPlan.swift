@@ -21,8 +21,8 @@ public enum CanaryStep: Sendable, Equatable, Codable {
     case pause(seconds: Double?)
 }
 
-/// One thing a rollout does, in order. Strategies are lists of these; metric analysis (next) is one
-/// more kind of step.
+/// One thing a rollout does, in order. Strategies are lists of these; metric analysis is one more
+/// kind of step.
 public enum RolloutStep: Sendable, Equatable, Codable {
     /// Start the new release on these hosts (next to the old one).
     case start(hosts: [String])
@@ -34,13 +34,18 @@ public enum RolloutStep: Sendable, Equatable, Codable {
     case route(weight: Int)
     /// Wait this many seconds, or until promoted when nil.
     case pause(seconds: Double?)
+    /// A pause in which the canary judge compares the new release with the old one on the router's
+    /// counts: it ends the step early when the evidence decides (no worse: next step; worse: abort,
+    /// or hold with `on-fail: pause`), and at the end of `seconds` (nil: none) a step without enough
+    /// traffic to judge is held for a person (inconclusive, never passed).
+    case analyze(seconds: Double?)
     /// Stop the old release on these hosts, `after` seconds after the step begins.
     case stopOld(hosts: [String], after: Double)
 
     /// Whether the step moves traffic or waits between moves: what `promote --full` skips.
     var isTrafficStaging: Bool {
         switch self {
-        case .pause: true
+        case .pause, .analyze: true
         case .route(let weight): weight < 100
         default: false
         }
@@ -54,6 +59,7 @@ public enum RolloutStep: Sendable, Equatable, Codable {
         case .smokeTest: "smoke tests"
         case .route(let weight): "route \(weight)%"
         case .pause(let seconds): seconds.map { "pause \(RolloutPlan.duration($0))" } ?? "pause until promoted"
+        case .analyze(let seconds): seconds.map { "analysis for up to \(RolloutPlan.duration($0))" } ?? "analysis until promoted"
         case .stopOld(let hosts, let after):
             "stop the old release on \(hosts.joined(separator: ", "))" + (after > 0 ? " after \(RolloutPlan.duration(after))" : "")
         }
@@ -74,9 +80,10 @@ public struct RolloutPlanError: Error, Sendable, Equatable, CustomStringConverti
 public enum RolloutPlan {
     /// The steps that deploy a new release to `hosts` with `strategy`. `hasOldRelease` is false for an
     /// environment's first release (nothing to stop or share traffic with). `smokeTests` adds the smoke
-    /// tests before any traffic moves.
+    /// tests before any traffic moves. `analysis` makes a canary's pauses analysis steps (see
+    /// ``RolloutStep/analyze(seconds:)``).
     public static func steps(
-        _ strategy: RolloutStrategy, hosts: [String], hasOldRelease: Bool, smokeTests: Bool
+        _ strategy: RolloutStrategy, hosts: [String], hasOldRelease: Bool, smokeTests: Bool, analysis: Bool = false
     ) throws(RolloutPlanError) -> [RolloutStep] {
         guard !hosts.isEmpty else { throw RolloutPlanError("an environment needs at least one host") }
         guard Set(hosts).count == hosts.count else { throw RolloutPlanError("a host is listed twice") }
@@ -102,7 +109,8 @@ public enum RolloutPlan {
                     steps.append(.route(weight: weight))
                 case .pause(let seconds):
                     if let seconds, seconds <= 0 { throw RolloutPlanError("a canary pause must be longer than 0 s") }
-                    steps.append(.pause(seconds: seconds))
+                    // Analysis needs both versions serving: a pause before the first weight stays one.
+                    steps.append(analysis && last > 0 && last < 100 ? .analyze(seconds: seconds) : .pause(seconds: seconds))
                 }
             }
             // A first release has nothing to be compared with and no one to share traffic with: its
@@ -142,5 +150,15 @@ public enum RolloutPlan {
         if whole < 120 { return "\(whole) s" }
         if whole < 3600 { return whole % 60 == 0 ? "\(whole / 60)m" : "\(whole / 60)m \(whole % 60)s" }
         return whole % 3600 == 0 ? "\(whole / 3600)h" : "\(whole / 3600)h \(whole % 3600 / 60)m"
+    }
+}
+
+extension RolloutStep {
+    /// Whether the step waits (a pause, an analysis): what a promote ends.
+    var isWait: Bool {
+        switch self {
+        case .pause, .analyze: true
+        default: false
+        }
     }
 }

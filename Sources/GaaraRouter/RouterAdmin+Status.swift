@@ -29,6 +29,9 @@ extension TargetStatus {
 }
 
 extension MetricsWindow {
+    /// ``latencyBoundsMs`` in microseconds (the histogram's unit).
+    static let latencyBoundsMicros = latencyBoundsMs.map { UInt64(($0 * 1000).rounded()) }
+
     /// The window of `seconds` from each group's counts.
     init(service: String, seconds: Int, groups: [(group: String, counts: ServiceMetrics.Counts)]) {
         let classes = ["1xx", "2xx", "3xx", "4xx", "5xx", "upstream_error"]
@@ -42,7 +45,8 @@ extension MetricsWindow {
                     byClass: Dictionary(uniqueKeysWithValues: zip(classes, counts.byClass)),
                     errorRate: counts.requests == 0 ? 0 : Double(failures) / Double(counts.requests),
                     p50Ms: Double(counts.latency.percentile(50)) / 1000, p95Ms: Double(counts.latency.percentile(95)) / 1000,
-                    p99Ms: Double(counts.latency.percentile(99)) / 1000, bytesIn: counts.bytesIn, bytesOut: counts.bytesOut)
+                    p99Ms: Double(counts.latency.percentile(99)) / 1000, bytesIn: counts.bytesIn, bytesOut: counts.bytesOut,
+                    latencyBuckets: counts.latency.coarse(boundsMicros: Self.latencyBoundsMicros))
             })
     }
 }

@@ -140,9 +140,14 @@ public enum RouterAdmin {
             guard let metrics = table.allMetrics.first(where: { $0.service == name }) else {
                 throw HTTPError(.notFound, message: "no service '\(name)'")
             }
-            let seconds = request.uri.queryParameters.get("window").flatMap(Int.init) ?? 10
-            guard (1...ServiceMetrics.windowSeconds).contains(seconds) else {
-                throw HTTPError(.badRequest, message: "window must be 1 to \(ServiceMetrics.windowSeconds) seconds")
+            // `window=all`: every answer since the router started (what the canary judge takes differences of).
+            if request.uri.queryParameters.get("window") == "all" {
+                return try json(MetricsWindow(service: name, seconds: 0, groups: metrics.totals()))
+            }
+            let given = request.uri.queryParameters.get("window")
+            // A window that is no number is an error, not the default.
+            guard let seconds = given.map({ Int($0) }) ?? 10, (1...ServiceMetrics.windowSeconds).contains(seconds) else {
+                throw HTTPError(.badRequest, message: "window must be 1 to \(ServiceMetrics.windowSeconds) seconds, or all")
             }
             return try json(
                 MetricsWindow(service: name, seconds: seconds, groups: metrics.window(seconds: seconds, now: Date().timeIntervalSince1970)))

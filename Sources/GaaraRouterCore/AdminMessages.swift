@@ -121,12 +121,17 @@ public struct MetricsWindow: Codable, Sendable, Equatable {
         public var bytesIn: UInt64
         /// Bytes sent to clients.
         public var bytesOut: UInt64
+        /// Answers by latency: one count per bound of ``MetricsWindow/latencyBoundsMs`` (at most that
+        /// many milliseconds, above the bound before), then one for slower answers. What the canary
+        /// judge compares two versions' latency on (nil from a router that predates it).
+        public var latencyBuckets: [UInt64]?
 
         /// Creates a group's figures.
         public init(
             group: String, requests: UInt64, byClass: [String: UInt64], errorRate: Double, p50Ms: Double, p95Ms: Double, p99Ms: Double,
-            bytesIn: UInt64, bytesOut: UInt64
+            bytesIn: UInt64, bytesOut: UInt64, latencyBuckets: [UInt64]? = nil
         ) {
+            self.latencyBuckets = latencyBuckets
             self.group = group
             self.requests = requests
             self.byClass = byClass
@@ -139,9 +144,16 @@ public struct MetricsWindow: Codable, Sendable, Equatable {
         }
     }
 
+    /// The upper bounds (milliseconds) of ``Group/latencyBuckets``: fine enough that a +20% change
+    /// moves answers across bounds, coarse enough to send each second.
+    public static let latencyBoundsMs: [Double] = [
+        0.25, 0.5, 1, 1.5, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30, 40, 50, 60, 80, 100, 120, 150, 200, 250, 300, 400, 500, 600, 800,
+        1000, 1200, 1500, 2000, 2500, 3000, 4000, 5000, 10000, 30000,
+    ]
+
     /// The service's name.
     public var service: String
-    /// The window's length in seconds.
+    /// The window's length in seconds (0: every answer since the router started).
     public var seconds: Int
     /// Its groups.
     public var groups: [Group]

@@ -37,6 +37,18 @@ public struct LatencyHistogram: Sendable, Equatable {
         return ((UInt64(subBuckets) + sub + 1) << shift) - 1
     }
 
+    /// The counts of values at most each of `bounds` (microseconds, ascending) and above the one
+    /// before, then of the values above the last: each fine bucket goes where its upper bound falls.
+    public func coarse(boundsMicros bounds: [UInt64]) -> [UInt64] {
+        var result = [UInt64](repeating: 0, count: bounds.count + 1)
+        for (index, count) in counts.enumerated() where count > 0 {
+            let upper = Self.upperBound(of: index)
+            let slot = bounds.firstIndex { upper <= $0 } ?? bounds.count
+            result[slot] &+= count
+        }
+        return result
+    }
+
     /// Records one value (microseconds).
     public mutating func record(_ value: UInt64) {
         counts[Self.index(of: value)] &+= 1

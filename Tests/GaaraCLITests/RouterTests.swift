@@ -203,6 +203,23 @@ struct RouterTests {
             ["curl", "-s", "--unix-socket", String(setup.admin.dropFirst(5)), "http://router/services/empty/metrics?window=60"],
             executable: URL(fileURLWithPath: "/usr/bin/env"))
         #expect(metrics.stdout.contains("\"5xx\":1,") && metrics.stdout.contains("\"group\":\"-\""), "\(metrics.stdout)")
+        // Since the start (what the canary judge takes differences of), with latency buckets; a bad window is a 400.
+        let all = try await GaaraBinary.run(
+            [
+                "curl", "-s", "-w", " %{http_code}", "--unix-socket", String(setup.admin.dropFirst(5)),
+                "http://router/services/empty/metrics?window=all",
+            ],
+            executable: URL(fileURLWithPath: "/usr/bin/env"))
+        #expect(
+            all.stdout.contains("\"seconds\":0,") && all.stdout.contains("\"5xx\":1,") && all.stdout.contains("\"latency_buckets\":[")
+                && all.stdout.hasSuffix(" 200"), "\(all.stdout)")
+        let forever = try await GaaraBinary.run(
+            [
+                "curl", "-s", "-w", " %{http_code}", "--unix-socket", String(setup.admin.dropFirst(5)),
+                "http://router/services/empty/metrics?window=forever",
+            ],
+            executable: URL(fileURLWithPath: "/usr/bin/env"))
+        #expect(forever.stdout.contains("window must be 1 to 60 seconds, or all") && forever.stdout.hasSuffix(" 400"), "\(forever.stdout)")
         // A malformed request gets 400 on its own connection; the others go on.
         let raw = try await GaaraBinary.run(
             ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/\(setup.port); printf 'GARBAGE LINE\\r\\n\\r\\n' >&3; timeout 5 cat <&3 | head -1"],

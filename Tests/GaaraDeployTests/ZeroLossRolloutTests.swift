@@ -44,12 +44,13 @@ struct ZeroLossRolloutTests {
         let shared = Shared()
         let run: Task<Void, Never>
 
-        init(port: Int) {
+        init(port: Int, path: String = "/up") {
             let shared = self.shared
             // Long enough for any machine; stopped with SIGINT, after which wrk prints its counts.
             // (Through ChildProcess: it starts children with no signal blocked, so wrk sees the SIGINT.)
             let command = ChildProcess.Command(
-                "wrk", ["-t1", "-c4", "-d600s", "--timeout", "30s", "http://127.0.0.1:\(port)/up"], environment: ProcessInfo.processInfo.environment)
+                "wrk", ["-t1", "-c4", "-d600s", "--timeout", "30s", "http://127.0.0.1:\(port)\(path)"],
+                environment: ProcessInfo.processInfo.environment)
             run = Task {
                 _ = try? await ChildProcess.run(command, onStart: { started in shared.pid.withLock { $0 = started.pid } }) { chunk in
                     shared.output.withLock { $0.append(contentsOf: chunk) }

@@ -24,6 +24,13 @@ struct LatencyHistogramTests {
         #expect(histogram.percentile(100) == UInt64.max / 2)
     }
 
+    @Test func coarseBucketsCountEachValueOnceBelowItsBound() {
+        var histogram = LatencyHistogram()
+        for value in [0, 100, 200, 400, 900, 4_000, 50_000] { histogram.record(UInt64(value)) }
+        // ≤ 250 µs, ≤ 1 ms, ≤ 5 ms, slower (a fine bucket, 1/64 wide, counts where its upper bound falls).
+        #expect(histogram.coarse(boundsMicros: [250, 1_000, 5_000]) == [3, 2, 1, 1])
+    }
+
     @Test func mergingAddsCounts() {
         var a = LatencyHistogram()
         var b = LatencyHistogram()

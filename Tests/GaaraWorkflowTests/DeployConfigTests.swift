@@ -122,6 +122,45 @@ struct DeployConfigTests {
         #expect(errors == [expected], "\(errors)")
     }
 
+    @Test func aCanaryCanBeAnalysed() throws {
+        let full = Self.load(
+            """
+            services: {web: {image: app, port: 80}}
+            environments:
+              production:
+                hosts: local
+                strategy:
+                  canary:
+                    steps: [{weight: 5, pause: 2m}, 100]
+                    analysis: {error-rate-limit: 2%, min-requests: 200, on-fail: pause}
+              staging: {hosts: local, strategy: {canary: {steps: [5, {pause: 1m}], analysis: true}}}
+              dev: {hosts: local, strategy: {canary: [5, {pause: 1m}]}}
+            """)
+        #expect(full.diagnostics.isEmpty, "\(full.diagnostics)")
+        let environments = try #require(full.config).environments
+        var expected = CanaryAnalysisSettings()
+        expected.errorRateLimit = 0.02
+        expected.minimumRequests = 200
+        expected.onFail = .pause
+        #expect(environments.first { $0.name == "production" }?.analysis == expected)
+        #expect(environments.first { $0.name == "staging" }?.analysis == CanaryAnalysisSettings())
+        #expect(environments.first { $0.name == "dev" }?.analysis == nil)
+    }
+
+    @Test(arguments: [
+        ("{analysis: {on-fail: freeze}}", "2:101: 'on-fail' must be rollback or pause, not 'freeze'"),
+        ("{analysis: {error-rate-limit: 5}}", "2:110: 'error-rate-limit' must be a share like 5% or 0.05 (above 0, below 100%)"),
+        ("{analysis: {min-requests: 0}}", "2:106: 'min-requests' must be 1 to 1000000, not 0"),
+        ("{analysis: {judge: on}}", "2:92: unknown key 'judge' in 'analysis'"),
+        ("{analysis: {initial-delay: soon}}", "2:107: 'initial-delay' must be a duration (30s, 2m, 1h30m, 500ms) or seconds, found 'soon'"),
+        ("{analyze: true}", "2:81: unknown key 'analyze' in 'canary'"),
+    ])
+    func analysisMistakes(_ extra: String, _ expected: String) {
+        let canary = "{steps: [5, {pause: 1m}], " + extra.dropFirst()
+        let errors = Self.errors("services: {web: {image: app, port: 80}}\nenvironments: {dev: {hosts: local, strategy: {canary: \(canary)}}}")
+        #expect(errors == [expected], "\(errors)")
+    }
+
     @Test func missingSectionsAndUnknownTopKeysAreErrors() {
         #expect(
             Self.errors("servces: {}")

@@ -82,4 +82,6 @@ public struct DeployEnvironment: Sendable, Equatable {
     public var keep: Int
     /// Where the name is written.
     public var location: SourceLocation
+    /// How a canary's pauses judge it (nil: they only wait).
+    public var analysis: CanaryAnalysisSettings? = nil
 }

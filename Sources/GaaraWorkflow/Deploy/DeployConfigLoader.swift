@@ -81,6 +81,8 @@ public enum DeployConfigLoader {
 /// The decoding of one file.
 struct DeployConfigDecoder {
     var session: DecodingSession
+    /// The `analysis` of the canary strategy decoded last.
+    var canaryAnalysis: CanaryAnalysisSettings?
 
     mutating func decode(_ root: YAMLNode) -> DeployConfig {
         var config = DeployConfig(path: session.file.path, services: [], environments: [])
@@ -273,14 +275,17 @@ struct DeployConfigDecoder {
             strategyNode.flatMap { decodeStrategy($0, scaleDownDelay: scaleDownDelay) }
             ?? (strategyNode == nil ? .blueGreen(scaleDownDelay: scaleDownDelay) : nil)
         guard let strategy else { return nil }
+        let analysis = canaryAnalysis
+        canaryAnalysis = nil
         do {
-            _ = try RolloutPlan.steps(strategy, hosts: hosts.map(\.0), hasOldRelease: true, smokeTests: smokeTests != nil)
+            _ = try RolloutPlan.steps(strategy, hosts: hosts.map(\.0), hasOldRelease: true, smokeTests: smokeTests != nil, analysis: analysis != nil)
         } catch {
             session.error("\(owner): \(error.message)", at: strategyNode?.location ?? pair.key.location)
             return nil
         }
         return DeployEnvironment(
-            name: name, hosts: hosts.map(\.0), router: router, strategy: strategy, smokeTests: smokeTests, keep: keep, location: pair.key.location)
+            name: name, hosts: hosts.map(\.0), router: router, strategy: strategy, smokeTests: smokeTests, keep: keep, location: pair.key.location,
+            analysis: analysis)
     }
 
     /// `blue-green`, `recreate`, `{rolling: {max-surge: 1, max-unavailable: 0}}`, `{canary: {steps: [...]}}` (or `canary: [...]`).
@@ -327,7 +332,11 @@ struct DeployConfigDecoder {
                     return nil
                 }
                 for field in fields where field.key.scalarText != "steps" {
-                    session.unknownKey(field.key, allowed: ["steps"], in: "'canary'")
+                    if field.key.scalarText == "analysis" {
+                        canaryAnalysis = decodeAnalysis(field.value)
+                    } else {
+                        session.unknownKey(field.key, allowed: ["steps", "analysis"], in: "'canary'")
+                    }
                 }
                 stepsNode = steps.value
             }
@@ -362,6 +371,48 @@ struct DeployConfigDecoder {
             session.error("unknown strategy '\(name)'\(Suggestion.hint(for: name, in: DeployConfigLoader.strategies))", at: pair.key.location)
             return nil
         }
+    }
+
+    /// `analysis: true`, or `{error-rate-limit: 5%, min-requests: 50, initial-delay: 5s, on-fail: rollback|pause}`.
+    mutating func decodeAnalysis(_ node: YAMLNode) -> CanaryAnalysisSettings? {
+        if case .bool(let on) = node.scalarType { return on ? CanaryAnalysisSettings() : nil }
+        guard let fields = session.mapping(node, "'analysis'", allowNull: true) else { return nil }
+        var settings = CanaryAnalysisSettings()
+        for field in fields {
+            guard let key = session.keyText(field, in: "'analysis'") else { continue }
+            switch key {
+            case "error-rate-limit":
+                if let rate = percentage(field.value, "'error-rate-limit'") { settings.errorRateLimit = rate }
+            case "min-requests": settings.minimumRequests = integer(field.value, "'min-requests'", in: 1...1_000_000) ?? settings.minimumRequests
+            case "initial-delay": settings.initialDelay = duration(field.value, "'initial-delay'") ?? settings.initialDelay
+            case "on-fail":
+                if let text = session.string(field.value, "'on-fail'") {
+                    if let onFail = CanaryAnalysisSettings.OnFail(rawValue: text) {
+                        settings.onFail = onFail
+                    } else {
+                        session.error("'on-fail' must be rollback or pause, not '\(text)'", at: field.value.location)
+                    }
+                }
+            default: session.unknownKey(field.key, allowed: ["error-rate-limit", "min-requests", "initial-delay", "on-fail"], in: "'analysis'")
+            }
+        }
+        return settings
+    }
+
+    /// `5%` or `0.05`: a share from 0 to 1 (exclusive of 0).
+    mutating func percentage(_ node: YAMLNode, _ what: String) -> Double? {
+        var value: Double?
+        switch node.scalarType {
+        case .float(let number): value = number
+        case .int(let number): value = Double(number)
+        case .string(let text) where text.hasSuffix("%"): value = Double(text.dropLast()).map { $0 / 100 }
+        default: break
+        }
+        guard let value, value > 0, value < 1 else {
+            session.error("\(what) must be a share like 5% or 0.05 (above 0, below 100%)", at: node.location)
+            return nil
+        }
+        return value
     }
 
     mutating func integer(_ node: YAMLNode, _ what: String, in range: ClosedRange<Int>) -> Int? {

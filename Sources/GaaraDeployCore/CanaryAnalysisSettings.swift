@@ -1,0 +1,27 @@
+/// How an environment's canary is analysed (`.gaara/deploy.yml`'s `strategy.canary.analysis`): its
+/// pauses become analysis steps in which the canary judge compares the new release with the old one
+/// on the router's counts of both over the same time.
+public struct CanaryAnalysisSettings: Sendable, Equatable, Codable {
+    /// What a canary found worse leads to.
+    public enum OnFail: String, Sendable, Equatable, Codable {
+        /// Traffic back to the old release at once, the new one stopped (the default).
+        case rollback
+        /// Hold the rollout for a person's decision (`gaara rollout promote|abort`): after a
+        /// migration, going back may be worse than staying.
+        case pause
+    }
+
+    /// The guide's absolute limit on the canary's error rate (5%), whatever the old release does.
+    public var errorRateLimit = 0.05
+    /// Canary requests needed before anything is decided; a step ending with fewer is inconclusive.
+    public var minimumRequests = 50
+    /// What a failed analysis does.
+    public var onFail = OnFail.rollback
+    /// Seconds at the start of each analysis step whose requests are not judged (Argo's
+    /// `initialDelay`): a fresh process warms up, the router opens its connections. At most a
+    /// quarter of the step.
+    public var initialDelay = 5.0
+
+    /// The defaults.
+    public init() {}
+}

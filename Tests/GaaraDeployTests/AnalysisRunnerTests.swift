@@ -1,0 +1,78 @@
+import Foundation
+import GaaraDeployCore
+import Testing
+
+@testable import GaaraDeploy
+
+/// The runner's analysis steps over fake traffic whose counts grow as a script says: the judge's
+/// verdict becomes the step's end (next step, abort, or a hold a person ends).
+@Suite(.timeLimit(.minutes(1)))
+struct AnalysisRunnerTests {
+    static let steps: [RolloutStep] = [.start(hosts: ["a"]), .route(weight: 5), .analyze(seconds: 30), .route(weight: 100)]
+
+    /// Counts that grow every 20 ms: each tick adds `stable` and `canary` requests with these error counts.
+    static func feed(_ traffic: RecordingTraffic, canary: (Double, Double), stable: (Double, Double)) -> Task<Void, Never> {
+        Task {
+            var tick = 0.0
+            while !Task.isCancelled {
+                tick += 1
+                traffic.setCounts([
+                    "web-1": TrafficCounts(requests: stable.0 * tick, errors: stable.1 * tick),
+                    "web-2": TrafficCounts(requests: canary.0 * tick, errors: canary.1 * tick),
+                ])
+                try? await Task.sleep(for: .milliseconds(20))
+            }
+        }
+    }
+
+    static func runner(_ traffic: RecordingTraffic, onFail: CanaryAnalysisSettings.OnFail = .rollback) -> RolloutRunner {
+        var settings = CanaryAnalysisSettings()
+        settings.onFail = onFail
+        settings.initialDelay = 0
+        return RolloutRunner(
+            service: "web", candidate: RolloutRunnerTests.candidate, stable: RolloutRunnerTests.stable, steps: steps,
+            targets: ["a": RecordingTarget()], traffic: traffic, probe: ScriptedProbe(), health: RolloutRunnerTests.fast,
+            stateFile: RolloutRunnerTests.stateFile(), analysis: settings, analysisInterval: 0.01)
+    }
+
+    @Test func aCanaryWithTenPercentErrorsIsAbortedWithTheFigures() async throws {
+        let traffic = RecordingTraffic()
+        let feed = Self.feed(traffic, canary: (10, 1), stable: (190, 0))
+        defer { feed.cancel() }
+        let outcome = try await Self.runner(traffic).run()
+        guard case .aborted(let reason) = outcome else {
+            Issue.record("\(outcome)")
+            return
+        }
+        #expect(reason.hasPrefix("analysis for up to 30 s failed: canary error rate"), "\(reason)")
+        #expect(reason.contains("requests, stable") && reason.contains("p ≤"), "\(reason)")
+        #expect(traffic.changes.map(\.weight) == [5, 0, 0], "route 0, then the new release's group dropped")
+    }
+
+    @Test func aHealthyCanaryPassesEarly() async throws {
+        let traffic = RecordingTraffic()
+        let feed = Self.feed(traffic, canary: (10, 0), stable: (190, 0))
+        defer { feed.cancel() }
+        let runner = Self.runner(traffic)
+        let started = Date()
+        #expect(try await runner.run() == .succeeded(warnings: []))
+        #expect(Date().timeIntervalSince(started) < 25, "before the 30 s step ended")
+        #expect(traffic.changes.map(\.weight) == [5, 100])
+        let findings = await runner.analysisFindings
+        #expect(findings.first?.hasPrefix("analysis passed: canary error rate") == true, "\(findings)")
+    }
+
+    @Test func onFailPauseHoldsTheRolloutForAPerson() async throws {
+        let traffic = RecordingTraffic()
+        let feed = Self.feed(traffic, canary: (10, 1), stable: (190, 0))
+        defer { feed.cancel() }
+        let runner = Self.runner(traffic, onFail: .pause)
+        let run = Task { try await runner.run() }
+        while await runner.state.phase != .paused { try await Task.sleep(for: .milliseconds(10)) }
+        let log = await runner.state.log
+        #expect(log.last?.contains("the canary is worse (on-fail: pause)") == true, "\(log)")
+        #expect(traffic.changes.map(\.weight) == [5], "traffic stays where it was")
+        await runner.send(.abort(reason: "decided by hand"))
+        #expect(try await run.value == .aborted(reason: "decided by hand"))
+    }
+}

@@ -1,0 +1,143 @@
+import Foundation
+import GaaraDeployCore
+import GaaraRouter
+import Testing
+
+@testable import GaaraDeploy
+
+/// Analysis steps through Gaara's real router, with real processes under `wrk`: the judge rolls
+/// back a canary answering 10% errors and a slow one well before their pause ends, promotes a
+/// healthy one early, and holds an idle one as inconclusive until a person decides.
+@Suite(.serialized)
+struct CanaryAnalysisTests {
+    /// A server that answers `/up` always and every other path with 200, or 500 every `FAIL_EVERY`-th
+    /// time, after `DELAY` seconds (5 ms by default: a server answering in 0.4 ms is slower for its
+    /// first requests and when it is woken rarely, as a 5% canary is, and that is not what is judged).
+    static let server = """
+        import http.server, itertools, os, time
+        count = itertools.count(1)
+        every = int(os.environ.get("FAIL_EVERY", "0"))
+        delay = float(os.environ.get("DELAY", "0.005"))
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+            # Headers and body are separate writes: with Nagle on, each answer waits for a delayed ACK (40 ms).
+            disable_nagle_algorithm = True
+            def do_GET(self):
+                fail = False
+                if self.path != "/up":
+                    fail = every > 0 and next(count) % every == 0
+                    if delay:
+                        time.sleep(delay)
+                body = b"failed" if fail else os.environ["GAARA_RELEASE"].encode()
+                self.send_response(500 if fail else 200)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+            def log_message(self, *args):
+                pass
+        http.server.ThreadingHTTPServer((os.environ["BIND_ADDRESS"], int(os.environ["PORT"])), Handler).serve_forever()
+        """
+
+    struct Outcome {
+        let outcome: RolloutAction.Outcome
+        let seconds: Double
+        let findings: [String]
+        let running: [String]
+        let stableErrors: Double
+    }
+
+    /// Release 1 takes the traffic; then, under load on `/` (unless `load` is false), release 2 with
+    /// `environment` goes 5% → analysis for `seconds` → 100%. `during` runs while it does.
+    static func canary(
+        _ environment: [String: String], analysisSeconds seconds: Double, load: Bool = true,
+        during: @escaping @Sendable (RolloutRunner) async throws -> Void = { _ in }
+    ) async throws -> Outcome {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("gaara-analysis-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: root) }
+        let source = root.appendingPathComponent("source")
+        try FileManager.default.createDirectory(at: source, withIntermediateDirectories: true)
+        try server.write(to: source.appendingPathComponent("server.py"), atomically: true, encoding: .utf8)
+        let router = try await ZeroLossRolloutTests.Router.start(in: root)
+        defer { router.task.cancel() }
+        let target = LocalProcessTarget(root: root.appendingPathComponent("targets"))
+        let health = HealthSettings(path: "/up", interval: 0.2, timeout: 2, healthyThreshold: 2, deadline: 30)
+        let traffic = RouterTraffic(admin: router.admin, template: RouterTraffic.template(health: health))
+        func release(_ number: Int, _ variables: [String: String]) -> ReleaseSpec {
+            ReleaseSpec(
+                service: "web", release: "web-\(number)", artifact: .command("exec python3 server.py", directory: source.path),
+                environment: variables, stopGrace: 5)
+        }
+        let stable = release(1, [:])
+        let first = RolloutRunner(
+            service: "web", candidate: stable, stable: nil, steps: [.start(hosts: ["local"]), .awaitHealthy(hosts: ["local"]), .route(weight: 100)],
+            targets: ["local": target], traffic: traffic, health: health, stateFile: root.appendingPathComponent("rollout-1.json"))
+        #expect(try await first.run() == .succeeded(warnings: []))
+        let wrk = load ? ZeroLossRolloutTests.Load(port: router.port, path: "/") : nil
+        let candidate = release(2, environment)
+        let runner = RolloutRunner(
+            service: "web", candidate: candidate, stable: stable,
+            steps: [
+                .start(hosts: ["local"]), .awaitHealthy(hosts: ["local"]), .route(weight: 5), .analyze(seconds: seconds), .route(weight: 100),
+                .stopOld(hosts: ["local"], after: 0),
+            ],
+            targets: ["local": target], traffic: traffic, health: health, stateFile: root.appendingPathComponent("rollout-2.json"),
+            observe: { print("  web-2: \($0)") })
+        let started = Date()
+        let side = Task { try await during(runner) }
+        let outcome = try await runner.run()
+        let seconds = Date().timeIntervalSince(started)
+        side.cancel()
+        _ = try? await wrk?.stop()
+        let counts = try await traffic.counts(service: "web")
+        let running = try await target.running(service: "web")
+        for spec in [stable, candidate] { try? await target.stop(spec) }
+        return Outcome(
+            outcome: outcome, seconds: seconds, findings: await runner.analysisFindings, running: running,
+            stableErrors: counts["web-1"]?.errors ?? -1)
+    }
+
+    @Test func aCanaryAnswering10PercentErrorsIsRolledBackLongBeforeItsPauseEnds() async throws {
+        let result = try await Self.canary(["FAIL_EVERY": "10"], analysisSeconds: 300)
+        print("10% errors: \(result.outcome) after \(String(format: "%.1f", result.seconds)) s")
+        guard case .aborted(let reason) = result.outcome else {
+            Issue.record("rolled back: \(result.outcome)")
+            return
+        }
+        #expect(reason.contains("canary error rate") && reason.contains("p ≤"), "\(reason)")
+        #expect(result.seconds < 150, "decided by the judge, not by the end of the 300 s step: \(result.seconds) s")
+        #expect(result.running == ["web-1"], "the canary is stopped: \(result.running)")
+        #expect(result.stableErrors == 0, "the stable release failed nothing")
+    }
+
+    @Test func aSlowCanaryIsRolledBackOnLatency() async throws {
+        let result = try await Self.canary(["DELAY": "0.2"], analysisSeconds: 300)
+        print("+200 ms: \(result.outcome) after \(String(format: "%.1f", result.seconds)) s")
+        guard case .aborted(let reason) = result.outcome else {
+            Issue.record("rolled back: \(result.outcome)")
+            return
+        }
+        #expect(reason.contains("slower than the stable version's"), "\(reason)")
+        #expect(result.seconds < 150, "\(result.seconds) s")
+        #expect(result.running == ["web-1"])
+    }
+
+    @Test func aHealthyCanaryIsPromotedByTheJudgeBeforeItsPauseEnds() async throws {
+        let result = try await Self.canary([:], analysisSeconds: 600)
+        print("healthy: \(result.outcome) after \(String(format: "%.1f", result.seconds)) s; \(result.findings)")
+        #expect(result.outcome == .succeeded(warnings: []))
+        #expect(result.seconds < 300, "promoted on the evidence, not after the 600 s step: \(result.seconds) s")
+        #expect(result.findings.first?.hasPrefix("analysis passed: canary error rate") == true, "\(result.findings)")
+        #expect(result.running == ["web-2"])
+    }
+
+    @Test func anIdleCanaryIsHeldAsInconclusiveUntilAPersonDecides() async throws {
+        let result = try await Self.canary([:], analysisSeconds: 1, load: false) { runner in
+            // Held (paused) at the analysis step: nobody sent traffic, so nothing can be judged.
+            while await runner.state.phase != .paused { try await Task.sleep(for: .milliseconds(50)) }
+            await runner.send(.promote(full: false))
+        }
+        #expect(result.outcome == .succeeded(warnings: []))
+        #expect(result.findings.first?.contains("analysis inconclusive: the canary got 0 requests") == true, "\(result.findings)")
+    }
+}
