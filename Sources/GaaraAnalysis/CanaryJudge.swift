@@ -16,8 +16,9 @@ public struct JudgeSettings: Sendable, Equatable, Codable {
     /// Differences the "worse" tests ignore: with thousands of requests a rank test finds even a
     /// canary slower with probability 0.51 significant (two processes on one machine differ that
     /// much), and such a canary is not broken. Worse means worse than the baseline by more than
-    /// this: for the error rate (an absolute share) …
-    public var errorTolerance = 0.002
+    /// this: for the error rate (an absolute share; 0, since errors come from the application,
+    /// not from where it runs, and a tolerance costs the detection of small increases) …
+    public var errorTolerance = 0.0
     /// … and for P(slower) − 0.5: a canary of few requests reuses fewer of the router's connections
     /// than its stable version, and a fresh process answers a little slower than a warm one (measured
     /// through Gaara's router: P(slower) = 0.56 for two copies of one server).
