@@ -41,6 +41,38 @@ public struct EnvironmentFolder: Sendable {
         try Self.encoder.encode(history).write(to: historyFile, options: .atomic)
     }
 
+    /// How an operator's abort begins its reason (no incident report: a person decided).
+    static let operatorAbort = "aborted by an operator"
+
+    /// The incident reports' folder (`N.json` and `N.md` each).
+    var incidentsFolder: URL { url.appendingPathComponent("incidents") }
+
+    /// The incident reports, oldest first.
+    public func incidents() throws -> [IncidentReport] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: incidentsFolder.path)) ?? []
+        return try names.filter { $0.hasSuffix(".json") }.map { name in
+            let file = incidentsFolder.appendingPathComponent(name)
+            do {
+                return try Self.decoder.decode(IncidentReport.self, from: Data(contentsOf: file))
+            } catch {
+                throw DeployTargetError("cannot read \(file.path): \(error)")
+            }
+        }.sorted { $0.number < $1.number }
+    }
+
+    /// The number the next incident report gets.
+    func nextIncidentNumber() throws -> Int { (try incidents().map(\.number).max() ?? 0) + 1 }
+
+    /// Writes `report` as `N.json` and `N.md` (each atomically); returns the Markdown file.
+    @discardableResult
+    func writeIncident(_ report: IncidentReport) throws -> URL {
+        try FileManager.default.createDirectory(at: incidentsFolder, withIntermediateDirectories: true)
+        let markdown = incidentsFolder.appendingPathComponent("\(report.number).md")
+        try Data(report.markdown.utf8).write(to: markdown, options: .atomic)
+        try Self.encoder.encode(report).write(to: incidentsFolder.appendingPathComponent("\(report.number).json"), options: .atomic)
+        return markdown
+    }
+
     /// The persisted rollout of `service`, if one was saved.
     public func rollout(_ service: String) -> RolloutController? {
         guard let data = try? Data(contentsOf: rolloutFile(service)) else { return nil }
@@ -71,7 +103,7 @@ public struct EnvironmentFolder: Sendable {
             case "resume": .resume
             case "promote": .promote(full: false)
             case "promote-full": .promote(full: true)
-            case "abort": .abort(reason: "aborted by an operator (gaara rollout abort)")
+            case "abort": .abort(reason: Self.operatorAbort + " (gaara rollout abort)")
             default: nil
             }
         }

@@ -3,6 +3,7 @@ import Foundation
 import GaaraDeployCore
 import GaaraProcess
 import GaaraWorkflow
+import Synchronization
 
 /// Deploys and rolls back an environment's services from this machine, in the foreground: what
 /// `gaara deploy`, `gaara rollback` and `gaara rollout` do without a server. Releases run on local
@@ -72,10 +73,11 @@ public struct LocalDeployer: Sendable {
             let steps = try RolloutPlan.steps(
                 environment.strategy, hosts: environment.hosts, hasOldRelease: stable != nil, smokeTests: environment.smokeTests != nil,
                 analysis: environment.analysis != nil)
-            let outcome = try await run(
+            let rollout = try await run(
                 service, candidate: spec(service, release, variables: environmentVariables),
                 stable: stable.map { spec(service, $0, variables: environmentVariables) }, steps: foreground(steps), targets: targets)
-            return try await record(outcome, of: release, replacing: stable, service: service, history: &history, targets: targets)
+            return try await record(
+                rollout.outcome, of: release, replacing: stable, service: service, history: &history, targets: targets, rollout: rollout)
         }
     }
 
@@ -127,10 +129,10 @@ public struct LocalDeployer: Sendable {
                 "rolling \(service.name) in \(environment.name) back from \(live.id) to \(destination.id) (\(running ? "still running: a router switch" : "not running: started first"))"
             )
             let steps = RolloutPlan.rollback(hosts: environment.hosts, stillRunning: running)
-            let outcome = try await run(
+            let rollout = try await run(
                 service, candidate: spec(service, destination, variables: environmentVariables),
                 stable: spec(service, live, variables: environmentVariables), steps: foreground(steps), targets: targets)
-            return try await record(outcome, of: destination, replacing: live, service: service, history: &history, targets: targets)
+            return try await record(rollout.outcome, of: destination, replacing: live, service: service, history: &history, targets: targets)
         }
     }
 
@@ -139,7 +141,7 @@ public struct LocalDeployer: Sendable {
     /// those beyond `keep` retired and stopped; or failed, which is thrown.
     private func record(
         _ outcome: RolloutAction.Outcome, of release: Release, replacing replaced: Release?, service: DeployService, history: inout ReleaseHistory,
-        targets: HostTargets
+        targets: HostTargets, rollout: RolloutRecord? = nil
     ) async throws -> Release {
         let rollback = history.release(service.name, number: release.number)?.rollbackFrom != nil
         switch outcome {
@@ -165,10 +167,42 @@ public struct LocalDeployer: Sendable {
         case .aborted(let reason):
             history.failed(service.name, number: release.number, reason: reason, now: Date())
             try folder.save(history)
+            if !rollback, let rollout, !reason.hasPrefix(EnvironmentFolder.operatorAbort) {
+                await reportIncident(
+                    reason, failed: history.release(service.name, number: release.number) ?? release, restored: replaced, service: service,
+                    targets: targets, rollout: rollout)
+            }
             throw DeployTargetError(
                 rollback
                     ? "the rollback of \(service.name) in \(environment.name) to \(release.id) failed: \(reason)"
                     : "\(release.id) was not deployed to \(environment.name): \(reason)")
+        }
+    }
+
+    /// Writes the incident report of an automatic rollback (a failed check, smoke test or analysis).
+    /// A report that cannot be written is a warning: the rollback itself happened.
+    private func reportIncident(
+        _ reason: String, failed: Release, restored: Release?, service: DeployService, targets: HostTargets, rollout: RolloutRecord
+    ) async {
+        let failing = spec(service, failed, variables: [:])
+        var tail = ""
+        for host in targets.hosts {
+            let lines = await targets.byHost[host]?.logTail(failing, lines: 20) ?? ""
+            if !lines.isEmpty { tail += (targets.hosts.count > 1 ? "[\(host)]\n" : "") + lines + "\n" }
+        }
+        let detected =
+            rollout.timeline.first { $0.text.hasPrefix("failed:") || $0.text.hasPrefix("analysis failed") }?.time ?? rollout.ended
+        do {
+            let report = IncidentReport(
+                number: try folder.nextIncidentNumber(), environment: environment.name, service: service.name, trigger: reason,
+                failedRelease: failed, restoredRelease: restored, findings: rollout.findings, logTail: tail, timeline: rollout.timeline,
+                deployStarted: rollout.started, detected: detected, restored: rollout.ended)
+            let file = try folder.writeIncident(report)
+            log(
+                "incident \(report.number): \(file.path) (detected \(String(format: "%.1f", report.timeToDetect)) s after the rollout began, traffic back \(String(format: "%.1f", report.timeToRestore)) s later)"
+            )
+        } catch {
+            log("warning: the incident report could not be written: \(error)")
         }
     }
 
@@ -184,17 +218,20 @@ public struct LocalDeployer: Sendable {
         log("\(interrupted.id): its rollout was interrupted; resuming it from its saved state")
         let candidate = spec(service, interrupted, variables: variables)
         let outcome: RolloutAction.Outcome
+        var rollout: RolloutRecord?
         if folder.rollout(service.name) != nil {
-            outcome = try await run(
+            rollout = try await run(
                 service, candidate: candidate, stable: live.map { spec(service, $0, variables: variables) }, steps: [], targets: targets, resume: true
             )
+            outcome = rollout!.outcome
         } else {
             // Killed before the controller's first decision was saved: nothing was routed to it.
             try? await targets.stop(candidate)
             outcome = .aborted(reason: "interrupted before its first step")
         }
         do {
-            let release = try await record(outcome, of: interrupted, replacing: live, service: service, history: &history, targets: targets)
+            let release = try await record(
+                outcome, of: interrupted, replacing: live, service: service, history: &history, targets: targets, rollout: rollout)
             log("\(release.id): the interrupted rollout completed; it is live")
         } catch let error as DeployTargetError {
             log("\(interrupted.id): the interrupted rollout was aborted: \(error.message)")
@@ -244,7 +281,9 @@ public struct LocalDeployer: Sendable {
     private func run(
         _ service: DeployService, candidate: ReleaseSpec, stable: ReleaseSpec?, steps: [RolloutStep], targets: HostTargets,
         resume: Bool = false
-    ) async throws -> RolloutAction.Outcome {
+    ) async throws -> RolloutRecord {
+        let started = Date()
+        let timeline = Mutex<[IncidentReport.Moment]>([])
         _ = folder.takeInputs()  // inputs meant for an earlier rollout
         let log = self.log
         var smoke: (@Sendable (TargetEndpoint) async throws -> Void)?
@@ -256,7 +295,11 @@ public struct LocalDeployer: Sendable {
             service: service.name, candidate: candidate, stable: stable, steps: steps,
             targets: targets.byHost, traffic: traffic(service),
             health: Self.health(service), smokeTest: smoke, stateFile: folder.rolloutFile(service.name),
-            analysis: environment.analysis ?? CanaryAnalysisSettings(), observe: { log("  \(candidate.release): \($0)") })
+            analysis: environment.analysis ?? CanaryAnalysisSettings(),
+            observe: { line in
+                timeline.withLock { $0.append(IncidentReport.Moment(time: Date(), text: line)) }
+                log("  \(candidate.release): \(line)")
+            })
         let inbox = Task { [folder] in
             while !Task.isCancelled {
                 for input in folder.takeInputs() {
@@ -268,7 +311,9 @@ public struct LocalDeployer: Sendable {
         }
         defer { inbox.cancel() }
         if resume { try await runner.resume() }
-        return try await runner.run()
+        let outcome = try await runner.run()
+        return RolloutRecord(
+            outcome: outcome, started: started, ended: Date(), timeline: timeline.withLock { $0 }, findings: await runner.analysisFindings)
     }
 
     /// Runs the smoke tests against the new release; a failure carries their exit status and last lines.
@@ -468,4 +513,13 @@ struct HostTargets: Sendable {
         for host in hosts { result.formUnion(try await byHost[host]?.running(service: service) ?? []) }
         return result.sorted()
     }
+}
+
+/// How a rollout went: its outcome, its moments as the runner told them, the analysis' findings.
+struct RolloutRecord: Sendable {
+    let outcome: RolloutAction.Outcome
+    let started: Date
+    let ended: Date
+    let timeline: [IncidentReport.Moment]
+    let findings: [String]
 }

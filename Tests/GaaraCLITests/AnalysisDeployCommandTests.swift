@@ -1,0 +1,103 @@
+import Foundation
+import Testing
+
+/// `gaara deploy` of a canary with `analysis` in `.gaara/deploy.yml`, as a user runs it under load:
+/// a release answering 20% errors is rolled back by the judge long before its pause ends, the error
+/// names the figures, and an incident report is written and shown by `gaara incidents`.
+@Suite(.serialized)
+struct AnalysisDeployCommandTests {
+    /// A server failing every Nth answer but `/up`, N from the release's `fail_every` file (0: never).
+    static let server = """
+        import http.server, itertools, os, time
+        every = int(open("fail_every").read())
+        count = itertools.count(1)
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True
+            def do_GET(self):
+                fail = self.path != "/up" and every > 0 and next(count) % every == 0
+                if self.path != "/up":
+                    time.sleep(0.005)
+                body = b"failed" if fail else b"ok"
+                self.send_response(500 if fail else 200)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+            def log_message(self, *args):
+                print(self.path, flush=True)
+        http.server.ThreadingHTTPServer(("127.0.0.1", int(os.environ["PORT"])), Handler).serve_forever()
+        """
+
+    @Test func aFailingCanaryIsRolledBackByTheJudgeAndLeavesAnIncidentReport() async throws {
+        let project = try TemporaryDirectory()
+        let port = try RegistryFixture.freePort()
+        try project.write(
+            ".gaara/deploy.yml",
+            """
+            services:
+              web:
+                command: exec python3 server.py
+                release-dir: site
+                port: 8080
+                health: {interval: 200ms, deadline: 20s}
+            environments:
+              staging:
+                hosts: local
+                router: 127.0.0.1:\(port)
+                strategy:
+                  canary:
+                    steps: [{weight: 50, pause: 5m}, 100]
+                    analysis: {min-requests: 30, initial-delay: 1s}
+            """)
+        try project.write("site/server.py", Self.server)
+        try project.write("site/fail_every", "0")
+        let outcome: Result<Void, any Error>
+        do {
+            let first = try await GaaraBinary.run(["deploy", "staging"], in: project.url)
+            try #require(first.status == 0, "\(first.stdout)\(first.stderr)")
+            let none = try await GaaraBinary.run(["incidents", "staging"], in: project.url)
+            #expect(none.stdout.contains("staging has no incidents"), "\(none.stdout)")
+            // Load through the router while release 2 (every 5th answer a 500) rolls out.
+            try project.write("site/fail_every", "5")
+            // (In a task of its own: a child started in the background from a shell would hold the
+            // test's output until it ends.)
+            let load = Task {
+                try await GaaraBinary.run(
+                    ["wrk", "-t1", "-c4", "-d30s", "http://127.0.0.1:\(port)/"], executable: URL(fileURLWithPath: "/usr/bin/env"))
+            }
+            let started = Date()
+            let second = try await GaaraBinary.run(["deploy", "staging"], in: project.url)
+            let seconds = Date().timeIntervalSince(started)
+            _ = try await load.value
+            print("20% errors at 50%: gaara deploy ended after \(String(format: "%.1f", seconds)) s")
+            #expect(second.status == 1, "\(second.stdout)\(second.stderr)")
+            #expect(
+                second.stderr.contains("web-2 was not deployed to staging: analysis for up to 5m failed: canary error rate"), "\(second.stderr)")
+            #expect(seconds < 150, "the judge decided, not the end of the 5-minute pause: \(seconds) s")
+            // (Under the 30 s of load: without traffic the analysis would hold the rollout for a person.)
+            #expect(second.stdout.contains("incident 1: "), "\(second.stdout)")
+            #expect(await DeployCommandTests.get(port) == "ok", "release 1 serves again")
+
+            let listed = try await GaaraBinary.run(["incidents", "staging"], in: project.url)
+            #expect(listed.stdout.hasPrefix("1  ") && listed.stdout.contains("web-2 → web-1"), "\(listed.stdout)")
+            let shown = try await GaaraBinary.run(["incidents", "staging", "1"], in: project.url)
+            for part in [
+                "# Incident 1: web in staging rolled back", "**Trigger**: analysis for up to 5m failed: canary error rate",
+                "- Failed release: `web-2`",
+                "- Restored release: `web-1`", "## Timeline", "route 50%", "## Analysis", "## Last log lines of web-2",
+            ] {
+                #expect(shown.stdout.contains(part), "\(part) in \(shown.stdout)")
+            }
+            let json = try await GaaraBinary.run(["incidents", "staging", "--format", "json"], in: project.url)
+            let reports = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]]
+            #expect(reports?.count == 1 && reports?.first?["number"] as? Int == 1, "\(json.stdout)")
+            let missing = try await GaaraBinary.run(["incidents", "staging", "7"], in: project.url)
+            #expect(missing.status == 2 && missing.stderr.contains("staging has no incident 7 (it has 1)"), "\(missing.stderr)")
+            outcome = .success(())
+        } catch {
+            outcome = .failure(error)
+        }
+        _ = try? await GaaraBinary.run(["undeploy", "staging"], in: project.url)
+        try outcome.get()
+    }
+}
