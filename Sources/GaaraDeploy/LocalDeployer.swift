@@ -72,7 +72,7 @@ public struct LocalDeployer: Sendable {
             log("\(release.id): \(artifact)\(directory.map { " from \($0.path)" } ?? "")")
             let steps = try RolloutPlan.steps(
                 environment.strategy, hosts: environment.hosts, hasOldRelease: stable != nil, smokeTests: environment.smokeTests != nil,
-                analysis: environment.analysis != nil)
+                analysis: environment.analysis != nil, bake: environment.bake)
             let rollout = try await run(
                 service, candidate: spec(service, release, variables: environmentVariables),
                 stable: stable.map { spec(service, $0, variables: environmentVariables) }, steps: foreground(steps), targets: targets)

@@ -142,6 +142,10 @@ public actor RolloutRunner {
                     queue += try await analysisStep(id: id, seconds: seconds)
                     continue
                 }
+                if case .bake(let seconds) = kind {
+                    queue += try report(id, "bake", await bake(seconds: seconds))
+                    continue
+                }
                 do {
                     try await perform(kind)
                     queue += try decide(.succeeded(id))
@@ -200,8 +204,8 @@ public actor RolloutRunner {
                 stableEndpoints[host] = try await target(host).start(stable)
                 stoppedStable.remove(host)
             }
-        case .analyze:
-            break  // run() performs it: it reports how it ended itself
+        case .analyze, .bake:
+            break  // run() performs them: they report how they ended themselves
         }
     }
 
@@ -216,16 +220,21 @@ public actor RolloutRunner {
 
     /// Performs an analysis step and reports its end to the controller.
     private func analysisStep(id: Int, seconds: Double?) async throws -> [RolloutAction] {
-        switch await analyze(seconds: seconds) {
+        try report(id, "analysis", await analyze(seconds: seconds))
+    }
+
+    /// Reports how an analysis or a bake (`what`) ended.
+    private func report(_ id: Int, _ what: String, _ end: AnalysisEnd) throws -> [RolloutAction] {
+        switch end {
         case .passed(let why):
-            note("analysis passed: \(why)")
+            note("\(what) passed: \(why)")
             return try decide(.succeeded(id))
         case .failed(let why):
-            note("analysis failed: \(why)")
+            note("\(what) failed: \(why)")
             if analysis.onFail == .pause { return try decide(.hold(id, reason: "the canary is worse (on-fail: pause): \(why)")) }
             return try decide(.failed(id, reason: why))
         case .held(let why):
-            note("analysis inconclusive: \(why)")
+            note("\(what) inconclusive: \(why)")
             return try decide(.hold(id, reason: "inconclusive: \(why)"))
         case .interrupted:
             var actions: [RolloutAction] = []
@@ -239,6 +248,53 @@ public actor RolloutRunner {
     private func note(_ finding: String) {
         analysisFindings.append(finding)
         observe?(finding)
+    }
+
+    /// Watches the candidate with all the traffic for `seconds`: its health checks on every host
+    /// (three failures in a row on one fail the bake) and its error rate on the router's counts since
+    /// the bake began (above the limit, on the same always-valid test the judge uses, fails it).
+    private func bake(seconds: Double) async -> AnalysisEnd {
+        var settings = JudgeSettings()
+        settings.errorRateLimit = analysis.errorRateLimit
+        settings.minimumRequests = Double(analysis.minimumRequests)
+        var judge = CanaryJudge(settings: settings)
+        let deadline = Date().addingTimeInterval(seconds)
+        let base = try? await traffic.counts(service: service)
+        var failuresInARow: [String: Int] = [:]
+        while Date() < deadline {
+            let interrupted = inputs.contains {
+                switch $0 {
+                case .promote, .abort: true
+                default: false
+                }
+            }
+            if interrupted { return .interrupted }
+            for host in hostOrder {
+                guard let endpoint = candidateEndpoints[host] else { continue }
+                if let problem = await probe.check(endpoint, path: health.path, timeout: health.timeout) {
+                    failuresInARow[host, default: 0] += 1
+                    if failuresInARow[host, default: 0] >= 3 {
+                        let log = await (try? target(host))?.logTail(candidate, lines: 20) ?? ""
+                        return .failed(
+                            "\(candidate.release) on \(host) failed its health checks during the bake (3 in a row): \(problem)"
+                                + (log.isEmpty ? "" : "\nlast log lines:\n\(log)"))
+                    }
+                } else {
+                    failuresInARow[host] = 0
+                }
+            }
+            if let base, let counts = try? await traffic.counts(service: service) {
+                // The candidate alone: only the limit can trip (an empty baseline is never "better").
+                let sample = Self.sample(counts, since: base, canary: candidate.release, baseline: "")
+                if case .fail(let finding) = judge.judge(sample), finding.metric == "error-rate-limit" {
+                    return .failed(
+                        "during the bake, \(candidate.release)'s error rate \(String(format: "%.2f%%", finding.canary * 100)) is above the limit of \(String(format: "%.2f%%", analysis.errorRateLimit * 100)) (\(Int(finding.canaryRequests)) requests; p ≤ \(String(format: "%.4f", finding.pValue)))"
+                    )
+                }
+            }
+            try? await Task.sleep(for: .milliseconds(Int(max(health.interval, analysisInterval) * 1000)))
+        }
+        return .passed("healthy for \(RolloutPlan.duration(seconds)), error rate within the limit")
     }
 
     /// Judges the candidate against the stable release on the router's counts of both since the step

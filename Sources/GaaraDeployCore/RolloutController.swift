@@ -219,17 +219,19 @@ public struct RolloutController: Sendable, Equatable, Codable {
             let until = now.addingTimeInterval(seconds)
             state.waitUntil = until
             return [.wake(at: until)]
-        case .analyze(let seconds):
+        case .analyze, .bake:
             if state.promotePending == true {
                 state.promotePending = nil
-                note("promoted before the analysis began")
+                note("promoted before it began")
                 state.delayDone = true
             }
             if state.delayDone {
                 moveToNextStep()
                 return advance(now: now)
             }
-            return [issue(.analyze(seconds: seconds))]
+            if case .bake(let seconds) = step { return [issue(.bake(seconds: seconds))] }
+            if case .analyze(let seconds) = step { return [issue(.analyze(seconds: seconds))] }
+            return []
         case .stopOld(let hosts, let after):
             if after > 0, !state.delayDone {
                 let until = now.addingTimeInterval(after)
@@ -448,6 +450,9 @@ public enum RolloutAction: Sendable, Equatable {
         /// Judge the new release against the old one for up to this many seconds (nil: until
         /// promoted); report success (no worse), failure (worse) or ``RolloutInput/hold(_:reason:)``.
         case analyze(seconds: Double?)
+        /// Watch the new release with all the traffic for this many seconds: report success when the
+        /// time is up, failure when a health check or the error rate fails.
+        case bake(seconds: Double)
 
         /// The case's name, for the undo actions that failed.
         var undoName: String {
@@ -471,6 +476,7 @@ public enum RolloutAction: Sendable, Equatable {
             case .stopNew(let hosts): "stop the new release on \(hosts.joined(separator: ", "))"
             case .startOld(let hosts): "start the old release again on \(hosts.joined(separator: ", "))"
             case .analyze(let seconds): seconds.map { "analysis for up to \(RolloutPlan.duration($0))" } ?? "analysis until promoted"
+            case .bake(let seconds): "bake \(RolloutPlan.duration(seconds)) (health and error rate watched)"
             }
         }
     }

@@ -39,13 +39,17 @@ public enum RolloutStep: Sendable, Equatable, Codable {
     /// or hold with `on-fail: pause`), and at the end of `seconds` (nil: none) a step without enough
     /// traffic to judge is held for a person (inconclusive, never passed).
     case analyze(seconds: Double?)
+    /// After all traffic moved, watch the new release for this many seconds (the guide's "monitor for
+    /// 30 minutes") with the old one still ready: a failing health check or an error rate above the
+    /// limit aborts, and the traffic goes back.
+    case bake(seconds: Double)
     /// Stop the old release on these hosts, `after` seconds after the step begins.
     case stopOld(hosts: [String], after: Double)
 
     /// Whether the step moves traffic or waits between moves: what `promote --full` skips.
     var isTrafficStaging: Bool {
         switch self {
-        case .pause, .analyze: true
+        case .pause, .analyze, .bake: true
         case .route(let weight): weight < 100
         default: false
         }
@@ -60,6 +64,7 @@ public enum RolloutStep: Sendable, Equatable, Codable {
         case .route(let weight): "route \(weight)%"
         case .pause(let seconds): seconds.map { "pause \(RolloutPlan.duration($0))" } ?? "pause until promoted"
         case .analyze(let seconds): seconds.map { "analysis for up to \(RolloutPlan.duration($0))" } ?? "analysis until promoted"
+        case .bake(let seconds): "bake \(RolloutPlan.duration(seconds)) (health and error rate watched)"
         case .stopOld(let hosts, let after):
             "stop the old release on \(hosts.joined(separator: ", "))" + (after > 0 ? " after \(RolloutPlan.duration(after))" : "")
         }
@@ -81,9 +86,21 @@ public enum RolloutPlan {
     /// The steps that deploy a new release to `hosts` with `strategy`. `hasOldRelease` is false for an
     /// environment's first release (nothing to stop or share traffic with). `smokeTests` adds the smoke
     /// tests before any traffic moves. `analysis` makes a canary's pauses analysis steps (see
-    /// ``RolloutStep/analyze(seconds:)``).
+    /// ``RolloutStep/analyze(seconds:)``); `bake` seconds of watching follow the move of all traffic
+    /// when there is an old release to go back to.
     public static func steps(
-        _ strategy: RolloutStrategy, hosts: [String], hasOldRelease: Bool, smokeTests: Bool, analysis: Bool = false
+        _ strategy: RolloutStrategy, hosts: [String], hasOldRelease: Bool, smokeTests: Bool, analysis: Bool = false, bake: Double = 0
+    ) throws(RolloutPlanError) -> [RolloutStep] {
+        guard bake >= 0 else { throw RolloutPlanError("bake must not be negative") }
+        var steps = try moves(strategy, hosts: hosts, hasOldRelease: hasOldRelease, smokeTests: smokeTests, analysis: analysis)
+        if bake > 0, hasOldRelease, let last = steps.lastIndex(of: .route(weight: 100)) {
+            steps.insert(.bake(seconds: bake), at: last + 1)
+        }
+        return steps
+    }
+
+    private static func moves(
+        _ strategy: RolloutStrategy, hosts: [String], hasOldRelease: Bool, smokeTests: Bool, analysis: Bool
     ) throws(RolloutPlanError) -> [RolloutStep] {
         guard !hosts.isEmpty else { throw RolloutPlanError("an environment needs at least one host") }
         guard Set(hosts).count == hosts.count else { throw RolloutPlanError("a host is listed twice") }
@@ -145,7 +162,7 @@ public enum RolloutPlan {
     }
 
     /// `90 s`, `2m`, `1h 30m`.
-    static func duration(_ seconds: Double) -> String {
+    public static func duration(_ seconds: Double) -> String {
         let whole = Int(seconds.rounded())
         if whole < 120 { return "\(whole) s" }
         if whole < 3600 { return whole % 60 == 0 ? "\(whole / 60)m" : "\(whole / 60)m \(whole % 60)s" }
@@ -157,7 +174,7 @@ extension RolloutStep {
     /// Whether the step waits (a pause, an analysis): what a promote ends.
     var isWait: Bool {
         switch self {
-        case .pause, .analyze: true
+        case .pause, .analyze, .bake: true
         default: false
         }
     }

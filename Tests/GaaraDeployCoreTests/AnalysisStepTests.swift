@@ -98,4 +98,36 @@ struct AnalysisStepTests {
             return
         }
     }
+
+    @Test func aBakeFollowsTheMoveOfAllTrafficWhenThereIsAnOldReleaseToGoBackTo() throws {
+        let blueGreen = try RolloutPlan.steps(.blueGreen(scaleDownDelay: 600), hosts: ["a"], hasOldRelease: true, smokeTests: false, bake: 1800)
+        #expect(
+            blueGreen == [
+                .start(hosts: ["a"]), .awaitHealthy(hosts: ["a"]), .route(weight: 100), .bake(seconds: 1800), .stopOld(hosts: ["a"], after: 600),
+            ])
+        #expect(blueGreen[3].summary == "bake 30m (health and error rate watched)")
+        // A first release has nothing to go back to: no bake.
+        #expect(
+            try RolloutPlan.steps(.blueGreen(scaleDownDelay: 600), hosts: ["a"], hasOldRelease: false, smokeTests: false, bake: 1800) == [
+                .start(hosts: ["a"]), .awaitHealthy(hosts: ["a"]), .route(weight: 100),
+            ])
+        #expect(throws: RolloutPlanError.self) {
+            try RolloutPlan.steps(.recreate, hosts: ["a"], hasOldRelease: true, smokeTests: false, bake: -1)
+        }
+    }
+
+    @Test func aFailedBakeSendsTheTrafficBackAndAPromoteEndsIt() throws {
+        let steps: [RolloutStep] = [.start(hosts: ["a"]), .route(weight: 100), .bake(seconds: 60), .stopOld(hosts: ["a"], after: 0)]
+        var failing = RolloutController(steps: steps, hasOldRelease: true)
+        #expect(failing.handle(.begin, now: Self.now) == [.perform(id: 1, .start(hosts: ["a"]))])
+        #expect(failing.handle(.succeeded(1), now: Self.now) == [.perform(id: 2, .route(weight: 100))])
+        #expect(failing.handle(.succeeded(2), now: Self.now) == [.perform(id: 3, .bake(seconds: 60))])
+        var promoted = failing
+        #expect(
+            failing.handle(.failed(3, reason: "web-2 on a failed its health checks during the bake"), now: Self.now) == [
+                .perform(id: 4, .route(weight: 0))
+            ])
+        #expect(promoted.handle(.promote(full: false), now: Self.now) == [])
+        #expect(promoted.handle(.succeeded(3), now: Self.now) == [.perform(id: 4, .stopOld(hosts: ["a"]))])
+    }
 }

@@ -75,4 +75,41 @@ struct AnalysisRunnerTests {
         await runner.send(.abort(reason: "decided by hand"))
         #expect(try await run.value == .aborted(reason: "decided by hand"))
     }
+
+    @Test func aBakeWhoseHealthChecksFailSendsTheTrafficBack() async throws {
+        let traffic = RecordingTraffic()
+        // Healthy for its first checks (the rollout's own), then failing: during the bake.
+        let probe = ScriptedProbe { _, count in count > 4 ? "GET /up: HTTP 503" : nil }
+        let runner = RolloutRunner(
+            service: "web", candidate: RolloutRunnerTests.candidate, stable: RolloutRunnerTests.stable,
+            steps: [.start(hosts: ["a"]), .awaitHealthy(hosts: ["a"]), .route(weight: 100), .bake(seconds: 30), .stopOld(hosts: ["a"], after: 0)],
+            targets: ["a": RecordingTarget()], traffic: traffic, probe: probe, health: RolloutRunnerTests.fast,
+            stateFile: RolloutRunnerTests.stateFile(),
+            analysisInterval: 0.01)
+        let started = Date()
+        let outcome = try await runner.run()
+        guard case .aborted(let reason) = outcome else {
+            Issue.record("\(outcome)")
+            return
+        }
+        #expect(reason.contains("failed its health checks during the bake (3 in a row): GET /up: HTTP 503"), "\(reason)")
+        #expect(Date().timeIntervalSince(started) < 25, "long before the 30 s bake ended")
+        #expect(traffic.changes.map(\.weight) == [100, 0, 0], "all traffic, then back to the old release")
+    }
+
+    @Test func aBakeWithErrorsAboveTheLimitSendsTheTrafficBack() async throws {
+        let traffic = RecordingTraffic()
+        let feed = Self.feed(traffic, canary: (200, 30), stable: (0, 0))
+        defer { feed.cancel() }
+        let runner = RolloutRunner(
+            service: "web", candidate: RolloutRunnerTests.candidate, stable: RolloutRunnerTests.stable,
+            steps: [.start(hosts: ["a"]), .route(weight: 100), .bake(seconds: 30)], targets: ["a": RecordingTarget()], traffic: traffic,
+            probe: ScriptedProbe(), health: RolloutRunnerTests.fast, stateFile: RolloutRunnerTests.stateFile(), analysisInterval: 0.01)
+        let outcome = try await runner.run()
+        guard case .aborted(let reason) = outcome else {
+            Issue.record("\(outcome)")
+            return
+        }
+        #expect(reason.contains("during the bake, web-2's error rate 15.00% is above the limit of 5.00% ("), "\(reason)")
+    }
 }

@@ -18,12 +18,14 @@ struct CanaryAnalysisTests {
         count = itertools.count(1)
         every = int(os.environ.get("FAIL_EVERY", "0"))
         delay = float(os.environ.get("DELAY", "0.005"))
+        started = time.time()
+        unhealthy_after = float(os.environ.get("UNHEALTHY_AFTER", "inf"))
         class Handler(http.server.BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
             # Headers and body are separate writes: with Nagle on, each answer waits for a delayed ACK (40 ms).
             disable_nagle_algorithm = True
             def do_GET(self):
-                fail = False
+                fail = self.path == "/up" and time.time() - started > unhealthy_after
                 if self.path != "/up":
                     fail = every > 0 and next(count) % every == 0
                     if delay:
@@ -44,12 +46,14 @@ struct CanaryAnalysisTests {
         let findings: [String]
         let running: [String]
         let stableErrors: Double
+        /// Requests the load generator saw fail (nil without load).
+        let failed: Int?
     }
 
     /// Release 1 takes the traffic; then, under load on `/` (unless `load` is false), release 2 with
     /// `environment` goes 5% → analysis for `seconds` → 100%. `during` runs while it does.
     static func canary(
-        _ environment: [String: String], analysisSeconds seconds: Double, load: Bool = true,
+        _ environment: [String: String], analysisSeconds seconds: Double, load: Bool = true, steps: [RolloutStep]? = nil,
         during: @escaping @Sendable (RolloutRunner) async throws -> Void = { _ in }
     ) async throws -> Outcome {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("gaara-analysis-\(UUID().uuidString)")
@@ -77,7 +81,7 @@ struct CanaryAnalysisTests {
         let candidate = release(2, environment)
         let runner = RolloutRunner(
             service: "web", candidate: candidate, stable: stable,
-            steps: [
+            steps: steps ?? [
                 .start(hosts: ["local"]), .awaitHealthy(hosts: ["local"]), .route(weight: 5), .analyze(seconds: seconds), .route(weight: 100),
                 .stopOld(hosts: ["local"], after: 0),
             ],
@@ -88,13 +92,13 @@ struct CanaryAnalysisTests {
         let outcome = try await runner.run()
         let seconds = Date().timeIntervalSince(started)
         side.cancel()
-        _ = try? await wrk?.stop()
+        let failed = try await wrk?.stop().failures
         let counts = try await traffic.counts(service: "web")
         let running = try await target.running(service: "web")
         for spec in [stable, candidate] { try? await target.stop(spec) }
         return Outcome(
             outcome: outcome, seconds: seconds, findings: await runner.analysisFindings, running: running,
-            stableErrors: counts["web-1"]?.errors ?? -1)
+            stableErrors: counts["web-1"]?.errors ?? -1, failed: failed)
     }
 
     @Test func aCanaryAnswering10PercentErrorsIsRolledBackLongBeforeItsPauseEnds() async throws {
@@ -139,5 +143,23 @@ struct CanaryAnalysisTests {
         }
         #expect(result.outcome == .succeeded(warnings: []))
         #expect(result.findings.first?.contains("analysis inconclusive: the canary got 0 requests") == true, "\(result.findings)")
+    }
+
+    @Test func aHealthCheckFailingDuringTheBakeSendsTheTrafficBack() async throws {
+        // Healthy for 3 s (its checks before the move pass), then its /up answers 500; `/` stays fine.
+        // The router's own checks take it out first, and with all the traffic on it clients get 503s
+        // until the bake trips (on those errors, or on the checks) and the traffic goes back.
+        let steps: [RolloutStep] = [
+            .start(hosts: ["local"]), .awaitHealthy(hosts: ["local"]), .route(weight: 100), .bake(seconds: 300), .stopOld(hosts: ["local"], after: 0),
+        ]
+        let result = try await Self.canary(["UNHEALTHY_AFTER": "3"], analysisSeconds: 0, steps: steps)
+        print("bake: \(result.outcome) after \(String(format: "%.1f", result.seconds)) s; wrk failures \(result.failed ?? -1)")
+        guard case .aborted(let reason) = result.outcome else {
+            Issue.record("rolled back: \(result.outcome)")
+            return
+        }
+        #expect(reason.contains("during the bake"), "\(reason)")
+        #expect(result.seconds < 150, "long before the 5-minute bake ended: \(result.seconds) s")
+        #expect(result.running == ["web-1"], "the old release serves again, the new one is stopped")
     }
 }

@@ -129,6 +129,7 @@ struct DeployConfigTests {
             environments:
               production:
                 hosts: local
+                bake: 30m
                 strategy:
                   canary:
                     steps: [{weight: 5, pause: 2m}, 100]
@@ -143,6 +144,7 @@ struct DeployConfigTests {
         expected.minimumRequests = 200
         expected.onFail = .pause
         #expect(environments.first { $0.name == "production" }?.analysis == expected)
+        #expect(environments.first { $0.name == "production" }?.bake == 1800 && environments.first { $0.name == "staging" }?.bake == 0)
         #expect(environments.first { $0.name == "staging" }?.analysis == CanaryAnalysisSettings())
         #expect(environments.first { $0.name == "dev" }?.analysis == nil)
     }

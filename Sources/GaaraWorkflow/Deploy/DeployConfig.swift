@@ -84,4 +84,6 @@ public struct DeployEnvironment: Sendable, Equatable {
     public var location: SourceLocation
     /// How a canary's pauses judge it (nil: they only wait).
     public var analysis: CanaryAnalysisSettings? = nil
+    /// Seconds the new release is watched with all the traffic, the old one ready (0: none).
+    public var bake: Double = 0
 }

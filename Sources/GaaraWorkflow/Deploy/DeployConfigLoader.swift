@@ -27,7 +27,7 @@ public enum DeployConfigLoader {
     static let serviceKeys = ["image", "command", "release-dir", "port", "env", "secrets", "health", "stop-grace", "proxy"]
     static let proxyKeys = ["host", "path-prefix"]
     static let healthKeys = ["path", "interval", "timeout", "healthy-threshold", "unhealthy-threshold", "deadline"]
-    static let environmentKeys = ["hosts", "router", "strategy", "scale-down-delay", "smoke-tests", "keep"]
+    static let environmentKeys = ["hosts", "router", "strategy", "scale-down-delay", "smoke-tests", "keep", "bake"]
     static let strategies = ["recreate", "rolling", "blue-green", "canary"]
 
     /// Loads and checks the configuration from its text.
@@ -236,6 +236,7 @@ struct DeployConfigDecoder {
         var scaleDownDelay = 600.0
         var smokeTests: String?
         var keep = 3
+        var bake = 0.0
         for field in fields {
             guard let key = session.keyText(field, in: owner) else { continue }
             switch key {
@@ -252,6 +253,7 @@ struct DeployConfigDecoder {
             case "scale-down-delay": scaleDownDelay = duration(field.value, "'scale-down-delay'") ?? scaleDownDelay
             case "smoke-tests": smokeTests = session.string(field.value, "'smoke-tests'")
             case "keep": keep = integer(field.value, "'keep'", in: 0...100) ?? keep
+            case "bake": bake = duration(field.value, "'bake'") ?? bake
             default: session.unknownKey(field.key, allowed: DeployConfigLoader.environmentKeys, in: owner)
             }
         }
@@ -278,14 +280,15 @@ struct DeployConfigDecoder {
         let analysis = canaryAnalysis
         canaryAnalysis = nil
         do {
-            _ = try RolloutPlan.steps(strategy, hosts: hosts.map(\.0), hasOldRelease: true, smokeTests: smokeTests != nil, analysis: analysis != nil)
+            _ = try RolloutPlan.steps(
+                strategy, hosts: hosts.map(\.0), hasOldRelease: true, smokeTests: smokeTests != nil, analysis: analysis != nil, bake: bake)
         } catch {
             session.error("\(owner): \(error.message)", at: strategyNode?.location ?? pair.key.location)
             return nil
         }
         return DeployEnvironment(
             name: name, hosts: hosts.map(\.0), router: router, strategy: strategy, smokeTests: smokeTests, keep: keep, location: pair.key.location,
-            analysis: analysis)
+            analysis: analysis, bake: bake)
     }
 
     /// `blue-green`, `recreate`, `{rolling: {max-surge: 1, max-unavailable: 0}}`, `{canary: {steps: [...]}}` (or `canary: [...]`).
