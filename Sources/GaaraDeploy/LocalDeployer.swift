@@ -191,7 +191,8 @@ public struct LocalDeployer: Sendable {
             if !lines.isEmpty { tail += (targets.hosts.count > 1 ? "[\(host)]\n" : "") + lines + "\n" }
         }
         let detected =
-            rollout.timeline.first { $0.text.hasPrefix("failed:") || $0.text.hasPrefix("analysis failed") }?.time ?? rollout.ended
+            rollout.timeline.first { line in ["failed:", "analysis failed", "bake failed"].contains { line.text.hasPrefix($0) } }?.time
+            ?? rollout.ended
         do {
             let report = IncidentReport(
                 number: try folder.nextIncidentNumber(), environment: environment.name, service: service.name, trigger: reason,
@@ -220,10 +221,11 @@ public struct LocalDeployer: Sendable {
         let outcome: RolloutAction.Outcome
         var rollout: RolloutRecord?
         if folder.rollout(service.name) != nil {
-            rollout = try await run(
+            let resumed = try await run(
                 service, candidate: candidate, stable: live.map { spec(service, $0, variables: variables) }, steps: [], targets: targets, resume: true
             )
-            outcome = rollout!.outcome
+            rollout = resumed
+            outcome = resumed.outcome
         } else {
             // Killed before the controller's first decision was saved: nothing was routed to it.
             try? await targets.stop(candidate)

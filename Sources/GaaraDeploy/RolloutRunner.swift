@@ -231,7 +231,7 @@ public actor RolloutRunner {
             return try decide(.succeeded(id))
         case .failed(let why):
             note("\(what) failed: \(why)")
-            if analysis.onFail == .pause { return try decide(.hold(id, reason: "the canary is worse (on-fail: pause): \(why)")) }
+            if analysis.onFail == .pause { return try decide(.hold(id, reason: "\(what) failed (on-fail: pause holds the rollout): \(why)")) }
             return try decide(.failed(id, reason: why))
         case .held(let why):
             note("\(what) inconclusive: \(why)")
@@ -245,6 +245,24 @@ public actor RolloutRunner {
         }
     }
 
+    /// Whether an operator's promote or abort waits: it ends an analysis or a bake.
+    private var promoteOrAbortQueued: Bool {
+        inputs.contains {
+            switch $0 {
+            case .promote, .abort: true
+            default: false
+            }
+        }
+    }
+
+    /// A judge with the environment's limit and minimum.
+    private func makeJudge() -> CanaryJudge {
+        var settings = JudgeSettings()
+        settings.errorRateLimit = analysis.errorRateLimit
+        settings.minimumRequests = Double(analysis.minimumRequests)
+        return CanaryJudge(settings: settings)
+    }
+
     private func note(_ finding: String) {
         analysisFindings.append(finding)
         observe?(finding)
@@ -254,21 +272,12 @@ public actor RolloutRunner {
     /// (three failures in a row on one fail the bake) and its error rate on the router's counts since
     /// the bake began (above the limit, on the same always-valid test the judge uses, fails it).
     private func bake(seconds: Double) async -> AnalysisEnd {
-        var settings = JudgeSettings()
-        settings.errorRateLimit = analysis.errorRateLimit
-        settings.minimumRequests = Double(analysis.minimumRequests)
-        var judge = CanaryJudge(settings: settings)
+        var judge = makeJudge()
         let deadline = Date().addingTimeInterval(seconds)
         let base = try? await traffic.counts(service: service)
         var failuresInARow: [String: Int] = [:]
         while Date() < deadline {
-            let interrupted = inputs.contains {
-                switch $0 {
-                case .promote, .abort: true
-                default: false
-                }
-            }
-            if interrupted { return .interrupted }
+            if promoteOrAbortQueued { return .interrupted }
             for host in hostOrder {
                 guard let endpoint = candidateEndpoints[host] else { continue }
                 if let problem = await probe.check(endpoint, path: health.path, timeout: health.timeout) {
@@ -302,23 +311,14 @@ public actor RolloutRunner {
     /// an operator promotes or aborts.
     private func analyze(seconds: Double?) async -> AnalysisEnd {
         guard let stable else { return .passed("there is no old release to compare with") }
-        var settings = JudgeSettings()
-        settings.errorRateLimit = analysis.errorRateLimit
-        settings.minimumRequests = Double(analysis.minimumRequests)
-        var judge = CanaryJudge(settings: settings)
+        var judge = makeJudge()
         let deadline = seconds.map { Date().addingTimeInterval($0) }
         // Requests of the warm-up are not judged: the counts are taken as the base after it.
         let warmUp = Date().addingTimeInterval(min(analysis.initialDelay, (seconds ?? .infinity) / 4))
         var base: [String: TrafficCounts]?
         var errorsInARow = 0
         while true {
-            let interrupted = inputs.contains {
-                switch $0 {
-                case .promote, .abort: true
-                default: false
-                }
-            }
-            if interrupted { return .interrupted }
+            if promoteOrAbortQueued { return .interrupted }
             do {
                 let counts = try await traffic.counts(service: service)
                 errorsInARow = 0

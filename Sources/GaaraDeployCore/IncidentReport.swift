@@ -6,19 +6,8 @@ import Foundation
 /// the environment's folder (`gaara incidents ENV`); later the source of DORA's change failure rate
 /// and time to restore.
 public struct IncidentReport: Sendable, Equatable, Codable {
-    /// One moment of the rollout.
-    public struct Moment: Sendable, Equatable, Codable {
-        /// When.
-        public var time: Date
-        /// What happened.
-        public var text: String
-
-        /// Creates a moment.
-        public init(time: Date, text: String) {
-            self.time = time
-            self.text = text
-        }
-    }
+    /// One moment of the rollout: when, and what happened.
+    public typealias Moment = Release.Event
 
     /// Its number within the environment (1, 2, …).
     public var number: Int

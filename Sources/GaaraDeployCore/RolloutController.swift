@@ -201,37 +201,29 @@ public struct RolloutController: Sendable, Equatable, Codable {
             return [issue(.smokeTest)]
         case .route(let weight):
             return [issue(.route(weight: weight))]
-        case .pause(let seconds):
+        case .pause, .analyze, .bake:
+            // A wait: skipped when a promote came before it began, over once its delay is done.
             if state.promotePending == true {
                 state.promotePending = nil
-                note("promoted before the pause began")
+                note("promoted before the \(step.waitName) began")
                 state.delayDone = true
             }
             if state.delayDone {
                 moveToNextStep()
                 return advance(now: now)
             }
-            guard let seconds else {
+            switch step {
+            case .analyze(let seconds): return [issue(.analyze(seconds: seconds))]
+            case .bake(let seconds): return [issue(.bake(seconds: seconds))]
+            case .pause(.some(let seconds)):
+                let until = now.addingTimeInterval(seconds)
+                state.waitUntil = until
+                return [.wake(at: until)]
+            default:
                 state.phase = .paused
                 note("waiting to be promoted")
                 return []
             }
-            let until = now.addingTimeInterval(seconds)
-            state.waitUntil = until
-            return [.wake(at: until)]
-        case .analyze, .bake:
-            if state.promotePending == true {
-                state.promotePending = nil
-                note("promoted before it began")
-                state.delayDone = true
-            }
-            if state.delayDone {
-                moveToNextStep()
-                return advance(now: now)
-            }
-            if case .bake(let seconds) = step { return [issue(.bake(seconds: seconds))] }
-            if case .analyze(let seconds) = step { return [issue(.analyze(seconds: seconds))] }
-            return []
         case .stopOld(let hosts, let after):
             if after > 0, !state.delayDone {
                 let until = now.addingTimeInterval(after)

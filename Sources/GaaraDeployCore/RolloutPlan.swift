@@ -171,7 +171,16 @@ public enum RolloutPlan {
 }
 
 extension RolloutStep {
-    /// Whether the step waits (a pause, an analysis): what a promote ends.
+    /// What a waiting step is called in the log (`pause`, `analysis`, `bake`).
+    var waitName: String {
+        switch self {
+        case .analyze: "analysis"
+        case .bake: "bake"
+        default: "pause"
+        }
+    }
+
+    /// Whether the step waits (a pause, an analysis, a bake): what a promote ends.
     var isWait: Bool {
         switch self {
         case .pause, .analyze, .bake: true

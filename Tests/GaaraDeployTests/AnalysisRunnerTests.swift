@@ -70,7 +70,7 @@ struct AnalysisRunnerTests {
         let run = Task { try await runner.run() }
         while await runner.state.phase != .paused { try await Task.sleep(for: .milliseconds(10)) }
         let log = await runner.state.log
-        #expect(log.last?.contains("the canary is worse (on-fail: pause)") == true, "\(log)")
+        #expect(log.last?.contains("analysis failed (on-fail: pause holds the rollout)") == true, "\(log)")
         #expect(traffic.changes.map(\.weight) == [5], "traffic stays where it was")
         await runner.send(.abort(reason: "decided by hand"))
         #expect(try await run.value == .aborted(reason: "decided by hand"))
