@@ -61,7 +61,11 @@ public struct EnvironmentFolder: Sendable {
     }
 
     /// The number the next incident report gets.
-    func nextIncidentNumber() throws -> Int { (try incidents().map(\.number).max() ?? 0) + 1 }
+    /// Taken from the files' names: a report that cannot be read must not stop the next one.
+    func nextIncidentNumber() -> Int {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: incidentsFolder.path)) ?? []
+        return (names.compactMap { Int($0.split(separator: ".").first ?? "") }.max() ?? 0) + 1
+    }
 
     /// Writes `report` as `N.json` and `N.md` (each atomically); returns the Markdown file.
     @discardableResult

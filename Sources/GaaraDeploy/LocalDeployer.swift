@@ -195,7 +195,7 @@ public struct LocalDeployer: Sendable {
             ?? rollout.ended
         do {
             let report = IncidentReport(
-                number: try folder.nextIncidentNumber(), environment: environment.name, service: service.name, trigger: reason,
+                number: folder.nextIncidentNumber(), environment: environment.name, service: service.name, trigger: reason,
                 failedRelease: failed, restoredRelease: restored, findings: rollout.findings, logTail: tail, timeline: rollout.timeline,
                 deployStarted: rollout.started, detected: detected, restored: rollout.ended)
             let file = try folder.writeIncident(report)

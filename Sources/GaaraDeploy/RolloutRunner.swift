@@ -139,7 +139,7 @@ public actor RolloutRunner {
             case .perform(let id, let kind):
                 observe?(kind.summary)
                 if case .analyze(let seconds) = kind {
-                    queue += try await analysisStep(id: id, seconds: seconds)
+                    queue += try report(id, "analysis", await analyze(seconds: seconds))
                     continue
                 }
                 if case .bake(let seconds) = kind {
@@ -216,11 +216,6 @@ public actor RolloutRunner {
         case held(String)
         /// A promote or an abort came: the controller decides.
         case interrupted
-    }
-
-    /// Performs an analysis step and reports its end to the controller.
-    private func analysisStep(id: Int, seconds: Double?) async throws -> [RolloutAction] {
-        try report(id, "analysis", await analyze(seconds: seconds))
     }
 
     /// Reports how an analysis or a bake (`what`) ended.

@@ -144,9 +144,10 @@ public enum RouterAdmin {
             if request.uri.queryParameters.get("window") == "all" {
                 return try json(MetricsWindow(service: name, seconds: 0, groups: metrics.totals()))
             }
+            // No window: 10 s; a window that is no number is an error, not the default.
             let given = request.uri.queryParameters.get("window")
-            // A window that is no number is an error, not the default.
-            guard let seconds = given.map({ Int($0) }) ?? 10, (1...ServiceMetrics.windowSeconds).contains(seconds) else {
+            let seconds = given == nil ? 10 : given.flatMap { Int($0) }
+            guard let seconds, (1...ServiceMetrics.windowSeconds).contains(seconds) else {
                 throw HTTPError(.badRequest, message: "window must be 1 to \(ServiceMetrics.windowSeconds) seconds, or all")
             }
             return try json(

@@ -4,7 +4,9 @@ import Testing
 /// `gaara deploy` of a canary with `analysis` in `.gaara/deploy.yml`, as a user runs it under load:
 /// a release answering 20% errors is rolled back by the judge long before its pause ends, the error
 /// names the figures, and an incident report is written and shown by `gaara incidents`.
-@Suite(.serialized)
+/// (A time limit: without load the analysis would hold the rollout for a person, and the test would
+/// wait for ever instead of failing.)
+@Suite(.serialized, .timeLimit(.minutes(10)))
 struct AnalysisDeployCommandTests {
     /// A server failing every Nth answer but `/up`, N from the release's `fail_every` file (0: never).
     static let server = """

@@ -8,7 +8,8 @@ import Testing
 /// Analysis steps through Gaara's real router, with real processes under `wrk`: the judge rolls
 /// back a canary answering 10% errors and a slow one well before their pause ends, promotes a
 /// healthy one early, and holds an idle one as inconclusive until a person decides.
-@Suite(.serialized)
+/// (A time limit: a held rollout waits for a person, and the test must fail rather than hang.)
+@Suite(.serialized, .timeLimit(.minutes(20)))
 struct CanaryAnalysisTests {
     /// A server that answers `/up` always and every other path with 200, or 500 every `FAIL_EVERY`-th
     /// time, after `DELAY` seconds (5 ms by default: a server answering in 0.4 ms is slower for its
