@@ -70,14 +70,15 @@ let package = Package(
         .target(name: "GaaraStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         // Pure core: deployment decisions: roles, environment protection rules (reviewers, wait timer,
         // branch and tag policies) and the decision over rules, actor, ref and time.
-        .target(name: "GaaraDeployCore"),
+        .target(name: "GaaraDeployCore", dependencies: ["GaaraExpressions"]),
         // Adapter: deployment targets (supervised local processes, containers, SSH hosts) behind one protocol
         // with a recording fake; traffic moved through Gaara's router's admin API; analysis steps judged by
         // GaaraAnalysis on the router's counts.
         .target(
             name: "GaaraDeploy",
             dependencies: [
-                "GaaraDeployCore", "GaaraAnalysis", "GaaraProcess", "GaaraHTTP", "GaaraRouter", "GaaraRouterCore", "GaaraWorkflow",
+                "GaaraDeployCore", "GaaraAnalysis", "GaaraExpressions", "GaaraProcess", "GaaraHTTP", "GaaraRouter", "GaaraRouterCore",
+                "GaaraWorkflow",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
         // Pure core: the canary judge (always-valid sequential tests of error rates and latency,
@@ -157,10 +158,12 @@ let package = Package(
             ]),
         .testTarget(name: "GaaraEventsTests", dependencies: ["GaaraEvents"]),
         .testTarget(name: "GaaraHTTPTests", dependencies: ["GaaraHTTP"]),
-        .testTarget(name: "GaaraDeployCoreTests", dependencies: ["GaaraDeployCore"]),
+        .testTarget(name: "GaaraDeployCoreTests", dependencies: ["GaaraDeployCore", "GaaraExpressions"]),
         .testTarget(name: "GaaraImageCoreTests", dependencies: ["GaaraImageCore"]),
         .testTarget(name: "GaaraAnalysisTests", dependencies: ["GaaraAnalysis", "GaaraRouterCore"]),
-        .testTarget(name: "GaaraDeployTests", dependencies: ["GaaraDeploy", "GaaraDeployCore", "GaaraProcess", "GaaraRouter", "GaaraRouterCore"]),
+        .testTarget(
+            name: "GaaraDeployTests",
+            dependencies: ["GaaraDeploy", "GaaraDeployCore", "GaaraExpressions", "GaaraHTTP", "GaaraProcess", "GaaraRouter", "GaaraRouterCore"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -297,7 +297,7 @@ public struct LocalDeployer: Sendable {
             service: service.name, candidate: candidate, stable: stable, steps: steps,
             targets: targets.byHost, traffic: traffic(service),
             health: Self.health(service), smokeTest: smoke, stateFile: folder.rolloutFile(service.name),
-            analysis: environment.analysis ?? CanaryAnalysisSettings(),
+            analysis: environment.analysis ?? CanaryAnalysisSettings(), repository: repository,
             observe: { line in
                 timeline.withLock { $0.append(IncidentReport.Moment(time: Date(), text: line)) }
                 log("  \(candidate.release): \(line)")

@@ -37,23 +37,31 @@ public actor RolloutRunner {
     /// The release serving traffic before, if any.
     public let stable: ReleaseSpec?
     private let targets: [String: any DeployTarget]
-    private let traffic: any TrafficControl
+    let traffic: any TrafficControl
     private let probe: any HealthProbe
     private let health: HealthSettings
     private let smokeTest: (@Sendable (TargetEndpoint) async throws -> Void)?
     private let stateFile: URL
     private var controller: RolloutController
-    private var candidateEndpoints: [String: TargetEndpoint] = [:]
-    private var stableEndpoints: [String: TargetEndpoint] = [:]
+    var candidateEndpoints: [String: TargetEndpoint] = [:]
+    var stableEndpoints: [String: TargetEndpoint] = [:]
     private var stoppedStable: Set<String> = []
     private var inputs: [RolloutInput] = []
-    private let hostOrder: [String]
+    let hostOrder: [String]
     /// Told each action before it is performed and each failure (the CLI's progress lines).
     private let observe: (@Sendable (String) -> Void)?
     /// Seconds requests in flight on a release taken out of the router get before it is stopped.
     private let drainTimeout = 30.0
     /// How analysis steps judge the canary.
-    private let analysis: CanaryAnalysisSettings
+    let analysis: CanaryAnalysisSettings
+    /// Takes the HTTP, command and Prometheus metrics' measurements.
+    let measurer: any MetricMeasurer
+    /// Where metric commands run.
+    let repository: URL
+    /// Measurements finished by their tasks, not yet recorded, tagged with the step they belong to.
+    var deliveredMeasurements: [(generation: Int, name: String, measurement: MetricMeasurement)] = []
+    /// Counts the steps with metrics, so that a measurement finishing after its step ended is dropped.
+    var metricGeneration = 0
     /// Seconds between two looks of an analysis step at the router's counts (the judge's test stays
     /// valid however often it looks).
     private let analysisInterval: Double
@@ -67,9 +75,12 @@ public actor RolloutRunner {
         traffic: any TrafficControl, probe: any HealthProbe = HTTPHealthProbe(), health: HealthSettings = HealthSettings(),
         smokeTest: (@Sendable (TargetEndpoint) async throws -> Void)? = nil, stateFile: URL,
         analysis: CanaryAnalysisSettings = CanaryAnalysisSettings(), analysisInterval: Double = 0.5,
+        measurer: any MetricMeasurer = LiveMetricMeasurer(), repository: URL = URL(fileURLWithPath: "."),
         observe: (@Sendable (String) -> Void)? = nil
     ) {
         self.analysis = analysis
+        self.measurer = measurer
+        self.repository = repository
         self.analysisInterval = analysisInterval
         self.observe = observe
         self.service = service
@@ -210,7 +221,7 @@ public actor RolloutRunner {
     }
 
     /// How an analysis step ended.
-    private enum AnalysisEnd {
+    enum AnalysisEnd {
         case passed(String)
         case failed(String)
         case held(String)
@@ -258,19 +269,21 @@ public actor RolloutRunner {
         return CanaryJudge(settings: settings)
     }
 
-    private func note(_ finding: String) {
+    func note(_ finding: String) {
         analysisFindings.append(finding)
         observe?(finding)
     }
 
     /// Watches the candidate with all the traffic for `seconds`: its health checks on every host
-    /// (three failures in a row on one fail the bake) and its error rate on the router's counts since
-    /// the bake began (above the limit, on the same always-valid test the judge uses, fails it).
+    /// (three failures in a row on one fail the bake), its error rate on the router's counts since
+    /// the bake began (above the limit, on the same always-valid test the judge uses, fails it), and
+    /// the analysis's metrics.
     private func bake(seconds: Double) async -> AnalysisEnd {
         var judge = makeJudge()
         let deadline = Date().addingTimeInterval(seconds)
         let base = try? await traffic.counts(service: service)
         var failuresInARow: [String: Int] = [:]
+        var metrics = beginMetrics(at: Date())
         while Date() < deadline {
             if promoteOrAbortQueued { return .interrupted }
             for host in hostOrder {
@@ -287,7 +300,8 @@ public actor RolloutRunner {
                     failuresInARow[host] = 0
                 }
             }
-            if let base, let counts = try? await traffic.counts(service: service) {
+            let reading = await readCounts()
+            if let base, let counts = reading.counts {
                 // The candidate alone: only the limit can trip (an empty baseline is never "better").
                 let sample = Self.sample(counts, since: base, canary: candidate.release, baseline: "")
                 if case .fail(let finding) = judge.judge(sample), finding.metric == "error-rate-limit" {
@@ -296,44 +310,61 @@ public actor RolloutRunner {
                     )
                 }
             }
+            advance(&metrics, reading, now: Date())
+            if let end = metricsEnd(metrics.run) { return end }
             try? await Task.sleep(for: .milliseconds(Int(max(health.interval, analysisInterval) * 1000)))
         }
-        return .passed("healthy for \(RolloutPlan.duration(seconds)), error rate within the limit")
+        metrics.run.conclude()
+        if let end = metricsEnd(metrics.run) { return end }
+        return .passed(
+            (["healthy for \(RolloutPlan.duration(seconds)), error rate within the limit"] + metrics.run.findings).joined(separator: "; "))
     }
 
     /// Judges the candidate against the stable release on the router's counts of both since the step
-    /// began, every ``analysisInterval`` seconds, until the judge decides, the step's time is up, or
-    /// an operator promotes or aborts.
+    /// began, every ``analysisInterval`` seconds, and takes the analysis's metrics, until the judge
+    /// and the metrics decide, the step's time is up, or an operator promotes or aborts.
     private func analyze(seconds: Double?) async -> AnalysisEnd {
-        guard let stable else { return .passed("there is no old release to compare with") }
+        let judging = analysis.judge && stable != nil
+        guard judging || !analysis.metrics.isEmpty else { return .passed("there is no old release to compare with") }
         var judge = makeJudge()
         let deadline = seconds.map { Date().addingTimeInterval($0) }
         // Requests of the warm-up are not judged: the counts are taken as the base after it.
         let warmUp = Date().addingTimeInterval(min(analysis.initialDelay, (seconds ?? .infinity) / 4))
         var base: [String: TrafficCounts]?
         var errorsInARow = 0
+        var judged: String? = judging ? nil : stable == nil ? "there is no old release to compare with" : "the judge is off"
+        var metrics = beginMetrics(at: Date())
         while true {
             if promoteOrAbortQueued { return .interrupted }
-            do {
-                let counts = try await traffic.counts(service: service)
+            let over = deadline.map { Date() >= $0 } ?? false
+            let reading = await readCounts()
+            if let counts = reading.counts {
                 errorsInARow = 0
-                if let base {
+                if judged == nil, let stable, let base {
                     let sample = Self.sample(counts, since: base, canary: candidate.release, baseline: stable.release)
-                    let over = deadline.map { Date() >= $0 } ?? false
                     switch over ? judge.deadline(sample) : judge.judge(sample) {
                     case .fail(let finding): return .failed(Self.describe(finding))
-                    case .pass(let findings): return .passed(findings.map(Self.describe).joined(separator: "; "))
+                    case .pass(let findings): judged = findings.map(Self.describe).joined(separator: "; ")
                     case .inconclusive(let why): return .held(why)
                     case .undecided: break
                     }
-                } else if Date() >= warmUp {
+                } else if base == nil, Date() >= warmUp {
                     base = counts
                 }
-            } catch {
+            } else if judged == nil {
                 // Argo's consecutiveErrorLimit: a router that cannot be read for a while is an error.
                 errorsInARow += 1
-                if errorsInARow >= 10 { return .failed("the router's counts could not be read \(errorsInARow) times in a row: \(error)") }
+                if errorsInARow >= 10 {
+                    return .failed("the router's counts could not be read \(errorsInARow) times in a row: \(reading.problem ?? "")")
+                }
             }
+            advance(&metrics, reading, now: Date())
+            if over { metrics.run.conclude() }
+            if let end = metricsEnd(metrics.run) { return end }
+            if let judged, metrics.run.phase == .successful {
+                return .passed(([judged] + metrics.run.findings).joined(separator: "; "))
+            }
+            if over, judged == nil { return .held("the step ended before the judge decided") }
             try? await Task.sleep(for: .milliseconds(Int(analysisInterval * 1000)))
         }
     }

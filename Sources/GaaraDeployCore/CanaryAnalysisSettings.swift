@@ -21,6 +21,11 @@ public struct CanaryAnalysisSettings: Sendable, Equatable, Codable {
     /// `initialDelay`): a fresh process warms up, the router opens its connections. At most a
     /// quarter of the step.
     public var initialDelay = 5.0
+    /// Whether the judge compares canary and baseline (`judge: false` leaves only the metrics).
+    public var judge = true
+    /// The metrics measured in every analysis step and through the bake (Argo's analysis), next to
+    /// the judge: a step passes when the judge and every metric with a count are done and passed.
+    public var metrics: [AnalysisMetric] = []
 
     /// The defaults.
     public init() {}

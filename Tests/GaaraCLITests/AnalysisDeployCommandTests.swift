@@ -102,4 +102,72 @@ struct AnalysisDeployCommandTests {
         _ = try? await GaaraBinary.run(["undeploy", "staging"], in: project.url)
         try outcome.get()
     }
+
+    @Test func aCommandMetricInDeployYmlRollsBackACanaryItFindsBroken() async throws {
+        let project = try TemporaryDirectory()
+        let port = try RegistryFixture.freePort()
+        try project.write(
+            ".gaara/deploy.yml",
+            """
+            services:
+              web:
+                command: exec python3 server.py
+                release-dir: site
+                port: 8080
+                health: {interval: 200ms, deadline: 20s}
+            environments:
+              staging:
+                hosts: local
+                router: 127.0.0.1:\(port)
+                strategy:
+                  canary:
+                    steps: [{weight: 10, pause: 5m}, 100]
+                    analysis:
+                      judge: false
+                      metrics:
+                        - name: front-page
+                          # The new release's own address: it must answer its front page.
+                          command: python3 -c "import os, urllib.request; urllib.request.urlopen(os.environ['GAARA_RELEASE_URL'] + '/')"
+                          interval: 500ms
+                          count: 3
+                          success-condition: exit_code == 0
+            """)
+        try project.write("site/server.py", Self.server)
+        try project.write("site/fail_every", "0")
+        let outcome: Result<Void, any Error>
+        do {
+            let first = try await GaaraBinary.run(["deploy", "staging"], in: project.url)
+            try #require(first.status == 0, "\(first.stdout)\(first.stderr)")
+            // Release 2 answers every request but /up with a 500: healthy, and broken.
+            try project.write("site/fail_every", "1")
+            let started = Date()
+            let second = try await GaaraBinary.run(["deploy", "staging"], in: project.url)
+            let seconds = Date().timeIntervalSince(started)
+            #expect(second.status == 1, "\(second.stdout)\(second.stderr)")
+            #expect(
+                second.stderr.contains("web-2 was not deployed to staging: analysis for up to 5m failed: metric 'front-page' (command) failed"),
+                "\(second.stderr)")
+            #expect(second.stderr.contains("success condition 'exit_code == 0' is false"), "\(second.stderr)")
+            #expect(seconds < 120, "the metric decided, not the end of the 5-minute pause: \(seconds) s")
+            #expect(await DeployCommandTests.get(port) == "ok", "release 1 serves again")
+            let shown = try await GaaraBinary.run(["incidents", "staging", "1"], in: project.url)
+            #expect(shown.stdout.contains("**Trigger**: analysis for up to 5m failed: metric 'front-page' (command) failed"), "\(shown.stdout)")
+
+            // A condition that is not an expression is found before anything runs, where it is written.
+            try project.write(
+                ".gaara/deploy.yml",
+                (try String(contentsOf: project.url.appendingPathComponent(".gaara/deploy.yml"), encoding: .utf8))
+                    .replacingOccurrences(of: "exit_code == 0", with: "exit_code ==="))
+            let invalid = try await GaaraBinary.run(["validate"], in: project.url)
+            #expect(invalid.status != 0)
+            #expect(
+                (invalid.stdout + invalid.stderr).contains(".gaara/deploy.yml:22:34: error: 'success-condition' is not a valid expression"),
+                "\(invalid.stdout)\(invalid.stderr)")
+            outcome = .success(())
+        } catch {
+            outcome = .failure(error)
+        }
+        _ = try? await GaaraBinary.run(["undeploy", "staging"], in: project.url)
+        try outcome.get()
+    }
 }

@@ -55,6 +55,10 @@ struct CanaryAnalysisTests {
     /// `environment` goes 5% → analysis for `seconds` → 100%. `during` runs while it does.
     static func canary(
         _ environment: [String: String], analysisSeconds seconds: Double, load: Bool = true, steps: [RolloutStep]? = nil,
+        adminToken: String? = nil,
+        analysis: @Sendable (ZeroLossRolloutTests.Router, URL) async throws -> CanaryAnalysisSettings = { _, _ in
+            CanaryAnalysisSettings()
+        },
         during: @escaping @Sendable (RolloutRunner) async throws -> Void = { _ in }
     ) async throws -> Outcome {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("gaara-analysis-\(UUID().uuidString)")
@@ -63,8 +67,9 @@ struct CanaryAnalysisTests {
         let source = root.appendingPathComponent("source")
         try FileManager.default.createDirectory(at: source, withIntermediateDirectories: true)
         try server.write(to: source.appendingPathComponent("server.py"), atomically: true, encoding: .utf8)
-        let router = try await ZeroLossRolloutTests.Router.start(in: root)
+        let router = try await ZeroLossRolloutTests.Router.start(in: root, adminToken: adminToken)
         defer { router.task.cancel() }
+        let settings = try await analysis(router, root)
         let target = LocalProcessTarget(root: root.appendingPathComponent("targets"))
         let health = HealthSettings(path: "/up", interval: 0.2, timeout: 2, healthyThreshold: 2, deadline: 30)
         let traffic = RouterTraffic(admin: router.admin, template: RouterTraffic.template(health: health))
@@ -87,7 +92,7 @@ struct CanaryAnalysisTests {
                 .stopOld(hosts: ["local"], after: 0),
             ],
             targets: ["local": target], traffic: traffic, health: health, stateFile: root.appendingPathComponent("rollout-2.json"),
-            observe: { print("  web-2: \($0)") })
+            analysis: settings, repository: root, observe: { print("  web-2: \($0)") })
         let started = Date()
         let side = Task { try await during(runner) }
         let outcome = try await runner.run()
@@ -137,11 +142,13 @@ struct CanaryAnalysisTests {
     }
 
     @Test func anIdleCanaryIsHeldAsInconclusiveUntilAPersonDecides() async throws {
-        let result = try await Self.canary([:], analysisSeconds: 1, load: false) { runner in
-            // Held (paused) at the analysis step: nobody sent traffic, so nothing can be judged.
-            while await runner.state.phase != .paused { try await Task.sleep(for: .milliseconds(50)) }
-            await runner.send(.promote(full: false))
-        }
+        let result = try await Self.canary(
+            [:], analysisSeconds: 1, load: false,
+            during: { runner in
+                // Held (paused) at the analysis step: nobody sent traffic, so nothing can be judged.
+                while await runner.state.phase != .paused { try await Task.sleep(for: .milliseconds(50)) }
+                await runner.send(.promote(full: false))
+            })
         #expect(result.outcome == .succeeded(warnings: []))
         #expect(result.findings.first?.contains("analysis inconclusive: the canary got 0 requests") == true, "\(result.findings)")
     }

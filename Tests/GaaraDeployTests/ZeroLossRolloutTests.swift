@@ -18,10 +18,13 @@ struct ZeroLossRolloutTests {
         let admin: AdminClient
         let task: Task<Void, any Error>
 
-        static func start(in root: URL) async throws -> Router {
+        /// A router whose admin API listens on a Unix socket in `root`, or on loopback TCP with
+        /// `adminToken` (what Prometheus scrapes).
+        static func start(in root: URL, adminToken: String? = nil) async throws -> Router {
             let socket = root.appendingPathComponent("admin.sock").path
             let service = try RouterService(
-                stateFile: root.appendingPathComponent("router.json"), host: "127.0.0.1", port: 0, threads: 2, admin: .unixSocket(socket))
+                stateFile: root.appendingPathComponent("router.json"), host: "127.0.0.1", port: 0, threads: 2,
+                admin: adminToken.map { .tcp(host: "127.0.0.1", port: 0, token: $0) } ?? .unixSocket(socket))
             let (listening, announce) = AsyncStream<String>.makeStream()
             let task = Task { try await service.run(handleSignals: false) { announce.yield($0) } }
             var endpoint: String?
@@ -29,7 +32,7 @@ struct ZeroLossRolloutTests {
                 endpoint = value
                 break
             }
-            return Router(port: service.proxy.port, admin: AdminClient(endpoint: try #require(endpoint), token: nil), task: task)
+            return Router(port: service.proxy.port, admin: AdminClient(endpoint: try #require(endpoint), token: adminToken), task: task)
         }
     }
 

@@ -153,7 +153,8 @@ struct DeployConfigTests {
         ("{analysis: {on-fail: freeze}}", "2:101: 'on-fail' must be rollback or pause, not 'freeze'"),
         ("{analysis: {error-rate-limit: 5}}", "2:110: 'error-rate-limit' must be a share like 5% or 0.05 (above 0, below 100%)"),
         ("{analysis: {min-requests: 0}}", "2:106: 'min-requests' must be 1 to 1000000, not 0"),
-        ("{analysis: {judge: on}}", "2:92: unknown key 'judge' in 'analysis'"),
+        ("{analysis: {judges: true}}", "2:92: unknown key 'judges' in 'analysis' (did you mean 'judge'?)"),
+        ("{analysis: {judge: false}}", "2:91: 'analysis' with 'judge: false' needs 'metrics' (else it would judge nothing)"),
         ("{analysis: {initial-delay: soon}}", "2:107: 'initial-delay' must be a duration (30s, 2m, 1h30m, 500ms) or seconds, found 'soon'"),
         ("{analyze: true}", "2:81: unknown key 'analyze' in 'canary'"),
     ])
@@ -161,6 +162,87 @@ struct DeployConfigTests {
         let canary = "{steps: [5, {pause: 1m}], " + extra.dropFirst()
         let errors = Self.errors("services: {web: {image: app, port: 80}}\nenvironments: {dev: {hosts: local, strategy: {canary: \(canary)}}}")
         #expect(errors == [expected], "\(errors)")
+    }
+
+    static func metricsConfig(_ metrics: String) -> String {
+        """
+        services: {web: {image: app, port: 80}}
+        environments:
+          production:
+            hosts: local
+            strategy:
+              canary:
+                steps: [5, {pause: 1m}]
+                analysis:
+                  metrics:
+        \(metrics.split(separator: "\n").map { "          " + $0 }.joined(separator: "\n"))
+        """
+    }
+
+    @Test func argoStyleMetricsWithTheirProviders() throws {
+        let result = Self.load(
+            Self.metricsConfig(
+                """
+                - name: errors
+                  router: {}
+                  interval: 10s
+                  count: 6
+                  initial-delay: 30s
+                  success-condition: result.difference.error_rate <= 0.01
+                  failure-limit: 1
+                  consecutive-failure-limit: 2
+                - name: checkout
+                  http: {url: $GAARA_RELEASE_URL/checkout, method: post, headers: {X-Test: "1"}, body: "{}"}
+                  timeout: 3s
+                  success-condition: ${{ result.ok && status == 200 }}
+                - name: e2e
+                  command: scripts/e2e.sh
+                - name: p99
+                  prometheus: {address: "http://127.0.0.1:9090", query: "histogram_quantile(0.99, x)"}
+                  interval: 1m
+                  failure-condition: result[0] > 0.5
+                  consecutive-error-limit: 2
+                  inconclusive-limit: 3
+                  dry-run: true
+                """))
+        #expect(result.diagnostics.isEmpty, "\(result.diagnostics)")
+        let metrics = try #require(result.config?.environments.first?.analysis?.metrics)
+        #expect(
+            metrics == [
+                AnalysisMetric(
+                    name: "errors", provider: .router, interval: 10, count: 6, initialDelay: 30,
+                    successCondition: "result.difference.error_rate <= 0.01", failureLimit: 1, consecutiveFailureLimit: 2),
+                AnalysisMetric(
+                    name: "checkout",
+                    provider: .http(
+                        AnalysisMetric.HTTPCheck(url: "$GAARA_RELEASE_URL/checkout", method: "POST", headers: ["X-Test": "1"], body: "{}", timeout: 3)
+                    ),
+                    successCondition: "${{ result.ok && status == 200 }}"),
+                AnalysisMetric(name: "e2e", provider: .command("scripts/e2e.sh", timeout: 60)),
+                AnalysisMetric(
+                    name: "p99", provider: .prometheus(address: "http://127.0.0.1:9090", query: "histogram_quantile(0.99, x)", timeout: 10),
+                    interval: 60, failureCondition: "result[0] > 0.5", consecutiveErrorLimit: 2, inconclusiveLimit: 3, dryRun: true),
+            ])
+        #expect(metrics[1].effectiveCount == 1 && metrics[3].effectiveCount == nil, "one measurement, or until the step ends")
+    }
+
+    @Test(arguments: [
+        (
+            "- {name: a, interval: 1s, success-condition: 'result.canary. < 1'}",
+            "10:56: 'success-condition' is not a valid expression: unexpected symbol '<'"
+        ),
+        ("- {name: a, command: x, http: 'http://h'}", "10:35: metric 'a' names 2 providers (command, http); give one"),
+        ("- {name: a, command: x, count: 3}", "10:13: metric 'a' takes 3 measurements: it needs 'interval' (the time between them)"),
+        ("- {name: a}", "10:13: metric 'a' reads the router: it needs 'interval' (the window each measurement covers)"),
+        ("- {name: a, command: x}\n- {name: a, command: y}", "11:13: metric 'a' is named twice"),
+        ("- {interval: 1s}", "10:13: a metric needs 'name'"),
+        ("- {name: a, command: x, failure-limt: 1}", "10:35: unknown key 'failure-limt' in metric 'a' (did you mean 'failure-limit'?)"),
+        ("- {name: a, prometheus: {address: 'http://p'}}", "10:35: metric 'a': 'prometheus' needs a 'query' (PromQL)"),
+        ("- {name: a, http: {method: GET}}", "10:29: metric 'a': 'http' needs a 'url' (http://…, or $GAARA_RELEASE_URL/…)"),
+    ])
+    func metricMistakes(_ metrics: String, _ expected: String) {
+        let errors = Self.errors(Self.metricsConfig(metrics))
+        #expect(errors.count == 1 && errors.first?.hasPrefix(expected) == true, "\(errors)")
     }
 
     @Test func missingSectionsAndUnknownTopKeysAreErrors() {

@@ -376,48 +376,6 @@ struct DeployConfigDecoder {
         }
     }
 
-    /// `analysis: true`, or `{error-rate-limit: 5%, min-requests: 50, initial-delay: 5s, on-fail: rollback|pause}`.
-    mutating func decodeAnalysis(_ node: YAMLNode) -> CanaryAnalysisSettings? {
-        if case .bool(let on) = node.scalarType { return on ? CanaryAnalysisSettings() : nil }
-        guard let fields = session.mapping(node, "'analysis'", allowNull: true) else { return nil }
-        var settings = CanaryAnalysisSettings()
-        for field in fields {
-            guard let key = session.keyText(field, in: "'analysis'") else { continue }
-            switch key {
-            case "error-rate-limit":
-                if let rate = percentage(field.value, "'error-rate-limit'") { settings.errorRateLimit = rate }
-            case "min-requests": settings.minimumRequests = integer(field.value, "'min-requests'", in: 1...1_000_000) ?? settings.minimumRequests
-            case "initial-delay": settings.initialDelay = duration(field.value, "'initial-delay'") ?? settings.initialDelay
-            case "on-fail":
-                if let text = session.string(field.value, "'on-fail'") {
-                    if let onFail = CanaryAnalysisSettings.OnFail(rawValue: text) {
-                        settings.onFail = onFail
-                    } else {
-                        session.error("'on-fail' must be rollback or pause, not '\(text)'", at: field.value.location)
-                    }
-                }
-            default: session.unknownKey(field.key, allowed: ["error-rate-limit", "min-requests", "initial-delay", "on-fail"], in: "'analysis'")
-            }
-        }
-        return settings
-    }
-
-    /// `5%` or `0.05`: a share from 0 to 1 (exclusive of 0).
-    mutating func percentage(_ node: YAMLNode, _ what: String) -> Double? {
-        var value: Double?
-        switch node.scalarType {
-        case .float(let number): value = number
-        case .int(let number): value = Double(number)
-        case .string(let text) where text.hasSuffix("%"): value = Double(text.dropLast()).map { $0 / 100 }
-        default: break
-        }
-        guard let value, value > 0, value < 1 else {
-            session.error("\(what) must be a share like 5% or 0.05 (above 0, below 100%)", at: node.location)
-            return nil
-        }
-        return value
-    }
-
     mutating func integer(_ node: YAMLNode, _ what: String, in range: ClosedRange<Int>) -> Int? {
         guard case .int(let value) = node.scalarType else {
             session.error("\(what) must be a whole number, found \(node.kindDescription)", at: node.location)
