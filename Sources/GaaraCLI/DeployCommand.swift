@@ -301,7 +301,7 @@ struct ReleasesCommand: AsyncParsableCommand {
 struct RolloutCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rollout", abstract: "Show or steer an environment's rollout in progress.",
-        subcommands: [Status.self, Control.Pause.self, Control.Resume.self, Control.Promote.self, Control.Abort.self])
+        subcommands: [Status.self, Control.Pause.self, Control.Resume.self, Control.Promote.self, Control.Abort.self, Evidence.self])
 
     /// `gaara rollout status ENV`.
     struct Status: AsyncParsableCommand {

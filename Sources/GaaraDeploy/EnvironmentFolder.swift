@@ -77,6 +77,30 @@ public struct EnvironmentFolder: Sendable {
         return markdown
     }
 
+    /// The releases' signed evidence (`RELEASE.json`: one entry per rollout of the release).
+    var evidenceFolder: URL { url.appendingPathComponent("evidence") }
+    /// The key evidence is signed with, shared by the environments under the same root (in the
+    /// data root's `.gitignore`d folder, readable by its owner only).
+    public var signingKey: URL { url.deletingLastPathComponent().appendingPathComponent("evidence-signing.key") }
+
+    /// The signed evidence of `release`'s rollouts, oldest first (empty when there is none).
+    public func evidence(_ release: String) throws -> [SignedEvidence] {
+        let file = evidenceFolder.appendingPathComponent("\(release).json")
+        guard FileManager.default.fileExists(atPath: file.path) else { return [] }
+        do {
+            return try Self.decoder.decode([SignedEvidence].self, from: Data(contentsOf: file))
+        } catch {
+            throw DeployTargetError("cannot read \(file.path): \(error)")
+        }
+    }
+
+    /// Adds one rollout's signed evidence to `release`'s file (atomically; under the environment's lock).
+    func appendEvidence(_ signed: SignedEvidence, release: String) throws {
+        try FileManager.default.createDirectory(at: evidenceFolder, withIntermediateDirectories: true)
+        let all = (try? evidence(release)) ?? []
+        try Self.encoder.encode(all + [signed]).write(to: evidenceFolder.appendingPathComponent("\(release).json"), options: .atomic)
+    }
+
     /// The persisted rollout of `service`, if one was saved.
     public func rollout(_ service: String) -> RolloutController? {
         guard let data = try? Data(contentsOf: rolloutFile(service)) else { return nil }

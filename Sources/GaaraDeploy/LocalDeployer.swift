@@ -76,6 +76,7 @@ public struct LocalDeployer: Sendable {
             let rollout = try await run(
                 service, candidate: spec(service, release, variables: environmentVariables),
                 stable: stable.map { spec(service, $0, variables: environmentVariables) }, steps: foreground(steps), targets: targets)
+            sign(rollout, of: release, against: stable, requested: "deploy of \(release.artifact) requested by \(creator)")
             return try await record(
                 rollout.outcome, of: release, replacing: stable, service: service, history: &history, targets: targets, rollout: rollout)
         }
@@ -132,6 +133,7 @@ public struct LocalDeployer: Sendable {
             let rollout = try await run(
                 service, candidate: spec(service, destination, variables: environmentVariables),
                 stable: spec(service, live, variables: environmentVariables), steps: foreground(steps), targets: targets)
+            sign(rollout, of: destination, against: live, requested: "rollback from \(live.id) requested by \(creator)")
             return try await record(rollout.outcome, of: destination, replacing: live, service: service, history: &history, targets: targets)
         }
     }
@@ -176,6 +178,26 @@ public struct LocalDeployer: Sendable {
                 rollback
                     ? "the rollback of \(service.name) in \(environment.name) to \(release.id) failed: \(reason)"
                     : "\(release.id) was not deployed to \(environment.name): \(reason)")
+        }
+    }
+
+    /// Signs the decisions of `release`'s rollout and adds them to its evidence; evidence that cannot
+    /// be written is a warning (the rollout happened).
+    private func sign(_ rollout: RolloutRecord, of release: Release, against stable: Release?, requested: String) {
+        let outcome: String
+        switch rollout.outcome {
+        case .succeeded: outcome = "succeeded"
+        case .aborted(let reason): outcome = "aborted: \(reason)"
+        }
+        let evidence = DecisionEvidence(
+            environment: environment.name, service: release.service, release: release.id, artifact: release.artifact, stableRelease: stable?.id,
+            outcome: outcome,
+            decisions: [DecisionEvidence.Decision(time: rollout.started, step: "request", outcome: "requested", by: "operator", detail: requested)]
+                + rollout.decisions)
+        do {
+            try folder.appendEvidence(try EvidenceSigner.load(folder.signingKey).sign(evidence), release: release.id)
+        } catch {
+            log("warning: the evidence of \(release.id) could not be signed and stored: \(error)")
         }
     }
 
@@ -315,7 +337,8 @@ public struct LocalDeployer: Sendable {
         if resume { try await runner.resume() }
         let outcome = try await runner.run()
         return RolloutRecord(
-            outcome: outcome, started: started, ended: Date(), timeline: timeline.withLock { $0 }, findings: await runner.analysisFindings)
+            outcome: outcome, started: started, ended: Date(), timeline: timeline.withLock { $0 }, findings: await runner.analysisFindings,
+            decisions: await runner.decisions)
     }
 
     /// Runs the smoke tests against the new release; a failure carries their exit status and last lines.
@@ -524,4 +547,6 @@ struct RolloutRecord: Sendable {
     let ended: Date
     let timeline: [IncidentReport.Moment]
     let findings: [String]
+    /// The decisions with what they were made on (the release's evidence).
+    var decisions: [DecisionEvidence.Decision] = []
 }

@@ -42,7 +42,7 @@ public actor RolloutRunner {
     private let health: HealthSettings
     private let smokeTest: (@Sendable (TargetEndpoint) async throws -> Void)?
     private let stateFile: URL
-    private var controller: RolloutController
+    var controller: RolloutController
     var candidateEndpoints: [String: TargetEndpoint] = [:]
     var stableEndpoints: [String: TargetEndpoint] = [:]
     private var stoppedStable: Set<String> = []
@@ -68,6 +68,12 @@ public actor RolloutRunner {
     /// The decisions of the analysis steps so far, in words with their figures (for the release's
     /// record and the incident report).
     public private(set) var analysisFindings: [String] = []
+    /// Every decision of the rollout with what it was made on (the release's signed evidence).
+    public internal(set) var decisions: [DecisionEvidence.Decision] = []
+    /// What decided the analysis or bake under way, its statistics and its metrics (for its decision).
+    var stepBy = ""
+    var stepStatistics: [DecisionEvidence.Statistic] = []
+    var stepMetrics: [MetricRun.MetricState] = []
 
     /// A runner for `steps` (from ``RolloutPlan``) over `targets` (one per host, by host name).
     public init(
@@ -150,11 +156,11 @@ public actor RolloutRunner {
             case .perform(let id, let kind):
                 observe?(kind.summary)
                 if case .analyze(let seconds) = kind {
-                    queue += try report(id, "analysis", await analyze(seconds: seconds))
+                    queue += try report(id, kind.summary, "analysis", await analyze(seconds: seconds))
                     continue
                 }
                 if case .bake(let seconds) = kind {
-                    queue += try report(id, "bake", await bake(seconds: seconds))
+                    queue += try report(id, kind.summary, "bake", await bake(seconds: seconds))
                     continue
                 }
                 do {
@@ -162,6 +168,9 @@ public actor RolloutRunner {
                     queue += try decide(.succeeded(id))
                 } catch {
                     observe?("failed: \(error)")
+                    decisions.append(
+                        DecisionEvidence.Decision(time: Date(), step: kind.summary, outcome: "failed", by: Self.decider(of: kind), detail: "\(error)")
+                    )
                     queue += try decide(.failed(id, reason: "\(error)"))
                 }
             }
@@ -170,6 +179,7 @@ public actor RolloutRunner {
 
     /// One decision of the controller, persisted before its actions are performed.
     private func decide(_ input: RolloutInput) throws -> [RolloutAction] {
+        recordOperator(input)
         let actions = controller.handle(input, now: Date())
         let data = try JSONEncoder().encode(controller)
         try FileManager.default.createDirectory(at: stateFile.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -229,8 +239,9 @@ public actor RolloutRunner {
         case interrupted
     }
 
-    /// Reports how an analysis or a bake (`what`) ended.
-    private func report(_ id: Int, _ what: String, _ end: AnalysisEnd) throws -> [RolloutAction] {
+    /// Reports how an analysis or a bake (`what`, the step `summary`) ended, and records the decision.
+    private func report(_ id: Int, _ summary: String, _ what: String, _ end: AnalysisEnd) throws -> [RolloutAction] {
+        recordStep(summary, end)
         switch end {
         case .passed(let why):
             note("\(what) passed: \(why)")
@@ -284,6 +295,7 @@ public actor RolloutRunner {
         let base = try? await traffic.counts(service: service)
         var failuresInARow: [String: Int] = [:]
         var metrics = beginMetrics(at: Date())
+        beginStep(by: "health checks")
         while Date() < deadline {
             if promoteOrAbortQueued { return .interrupted }
             for host in hostOrder {
@@ -291,6 +303,7 @@ public actor RolloutRunner {
                 if let problem = await probe.check(endpoint, path: health.path, timeout: health.timeout) {
                     failuresInARow[host, default: 0] += 1
                     if failuresInARow[host, default: 0] >= 3 {
+                        stepBy = "health checks"
                         let log = await (try? target(host))?.logTail(candidate, lines: 20) ?? ""
                         return .failed(
                             "\(candidate.release) on \(host) failed its health checks during the bake (3 in a row): \(problem)"
@@ -305,17 +318,28 @@ public actor RolloutRunner {
                 // The candidate alone: only the limit can trip (an empty baseline is never "better").
                 let sample = Self.sample(counts, since: base, canary: candidate.release, baseline: "")
                 if case .fail(let finding) = judge.judge(sample), finding.metric == "error-rate-limit" {
+                    stepBy = "error-rate limit"
+                    stepStatistics = [Self.statistic(finding)]
                     return .failed(
                         "during the bake, \(candidate.release)'s error rate \(String(format: "%.2f%%", finding.canary * 100)) is above the limit of \(String(format: "%.2f%%", analysis.errorRateLimit * 100)) (\(Int(finding.canaryRequests)) requests; p ≤ \(String(format: "%.4f", finding.pValue)))"
                     )
                 }
             }
             advance(&metrics, reading, now: Date())
-            if let end = metricsEnd(metrics.run) { return end }
+            stepMetrics = metrics.run.metrics
+            if let end = metricsEnd(metrics.run) {
+                stepBy = "metrics"
+                return end
+            }
             try? await Task.sleep(for: .milliseconds(Int(max(health.interval, analysisInterval) * 1000)))
         }
         metrics.run.conclude()
-        if let end = metricsEnd(metrics.run) { return end }
+        stepMetrics = metrics.run.metrics
+        if let end = metricsEnd(metrics.run) {
+            stepBy = "metrics"
+            return end
+        }
+        stepBy = analysis.metrics.isEmpty ? "health checks and error-rate limit" : "health checks, error-rate limit and metrics"
         return .passed(
             (["healthy for \(RolloutPlan.duration(seconds)), error rate within the limit"] + metrics.run.findings).joined(separator: "; "))
     }
@@ -334,6 +358,7 @@ public actor RolloutRunner {
         var errorsInARow = 0
         var judged: String? = judging ? nil : stable == nil ? "there is no old release to compare with" : "the judge is off"
         var metrics = beginMetrics(at: Date())
+        beginStep(by: "judge")
         while true {
             if promoteOrAbortQueued { return .interrupted }
             let over = deadline.map { Date() >= $0 } ?? false
@@ -343,8 +368,12 @@ public actor RolloutRunner {
                 if judged == nil, let stable, let base {
                     let sample = Self.sample(counts, since: base, canary: candidate.release, baseline: stable.release)
                     switch over ? judge.deadline(sample) : judge.judge(sample) {
-                    case .fail(let finding): return .failed(Self.describe(finding))
-                    case .pass(let findings): judged = findings.map(Self.describe).joined(separator: "; ")
+                    case .fail(let finding):
+                        stepStatistics = [Self.statistic(finding)]
+                        return .failed(Self.describe(finding))
+                    case .pass(let findings):
+                        stepStatistics = findings.map(Self.statistic)
+                        judged = findings.map(Self.describe).joined(separator: "; ")
                     case .inconclusive(let why): return .held(why)
                     case .undecided: break
                     }
@@ -360,8 +389,13 @@ public actor RolloutRunner {
             }
             advance(&metrics, reading, now: Date())
             if over { metrics.run.conclude() }
-            if let end = metricsEnd(metrics.run) { return end }
+            stepMetrics = metrics.run.metrics
+            if let end = metricsEnd(metrics.run) {
+                stepBy = "metrics"
+                return end
+            }
             if let judged, metrics.run.phase == .successful {
+                stepBy = !judging ? "metrics" : analysis.metrics.isEmpty ? "judge" : "judge and metrics"
                 return .passed(([judged] + metrics.run.findings).joined(separator: "; "))
             }
             if over, judged == nil { return .held("the step ended before the judge decided") }

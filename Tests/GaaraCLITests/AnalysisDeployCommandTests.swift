@@ -153,6 +153,27 @@ struct AnalysisDeployCommandTests {
             let shown = try await GaaraBinary.run(["incidents", "staging", "1"], in: project.url)
             #expect(shown.stdout.contains("**Trigger**: analysis for up to 5m failed: metric 'front-page' (command) failed"), "\(shown.stdout)")
 
+            // The decision, signed, with what it was made on; a changed file no longer verifies.
+            let evidence = try await GaaraBinary.run(["rollout", "evidence", "staging", "web-2"], in: project.url)
+            #expect(evidence.status == 0, "\(evidence.stdout)\(evidence.stderr)")
+            for part in [
+                "rollout 1 of 1: signature valid (Ed25519, key SHA256:", "this data directory's key)", "web-2 (web in staging, dir:sha256:",
+                "against web-1", "outcome: aborted: analysis for up to 5m failed", "request: requested by operator",
+                "analysis for up to 5m: failed by metrics", "metric 'front-page': failed (failed)",
+            ] {
+                #expect(evidence.stdout.contains(part), "\(part) in \(evidence.stdout)")
+            }
+            let file = project.url.appendingPathComponent(".gaara/deploy/staging/evidence/web-2.json")
+            let stored = try String(contentsOf: file, encoding: .utf8)
+            try stored.replacingOccurrences(of: "\\\"metrics\\\"", with: "\\\"judge\\\"")
+                .write(to: file, atomically: true, encoding: .utf8)
+            #expect(try String(contentsOf: file, encoding: .utf8) != stored, "the evidence was changed")
+            let tampered = try await GaaraBinary.run(["rollout", "evidence", "staging", "web-2"], in: project.url)
+            #expect(tampered.status == 1, "\(tampered.stdout)\(tampered.stderr)")
+            #expect(tampered.stdout.contains("signature INVALID"), "\(tampered.stdout)")
+            let none = try await GaaraBinary.run(["rollout", "evidence", "staging", "web-9"], in: project.url)
+            #expect(none.status == 2 && none.stderr.contains("web-9 has no evidence in staging"), "\(none.stderr)")
+
             // A condition that is not an expression is found before anything runs, where it is written.
             try project.write(
                 ".gaara/deploy.yml",

@@ -39,7 +39,8 @@ struct AnalysisRunnerTests {
         let traffic = RecordingTraffic()
         let feed = Self.feed(traffic, canary: (10, 1), stable: (190, 0))
         defer { feed.cancel() }
-        let outcome = try await Self.runner(traffic).run()
+        let runner = Self.runner(traffic)
+        let outcome = try await runner.run()
         guard case .aborted(let reason) = outcome else {
             Issue.record("\(outcome)")
             return
@@ -47,6 +48,10 @@ struct AnalysisRunnerTests {
         #expect(reason.hasPrefix("analysis for up to 30 s failed: canary error rate"), "\(reason)")
         #expect(reason.contains("requests, stable") && reason.contains("p ≤"), "\(reason)")
         #expect(traffic.changes.map(\.weight) == [5, 0, 0], "route 0, then the new release's group dropped")
+        let decision = try #require(await runner.decisions.last)
+        #expect(decision.by == "judge" && decision.outcome == "failed", "\(decision)")
+        let statistic = try #require(decision.statistics.first)
+        #expect(statistic.metric == "error-rate" && abs(statistic.canary - 0.1) < 0.01 && statistic.canaryRequests >= 50, "\(statistic)")
     }
 
     @Test func aHealthyCanaryPassesEarly() async throws {
@@ -74,6 +79,9 @@ struct AnalysisRunnerTests {
         #expect(traffic.changes.map(\.weight) == [5], "traffic stays where it was")
         await runner.send(.abort(reason: "decided by hand"))
         #expect(try await run.value == .aborted(reason: "decided by hand"))
+        let decisions = await runner.decisions
+        #expect(decisions.map(\.outcome) == ["held (on-fail: pause)", "aborted"], "\(decisions)")
+        #expect(decisions.last?.by == "operator" && decisions.last?.detail == "decided by hand")
     }
 
     @Test func aBakeWhoseHealthChecksFailSendsTheTrafficBack() async throws {

@@ -39,9 +39,14 @@ struct MetricAnalysisRunnerTests {
         defer { feed.cancel() }
         let measurer = RecordingMetricMeasurer(answers: ["e2e": [.success(["result": .string("checkout broken"), "exit_code": .number(1)])]])
         let metric = AnalysisMetric(name: "e2e", provider: .command("scripts/e2e.sh", timeout: 5), successCondition: "exit_code == 0")
-        let outcome = try await Self.runner(traffic, metrics: [metric], measurer: measurer).run()
+        let runner = Self.runner(traffic, metrics: [metric], measurer: measurer)
+        let outcome = try await runner.run()
         let reason = try #require(Self.reason(outcome), "\(outcome)")
         #expect(reason.contains("metric 'e2e' (command) failed: 1 of 1 measurements failed (failure limit 0)"), "\(reason)")
+        // The decision is kept with what it was made on: the metric's measurement and its value.
+        let decision = try #require(await runner.decisions.last)
+        #expect(decision.step == "analysis for up to 30 s" && decision.outcome == "failed" && decision.by == "metrics", "\(decision)")
+        #expect(decision.metrics.first?.measurements.first?.value == "\"checkout broken\"", "\(decision.metrics)")
         #expect(reason.contains("success condition 'exit_code == 0' is false"), "\(reason)")
         #expect(traffic.changes.map(\.weight) == [5, 0, 0])
         let asked = await measurer.asked

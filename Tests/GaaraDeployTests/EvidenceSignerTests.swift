@@ -1,0 +1,66 @@
+import Foundation
+import GaaraDeployCore
+import Testing
+
+@testable import GaaraDeploy
+
+/// Evidence signed with Ed25519: a key made once and kept private, signatures that hold, and any
+/// change to the evidence found.
+struct EvidenceSignerTests {
+    static let evidence = DecisionEvidence(
+        environment: "production", service: "web", release: "web-7", artifact: "dir:sha256:ab", stableRelease: "web-6", outcome: "succeeded",
+        decisions: [
+            DecisionEvidence.Decision(
+                time: Date(timeIntervalSince1970: 1_800_000_000), step: "analysis for up to 5m", outcome: "failed", by: "metrics", detail: "broken")
+        ])
+
+    static func folder() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("gaara-evidence-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    @Test func theKeyIsMadeOnceAndReadableByItsOwnerOnly() throws {
+        let file = try Self.folder().appendingPathComponent("deploy/evidence-signing.key")
+        let first = try EvidenceSigner.load(file)
+        let again = try EvidenceSigner.load(file)
+        #expect(first.publicKey == again.publicKey)
+        #expect(EvidenceSigner.publicKey(in: file) == first.publicKey)
+        let permissions = try FileManager.default.attributesOfItem(atPath: file.path)[.posixPermissions] as? Int
+        #expect(permissions == 0o600)
+        try Data("not a key".utf8).write(to: file)
+        #expect(throws: DeployTargetError.self) { try EvidenceSigner.load(file) }
+    }
+
+    @Test func aSignatureHoldsAndAnyChangeIsFound() throws {
+        let root = try Self.folder()
+        let signer = try EvidenceSigner.load(root.appendingPathComponent("key"))
+        let signed = try signer.sign(Self.evidence)
+        #expect(signed.verify(trustedKey: signer.publicKey) == .valid(trusted: true))
+        #expect(try signed.decoded() == Self.evidence)
+
+        var tampered = signed
+        tampered.evidence = signed.evidence.replacingOccurrences(of: "\"failed\"", with: "\"passed\"")
+        #expect(tampered.evidence != signed.evidence)
+        guard case .invalid(let why) = tampered.verify(trustedKey: signer.publicKey) else {
+            Issue.record("a changed evidence verified")
+            return
+        }
+        #expect(why.contains("changed after it was signed"))
+
+        // Re-signed by another key: the signature holds, but the key is not the trusted one.
+        let other = try EvidenceSigner.load(root.appendingPathComponent("other"))
+        let forged = try other.sign(try tampered.decoded())
+        #expect(forged.verify(trustedKey: signer.publicKey) == .valid(trusted: false))
+    }
+
+    @Test func aFolderKeepsEveryRolloutOfARelease() throws {
+        let folder = EnvironmentFolder(root: try Self.folder(), environment: "staging")
+        let signer = try EvidenceSigner.load(folder.signingKey)
+        #expect(try folder.evidence("web-7").isEmpty)
+        let signed = try signer.sign(Self.evidence)
+        try folder.appendEvidence(signed, release: "web-7")
+        try folder.appendEvidence(signed, release: "web-7")
+        #expect(try folder.evidence("web-7") == [signed, signed])
+    }
+}
