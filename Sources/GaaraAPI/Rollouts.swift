@@ -139,3 +139,67 @@ public struct ReleaseJSON: Codable, Sendable, Equatable {
         self.events = events
     }
 }
+
+/// An incident report an automatic rollback wrote (`GET …/environments/{env}/incidents`).
+public struct IncidentJSON: Codable, Sendable, Equatable {
+    /// Its number in the environment.
+    public var number: Int
+    /// The service.
+    public var service: String
+    /// What tripped, with its figures.
+    public var trigger: String
+    /// The release rolled back.
+    public var failedRelease: String
+    /// The release the traffic went back to.
+    public var restoredRelease: String?
+    /// When the failure was detected (ISO 8601).
+    public var detectedAt: String
+    /// Seconds from the rollout's start to the detection.
+    public var timeToDetect: Double
+    /// Seconds from the detection to all traffic on the restored release.
+    public var timeToRestore: Double
+    /// The whole report in Markdown.
+    public var markdown: String
+
+    /// Creates a value.
+    public init(
+        number: Int, service: String, trigger: String, failedRelease: String, restoredRelease: String?, detectedAt: String, timeToDetect: Double,
+        timeToRestore: Double, markdown: String
+    ) {
+        self.number = number
+        self.service = service
+        self.trigger = trigger
+        self.failedRelease = failedRelease
+        self.restoredRelease = restoredRelease
+        self.detectedAt = detectedAt
+        self.timeToDetect = timeToDetect
+        self.timeToRestore = timeToRestore
+        self.markdown = markdown
+    }
+}
+
+/// One rollout's signed evidence of a release, verified by the server (`GET …/releases/{release}/evidence`).
+public struct EvidenceJSON: Codable, Sendable, Equatable {
+    /// Whether the signature holds.
+    public var verified: Bool
+    /// Whether it was made by the server's own key.
+    public var trustedKey: Bool
+    /// The verification in words.
+    public var verdict: String
+    /// The evidence's canonical JSON, exactly as signed.
+    public var evidence: String
+    /// The Ed25519 signature, base64.
+    public var signature: String
+    /// The signing key's public half, base64.
+    public var publicKey: String
+
+    /// Creates a value.
+    public init(verified: Bool, trustedKey: Bool, verdict: String, evidence: String, signature: String, publicKey: String) {
+        self.verified = verified
+        self.trustedKey = trustedKey
+        self.verdict = verdict
+        self.evidence = evidence
+        self.signature = signature
+        self.publicKey = publicKey
+    }
+}

@@ -29,6 +29,9 @@ public struct LocalDeployer: Sendable {
     public let supervisor: [String]?
     /// The private key SSH hosts are reached with (the environment's ``keyVariable`` secret).
     public var sshKey: String?
+    /// Masks secrets in what is kept beyond the run: incident reports and signed evidence (the
+    /// server masks the environment's secret values, as in the rollout's log).
+    public var redact: @Sendable (String) -> String = { $0 }
 
     /// Creates a deployer. `traffic` gives the traffic control of a service (its router settings).
     public init(
@@ -189,11 +192,17 @@ public struct LocalDeployer: Sendable {
         case .succeeded: outcome = "succeeded"
         case .aborted(let reason): outcome = "aborted: \(reason)"
         }
+        var decisions =
+            [DecisionEvidence.Decision(time: rollout.started, step: "request", outcome: "requested", by: "operator", detail: requested)]
+            + rollout.decisions
+        // Masked before it is signed: the signature covers what is kept.
+        for index in decisions.indices {
+            decisions[index].detail = redact(decisions[index].detail)
+            for metric in decisions[index].metrics.indices { decisions[index].metrics[metric].redact(redact) }
+        }
         let evidence = DecisionEvidence(
             environment: environment.name, service: release.service, release: release.id, artifact: release.artifact, stableRelease: stable?.id,
-            outcome: outcome,
-            decisions: [DecisionEvidence.Decision(time: rollout.started, step: "request", outcome: "requested", by: "operator", detail: requested)]
-                + rollout.decisions)
+            outcome: redact(outcome), decisions: decisions)
         do {
             try folder.appendEvidence(try EvidenceSigner.load(folder.signingKey).sign(evidence), release: release.id)
         } catch {
@@ -217,8 +226,9 @@ public struct LocalDeployer: Sendable {
             ?? rollout.ended
         do {
             let report = IncidentReport(
-                number: folder.nextIncidentNumber(), environment: environment.name, service: service.name, trigger: reason,
-                failedRelease: failed, restoredRelease: restored, findings: rollout.findings, logTail: tail, timeline: rollout.timeline,
+                number: folder.nextIncidentNumber(), environment: environment.name, service: service.name, trigger: redact(reason),
+                failedRelease: failed, restoredRelease: restored, findings: rollout.findings.map(redact), logTail: redact(tail),
+                timeline: rollout.timeline.map { IncidentReport.Moment(time: $0.time, text: redact($0.text)) },
                 deployStarted: rollout.started, detected: detected, restored: rollout.ended)
             let file = try folder.writeIncident(report)
             log(

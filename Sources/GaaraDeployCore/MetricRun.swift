@@ -65,6 +65,15 @@ public struct MetricRun: Sendable, Equatable, Codable {
         /// Why it came to it, with its figures (empty while running).
         public internal(set) var reason = ""
 
+        /// Applies `mask` to the texts kept (the reason, each measurement's value and message).
+        public mutating func redact(_ mask: (String) -> String) {
+            reason = mask(reason)
+            for index in measurements.indices {
+                measurements[index].value = mask(measurements[index].value)
+                measurements[index].message = mask(measurements[index].message)
+            }
+        }
+
         func count(_ phase: MetricMeasurement.Phase) -> Int { measurements.count { $0.phase == phase } }
 
         /// The measurements that count toward `count` (errors are retried, not counted).

@@ -190,6 +190,14 @@ enum OpenAPIDocument {
                 "id": "string", "number": "integer", "service": "string", "state": "string", "artifact": "string", "commit": "string",
                 "creator": "string", "created_at": "string", "events": "array",
             ]),
+            "Incident": object([
+                "number": "integer", "service": "string", "trigger": "string", "failed_release": "string", "restored_release": "string",
+                "detected_at": "string", "time_to_detect": "number", "time_to_restore": "number", "markdown": "string",
+            ]),
+            "Evidence": object([
+                "verified": "boolean", "trusted_key": "boolean", "verdict": "string", "evidence": "string", "signature": "string",
+                "public_key": "string",
+            ]),
             "Token": object([
                 "id": "integer", "name": "string", "role": "string", "created_at": "string", "last_used_at": "string", "token": "string",
             ]),

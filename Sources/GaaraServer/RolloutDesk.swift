@@ -165,7 +165,8 @@ struct RolloutDesk: Sendable {
             log.write(
                 "\(row.kind) \(prepared.services.map(\.name).joined(separator: ", ")) to \(prepared.environment.name) at \(prepared.sha.prefix(12)) (\(prepared.ref)), asked by \(row.actor)"
             )
-            let deployer = try await deployer(prepared, variables: variables) { line in log.write(line) }
+            var deployer = try await deployer(prepared, variables: variables) { line in log.write(line) }
+            deployer.redact = { log.masker.mask($0) }
             for service in prepared.services {
                 let release: Release
                 if row.kind == "rollback" {
@@ -208,7 +209,8 @@ struct RolloutDesk: Sendable {
                 let variables = try await variables(repositoryID: repository.id!, environment: row.environment)
                 for value in variables.values where value.count >= 4 { log.masker.add(value) }
                 log.write("the server stopped during this rollout; recovering \(row.environment) from its saved state")
-                let deployer = try await deployer(prepared, variables: variables) { line in log.write(line) }
+                var deployer = try await deployer(prepared, variables: variables) { line in log.write(line) }
+                deployer.redact = { log.masker.mask($0) }
                 for service in prepared.services { _ = try await deployer.recover(service, variables: variables) }
                 log.write("recovered")
             } catch let refusal as Refusal {

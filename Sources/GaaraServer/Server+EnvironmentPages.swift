@@ -1,5 +1,6 @@
 import Foundation
 import GaaraAPI
+import GaaraDeploy
 import GaaraDeployCore
 import GaaraStore
 import Hummingbird
@@ -21,6 +22,41 @@ extension CIServer {
         page(router, "/repos/{repo}/environments") { [self] _, context, _ in try await environmentsPage(try await repository(context)) }
         page(router, "/repos/{repo}/rollouts/{id}") { [self] _, context, _ in
             try await rolloutPage(try await repository(context), id: try Reply.integer(context, "id"))
+        }
+        page(router, "/repos/{repo}/environments/{env}/incidents/{number}") { [self] _, context, _ in
+            let repository = try await repository(context)
+            let environment = try environmentName(context)
+            let number = try Reply.integer(context, "number")
+            guard let incident = try incidents(repository, environment).first(where: { $0.number == number }) else {
+                throw HTTPError(.notFound, message: "environment '\(environment)' has no incident \(number)")
+            }
+            let repo = DashboardHTML.escape(repository.name)
+            let html = """
+                <h1><a href="/repos/\(repo)">\(repo)</a> · <a href="/repos/\(repo)/environments#env-\(DashboardHTML.escape(environment))">\
+                \(DashboardHTML.escape(environment))</a> · incident \(number)</h1><pre class="report">\(DashboardHTML.escape(incident.markdown))</pre>
+                """
+            return DashboardHTML.page(title: "Incident \(number) · \(environment)", body: html)
+        }
+        page(router, "/repos/{repo}/environments/{env}/releases/{release}/evidence") { [self] _, context, _ in
+            let repository = try await repository(context)
+            let environment = try environmentName(context)
+            let release = Reply.parameter(context, "release")
+            let entries = try evidence(repository, environment, release: release)
+            guard !entries.isEmpty else { throw HTTPError(.notFound, message: "release '\(release.prefix(64))' has no evidence in '\(environment)'") }
+            let repo = DashboardHTML.escape(repository.name)
+            var html = """
+                <h1><a href="/repos/\(repo)">\(repo)</a> · <a href="/repos/\(repo)/environments#env-\(DashboardHTML.escape(environment))">\
+                \(DashboardHTML.escape(environment))</a> · \(DashboardHTML.escape(release)) evidence</h1>
+                """
+            for (index, entry) in entries.enumerated() {
+                let text = (try? DecisionEvidence.decode(canonical: Data(entry.evidence.utf8)).text) ?? entry.evidence
+                html += """
+                    <section class="evidence"><h2>Rollout \(index + 1) of \(entries.count)</h2>\
+                    <p class="\(entry.verified && entry.trustedKey ? "meta" : "error")">\(entry.verified ? "✔" : "✘") \(DashboardHTML.escape(entry.verdict))</p>\
+                    <pre class="report">\(DashboardHTML.escape(text))</pre></section>
+                    """
+            }
+            return DashboardHTML.page(title: "\(release) evidence · \(environment)", body: html)
         }
         page(router, "/audit") { [self] request, _, caller in
             guard let role = caller.role, role >= .admin else {
@@ -157,13 +193,17 @@ extension CIServer {
         let releases = RolloutDesk.isFolderName(environment) ? try rollouts.folder(repository.name, environment).history().releases : []
         guard !releases.isEmpty || !rows.isEmpty else { return "" }
         let repo = DashboardHTML.escape(repository.name)
+        let env = DashboardHTML.escape(environment)
+        let folder = RolloutDesk.isFolderName(environment) ? rollouts.folder(repository.name, environment) : nil
         var html = "<h3>Releases</h3><div class=\"scroll\"><table class=\"releases\"><thead><tr><th>Release</th><th>State</th>"
-        html += "<th>Artifact</th><th>Commit</th><th>Creator</th><th>Created</th></tr></thead><tbody>"
+        html += "<th>Artifact</th><th>Commit</th><th>Creator</th><th>Created</th><th>Evidence</th></tr></thead><tbody>"
         for release in releases.reversed().prefix(50) {
+            let hasEvidence = !((try? folder?.evidence(release.id)) ?? []).isEmpty
             html += """
                 <tr><td>\(DashboardHTML.escape(release.id))</td><td>\(DashboardHTML.badge(status: release.state.rawValue, conclusion: nil))</td>\
                 <td><code class="digest">\(DashboardHTML.escape(release.artifact))</code></td><td><code>\(DashboardHTML.escape(String((release.commit ?? "").prefix(12))))</code></td>\
-                <td>\(DashboardHTML.escape(release.creator))</td><td><time>\(APICoding.time(release.created.timeIntervalSince1970) ?? "")</time></td></tr>
+                <td>\(DashboardHTML.escape(release.creator))</td><td><time>\(APICoding.time(release.created.timeIntervalSince1970) ?? "")</time></td>\
+                <td>\(hasEvidence ? "<a href=\"/repos/\(repo)/environments/\(env)/releases/\(DashboardHTML.escape(release.id))/evidence\">signed decisions</a>" : "—")</td></tr>
                 """
         }
         html += "</tbody></table></div><h3>Rollouts</h3><div class=\"scroll\"><table class=\"rollouts\"><thead><tr><th>Rollout</th>"
@@ -174,6 +214,20 @@ extension CIServer {
                 <td>\(DashboardHTML.escape(row.kind))\(row.service.map { " " + DashboardHTML.escape($0) } ?? "")</td><td><code>\(row.sha.prefix(12))</code></td>\
                 <td>\(DashboardHTML.escape(row.releases.isEmpty ? "—" : row.releases))</td><td>\(DashboardHTML.escape(row.actor))</td>\
                 <td><time>\(APICoding.time(row.createdAt) ?? "")</time></td></tr>
+                """
+        }
+        html += "</tbody></table></div>"
+        let reports = try incidents(repository, environment)
+        guard !reports.isEmpty else { return html }
+        html += "<h3>Incidents</h3><div class=\"scroll\"><table class=\"incidents\"><thead><tr><th>Incident</th><th>Rolled back</th>"
+        html += "<th>Trigger</th><th>Detected</th><th>Time to detect</th><th>Time to restore</th></tr></thead><tbody>"
+        for report in reports.prefix(50) {
+            html += """
+                <tr><td><a href="/repos/\(repo)/environments/\(env)/incidents/\(report.number)">#\(report.number)</a></td>\
+                <td>\(DashboardHTML.escape(report.failedRelease)) → \(DashboardHTML.escape(report.restoredRelease ?? "nothing"))</td>\
+                <td>\(DashboardHTML.escape(String((report.trigger.split(separator: "\n").first ?? "").prefix(200))))</td>\
+                <td><time>\(DashboardHTML.escape(report.detectedAt))</time></td><td>\(String(format: "%.1f s", report.timeToDetect))</td>\
+                <td>\(String(format: "%.1f s", report.timeToRestore))</td></tr>
                 """
         }
         return html + "</tbody></table></div>"

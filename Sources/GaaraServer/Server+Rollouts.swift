@@ -1,5 +1,6 @@
 import Foundation
 import GaaraAPI
+import GaaraDeploy
 import GaaraDeployCore
 import GaaraStore
 import HTTPTypes
@@ -94,6 +95,57 @@ extension CIServer {
             guard RolloutDesk.isFolderName(name) else { return try Reply.json([ReleaseJSON]()) }
             let history = try rollouts.folder(repository.name, name).history()
             return try Reply.json(history.releases.reversed().map(ReleaseJSON.init))
+        }
+        route(
+            router, registry, .get, "/api/repos/{repo}/environments/{env}/incidents", .role(.viewer),
+            "The incident reports automatic rollbacks in the environment wrote, newest first", response: "[Incident]"
+        ) { [self] _, context, _ in
+            try Reply.json(try incidents(try await repository(context), try environmentName(context)))
+        }
+        route(
+            router, registry, .get, "/api/repos/{repo}/environments/{env}/releases/{release}/evidence", .role(.viewer),
+            "A release's signed rollout evidence (every decision with its data), each signature verified", response: "[Evidence]"
+        ) { [self] _, context, _ in
+            let repository = try await repository(context)
+            let environment = try environmentName(context)
+            let release = Reply.parameter(context, "release")
+            let entries = try evidence(repository, environment, release: release)
+            guard !entries.isEmpty else {
+                throw HTTPError(.notFound, message: "release '\(release.prefix(64))' has no evidence in environment '\(environment)'")
+            }
+            return try Reply.json(entries)
+        }
+    }
+
+    /// An environment's incident reports, newest first (none for a name the server keeps no folder for).
+    func incidents(_ repository: RepositoryRecord, _ environment: String) throws -> [IncidentJSON] {
+        guard RolloutDesk.isFolderName(environment) else { return [] }
+        return try rollouts.folder(repository.name, environment).incidents().reversed().map { report in
+            IncidentJSON(
+                number: report.number, service: report.service, trigger: report.trigger, failedRelease: report.failedRelease.id,
+                restoredRelease: report.restoredRelease?.id, detectedAt: APICoding.time(report.detected.timeIntervalSince1970) ?? "",
+                timeToDetect: report.timeToDetect, timeToRestore: report.timeToRestore, markdown: report.markdown)
+        }
+    }
+
+    /// A release's signed evidence, each rollout's verified against the server's key.
+    func evidence(_ repository: RepositoryRecord, _ environment: String, release: String) throws -> [EvidenceJSON] {
+        guard RolloutDesk.isFolderName(environment), RolloutDesk.isFolderName(release) else { return [] }
+        let folder = rollouts.folder(repository.name, environment)
+        let trusted = EvidenceSigner.publicKey(in: folder.signingKey)
+        return try folder.evidence(release).map { entry in
+            switch entry.verify(trustedKey: trusted) {
+            case .valid(let isTrusted):
+                EvidenceJSON(
+                    verified: true, trustedKey: isTrusted,
+                    verdict:
+                        "signature valid (Ed25519, key \(SignedEvidence.fingerprint(entry.publicKey))\(isTrusted ? ", the server's key" : ", NOT the server's key"))",
+                    evidence: entry.evidence, signature: entry.signature, publicKey: entry.publicKey)
+            case .invalid(let why):
+                EvidenceJSON(
+                    verified: false, trustedKey: false, verdict: "signature INVALID: \(why)", evidence: entry.evidence, signature: entry.signature,
+                    publicKey: entry.publicKey)
+            }
         }
     }
 

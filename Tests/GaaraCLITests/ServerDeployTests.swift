@@ -204,6 +204,31 @@ struct ServerDeployTests {
         #expect(detail.status == 200 && text.contains("deploy #4") && text.contains("config broken, key ***") && !text.contains("k3y-"), "\(text)")
         #expect(try await server.request("GET", "/repos/app/rollouts/99", token: approver).status == 404)
 
+        // The release that never became healthy left an incident report; every rollout left signed
+        // evidence: through the API and the dashboard, the secret masked in both.
+        let incidents = try await server.json("/api/repos/app/environments/staging/incidents", token: approver) as? [[String: Any]] ?? []
+        #expect(incidents.count == 1 && incidents.first?["failed_release"] as? String == "web-3", "\(incidents)")
+        #expect((incidents.first?["trigger"] as? String)?.contains("did not become healthy") == true, "\(incidents)")
+        #expect(page.contains("<h3>Incidents</h3>") && page.contains("href=\"/repos/app/environments/staging/incidents/1\""), "\(page.suffix(3000))")
+        let incident = String(
+            decoding: try await server.request("GET", "/repos/app/environments/staging/incidents/1", token: approver).body, as: UTF8.self)
+        #expect(incident.contains("# Incident 1: web in staging rolled back") && incident.contains("config broken, key ***"), "\(incident)")
+        #expect(!incident.contains("k3y-"), "the secret is masked in the report")
+        let evidence =
+            try await server.json("/api/repos/app/environments/production/releases/web-4/evidence", token: approver) as? [[String: Any]] ?? []
+        #expect(evidence.count == 1 && evidence.first?["verified"] as? Bool == true && evidence.first?["trusted_key"] as? Bool == true, "\(evidence)")
+        let aborted = evidence.first?["evidence"] as? String ?? ""
+        #expect(aborted.contains("\"by\":\"operator\"") && aborted.contains("\"outcome\":\"aborted\""), "\(aborted)")
+        let staged = try await server.json("/api/repos/app/environments/staging/releases/web-3/evidence", token: approver) as? [[String: Any]] ?? []
+        #expect((staged.first?["evidence"] as? String)?.contains("\"by\":\"health checks\"") == true, "\(staged)")
+        #expect((staged.first?["evidence"] as? String)?.contains("k3y-") == false, "the secret is masked before signing")
+        #expect(page.contains("/repos/app/environments/production/releases/web-4/evidence\">signed decisions</a>"), "\(page.suffix(3000))")
+        let signed = String(
+            decoding: try await server.request("GET", "/repos/app/environments/production/releases/web-4/evidence", token: approver).body,
+            as: UTF8.self)
+        #expect(signed.contains("signature valid (Ed25519, key SHA256:") && signed.contains("aborted by operator"), "\(signed)")
+        #expect(try await server.request("GET", "/api/repos/app/environments/production/releases/web-99/evidence", token: approver).status == 404)
+
         let bad = try await server.request("POST", "/api/repos/app/environments/production/rollout", token: approver, json: ["action": "restart"])
         #expect(bad.status == 400 && String(decoding: bad.body, as: UTF8.self).contains("action must be one of pause"))
         await server.stop()

@@ -74,6 +74,13 @@ struct OpenAPIDriftTests {
             )
         ),
         (
+            "Incident",
+            IncidentJSON(
+                number: 1, service: "web", trigger: "t", failedRelease: "web-2", restoredRelease: "web-1", detectedAt: "t", timeToDetect: 1,
+                timeToRestore: 0.1, markdown: "m")
+        ),
+        ("Evidence", EvidenceJSON(verified: true, trustedKey: true, verdict: "v", evidence: "{}", signature: "s", publicKey: "k")),
+        (
             "Delivery",
             DeliveryJSON(
                 id: "i", kind: "k", target: "t", summary: "s", state: "pending", attempts: 1, lastStatus: 503, lastError: "e", createdAt: "t",
