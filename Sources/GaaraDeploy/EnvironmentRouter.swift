@@ -111,6 +111,7 @@ extension LocalDeployer {
             },
             supervisor: executable.map { [$0, "supervise"] }, log: log)
         deployer.sshKey = variables[deployer.keyVariable]
+        deployer.routerAddress = environment.router ?? EnvironmentRouter.defaultListen
         return deployer
     }
 }

@@ -32,6 +32,9 @@ public struct LocalDeployer: Sendable {
     /// Masks secrets in what is kept beyond the run: incident reports and signed evidence (the
     /// server masks the environment's secret values, as in the rollout's log).
     public var redact: @Sendable (String) -> String = { $0 }
+    /// Where clients reach the environment's router (`127.0.0.1:8001`): the analysis's synthetic
+    /// requests go there.
+    public var routerAddress: String?
 
     /// Creates a deployer. `traffic` gives the traffic control of a service (its router settings).
     public init(
@@ -330,6 +333,7 @@ public struct LocalDeployer: Sendable {
             targets: targets.byHost, traffic: traffic(service),
             health: Self.health(service), smokeTest: smoke, stateFile: folder.rolloutFile(service.name),
             analysis: environment.analysis ?? CanaryAnalysisSettings(), repository: repository,
+            entrance: routerAddress.map { RouterEntrance(address: $0, host: service.proxyHosts.first) },
             observe: { line in
                 timeline.withLock { $0.append(IncidentReport.Moment(time: Date(), text: line)) }
                 log("  \(candidate.release): \(line)")

@@ -58,6 +58,8 @@ public actor RolloutRunner {
     let measurer: any MetricMeasurer
     /// Where metric commands run.
     let repository: URL
+    /// Where the analysis's synthetic requests enter the router (nil: none are sent).
+    let entrance: RouterEntrance?
     /// Measurements finished by their tasks, not yet recorded, tagged with the step they belong to.
     var deliveredMeasurements: [(generation: Int, name: String, measurement: MetricMeasurement)] = []
     /// Counts the steps with metrics, so that a measurement finishing after its step ended is dropped.
@@ -81,9 +83,10 @@ public actor RolloutRunner {
         traffic: any TrafficControl, probe: any HealthProbe = HTTPHealthProbe(), health: HealthSettings = HealthSettings(),
         smokeTest: (@Sendable (TargetEndpoint) async throws -> Void)? = nil, stateFile: URL,
         analysis: CanaryAnalysisSettings = CanaryAnalysisSettings(), analysisInterval: Double = 0.5,
-        measurer: any MetricMeasurer = LiveMetricMeasurer(), repository: URL = URL(fileURLWithPath: "."),
+        measurer: any MetricMeasurer = LiveMetricMeasurer(), repository: URL = URL(fileURLWithPath: "."), entrance: RouterEntrance? = nil,
         observe: (@Sendable (String) -> Void)? = nil
     ) {
+        self.entrance = entrance
         self.analysis = analysis
         self.measurer = measurer
         self.repository = repository
@@ -296,6 +299,8 @@ public actor RolloutRunner {
         var failuresInARow: [String: Int] = [:]
         var metrics = beginMetrics(at: Date())
         beginStep(by: "health checks")
+        let synthetic = startSyntheticTraffic()
+        defer { synthetic?.cancel() }
         while Date() < deadline {
             if promoteOrAbortQueued { return .interrupted }
             for host in hostOrder {
@@ -359,6 +364,8 @@ public actor RolloutRunner {
         var judged: String? = judging ? nil : stable == nil ? "there is no old release to compare with" : "the judge is off"
         var metrics = beginMetrics(at: Date())
         beginStep(by: "judge")
+        let synthetic = startSyntheticTraffic()
+        defer { synthetic?.cancel() }
         while true {
             if promoteOrAbortQueued { return .interrupted }
             let over = deadline.map { Date() >= $0 } ?? false

@@ -26,6 +26,24 @@ public struct CanaryAnalysisSettings: Sendable, Equatable, Codable {
     /// The metrics measured in every analysis step and through the bake (Argo's analysis), next to
     /// the judge: a step passes when the judge and every metric with a count are done and passed.
     public var metrics: [AnalysisMetric] = []
+    /// Requests the rollout sends through the router itself during its analyses and bake, so that a
+    /// canary with little real traffic can still be judged (nil: only real traffic).
+    public var traffic: SyntheticTraffic?
+
+    /// Generated requests: `GET path` through the router at `rate` per second, split between the
+    /// releases by the router's weights like any client without a sticky key.
+    public struct SyntheticTraffic: Sendable, Equatable, Codable {
+        /// The path asked (`/`).
+        public var path: String
+        /// Requests per second.
+        public var rate: Double
+
+        /// Creates settings.
+        public init(path: String = "/", rate: Double = 20) {
+            self.path = path
+            self.rate = rate
+        }
+    }
 
     /// The defaults.
     public init() {}

@@ -147,6 +147,7 @@ struct DeployCommandTests {
                 strategy:
                   canary:
                     steps: [{weight: 50, pause: 8s}, 100]
+                    analysis: false  # a plain pause: nobody sends traffic to judge
                 scale-down-delay: 0
                 """, Self.killAndResume)
     }

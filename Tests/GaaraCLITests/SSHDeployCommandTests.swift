@@ -147,7 +147,8 @@ struct SSHDeployCommandTests {
                 hosts: [\(addresses.joined(separator: ", "))]
                 router: 127.0.0.1:\(port)
                 strategy:
-                  canary: {steps: [{weight: 50, pause: 1s}, 100]}
+                  canary: {steps: [{weight: 50, pause: 1s}, 100], analysis: false}
+                bake: 0
             """)
         let key = (try? String(contentsOf: hosts.url.appendingPathComponent("client_key"), encoding: .utf8)) ?? ""
         let environment = ["PRODUCTION_SSH_KEY": key, "DOCKER_CONFIG": clientConfig]

@@ -30,6 +30,8 @@ struct ServerDeployTests {
             strategy:
               canary:
                 steps: [{weight: 50, pause: 25s}, 100]
+                analysis: false  # plain pauses: nobody sends traffic to judge
+            bake: 0
         """
     }
 

@@ -92,7 +92,8 @@ struct CanaryAnalysisTests {
                 .stopOld(hosts: ["local"], after: 0),
             ],
             targets: ["local": target], traffic: traffic, health: health, stateFile: root.appendingPathComponent("rollout-2.json"),
-            analysis: settings, repository: root, observe: { print("  web-2: \($0)") })
+            analysis: settings, repository: root, entrance: RouterEntrance(address: "127.0.0.1:\(router.port)"),
+            observe: { print("  web-2: \($0)") })
         let started = Date()
         let side = Task { try await during(runner) }
         let outcome = try await runner.run()
@@ -151,6 +152,25 @@ struct CanaryAnalysisTests {
             })
         #expect(result.outcome == .succeeded(warnings: []))
         #expect(result.findings.first?.contains("analysis inconclusive: the canary got 0 requests") == true, "\(result.findings)")
+    }
+
+    @Test func withoutUsersTheRolloutsOwnRequestsLetTheJudgeRollBackABrokenCanary() async throws {
+        // No load generator: only the analysis's synthetic requests, split by the router's weights.
+        let result = try await Self.canary(
+            ["FAIL_EVERY": "10"], analysisSeconds: 300, load: false,
+            analysis: { _, _ in
+                var settings = CanaryAnalysisSettings()
+                settings.traffic = .init(path: "/synthetic", rate: 200)
+                return settings
+            })
+        print("synthetic traffic, 10% errors: \(result.outcome) after \(String(format: "%.1f", result.seconds)) s")
+        guard case .aborted(let reason) = result.outcome else {
+            Issue.record("not rolled back: \(result.outcome) \(result.findings)")
+            return
+        }
+        #expect(reason.contains("canary error rate"), "\(reason)")
+        #expect(result.seconds < 150, "decided by the judge on the rollout's own requests: \(result.seconds) s")
+        #expect(result.running == ["web-1"])
     }
 
     @Test func aHealthCheckFailingDuringTheBakeSendsTheTrafficBack() async throws {

@@ -136,6 +136,13 @@ struct DeployConfigTests {
                     analysis: {error-rate-limit: 2%, min-requests: 200, on-fail: pause}
               staging: {hosts: local, strategy: {canary: {steps: [5, {pause: 1m}], analysis: true}}}
               dev: {hosts: local, strategy: {canary: [5, {pause: 1m}]}}
+              qa: {hosts: local, strategy: {canary: {steps: [5, {pause: 1m}], analysis: false}}}
+              demo:
+                hosts: local
+                strategy:
+                  canary:
+                    steps: [5, {pause: 1m}]
+                    analysis: {traffic: {path: /api/notes, rate: 40}}
             """)
         #expect(full.diagnostics.isEmpty, "\(full.diagnostics)")
         let environments = try #require(full.config).environments
@@ -146,7 +153,25 @@ struct DeployConfigTests {
         #expect(environments.first { $0.name == "production" }?.analysis == expected)
         #expect(environments.first { $0.name == "production" }?.bake == 1800 && environments.first { $0.name == "staging" }?.bake == 0)
         #expect(environments.first { $0.name == "staging" }?.analysis == CanaryAnalysisSettings())
-        #expect(environments.first { $0.name == "dev" }?.analysis == nil)
+        #expect(environments.first { $0.name == "dev" }?.analysis == CanaryAnalysisSettings(), "a canary is judged by default")
+        #expect(environments.first { $0.name == "qa" }?.analysis == nil, "unless it says analysis: false")
+        #expect(environments.first { $0.name == "demo" }?.analysis?.traffic == .init(path: "/api/notes", rate: 40))
+    }
+
+    @Test func productionBakesForThirtyMinutesUnlessItSaysOtherwise() throws {
+        let config = try #require(
+            Self.load(
+                """
+                services: {web: {image: app, port: 80}}
+                environments:
+                  production: {hosts: local}
+                  staging: {hosts: local}
+                  hurried: {hosts: local, bake: 2m}
+                """
+            ).config)
+        #expect(config.environments.map(\.bake) == [1800, 0, 120], "the guide's 30 minutes of monitoring after a production deploy")
+        let off = try #require(Self.load("services: {web: {image: app, port: 80}}\nenvironments: {production: {hosts: local, bake: 0}}").config)
+        #expect(off.environments.first?.bake == 0)
     }
 
     @Test(arguments: [
@@ -157,6 +182,8 @@ struct DeployConfigTests {
         ("{analysis: {judge: false}}", "2:91: 'analysis' with 'judge: false' needs 'metrics' (else it would judge nothing)"),
         ("{analysis: {initial-delay: soon}}", "2:107: 'initial-delay' must be a duration (30s, 2m, 1h30m, 500ms) or seconds, found 'soon'"),
         ("{analyze: true}", "2:81: unknown key 'analyze' in 'canary'"),
+        ("{analysis: {traffic: {rate: 0}}}", "2:108: 'traffic.rate' must be requests per second, above 0 and at most 1000"),
+        ("{analysis: {traffic: {path: up}}}", "2:108: 'traffic.path' must start with '/'"),
     ])
     func analysisMistakes(_ extra: String, _ expected: String) {
         let canary = "{steps: [5, {pause: 1m}], " + extra.dropFirst()

@@ -2,7 +2,7 @@ import GaaraDeployCore
 
 /// The decoding of a canary's `analysis`: the judge's settings and Argo-style metrics.
 extension DeployConfigDecoder {
-    static let analysisKeys = ["error-rate-limit", "min-requests", "initial-delay", "on-fail", "judge", "metrics"]
+    static let analysisKeys = ["error-rate-limit", "min-requests", "initial-delay", "on-fail", "judge", "metrics", "traffic"]
     static let metricKeys =
         [
             "name", "interval", "count", "initial-delay", "success-condition", "failure-condition", "failure-limit", "consecutive-failure-limit",
@@ -25,6 +25,7 @@ extension DeployConfigDecoder {
             case "initial-delay": settings.initialDelay = duration(field.value, "'initial-delay'") ?? settings.initialDelay
             case "judge": settings.judge = session.bool(field.value, "'judge'") ?? settings.judge
             case "metrics": settings.metrics = decodeMetrics(field.value)
+            case "traffic": settings.traffic = decodeTraffic(field.value)
             case "on-fail":
                 if let text = session.string(field.value, "'on-fail'") {
                     if let onFail = CanaryAnalysisSettings.OnFail(rawValue: text) {
@@ -40,6 +41,39 @@ extension DeployConfigDecoder {
             session.error("'analysis' with 'judge: false' needs 'metrics' (else it would judge nothing)", at: node.location)
         }
         return settings
+    }
+
+    /// `traffic: {path: /, rate: 20}` (or `traffic: true`): requests the rollout sends itself.
+    mutating func decodeTraffic(_ node: YAMLNode) -> CanaryAnalysisSettings.SyntheticTraffic? {
+        if case .bool(let on) = node.scalarType { return on ? CanaryAnalysisSettings.SyntheticTraffic() : nil }
+        var traffic = CanaryAnalysisSettings.SyntheticTraffic()
+        for field in session.mapping(node, "'traffic'") ?? [] {
+            guard let key = session.keyText(field, in: "'traffic'") else { continue }
+            switch key {
+            case "path":
+                if let path = session.string(field.value, "'traffic.path'") {
+                    if path.hasPrefix("/") {
+                        traffic.path = path
+                    } else {
+                        session.error("'traffic.path' must start with '/'", at: field.value.location)
+                    }
+                }
+            case "rate":
+                let rate: Double? =
+                    switch field.value.scalarType {
+                    case .int(let value): Double(value)
+                    case .float(let value): value
+                    default: nil
+                    }
+                if let rate, rate > 0, rate <= 1000 {
+                    traffic.rate = rate
+                } else {
+                    session.error("'traffic.rate' must be requests per second, above 0 and at most 1000", at: field.value.location)
+                }
+            default: session.unknownKey(field.key, allowed: ["path", "rate"], in: "'traffic'")
+            }
+        }
+        return traffic
     }
 
     /// The `metrics` sequence: names unique, one provider each, conditions that parse.

@@ -83,6 +83,8 @@ struct DeployConfigDecoder {
     var session: DecodingSession
     /// The `analysis` of the canary strategy decoded last.
     var canaryAnalysis: CanaryAnalysisSettings?
+    /// Whether that strategy said `analysis` at all (without it a canary gets the judge's defaults).
+    var canaryAnalysisGiven = false
 
     mutating func decode(_ root: YAMLNode) -> DeployConfig {
         var config = DeployConfig(path: session.file.path, services: [], environments: [])
@@ -236,7 +238,8 @@ struct DeployConfigDecoder {
         var scaleDownDelay = 600.0
         var smokeTests: String?
         var keep = 3
-        var bake = 0.0
+        // The guide's "monitor for 30 minutes" after a production deploy; elsewhere none unless asked.
+        var bake = name == "production" ? 1800.0 : 0
         for field in fields {
             guard let key = session.keyText(field, in: owner) else { continue }
             switch key {
@@ -277,8 +280,11 @@ struct DeployConfigDecoder {
             strategyNode.flatMap { decodeStrategy($0, scaleDownDelay: scaleDownDelay) }
             ?? (strategyNode == nil ? .blueGreen(scaleDownDelay: scaleDownDelay) : nil)
         guard let strategy else { return nil }
-        let analysis = canaryAnalysis
+        // A canary is judged unless it says `analysis: false`: its pauses never pass it unseen.
+        var analysis = canaryAnalysis
+        if case .canary = strategy, !canaryAnalysisGiven { analysis = CanaryAnalysisSettings() }
         canaryAnalysis = nil
+        canaryAnalysisGiven = false
         do {
             _ = try RolloutPlan.steps(
                 strategy, hosts: hosts.map(\.0), hasOldRelease: true, smokeTests: smokeTests != nil, analysis: analysis != nil, bake: bake)
@@ -336,6 +342,7 @@ struct DeployConfigDecoder {
                 }
                 for field in fields where field.key.scalarText != "steps" {
                     if field.key.scalarText == "analysis" {
+                        canaryAnalysisGiven = true
                         canaryAnalysis = decodeAnalysis(field.value)
                     } else {
                         session.unknownKey(field.key, allowed: ["steps", "analysis"], in: "'canary'")
