@@ -160,12 +160,18 @@ public struct IncidentJSON: Codable, Sendable, Equatable {
     public var timeToRestore: Double
     /// The whole report in Markdown.
     public var markdown: String
+    /// Who or what closed it (a later healthy release, or a person); nil while it is open.
+    public var resolvedBy: String?
+    /// When it was closed (ISO 8601).
+    public var resolvedAt: String?
 
     /// Creates a value.
     public init(
         number: Int, service: String, trigger: String, failedRelease: String, restoredRelease: String?, detectedAt: String, timeToDetect: Double,
-        timeToRestore: Double, markdown: String
+        timeToRestore: Double, markdown: String, resolvedBy: String? = nil, resolvedAt: String? = nil
     ) {
+        self.resolvedBy = resolvedBy
+        self.resolvedAt = resolvedAt
         self.number = number
         self.service = service
         self.trigger = trigger

@@ -8,7 +8,10 @@ struct IncidentsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "incidents",
         abstract: "List an environment's incident reports (one per automatic rollback), or show one.",
-        discussion: "Reports are kept in .gaara/deploy/ENV/incidents as N.md (for people) and N.json.")
+        discussion: """
+            Reports are kept in .gaara/deploy/ENV/incidents as N.md (for people) and N.json. An incident stays open until a later \
+            release of its service goes live healthy, or `--resolve` closes it by hand.
+            """)
 
     @OptionGroup var target: EnvironmentArguments
 
@@ -18,9 +21,25 @@ struct IncidentsCommand: AsyncParsableCommand {
     @Option(help: "Output format: text or json.")
     var format: String = "text"
 
+    @Flag(help: "Close the incident NUMBER by hand (it is closed on its own when a later release goes live healthy).")
+    var resolve = false
+
+    @Option(help: "Why it is closed (with --resolve).")
+    var note: String?
+
     func run() async throws {
         guard format == "text" || format == "json" else { throw CLIFailure(.invalidInput, "--format must be text or json") }
         let context = try await target.load()
+        if resolve {
+            guard let number else { throw CLIFailure(.invalidInput, "--resolve needs the incident's NUMBER") }
+            guard try context.folder.incidents().contains(where: { $0.number == number }) else {
+                throw CLIFailure(.invalidInput, "\(context.environment.name) has no incident \(number)")
+            }
+            let report = try context.folder.resolveIncident(number, by: DeployCommand.creator, note: note ?? "resolved by hand")
+            print("incident \(number) of \(context.environment.name) resolved by \(report.resolution?.by ?? "?"): \(report.resolution?.note ?? "")")
+            return
+        }
+        guard note == nil else { throw CLIFailure(.invalidInput, "--note goes with --resolve") }
         let reports: [IncidentReport]
         do {
             reports = try context.folder.incidents()
@@ -50,7 +69,7 @@ struct IncidentsCommand: AsyncParsableCommand {
         let formatter = ISO8601DateFormatter()
         for report in reports.reversed() {
             print(
-                "\(report.number)  \(formatter.string(from: report.detected))  \(report.failedRelease.id) → \(report.restoredRelease?.id ?? "nothing")  detected after \(String(format: "%.1f", report.timeToDetect)) s, restored in \(String(format: "%.1f", report.timeToRestore)) s  \(report.trigger.split(separator: "\n").first ?? "")"
+                "\(report.number)  \(report.resolution == nil ? "open    " : "resolved")  \(formatter.string(from: report.detected))  \(report.failedRelease.id) → \(report.restoredRelease?.id ?? "nothing")  detected after \(String(format: "%.1f", report.timeToDetect)) s, restored in \(String(format: "%.1f", report.timeToRestore)) s  \(report.trigger.split(separator: "\n").first ?? "")"
             )
         }
     }

@@ -101,6 +101,27 @@ public struct EnvironmentFolder: Sendable {
         try Self.encoder.encode(all + [signed]).write(to: evidenceFolder.appendingPathComponent("\(release).json"), options: .atomic)
     }
 
+    /// Closes incident `number` (by a person, or a release); returns the report as closed.
+    @discardableResult
+    public func resolveIncident(_ number: Int, by: String, note: String, at time: Date = Date()) throws -> IncidentReport {
+        guard var report = try incidents().first(where: { $0.number == number }) else {
+            throw DeployTargetError("\(environment) has no incident \(number)")
+        }
+        if report.resolution == nil {
+            report.resolution = IncidentReport.Resolution(time: time, by: by, note: note)
+            try writeIncident(report)
+        }
+        return report
+    }
+
+    /// Closes the open incidents of `service`: `release` went live healthy after them. Returns their numbers.
+    func resolveIncidents(service: String, release: String, at time: Date = Date()) -> [Int] {
+        let open = ((try? incidents()) ?? []).filter { $0.service == service && $0.resolution == nil }
+        return open.compactMap { report in
+            (try? resolveIncident(report.number, by: release, note: "a later release went live healthy", at: time)).map { _ in report.number }
+        }
+    }
+
     /// The persisted rollout of `service`, if one was saved.
     public func rollout(_ service: String) -> RolloutController? {
         guard let data = try? Data(contentsOf: rolloutFile(service)) else { return nil }

@@ -32,6 +32,9 @@ public struct LocalDeployer: Sendable {
     /// Masks secrets in what is kept beyond the run: incident reports and signed evidence (the
     /// server masks the environment's secret values, as in the rollout's log).
     public var redact: @Sendable (String) -> String = { $0 }
+    /// The git repository commits are read from (a work tree or a bare repository; the server's
+    /// checkouts have no history): an incident lists the commits between its two releases.
+    public var gitDirectory: URL?
     /// Where clients reach the environment's router (`127.0.0.1:8001`): the analysis's synthetic
     /// requests go there.
     public var routerAddress: String?
@@ -45,6 +48,7 @@ public struct LocalDeployer: Sendable {
         self.config = config
         self.environment = environment
         self.repository = repository
+        self.gitDirectory = repository
         self.folder = folder
         self.traffic = traffic
         self.log = log
@@ -171,6 +175,11 @@ public struct LocalDeployer: Sendable {
                 }
             }
             try folder.save(history)
+            if !rollback {
+                for number in folder.resolveIncidents(service: service.name, release: release.id) {
+                    log("incident \(number) resolved: \(release.id) went live healthy")
+                }
+            }
             return history.release(service.name, number: release.number)!
         case .aborted(let reason):
             history.failed(service.name, number: release.number, reason: reason, now: Date())
@@ -227,12 +236,17 @@ public struct LocalDeployer: Sendable {
         let detected =
             rollout.timeline.first { line in ["failed:", "analysis failed", "bake failed"].contains { line.text.hasPrefix($0) } }?.time
             ?? rollout.ended
+        var commits: [String]?
+        if let gitDirectory, let from = restored?.commit, let to = failed.commit {
+            commits = await Self.commits(in: gitDirectory, from: from, to: to)
+        }
         do {
-            let report = IncidentReport(
+            var report = IncidentReport(
                 number: folder.nextIncidentNumber(), environment: environment.name, service: service.name, trigger: redact(reason),
                 failedRelease: failed, restoredRelease: restored, findings: rollout.findings.map(redact), logTail: redact(tail),
                 timeline: rollout.timeline.map { IncidentReport.Moment(time: $0.time, text: redact($0.text)) },
                 deployStarted: rollout.started, detected: detected, restored: rollout.ended)
+            report.commits = commits.map { $0.map(redact) }
             let file = try folder.writeIncident(report)
             log(
                 "incident \(report.number): \(file.path) (detected \(String(format: "%.1f", report.timeToDetect)) s after the rollout began, traffic back \(String(format: "%.1f", report.timeToRestore)) s later)"
@@ -240,6 +254,22 @@ public struct LocalDeployer: Sendable {
         } catch {
             log("warning: the incident report could not be written: \(error)")
         }
+    }
+
+    /// `git log` of the commits after `from` up to `to` (`abc1234 subject`, newest first, at most
+    /// 50); nil when git cannot tell (a commit it does not have, no repository).
+    static func commits(in directory: URL, from: String, to: String) async -> [String]? {
+        guard from != to else { return [] }
+        let range = "\(from)..\(to)"
+        guard
+            let result = try? await ChildProcess.capture(
+                ChildProcess.Command(
+                    "/usr/bin/env", ["git", "-C", directory.path, "log", "--max-count=50", "--format=%h %s", range, "--"],
+                    environment: ProcessInfo.processInfo.environment),
+                timeout: 30),
+            result.status.isSuccess
+        else { return nil }
+        return result.output.split(separator: "\n").map(String.init)
     }
 
     /// A rollout whose `gaara deploy` or `gaara rollback` was killed leaves its release `deploying`

@@ -34,6 +34,28 @@ public struct IncidentReport: Sendable, Equatable, Codable {
     public var detected: Date
     /// When the traffic was back on the restored release (the rollout's end).
     public var restored: Date
+    /// The commits between the restored and the failed release (`abc1234 subject`, newest first;
+    /// nil when unknown: no commits recorded, or no git history at hand).
+    public var commits: [String]? = nil
+    /// How the incident was closed (nil: open).
+    public var resolution: Resolution? = nil
+
+    /// How an incident was closed: by a later release that went live healthy, or by a person.
+    public struct Resolution: Sendable, Equatable, Codable {
+        /// When.
+        public var time: Date
+        /// The release that went live (`web-5`) or the person.
+        public var by: String
+        /// Why, in words.
+        public var note: String
+
+        /// Creates a resolution.
+        public init(time: Date, by: String, note: String) {
+            self.time = time
+            self.by = by
+            self.note = note
+        }
+    }
 
     /// Creates a report.
     public init(
@@ -73,9 +95,18 @@ public struct IncidentReport: Sendable, Equatable, Codable {
             "- Failed release: \(version(failedRelease))",
             "- Restored release: " + (restoredRelease.map(version) ?? "none (the environment's first release: nothing served before)"),
             "- Time to detect: \(String(format: "%.1f", timeToDetect)) s after the rollout began",
-            "- Time to restore: \(String(format: "%.1f", timeToRestore)) s after detection", "",
-            "## Timeline", "",
+            "- Time to restore: \(String(format: "%.1f", timeToRestore)) s after detection",
+            "- Status: "
+                + (resolution.map { "resolved \(formatter.string(from: $0.time)) by \($0.by): \($0.note)" }
+                    ?? "open (a later healthy release, or `gaara incidents \(environment) \(number) --resolve`, closes it)"),
+            "",
         ]
+        if let commits {
+            lines += ["## Changes", ""]
+            lines += commits.isEmpty ? ["- none between the two commits"] : commits.map { "- `\($0.prefix(7))`\($0.dropFirst(7))" }
+            lines.append("")
+        }
+        lines += ["## Timeline", ""]
         lines += timeline.map { "- \(formatter.string(from: $0.time)) \($0.text)" }
         if !findings.isEmpty {
             lines += ["", "## Analysis", ""] + findings.map { "- \($0)" }

@@ -192,7 +192,8 @@ enum OpenAPIDocument {
             ]),
             "Incident": object([
                 "number": "integer", "service": "string", "trigger": "string", "failed_release": "string", "restored_release": "string",
-                "detected_at": "string", "time_to_detect": "number", "time_to_restore": "number", "markdown": "string",
+                "detected_at": "string", "time_to_detect": "number", "time_to_restore": "number", "markdown": "string", "resolved_by": "string",
+                "resolved_at": "string",
             ]),
             "Evidence": object([
                 "verified": "boolean", "trusted_key": "boolean", "verdict": "string", "evidence": "string", "signature": "string",

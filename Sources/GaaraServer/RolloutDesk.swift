@@ -167,6 +167,7 @@ struct RolloutDesk: Sendable {
             )
             var deployer = try await deployer(prepared, variables: variables) { line in log.write(line) }
             deployer.redact = { log.masker.mask($0) }
+            deployer.gitDirectory = URL(fileURLWithPath: prepared.repository.path)
             for service in prepared.services {
                 let release: Release
                 if row.kind == "rollback" {
@@ -211,6 +212,7 @@ struct RolloutDesk: Sendable {
                 log.write("the server stopped during this rollout; recovering \(row.environment) from its saved state")
                 var deployer = try await deployer(prepared, variables: variables) { line in log.write(line) }
                 deployer.redact = { log.masker.mask($0) }
+                deployer.gitDirectory = URL(fileURLWithPath: repository.path)
                 for service in prepared.services { _ = try await deployer.recover(service, variables: variables) }
                 log.write("recovered")
             } catch let refusal as Refusal {

@@ -219,11 +219,12 @@ extension CIServer {
         html += "</tbody></table></div>"
         let reports = try incidents(repository, environment)
         guard !reports.isEmpty else { return html }
-        html += "<h3>Incidents</h3><div class=\"scroll\"><table class=\"incidents\"><thead><tr><th>Incident</th><th>Rolled back</th>"
+        html += "<h3>Incidents</h3><div class=\"scroll\"><table class=\"incidents\"><thead><tr><th>Incident</th><th>Status</th><th>Rolled back</th>"
         html += "<th>Trigger</th><th>Detected</th><th>Time to detect</th><th>Time to restore</th></tr></thead><tbody>"
         for report in reports.prefix(50) {
             html += """
                 <tr><td><a href="/repos/\(repo)/environments/\(env)/incidents/\(report.number)">#\(report.number)</a></td>\
+                <td>\(report.resolvedBy.map { "resolved by " + DashboardHTML.escape($0) } ?? "<b>open</b>")</td>\
                 <td>\(DashboardHTML.escape(report.failedRelease)) → \(DashboardHTML.escape(report.restoredRelease ?? "nothing"))</td>\
                 <td>\(DashboardHTML.escape(String((report.trigger.split(separator: "\n").first ?? "").prefix(200))))</td>\
                 <td><time>\(DashboardHTML.escape(report.detectedAt))</time></td><td>\(String(format: "%.1f s", report.timeToDetect))</td>\

@@ -124,7 +124,8 @@ extension CIServer {
             IncidentJSON(
                 number: report.number, service: report.service, trigger: report.trigger, failedRelease: report.failedRelease.id,
                 restoredRelease: report.restoredRelease?.id, detectedAt: APICoding.time(report.detected.timeIntervalSince1970) ?? "",
-                timeToDetect: report.timeToDetect, timeToRestore: report.timeToRestore, markdown: report.markdown)
+                timeToDetect: report.timeToDetect, timeToRestore: report.timeToRestore, markdown: report.markdown,
+                resolvedBy: report.resolution?.by, resolvedAt: report.resolution.flatMap { APICoding.time($0.time.timeIntervalSince1970) })
         }
     }
 

@@ -184,6 +184,27 @@ struct AnalysisDeployCommandTests {
             #expect(
                 (invalid.stdout + invalid.stderr).contains(".gaara/deploy.yml:22:34: error: 'success-condition' is not a valid expression"),
                 "\(invalid.stdout)\(invalid.stderr)")
+
+            // A later release that goes live healthy closes the incident.
+            try project.write(
+                ".gaara/deploy.yml",
+                (try String(contentsOf: project.url.appendingPathComponent(".gaara/deploy.yml"), encoding: .utf8))
+                    .replacingOccurrences(of: "exit_code ===", with: "exit_code == 0"))
+            try project.write("site/fail_every", "0")
+            let fixed = try await GaaraBinary.run(["deploy", "staging"], in: project.url)
+            #expect(fixed.status == 0 && fixed.stdout.contains("incident 1 resolved: web-3 went live healthy"), "\(fixed.stdout)\(fixed.stderr)")
+            let listed = try await GaaraBinary.run(["incidents", "staging"], in: project.url)
+            #expect(listed.stdout.hasPrefix("1  resolved  "), "\(listed.stdout)")
+            let closed = try await GaaraBinary.run(["incidents", "staging", "1"], in: project.url)
+            #expect(
+                closed.stdout.contains("- Status: resolved ") && closed.stdout.contains(" by web-3: a later release went live healthy"),
+                "\(closed.stdout)")
+            let again = try await GaaraBinary.run(["incidents", "staging", "1", "--resolve", "--note", "by hand"], in: project.url)
+            #expect(again.status == 0 && again.stdout.contains("resolved by web-3"), "the first resolution stays: \(again.stdout)\(again.stderr)")
+            let noNumber = try await GaaraBinary.run(["incidents", "staging", "--resolve"], in: project.url)
+            #expect(noNumber.status == 2 && noNumber.stderr.contains("--resolve needs the incident's NUMBER"), "\(noNumber.stderr)")
+            let noteAlone = try await GaaraBinary.run(["incidents", "staging", "--note", "x"], in: project.url)
+            #expect(noteAlone.status == 2 && noteAlone.stderr.contains("--note goes with --resolve"), "\(noteAlone.stderr)")
             outcome = .success(())
         } catch {
             outcome = .failure(error)

@@ -38,4 +38,26 @@ struct IncidentReportTests {
             findings: [], logTail: "", timeline: [], deployStarted: start, detected: start, restored: start)
         #expect(first.markdown.contains("- Restored release: none") && !first.markdown.contains("## Analysis") && !first.markdown.contains("```"))
     }
+
+    @Test func theChangesBetweenTheVersionsAndTheResolutionAreShown() throws {
+        let start = Date(timeIntervalSince1970: 1_800_000_100)
+        var report = IncidentReport(
+            number: 2, environment: "production", service: "web", trigger: "health", failedRelease: Self.release(2, commit: "bbb"),
+            restoredRelease: Self.release(1, commit: "aaa"), findings: [], logTail: "", timeline: [], deployStarted: start, detected: start,
+            restored: start)
+        #expect(report.markdown.contains("- Status: open (a later healthy release, or `gaara incidents production 2 --resolve`, closes it)"))
+        #expect(!report.markdown.contains("## Changes"), "unknown commits are not shown as none")
+        report.commits = ["1a2b3c4 Fix the checkout", "5d6e7f8 Cache notes"]
+        report.resolution = .init(time: start.addingTimeInterval(600), by: "web-3", note: "a later release went live healthy")
+        let markdown = report.markdown
+        #expect(markdown.contains("## Changes\n\n- `1a2b3c4` Fix the checkout\n- `5d6e7f8` Cache notes\n"), "\(markdown)")
+        #expect(markdown.contains("- Status: resolved 2027-01-15T08:11:40.000Z by web-3: a later release went live healthy"), "\(markdown)")
+        // Reports written before these fields existed still read.
+        let old = try JSONEncoder().encode(report)
+        var object = try JSONSerialization.jsonObject(with: old) as! [String: Any]
+        object["commits"] = nil
+        object["resolution"] = nil
+        let decoded = try JSONDecoder().decode(IncidentReport.self, from: try JSONSerialization.data(withJSONObject: object))
+        #expect(decoded.commits == nil && decoded.resolution == nil)
+    }
 }

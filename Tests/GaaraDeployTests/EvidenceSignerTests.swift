@@ -1,5 +1,6 @@
 import Foundation
 import GaaraDeployCore
+import GaaraProcess
 import Testing
 
 @testable import GaaraDeploy
@@ -62,5 +63,29 @@ struct EvidenceSignerTests {
         try folder.appendEvidence(signed, release: "web-7")
         try folder.appendEvidence(signed, release: "web-7")
         #expect(try folder.evidence("web-7") == [signed, signed])
+    }
+}
+
+/// The commits an incident lists, read from a real git repository.
+struct IncidentCommitsTests {
+    @Test func theCommitsBetweenTwoReleasesComeFromGit() async throws {
+        let repository = try EvidenceSignerTests.folder()
+        func git(_ arguments: String) async throws -> String {
+            let result = try await ChildProcess.capture(
+                ChildProcess.Command(
+                    "/bin/sh", ["-c", "git -c user.name=t -c user.email=t@t -c commit.gpgsign=false \(arguments)"],
+                    environment: ProcessInfo.processInfo.environment, workingDirectory: repository.path))
+            return result.output.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        _ = try await git("init -q")
+        _ = try await git("commit -q --allow-empty -m one")
+        let from = try await git("rev-parse HEAD")
+        _ = try await git("commit -q --allow-empty -m 'fix the checkout'")
+        _ = try await git("commit -q --allow-empty -m 'cache notes'")
+        let to = try await git("rev-parse HEAD")
+        let commits = try #require(await LocalDeployer.commits(in: repository, from: from, to: to))
+        #expect(commits.map { String($0.dropFirst(8)) } == ["cache notes", "fix the checkout"], "\(commits)")
+        #expect(await LocalDeployer.commits(in: repository, from: to, to: to) == [])
+        #expect(await LocalDeployer.commits(in: repository, from: "0000000", to: to) == nil, "a commit git does not have: unknown")
     }
 }

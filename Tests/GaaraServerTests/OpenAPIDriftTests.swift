@@ -77,7 +77,7 @@ struct OpenAPIDriftTests {
             "Incident",
             IncidentJSON(
                 number: 1, service: "web", trigger: "t", failedRelease: "web-2", restoredRelease: "web-1", detectedAt: "t", timeToDetect: 1,
-                timeToRestore: 0.1, markdown: "m")
+                timeToRestore: 0.1, markdown: "m", resolvedBy: "web-3", resolvedAt: "t")
         ),
         ("Evidence", EvidenceJSON(verified: true, trustedKey: true, verdict: "v", evidence: "{}", signature: "s", publicKey: "k")),
         (
