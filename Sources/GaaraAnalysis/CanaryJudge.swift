@@ -29,6 +29,17 @@ public struct JudgeSettings: Sendable, Equatable, Codable {
     public var latencyTau = 0.1
     /// Promote as soon as the evidence says the canary is no worse (else only at the step's end).
     public var promoteEarly = true
+    /// Kayenta's critical metrics (`error-rate`, `latency`): found worse, one rolls back at once
+    /// whatever the score. Every metric is critical by default; a metric left out is classified
+    /// High instead and lowers the score. The guide's error-rate limit is always critical.
+    public var critical: Set<String> = ["error-rate", "latency"]
+    /// Each metric's weight in the score (1 when not named).
+    public var weights: [String: Double] = [:]
+    /// Kayenta's pass threshold: with every metric classified, a score (0–100, the weighted share of
+    /// metrics that pass) at or above this passes the canary …
+    public var passScore = 95.0
+    /// … one below this fails it; in between it is marginal, and a person decides.
+    public var marginalScore = 75.0
 
     /// The defaults.
     public init() {}
@@ -57,7 +68,7 @@ public struct JudgeSample: Sendable, Equatable {
 /// What a decision was made on: the metric, both versions' values, the statistic and its always-valid
 /// p-value, the sample sizes. Incident reports and evidence records carry it.
 public struct JudgeFinding: Sendable, Equatable, Codable {
-    /// `error-rate`, `error-rate-limit` or `latency`.
+    /// `error-rate`, `error-rate-limit`, `latency`, or `score` (Kayenta's, over the others).
     public var metric: String
     /// The canary's value (an error rate, or P(canary slower)).
     public var canary: Double
@@ -103,6 +114,10 @@ public struct CanaryJudge: Sendable, Equatable {
     public let settings: JudgeSettings
     /// The largest likelihood ratios seen so far (the always-valid p-value is 1 / these).
     private(set) var largest: [String: Double] = [:]
+    /// Non-critical metrics found worse (Kayenta's High), with the finding: they stay High.
+    private(set) var high: [String: JudgeFinding] = [:]
+    /// The latest P(canary slower), when latency is measured.
+    private(set) var lastSlower: Double?
 
     /// A judge with `settings`.
     public init(settings: JudgeSettings = JudgeSettings()) {
@@ -138,36 +153,70 @@ public struct CanaryJudge: Sendable, Equatable {
                     "error-rate-limit", sample, canary: sample.canary.rate, baseline: sample.baseline.rate, ratio: limit,
                     "canary error rate \(percent(sample.canary.rate)) is above the limit of \(percent(settings.errorRateLimit))"))
         }
-        if worseErrors >= threshold {
-            return .fail(
-                finding(
-                    "error-rate", sample, canary: sample.canary.rate, baseline: sample.baseline.rate, ratio: worseErrors,
-                    "canary error rate \(percent(sample.canary.rate)) is higher than the stable version's \(percent(sample.baseline.rate))"))
+        if worseErrors >= threshold, high["error-rate"] == nil {
+            let worse = finding(
+                "error-rate", sample, canary: sample.canary.rate, baseline: sample.baseline.rate, ratio: worseErrors,
+                "canary error rate \(percent(sample.canary.rate)) is higher than the stable version's \(percent(sample.baseline.rate))")
+            if settings.critical.contains("error-rate") { return .fail(worse) }
+            high["error-rate"] = worse
         }
-        var passes = [
-            finding(
-                "error-rate", sample, canary: sample.canary.rate, baseline: sample.baseline.rate, ratio: noWorseErrors,
-                "canary error rate \(percent(sample.canary.rate)) is within \(percent(settings.errorMargin)) of the stable version's \(percent(sample.baseline.rate))"
-            )
-        ]
-        var noWorse = noWorseErrors >= promoteThreshold
-        if let latency {
-            let worseLatency = record("latency.worse", latency.worse)
-            let noWorseLatency = record("latency.no-worse", latency.noWorse)
-            if worseLatency >= threshold {
-                return .fail(
-                    finding(
-                        "latency", sample, canary: latency.slower, baseline: 0.5, ratio: worseLatency,
-                        "canary requests are slower than the stable version's (P(slower) = \(String(format: "%.3f", latency.slower)))"))
-            }
+        var passes: [JudgeFinding] = []
+        var undecided = false
+        if high["error-rate"] == nil {
             passes.append(
                 finding(
-                    "latency", sample, canary: latency.slower, baseline: 0.5, ratio: noWorseLatency,
-                    "canary latency is within the margin of the stable version's (P(slower) = \(String(format: "%.3f", latency.slower)))"))
-            noWorse = noWorse && noWorseLatency >= promoteThreshold
+                    "error-rate", sample, canary: sample.canary.rate, baseline: sample.baseline.rate, ratio: noWorseErrors,
+                    "canary error rate \(percent(sample.canary.rate)) is within \(percent(settings.errorMargin)) of the stable version's \(percent(sample.baseline.rate))"
+                ))
+            undecided = noWorseErrors < promoteThreshold
         }
-        if noWorse, settings.promoteEarly { return .pass(passes) }
+        if let latency {
+            lastSlower = latency.slower
+            let worseLatency = record("latency.worse", latency.worse)
+            let noWorseLatency = record("latency.no-worse", latency.noWorse)
+            if worseLatency >= threshold, high["latency"] == nil {
+                let worse = finding(
+                    "latency", sample, canary: latency.slower, baseline: 0.5, ratio: worseLatency,
+                    "canary requests are slower than the stable version's (P(slower) = \(String(format: "%.3f", latency.slower)))")
+                if settings.critical.contains("latency") { return .fail(worse) }
+                high["latency"] = worse
+            }
+            if high["latency"] == nil {
+                passes.append(
+                    finding(
+                        "latency", sample, canary: latency.slower, baseline: 0.5, ratio: noWorseLatency,
+                        "canary latency is within the margin of the stable version's (P(slower) = \(String(format: "%.3f", latency.slower)))"))
+                undecided = undecided || noWorseLatency < promoteThreshold
+            }
+        }
+        if !undecided, settings.promoteEarly { return scored(passes, sample) }
         return .undecided("no decision yet at \(Int(sample.canary.trials)) canary requests")
+    }
+
+    /// Kayenta's scorecard once every metric is classified: Pass (`passes`) or High (``high``).
+    /// Without a High metric the canary passes; else the weighted share of passing metrics decides
+    /// against the pass and marginal thresholds, a marginal score asking a person.
+    func scored(_ passes: [JudgeFinding], _ sample: JudgeSample) -> JudgeVerdict {
+        guard !high.isEmpty else { return .pass(passes) }
+        func weight(_ metric: String) -> Double { settings.weights[metric] ?? 1 }
+        let total = (passes.map(\.metric) + high.keys).map(weight).reduce(0, +)
+        let score = total > 0 ? 100 * passes.map(\.metric).map(weight).reduce(0, +) / total : 0
+        let classes = (passes.map { "\($0.metric) pass" } + high.keys.sorted().map { "\($0) high" }).joined(separator: ", ")
+        let worst = high.values.min { $0.pValue < $1.pValue }!
+        let card = JudgeFinding(
+            metric: "score", canary: score, baseline: 100, likelihoodRatio: worst.likelihoodRatio, pValue: worst.pValue,
+            canaryRequests: sample.canary.trials, baselineRequests: sample.baseline.trials,
+            summary:
+                "score \(Int(score.rounded())) of 100 (\(classes); pass at \(Int(settings.passScore)), marginal at \(Int(settings.marginalScore)))")
+        if score >= settings.passScore { return .pass(passes + high.keys.sorted().map { high[$0]! } + [card]) }
+        if score < settings.marginalScore {
+            var failed = card
+            failed.summary =
+                "the canary's \(failed.summary) is below the marginal threshold: "
+                + high.keys.sorted().map { high[$0]!.summary }.joined(separator: "; ")
+            return .fail(failed)
+        }
+        return .inconclusive("marginal \(card.summary): " + high.keys.sorted().map { high[$0]!.summary }.joined(separator: "; "))
     }
 
     /// The step's time is up without a decision: with too little traffic that is Inconclusive (a
@@ -182,11 +231,21 @@ public struct CanaryJudge: Sendable, Equatable {
                 return .inconclusive(
                     "the canary got \(Int(sample.canary.trials)) requests, fewer than the \(Int(settings.minimumRequests)) needed to judge it")
             }
-            return .pass([
-                finding(
-                    "error-rate", sample, canary: sample.canary.rate, baseline: sample.baseline.rate, ratio: largest["error-rate.no-worse"] ?? 1,
-                    "no evidence that the canary is worse over the whole step")
-            ])
+            // What is not High passes: nothing showed it worse over the whole step.
+            var passes: [JudgeFinding] = []
+            if high["error-rate"] == nil {
+                passes.append(
+                    finding(
+                        "error-rate", sample, canary: sample.canary.rate, baseline: sample.baseline.rate, ratio: largest["error-rate.no-worse"] ?? 1,
+                        "no evidence that the canary is worse over the whole step"))
+            }
+            if let lastSlower, high["latency"] == nil {
+                passes.append(
+                    finding(
+                        "latency", sample, canary: lastSlower, baseline: 0.5, ratio: largest["latency.no-worse"] ?? 1,
+                        "no evidence that the canary is slower over the whole step"))
+            }
+            return scored(passes, sample)
         }
     }
 

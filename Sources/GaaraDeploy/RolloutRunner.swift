@@ -280,6 +280,10 @@ public actor RolloutRunner {
         var settings = JudgeSettings()
         settings.errorRateLimit = analysis.errorRateLimit
         settings.minimumRequests = Double(analysis.minimumRequests)
+        settings.critical = analysis.critical
+        settings.weights = analysis.weights
+        settings.passScore = analysis.passScore
+        settings.marginalScore = analysis.marginalScore
         return CanaryJudge(settings: settings)
     }
 

@@ -23,6 +23,15 @@ public struct CanaryAnalysisSettings: Sendable, Equatable, Codable {
     public var initialDelay = 5.0
     /// Whether the judge compares canary and baseline (`judge: false` leaves only the metrics).
     public var judge = true
+    /// The judge's critical metrics (`error-rate`, `latency`: found worse, one rolls back at once);
+    /// the others are scored (Kayenta's scorecard). All by default.
+    public var critical: Set<String> = ["error-rate", "latency"]
+    /// Each judged metric's weight in the score (1 when not named).
+    public var weights: [String: Double] = [:]
+    /// The score (0–100) at or above which a canary with a worse non-critical metric still passes.
+    public var passScore = 95.0
+    /// The score below which it fails; in between a person decides.
+    public var marginalScore = 75.0
     /// The metrics measured in every analysis step and through the bake (Argo's analysis), next to
     /// the judge: a step passes when the judge and every metric with a count are done and passed.
     public var metrics: [AnalysisMetric] = []

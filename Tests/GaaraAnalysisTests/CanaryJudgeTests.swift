@@ -121,3 +121,74 @@ struct CanaryJudgeTests {
         #expect(MixtureSPRT.likelihoodRatio(estimate: 0, variance: 0.0001, tau2: 0.0004) < 1, "no difference: evidence for the null")
     }
 }
+
+/// Kayenta's scorecard on top of the sequential tests: a metric left out of `critical` found worse
+/// is High and lowers a weighted score instead of rolling back at once.
+struct JudgeScorecardTests {
+    /// A canary as reliable as its baseline but ~200 ms slower, judged each second until a verdict.
+    static func slowCanary(_ settings: JudgeSettings) -> JudgeVerdict {
+        var judge = CanaryJudge(settings: settings)
+        for second in 1...600 {
+            let n = Double(second)
+            var canary = [Double](repeating: 0, count: 12)
+            var baseline = [Double](repeating: 0, count: 12)
+            baseline[2] = 150 * n
+            baseline[3] = 40 * n
+            canary[6] = 8 * n
+            canary[7] = 2 * n
+            let verdict = judge.judge(
+                JudgeSample(
+                    canary: Proportion(events: 0, trials: 10 * n), baseline: Proportion(events: 0, trials: 190 * n),
+                    canaryLatency: BucketCounts(canary), baselineLatency: BucketCounts(baseline)))
+            if case .undecided = verdict { continue }
+            return verdict
+        }
+        return .undecided("never")
+    }
+
+    static func scored(weights: [String: Double]) -> JudgeSettings {
+        var settings = JudgeSettings()
+        settings.critical = ["error-rate"]
+        settings.weights = weights
+        return settings
+    }
+
+    @Test func aCriticalMetricStillRollsBackAtOnce() {
+        guard case .fail(let finding) = Self.slowCanary(JudgeSettings()) else {
+            Issue.record("a slow canary passed with latency critical")
+            return
+        }
+        #expect(finding.metric == "latency")
+    }
+
+    @Test func equalWeightsScoreFiftyAndFail() {
+        guard case .fail(let finding) = Self.slowCanary(Self.scored(weights: [:])) else {
+            Issue.record("score 50 did not fail")
+            return
+        }
+        #expect(finding.metric == "score" && finding.canary == 50, "\(finding)")
+        #expect(
+            finding.summary.hasPrefix("the canary's score 50 of 100 (error-rate pass, latency high; pass at 95, marginal at 75) is below"),
+            "\(finding.summary)")
+        #expect(finding.summary.contains("slower than the stable version's"), "\(finding.summary)")
+    }
+
+    @Test func aMarginalScoreAsksAPerson() {
+        let verdict = Self.slowCanary(Self.scored(weights: ["error-rate": 4, "latency": 1]))
+        guard case .inconclusive(let why) = verdict else {
+            Issue.record("score 80 was not marginal: \(verdict)")
+            return
+        }
+        #expect(why.hasPrefix("marginal score 80 of 100 (error-rate pass, latency high"), "\(why)")
+    }
+
+    @Test func aHighScorePassesWithTheHighMetricOnRecord() {
+        let verdict = Self.slowCanary(Self.scored(weights: ["error-rate": 19, "latency": 1]))
+        guard case .pass(let findings) = verdict else {
+            Issue.record("score 95 did not pass: \(verdict)")
+            return
+        }
+        #expect(findings.map(\.metric) == ["error-rate", "latency", "score"], "\(findings)")
+        #expect(findings.last?.canary == 95)
+    }
+}

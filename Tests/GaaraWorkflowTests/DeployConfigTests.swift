@@ -156,6 +156,21 @@ struct DeployConfigTests {
         #expect(environments.first { $0.name == "dev" }?.analysis == CanaryAnalysisSettings(), "a canary is judged by default")
         #expect(environments.first { $0.name == "qa" }?.analysis == nil, "unless it says analysis: false")
         #expect(environments.first { $0.name == "demo" }?.analysis?.traffic == .init(path: "/api/notes", rate: 40))
+        let scored = try #require(
+            Self.load(
+                """
+                services: {web: {image: app, port: 80}}
+                environments:
+                  production:
+                    hosts: local
+                    strategy:
+                      canary:
+                        steps: [5, {pause: 1m}]
+                        analysis: {critical: [error-rate], weights: {error-rate: 3, latency: 1}, pass-score: 90, marginal-score: 60}
+                """
+            ).config?.environments.first?.analysis)
+        #expect(scored.critical == ["error-rate"] && scored.weights == ["error-rate": 3, "latency": 1])
+        #expect(scored.passScore == 90 && scored.marginalScore == 60)
     }
 
     @Test func productionBakesForThirtyMinutesUnlessItSaysOtherwise() throws {
@@ -182,6 +197,9 @@ struct DeployConfigTests {
         ("{analysis: {judge: false}}", "2:91: 'analysis' with 'judge: false' needs 'metrics' (else it would judge nothing)"),
         ("{analysis: {initial-delay: soon}}", "2:107: 'initial-delay' must be a duration (30s, 2m, 1h30m, 500ms) or seconds, found 'soon'"),
         ("{analyze: true}", "2:81: unknown key 'analyze' in 'canary'"),
+        ("{analysis: {critical: [errors]}}", "2:103: 'errors' is not a metric the judge compares (error-rate, latency)"),
+        ("{analysis: {weights: {latency: -1}}}", "2:111: 'weights.latency' must be a number from 0 to 1000"),
+        ("{analysis: {pass-score: 70, marginal-score: 80}}", "2:91: 'marginal-score' (80.0) must not be above 'pass-score' (70.0)"),
         ("{analysis: {traffic: {rate: 0}}}", "2:108: 'traffic.rate' must be requests per second, above 0 and at most 1000"),
         ("{analysis: {traffic: {path: up}}}", "2:108: 'traffic.path' must start with '/'"),
     ])

@@ -2,7 +2,12 @@ import GaaraDeployCore
 
 /// The decoding of a canary's `analysis`: the judge's settings and Argo-style metrics.
 extension DeployConfigDecoder {
-    static let analysisKeys = ["error-rate-limit", "min-requests", "initial-delay", "on-fail", "judge", "metrics", "traffic"]
+    static let analysisKeys = [
+        "error-rate-limit", "min-requests", "initial-delay", "on-fail", "judge", "metrics", "traffic", "critical", "weights", "pass-score",
+        "marginal-score",
+    ]
+    /// What the judge compares (the names `critical` and `weights` take).
+    static let judgedMetrics = ["error-rate", "latency"]
     static let metricKeys =
         [
             "name", "interval", "count", "initial-delay", "success-condition", "failure-condition", "failure-limit", "consecutive-failure-limit",
@@ -26,6 +31,28 @@ extension DeployConfigDecoder {
             case "judge": settings.judge = session.bool(field.value, "'judge'") ?? settings.judge
             case "metrics": settings.metrics = decodeMetrics(field.value)
             case "traffic": settings.traffic = decodeTraffic(field.value)
+            case "critical":
+                var critical = Set<String>()
+                for (name, location) in session.stringList(field.value, "'critical'") ?? [] {
+                    if Self.judgedMetrics.contains(name) {
+                        critical.insert(name)
+                    } else {
+                        session.error("'\(name)' is not a metric the judge compares (\(Self.judgedMetrics.joined(separator: ", ")))", at: location)
+                    }
+                }
+                settings.critical = critical
+            case "weights":
+                for entry in session.mapping(field.value, "'weights'") ?? [] {
+                    guard let name = session.keyText(entry, in: "'weights'") else { continue }
+                    guard Self.judgedMetrics.contains(name) else {
+                        session.error(
+                            "'\(name)' is not a metric the judge compares (\(Self.judgedMetrics.joined(separator: ", ")))", at: entry.key.location)
+                        continue
+                    }
+                    if let weight = number(entry.value, "'weights.\(name)'", in: 0...1000) { settings.weights[name] = weight }
+                }
+            case "pass-score": settings.passScore = number(field.value, "'pass-score'", in: 0...100) ?? settings.passScore
+            case "marginal-score": settings.marginalScore = number(field.value, "'marginal-score'", in: 0...100) ?? settings.marginalScore
             case "on-fail":
                 if let text = session.string(field.value, "'on-fail'") {
                     if let onFail = CanaryAnalysisSettings.OnFail(rawValue: text) {
@@ -36,6 +63,9 @@ extension DeployConfigDecoder {
                 }
             default: session.unknownKey(field.key, allowed: Self.analysisKeys, in: "'analysis'")
             }
+        }
+        if settings.marginalScore > settings.passScore {
+            session.error("'marginal-score' (\(settings.marginalScore)) must not be above 'pass-score' (\(settings.passScore))", at: node.location)
         }
         if !settings.judge, settings.metrics.isEmpty {
             session.error("'analysis' with 'judge: false' needs 'metrics' (else it would judge nothing)", at: node.location)
@@ -219,6 +249,21 @@ extension DeployConfigDecoder {
             return nil
         }
         return text
+    }
+
+    /// A number (whole or not) within `range`.
+    mutating func number(_ node: YAMLNode, _ what: String, in range: ClosedRange<Double>) -> Double? {
+        let value: Double? =
+            switch node.scalarType {
+            case .int(let value): Double(value)
+            case .float(let value): value
+            default: nil
+            }
+        guard let value, range.contains(value) else {
+            session.error("\(what) must be a number from \(Int(range.lowerBound)) to \(Int(range.upperBound))", at: node.location)
+            return nil
+        }
+        return value
     }
 
     /// `5%` or `0.05`: a share from 0 to 1 (exclusive of 0).
