@@ -48,7 +48,12 @@ public struct RouterTraffic: TrafficControl {
             // its weight rises, so a sticky client that reached the new release stays on it.
             var list: [TargetGroup] = []
             if let stable {
-                list.append(TargetGroup(name: stable.name, targets: stable.endpoints.map(Self.address), weight: 100 - candidateWeight))
+                // Replaced (all traffic on the candidate) but kept ready: the router's standby when
+                // every target of the new release fails its checks, until the rollout sends it back.
+                list.append(
+                    TargetGroup(
+                        name: stable.name, targets: stable.endpoints.map(Self.address), weight: 100 - candidateWeight,
+                        standby: candidateWeight == 100 ? true : nil))
             }
             list.append(TargetGroup(name: candidate.name, targets: candidate.endpoints.map(Self.address), weight: candidateWeight))
             return list

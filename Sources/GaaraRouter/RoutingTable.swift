@@ -80,9 +80,13 @@ final class ServiceRuntime: Sendable {
     func pick(bucket: Int, now: Double) -> (group: String, target: TargetRuntime)? {
         guard let name = split.group(forBucket: bucket) else { return nil }
         if let target = leastLoaded(in: name, now: now) { return (name, target) }
-        // Another group is a fallback only if it carries traffic.
+        // Another group is a fallback only if it carries traffic …
         for weight in split.weights where weight.name != name && weight.weight > 0 {
             if let target = leastLoaded(in: weight.name, now: now) { return (weight.name, target) }
+        }
+        // … or is the replaced release kept ready as a standby (never a new release being staged).
+        for group in config.groups where group.standby == true && group.weight == 0 {
+            if let target = leastLoaded(in: group.name, now: now) { return (group.name, target) }
         }
         // Panic mode: every healthy target of the chosen group, then of the other groups that carry
         // traffic, is ejected for errors. Trying one beats refusing every request (a whole group is

@@ -60,12 +60,18 @@ public struct TargetGroup: Codable, Sendable, Equatable {
     public var targets: [TargetAddress]
     /// Its share of the traffic, 0–100.
     public var weight: Int
+    /// A group at weight 0 kept ready (the release a rollout replaced, through its bake or
+    /// scale-down delay): it takes requests only when no group that carries traffic has a target
+    /// to take them — better the previous version than a 503. Never set on a new release's group
+    /// being staged, which must not be trusted before its checks pass. (nil: false.)
+    public var standby: Bool?
 
     /// Creates a group.
-    public init(name: String, targets: [TargetAddress], weight: Int) {
+    public init(name: String, targets: [TargetAddress], weight: Int, standby: Bool? = nil) {
         self.name = name
         self.targets = targets
         self.weight = weight
+        self.standby = standby
     }
 }
 

@@ -47,6 +47,8 @@ struct CanaryAnalysisTests {
         let findings: [String]
         let running: [String]
         let stableErrors: Double
+        /// The new release's errors as the router counted them.
+        let canaryErrors: Double
         /// Requests the load generator saw fail (nil without load).
         let failed: Int?
     }
@@ -105,7 +107,7 @@ struct CanaryAnalysisTests {
         for spec in [stable, candidate] { try? await target.stop(spec) }
         return Outcome(
             outcome: outcome, seconds: seconds, findings: await runner.analysisFindings, running: running,
-            stableErrors: counts["web-1"]?.errors ?? -1, failed: failed)
+            stableErrors: counts["web-1"]?.errors ?? -1, canaryErrors: counts["web-2"]?.errors ?? 0, failed: failed)
     }
 
     @Test func aCanaryAnswering10PercentErrorsIsRolledBackLongBeforeItsPauseEnds() async throws {
@@ -119,6 +121,9 @@ struct CanaryAnalysisTests {
         #expect(result.seconds < 150, "decided by the judge, not by the end of the 300 s step: \(result.seconds) s")
         #expect(result.running == ["web-1"], "the canary is stopped: \(result.running)")
         #expect(result.stableErrors == 0, "the stable release failed nothing")
+        #expect(
+            result.failed == Int(result.canaryErrors),
+            "wrk saw no failure but the canary's own 500s: \(result.failed ?? -1) vs \(result.canaryErrors)")
     }
 
     @Test func aSlowCanaryIsRolledBackOnLatency() async throws {
@@ -131,6 +136,7 @@ struct CanaryAnalysisTests {
         #expect(reason.contains("slower than the stable version's"), "\(reason)")
         #expect(result.seconds < 150, "\(result.seconds) s")
         #expect(result.running == ["web-1"])
+        #expect(result.failed == 0, "slow, not failing: wrk saw every request answered")
     }
 
     @Test func aHealthyCanaryIsPromotedByTheJudgeBeforeItsPauseEnds() async throws {
@@ -140,6 +146,7 @@ struct CanaryAnalysisTests {
         #expect(result.seconds < 300, "promoted on the evidence, not after the 600 s step: \(result.seconds) s")
         #expect(result.findings.first?.hasPrefix("analysis passed: canary error rate") == true, "\(result.findings)")
         #expect(result.running == ["web-2"])
+        #expect(result.failed == 0, "wrk saw every request of the whole rollout answered")
     }
 
     @Test func anIdleCanaryIsHeldAsInconclusiveUntilAPersonDecides() async throws {
@@ -152,6 +159,25 @@ struct CanaryAnalysisTests {
             })
         #expect(result.outcome == .succeeded(warnings: []))
         #expect(result.findings.first?.contains("analysis inconclusive: the canary got 0 requests") == true, "\(result.findings)")
+    }
+
+    @Test func onFailPauseHoldsAWorseCanaryWhereItIsForAPerson() async throws {
+        let result = try await Self.canary(
+            ["FAIL_EVERY": "10"], analysisSeconds: 300,
+            analysis: { _, _ in
+                var settings = CanaryAnalysisSettings()
+                settings.onFail = .pause
+                return settings
+            },
+            during: { runner in
+                while await runner.state.phase != .paused { try await Task.sleep(for: .milliseconds(50)) }
+                // Held at 5%: the canary keeps its share (and runs) until the person decides.
+                #expect(await runner.state.weight == 5)
+                await runner.send(.abort(reason: "decided by hand"))
+            })
+        #expect(result.outcome == .aborted(reason: "decided by hand"), "\(result.outcome)")
+        #expect(result.findings.first?.hasPrefix("analysis failed: canary error rate") == true, "\(result.findings)")
+        #expect(result.running == ["web-1"], "after the abort the old release serves alone")
     }
 
     @Test func withoutUsersTheRolloutsOwnRequestsLetTheJudgeRollBackABrokenCanary() async throws {
@@ -175,8 +201,8 @@ struct CanaryAnalysisTests {
 
     @Test func aHealthCheckFailingDuringTheBakeSendsTheTrafficBack() async throws {
         // Healthy for 3 s (its checks before the move pass), then its /up answers 500; `/` stays fine.
-        // The router's own checks take it out first, and with all the traffic on it clients get 503s
-        // until the bake trips (on those errors, or on the checks) and the traffic goes back.
+        // The router's own checks take it out first, and its requests go to the old release (the
+        // standby) until the bake trips on the checks and the traffic goes back.
         let steps: [RolloutStep] = [
             .start(hosts: ["local"]), .awaitHealthy(hosts: ["local"]), .route(weight: 100), .bake(seconds: 300), .stopOld(hosts: ["local"], after: 0),
         ]
@@ -187,6 +213,9 @@ struct CanaryAnalysisTests {
             return
         }
         #expect(reason.contains("during the bake"), "\(reason)")
+        // The old release is the router's standby: when the new one fails its checks, requests go
+        // there instead of getting 503s.
+        #expect(result.failed == 0, "wrk saw every request answered through the failing bake")
         #expect(result.seconds < 150, "long before the 5-minute bake ended: \(result.seconds) s")
         #expect(result.running == ["web-1"], "the old release serves again, the new one is stopped")
     }
