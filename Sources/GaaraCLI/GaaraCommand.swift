@@ -13,7 +13,8 @@ public struct GaaraCommand: AsyncParsableCommand {
             RunCommand.self, ValidateCommand.self, ReportCommand.self, GateCommand.self, ServeCommand.self, RepoCommand.self, DispatchCommand.self,
             RunsCommand.self, TokenCommand.self, HookCommand.self, RouterCommand.self, EnvCommand.self, ApprovalsCommand.self, ApproveCommand.self,
             RejectCommand.self, SecretCommand.self, VarCommand.self, AuditCommand.self, DeployCommand.self, RollbackCommand.self,
-            ReleasesCommand.self, IncidentsCommand.self, RolloutCommand.self, UndeployCommand.self, SuperviseCommand.self, AgentCommand.self,
+            ReleasesCommand.self, IncidentsCommand.self, RolloutCommand.self, UndeployCommand.self, MetricsCommand.self, SuperviseCommand.self,
+            AgentCommand.self,
         ]
     )
 

@@ -272,6 +272,28 @@ public struct LocalDeployer: Sendable {
         return result.output.split(separator: "\n").map(String.init)
     }
 
+    /// The commit times of what each successful deployment among `releases` brought: the commits
+    /// after the previous deployment's commit up to its own (its own alone for the first), by
+    /// release id; releases without a commit, or commits git does not have, are left out.
+    public static func commitTimes(of releases: [Release], in directory: URL) async -> [String: [Date]] {
+        var result: [String: [Date]] = [:]
+        var previous: [String: String] = [:]
+        for release in releases.filter({ $0.deployedAt != nil }).sorted(by: { $0.deployedAt! < $1.deployedAt! }) {
+            guard let commit = release.commit else { continue }
+            let range = previous[release.service].map { "\($0)..\(commit)" } ?? commit
+            previous[release.service] = commit
+            var arguments = ["git", "-C", directory.path, "log", "--format=%ct", range, "--"]
+            if !range.contains("..") { arguments.insert("--max-count=1", at: 4) }
+            guard
+                let output = try? await ChildProcess.capture(
+                    ChildProcess.Command("/usr/bin/env", arguments, environment: ProcessInfo.processInfo.environment), timeout: 30),
+                output.status.isSuccess
+            else { continue }
+            result[release.id] = output.output.split(separator: "\n").compactMap { Double($0).map(Date.init(timeIntervalSince1970:)) }
+        }
+        return result
+    }
+
     /// A rollout whose `gaara deploy` or `gaara rollback` was killed leaves its release `deploying`
     /// while nobody holds the lock. Its saved controller is resumed: the new release's health is
     /// checked again before it is trusted with traffic, and a step that cannot be resumed safely

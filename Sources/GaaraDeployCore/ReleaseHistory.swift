@@ -54,6 +54,12 @@ public struct Release: Sendable, Equatable, Codable {
     public var stopAfter: Date? = nil
     /// While it is `deploying` as a rollback's destination: the number of the live release it replaces.
     public var rollbackFrom: Int? = nil
+    /// When its own rollout made it live (not a later rollback to it): a deployment, for DORA.
+    public var deployedAt: Date? = nil
+    /// When its own rollout was aborted: a failed deployment.
+    public var failedAt: Date? = nil
+    /// When traffic was rolled back to it from a newer release (each time).
+    public var rolledBackTo: [Date]? = nil
 
     /// `backend-7`: the name of its target group in the router and its folder on targets.
     public var id: String { "\(service)-\(number)" }
@@ -123,6 +129,11 @@ public struct ReleaseHistory: Sendable, Equatable, Codable {
     public mutating func succeeded(_ service: String, number: Int, keep: Int, now: Date, note: String) -> [Release] {
         for index in releases.indices where releases[index].service == service {
             if releases[index].number == number {
+                if releases[index].rollbackFrom != nil {
+                    releases[index].rolledBackTo = (releases[index].rolledBackTo ?? []) + [now]
+                } else if releases[index].deployedAt == nil {
+                    releases[index].deployedAt = now
+                }
                 releases[index].state = .live
                 releases[index].rollbackFrom = nil
                 releases[index].events.append(.init(time: now, text: note))
@@ -155,6 +166,7 @@ public struct ReleaseHistory: Sendable, Equatable, Codable {
             releases[index].events.append(.init(time: now, text: "rollback aborted: \(reason)"))
         } else if releases[index].state == .deploying {
             releases[index].state = .failed
+            releases[index].failedAt = now
             releases[index].events.append(.init(time: now, text: "aborted: \(reason)"))
         }
     }

@@ -205,6 +205,17 @@ struct AnalysisDeployCommandTests {
             #expect(noNumber.status == 2 && noNumber.stderr.contains("--resolve needs the incident's NUMBER"), "\(noNumber.stderr)")
             let noteAlone = try await GaaraBinary.run(["incidents", "staging", "--note", "x"], in: project.url)
             #expect(noteAlone.status == 2 && noteAlone.stderr.contains("--note goes with --resolve"), "\(noteAlone.stderr)")
+
+            // The records feed DORA's metrics: 2 deployments of 3 attempts, one failed change, restored.
+            let dora = try await GaaraBinary.run(["metrics", "dora", "staging", "--format", "json"], in: project.url)
+            let metrics = try JSONSerialization.jsonObject(with: Data(dora.stdout.utf8)) as? [String: Any] ?? [:]
+            #expect(metrics["deployments"] as? Int == 2 && metrics["attempts"] as? Int == 3, "\(dora.stdout)\(dora.stderr)")
+            #expect(abs((metrics["changeFailureRate"] as? Double ?? 0) - 1.0 / 3) < 1e-9 && metrics["openIncidents"] as? Int == 0, "\(metrics)")
+            #expect((metrics["timeToRestore"] as? Double).map { $0 > 0 && $0 < 300 } == true, "\(metrics)")
+            let doraText = try await GaaraBinary.run(["metrics", "dora", "staging", "--since", "4w"], in: project.url)
+            #expect(doraText.stdout.contains("change failure rate: 33% (1 incidents of 3 attempts)"), "\(doraText.stdout)")
+            let badWindow = try await GaaraBinary.run(["metrics", "dora", "staging", "--since", "soon"], in: project.url)
+            #expect(badWindow.status == 2 && badWindow.stderr.contains("--since must be a duration"), "\(badWindow.stderr)")
             outcome = .success(())
         } catch {
             outcome = .failure(error)

@@ -1,9 +1,9 @@
 import Foundation
-import GaaraDeployCore
 import GaaraProcess
 import Testing
 
 @testable import GaaraDeploy
+@testable import GaaraDeployCore
 
 /// Evidence signed with Ed25519: a key made once and kept private, signatures that hold, and any
 /// change to the evidence found.
@@ -87,5 +87,16 @@ struct IncidentCommitsTests {
         #expect(commits.map { String($0.dropFirst(8)) } == ["cache notes", "fix the checkout"], "\(commits)")
         #expect(await LocalDeployer.commits(in: repository, from: to, to: to) == [])
         #expect(await LocalDeployer.commits(in: repository, from: "0000000", to: to) == nil, "a commit git does not have: unknown")
+
+        // DORA's lead time: the first deployment brought its own commit, the second the two after it.
+        func release(_ number: Int, _ commit: String, deployed: Double) -> Release {
+            var release = Release(
+                number: number, service: "web", environment: "production", artifact: "a", commit: commit, creator: "t",
+                created: Date(timeIntervalSince1970: deployed), state: .live, events: [])
+            release.deployedAt = Date(timeIntervalSince1970: deployed)
+            return release
+        }
+        let times = await LocalDeployer.commitTimes(of: [release(2, to, deployed: 2), release(1, from, deployed: 1)], in: repository)
+        #expect(times["web-1"]?.count == 1 && times["web-2"]?.count == 2, "\(times)")
     }
 }
