@@ -80,6 +80,7 @@ let package = Package(
                 "GaaraDeployCore", "GaaraAnalysis", "GaaraExpressions", "GaaraProcess", "GaaraHTTP", "GaaraRouter", "GaaraRouterCore",
                 "GaaraWorkflow",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
             ]),
         // Pure core: the canary judge (always-valid sequential tests of error rates and latency,
         // canary against baseline over the same window); no I/O, no dependencies.

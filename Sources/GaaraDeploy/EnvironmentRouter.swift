@@ -112,6 +112,7 @@ extension LocalDeployer {
             supervisor: executable.map { [$0, "supervise"] }, log: log)
         deployer.sshKey = variables[deployer.keyVariable]
         deployer.routerAddress = environment.router ?? EnvironmentRouter.defaultListen
+        deployer.notifier = ChannelNotifier(environment.notify, variables: variables, log: log)
         return deployer
     }
 }

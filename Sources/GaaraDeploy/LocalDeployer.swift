@@ -32,6 +32,8 @@ public struct LocalDeployer: Sendable {
     /// Masks secrets in what is kept beyond the run: incident reports and signed evidence (the
     /// server masks the environment's secret values, as in the rollout's log).
     public var redact: @Sendable (String) -> String = { $0 }
+    /// Tells the team about each deploy's start and end, rollbacks and incidents (nil: nobody).
+    public var notifier: (any DeployNotifier)?
     /// The git repository commits are read from (a work tree or a bare repository; the server's
     /// checkouts have no history): an incident lists the commits between its two releases.
     public var gitDirectory: URL?
@@ -80,6 +82,7 @@ public struct LocalDeployer: Sendable {
                 service: service.name, artifact: artifact, directory: directory?.path, commit: commit, creator: creator, now: Date())
             try folder.save(history)
             log("\(release.id): \(artifact)\(directory.map { " from \($0.path)" } ?? "")")
+            await notify(.started, release, previous: stable, detail: "\(strategyName) rollout")
             let steps = try RolloutPlan.steps(
                 environment.strategy, hosts: environment.hosts, hasOldRelease: stable != nil, smokeTests: environment.smokeTests != nil,
                 analysis: environment.analysis != nil, bake: environment.bake)
@@ -175,20 +178,30 @@ public struct LocalDeployer: Sendable {
                 }
             }
             try folder.save(history)
-            if !rollback {
-                for number in folder.resolveIncidents(service: service.name, release: release.id) {
+            if rollback {
+                await notify(.rolledBack, release, previous: replaced, detail: "a router switch back to a kept release")
+            } else {
+                await notify(.succeeded, release, previous: replaced, detail: "rolled out (\(strategyName))")
+                let resolved = folder.resolveIncidents(service: service.name, release: release.id)
+                let reports = resolved.isEmpty ? [] : ((try? folder.incidents()) ?? [])
+                for number in resolved {
                     log("incident \(number) resolved: \(release.id) went live healthy")
+                    await notify(
+                        .incidentResolved, release, previous: nil, detail: "a later release went live healthy",
+                        incident: reports.first { $0.number == number })
                 }
             }
             return history.release(service.name, number: release.number)!
         case .aborted(let reason):
             history.failed(service.name, number: release.number, reason: reason, now: Date())
             try folder.save(history)
+            var incident: IncidentReport?
             if !rollback, let rollout, !reason.hasPrefix(EnvironmentFolder.operatorAbort) {
-                await reportIncident(
+                incident = await reportIncident(
                     reason, failed: history.release(service.name, number: release.number) ?? release, restored: replaced, service: service,
                     targets: targets, rollout: rollout)
             }
+            await notify(rollback ? .rollbackFailed : .failed, release, previous: replaced, detail: redact(reason), incident: incident)
             throw DeployTargetError(
                 rollback
                     ? "the rollback of \(service.name) in \(environment.name) to \(release.id) failed: \(reason)"
@@ -224,9 +237,10 @@ public struct LocalDeployer: Sendable {
 
     /// Writes the incident report of an automatic rollback (a failed check, smoke test or analysis).
     /// A report that cannot be written is a warning: the rollback itself happened.
+    @discardableResult
     private func reportIncident(
         _ reason: String, failed: Release, restored: Release?, service: DeployService, targets: HostTargets, rollout: RolloutRecord
-    ) async {
+    ) async -> IncidentReport? {
         let failing = spec(service, failed, variables: [:])
         var tail = ""
         for host in targets.hosts {
@@ -251,9 +265,22 @@ public struct LocalDeployer: Sendable {
             log(
                 "incident \(report.number): \(file.path) (detected \(String(format: "%.1f", report.timeToDetect)) s after the rollout began, traffic back \(String(format: "%.1f", report.timeToRestore)) s later)"
             )
+            return report
         } catch {
             log("warning: the incident report could not be written: \(error)")
+            return nil
         }
+    }
+
+    /// Tells the notifier, if there is one.
+    private func notify(
+        _ kind: DeployNotification.Kind, _ release: Release, previous: Release?, detail: String, incident: IncidentReport? = nil
+    ) async {
+        guard let notifier else { return }
+        await notifier.notify(
+            DeployNotification(
+                kind: kind, environment: environment.name, service: release.service, release: release.id, artifact: release.artifact,
+                commit: release.commit, actor: release.creator, previous: previous?.id, detail: detail, incident: incident, time: Date()))
     }
 
     /// `git log` of the commits after `from` up to `to` (`abc1234 subject`, newest first, at most

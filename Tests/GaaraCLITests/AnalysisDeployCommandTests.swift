@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Testing
 
@@ -106,6 +107,12 @@ struct AnalysisDeployCommandTests {
     @Test func aCommandMetricInDeployYmlRollsBackACanaryItFindsBroken() async throws {
         let project = try TemporaryDirectory()
         let port = try RegistryFixture.freePort()
+        // Slack, PagerDuty and a webhook, played by a local receiver that records what it gets.
+        let receiver = try await Receiver.start()
+        defer { receiver.stop() }
+        let secrets = [
+            "SLACK_WEBHOOK": "http://127.0.0.1:\(receiver.port)/slack/flaky", "PD_KEY": "pd-key-123", "HOOK_SECRET": "s3cret-hook",
+        ]
         try project.write(
             ".gaara/deploy.yml",
             """
@@ -131,17 +138,21 @@ struct AnalysisDeployCommandTests {
                           interval: 500ms
                           count: 3
                           success-condition: exit_code == 0
+                notify:
+                  slack: SLACK_WEBHOOK
+                  pagerduty: {routing-key: PD_KEY, url: "http://127.0.0.1:\(receiver.port)/pd"}
+                  webhook: {url: "http://127.0.0.1:\(receiver.port)/hook", secret: HOOK_SECRET}
             """)
         try project.write("site/server.py", Self.server)
         try project.write("site/fail_every", "0")
         let outcome: Result<Void, any Error>
         do {
-            let first = try await GaaraBinary.run(["deploy", "staging"], in: project.url)
+            let first = try await GaaraBinary.run(["deploy", "staging"], in: project.url, environment: secrets)
             try #require(first.status == 0, "\(first.stdout)\(first.stderr)")
             // Release 2 answers every request but /up with a 500: healthy, and broken.
             try project.write("site/fail_every", "1")
             let started = Date()
-            let second = try await GaaraBinary.run(["deploy", "staging"], in: project.url)
+            let second = try await GaaraBinary.run(["deploy", "staging"], in: project.url, environment: secrets)
             let seconds = Date().timeIntervalSince(started)
             #expect(second.status == 1, "\(second.stdout)\(second.stderr)")
             #expect(
@@ -191,7 +202,7 @@ struct AnalysisDeployCommandTests {
                 (try String(contentsOf: project.url.appendingPathComponent(".gaara/deploy.yml"), encoding: .utf8))
                     .replacingOccurrences(of: "exit_code ===", with: "exit_code == 0"))
             try project.write("site/fail_every", "0")
-            let fixed = try await GaaraBinary.run(["deploy", "staging"], in: project.url)
+            let fixed = try await GaaraBinary.run(["deploy", "staging"], in: project.url, environment: secrets)
             #expect(fixed.status == 0 && fixed.stdout.contains("incident 1 resolved: web-3 went live healthy"), "\(fixed.stdout)\(fixed.stderr)")
             let listed = try await GaaraBinary.run(["incidents", "staging"], in: project.url)
             #expect(listed.stdout.hasPrefix("1  resolved  "), "\(listed.stdout)")
@@ -216,11 +227,102 @@ struct AnalysisDeployCommandTests {
             #expect(doraText.stdout.contains("change failure rate: 33% (1 incidents of 3 attempts)"), "\(doraText.stdout)")
             let badWindow = try await GaaraBinary.run(["metrics", "dora", "staging", "--since", "soon"], in: project.url)
             #expect(badWindow.status == 2 && badWindow.stderr.contains("--since must be a duration"), "\(badWindow.stderr)")
+
+            // The team was told: each deploy's start and end, the failure with its incident, its resolution.
+            let requests = try receiver.requests()
+            let slack = requests.filter { $0.path == "/slack/flaky" }.compactMap { $0.json["text"] as? String }
+            #expect(slack.first == slack.dropFirst().first, "the first message got a 429 and was sent again after its Retry-After: \(slack)")
+            for line in [
+                "🚀 deploying web-1 of web to staging — by", "✅ web-1 is live in staging — deployed by",
+                "🔥 web-2 was rolled back in staging, web-1 serves again — incident 1: analysis for up to 5m failed: metric 'front-page'",
+                "✅ web-3 is live in staging (was web-1)", "✅ incident 1 of staging resolved: web-3 went live healthy",
+            ] {
+                #expect(slack.contains { $0.hasPrefix(line) }, "\(line) in \(slack)")
+            }
+            let pagerDuty = requests.filter { $0.path.hasPrefix("/pd/") }
+            let alerts = pagerDuty.filter { $0.path == "/pd/v2/enqueue" }.map(\.json)
+            #expect(
+                alerts.map { "\($0["event_action"] ?? "") \($0["dedup_key"] ?? "") \($0["routing_key"] ?? "")" } == [
+                    "trigger gaara/staging/web/incident-1 pd-key-123", "resolve gaara/staging/web/incident-1 pd-key-123",
+                ], "\(alerts)")
+            #expect((alerts.first?["payload"] as? [String: Any])?["severity"] as? String == "critical")
+            #expect(pagerDuty.filter { $0.path == "/pd/v2/change/enqueue" }.count == 2, "the two deployments that went live are change events")
+            let hooks = requests.filter { $0.path == "/hook" }
+            #expect(hooks.count == 7, "every notification: \(hooks.map { $0.json["event"] ?? "" })")
+            for hook in hooks {
+                let expected =
+                    "sha256="
+                    + HMAC<SHA256>.authenticationCode(for: Data(hook.body.utf8), using: SymmetricKey(data: Data("s3cret-hook".utf8)))
+                    .map { String(format: "%02x", $0) }.joined()
+                #expect(hook.headers["X-Gaara-Signature-256"] == expected, "signed with the webhook's secret")
+            }
+            let failedHook = hooks.map(\.json).first { $0["event"] as? String == "deploy.failed" }
+            #expect(
+                ((failedHook?["incident"] as? [String: Any])?["markdown"] as? String)?.hasPrefix("# Incident 1: web in staging rolled back") == true)
             outcome = .success(())
         } catch {
             outcome = .failure(error)
         }
         _ = try? await GaaraBinary.run(["undeploy", "staging"], in: project.url)
         try outcome.get()
+    }
+
+    /// `Fixtures/support/http-receiver.py`: a local Slack/PagerDuty/webhook receiver that records
+    /// every request (and answers the first one to a `/flaky` path with 429).
+    final class Receiver: Sendable {
+        struct Request {
+            let path: String
+            let headers: [String: String]
+            let body: String
+            var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any] ?? [:] }
+        }
+
+        let directory: URL
+        let port: Int
+        let process: Process
+
+        init(directory: URL, port: Int, process: Process) {
+            self.directory = directory
+            self.port = port
+            self.process = process
+        }
+
+        static func start() async throws -> Receiver {
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gaara-receiver-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+            process.arguments = [
+                RunFixture.root.deletingLastPathComponent().appendingPathComponent("support/http-receiver.py").path, directory.path,
+            ]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            for _ in 0..<200 {
+                if let text = try? String(contentsOf: directory.appendingPathComponent("port"), encoding: .utf8), let port = Int(text) {
+                    return Receiver(directory: directory, port: port, process: process)
+                }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            kill(process.processIdentifier, SIGKILL)
+            throw ServerTestError("the receiver did not start")
+        }
+
+        func requests() throws -> [Request] {
+            let text = (try? String(contentsOf: directory.appendingPathComponent("requests.jsonl"), encoding: .utf8)) ?? ""
+            return text.split(separator: "\n").compactMap { line in
+                guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { return nil }
+                return Request(
+                    path: object["path"] as? String ?? "", headers: object["headers"] as? [String: String] ?? [:],
+                    body: object["body"] as? String ?? "")
+            }
+        }
+
+        func stop() {
+            // SIGKILL: a child of the test process inherits its blocked signals, SIGTERM among them.
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            try? FileManager.default.removeItem(at: directory)
+        }
     }
 }

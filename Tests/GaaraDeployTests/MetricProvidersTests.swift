@@ -55,7 +55,7 @@ struct MetricProvidersTests {
                     }
                     try await Task.sleep(for: .milliseconds(200))
                 }
-                process.terminate()
+                kill(process.processIdentifier, SIGKILL)
                 process.waitUntilExit()
                 lastLog = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
             }
@@ -63,7 +63,8 @@ struct MetricProvidersTests {
         }
 
         func stop() {
-            process.terminate()
+            // SIGKILL: a child of the test process inherits its blocked signals, SIGTERM among them.
+            kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
     }

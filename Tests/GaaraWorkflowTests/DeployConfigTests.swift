@@ -173,6 +173,32 @@ struct DeployConfigTests {
         #expect(scored.passScore == 90 && scored.marginalScore == 60)
     }
 
+    @Test func notifyNamesTheSecretsOfItsChannels() throws {
+        let config = try #require(
+            Self.load(
+                """
+                services: {web: {image: app, port: 80}}
+                environments:
+                  production:
+                    hosts: local
+                    notify:
+                      slack: SLACK_WEBHOOK
+                      pagerduty: {routing-key: PD_KEY, url: "http://127.0.0.1:9"}
+                      webhook: {url: "https://hooks.example.com/deploys", secret: HOOK_SECRET}
+                """
+            ).config)
+        let notify = try #require(config.environments.first?.notify)
+        #expect(notify.slack == "SLACK_WEBHOOK" && notify.pagerDuty == "PD_KEY" && notify.pagerDutyURL == "http://127.0.0.1:9")
+        #expect(notify.webhook == "https://hooks.example.com/deploys" && notify.webhookSecret == "HOOK_SECRET")
+        let errors = Self.errors(
+            "services: {web: {image: app, port: 80}}\nenvironments: {dev: {hosts: local, notify: {slack: 'https://hooks.slack.com/x', teams: X}}}")
+        #expect(
+            errors == [
+                "2:52: 'notify.slack' names the secret that holds it (SLACK_WEBHOOK), not 'https://hooks.slack.com/x'",
+                "2:81: unknown key 'teams' in 'notify'",
+            ], "\(errors)")
+    }
+
     @Test func productionBakesForThirtyMinutesUnlessItSaysOtherwise() throws {
         let config = try #require(
             Self.load(

@@ -86,4 +86,6 @@ public struct DeployEnvironment: Sendable, Equatable {
     public var analysis: CanaryAnalysisSettings? = nil
     /// Seconds the new release is watched with all the traffic, the old one ready (0: none).
     public var bake: Double = 0
+    /// Where deploy notifications go.
+    public var notify = NotifySettings()
 }

@@ -73,6 +73,57 @@ extension DeployConfigDecoder {
         return settings
     }
 
+    /// `notify: {slack: SLACK_WEBHOOK, pagerduty: PD_KEY or {routing-key, url}, webhook: URL or {url, secret}}`:
+    /// each channel names the secret that holds its address or key.
+    mutating func decodeNotify(_ node: YAMLNode) -> NotifySettings {
+        var settings = NotifySettings()
+        func variable(_ node: YAMLNode, _ what: String) -> String? {
+            guard let name = session.string(node, what) else { return nil }
+            guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }), !name.first!.isNumber else {
+                session.error("\(what) names the secret that holds it (SLACK_WEBHOOK), not '\(name.prefix(40))'", at: node.location)
+                return nil
+            }
+            return name
+        }
+        for field in session.mapping(node, "'notify'") ?? [] {
+            guard let key = session.keyText(field, in: "'notify'") else { continue }
+            switch key {
+            case "slack": settings.slack = variable(field.value, "'notify.slack'")
+            case "pagerduty":
+                if field.value.pairs == nil {
+                    settings.pagerDuty = variable(field.value, "'notify.pagerduty'")
+                    continue
+                }
+                for entry in session.mapping(field.value, "'notify.pagerduty'") ?? [] {
+                    guard let name = session.keyText(entry, in: "'notify.pagerduty'") else { continue }
+                    switch name {
+                    case "routing-key": settings.pagerDuty = variable(entry.value, "'notify.pagerduty.routing-key'")
+                    case "url": settings.pagerDutyURL = session.string(entry.value, "'notify.pagerduty.url'") ?? settings.pagerDutyURL
+                    default: session.unknownKey(entry.key, allowed: ["routing-key", "url"], in: "'notify.pagerduty'")
+                    }
+                }
+            case "webhook":
+                if field.value.pairs == nil {
+                    settings.webhook = session.string(field.value, "'notify.webhook'")
+                } else {
+                    for entry in session.mapping(field.value, "'notify.webhook'") ?? [] {
+                        guard let name = session.keyText(entry, in: "'notify.webhook'") else { continue }
+                        switch name {
+                        case "url": settings.webhook = session.string(entry.value, "'notify.webhook.url'")
+                        case "secret": settings.webhookSecret = variable(entry.value, "'notify.webhook.secret'")
+                        default: session.unknownKey(entry.key, allowed: ["url", "secret"], in: "'notify.webhook'")
+                        }
+                    }
+                }
+                if let url = settings.webhook, !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
+                    session.error("'notify.webhook' must be a URL (https://…)", at: field.value.location)
+                }
+            default: session.unknownKey(field.key, allowed: ["slack", "pagerduty", "webhook"], in: "'notify'")
+            }
+        }
+        return settings
+    }
+
     /// `traffic: {path: /, rate: 20}` (or `traffic: true`): requests the rollout sends itself.
     mutating func decodeTraffic(_ node: YAMLNode) -> CanaryAnalysisSettings.SyntheticTraffic? {
         if case .bool(let on) = node.scalarType { return on ? CanaryAnalysisSettings.SyntheticTraffic() : nil }
