@@ -82,7 +82,8 @@ public struct LocalDeployer: Sendable {
                 service: service.name, artifact: artifact, directory: directory?.path, commit: commit, creator: creator, now: Date())
             try folder.save(history)
             log("\(release.id): \(artifact)\(directory.map { " from \($0.path)" } ?? "")")
-            await notify(.started, release, previous: stable, detail: "\(strategyName) rollout")
+            // Told while the rollout runs: a slow channel must not hold the deploy up.
+            let announced = Task { await notify(.started, release, previous: stable, detail: "\(strategyName) rollout") }
             let steps = try RolloutPlan.steps(
                 environment.strategy, hosts: environment.hosts, hasOldRelease: stable != nil, smokeTests: environment.smokeTests != nil,
                 analysis: environment.analysis != nil, bake: environment.bake)
@@ -90,6 +91,7 @@ public struct LocalDeployer: Sendable {
                 service, candidate: spec(service, release, variables: environmentVariables),
                 stable: stable.map { spec(service, $0, variables: environmentVariables) }, steps: foreground(steps), targets: targets)
             sign(rollout, of: release, against: stable, requested: "deploy of \(release.artifact) requested by \(creator)")
+            await announced.value  // the start is told before the end
             return try await record(
                 rollout.outcome, of: release, replacing: stable, service: service, history: &history, targets: targets, rollout: rollout)
         }

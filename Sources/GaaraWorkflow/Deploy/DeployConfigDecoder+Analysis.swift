@@ -140,16 +140,8 @@ extension DeployConfigDecoder {
                     }
                 }
             case "rate":
-                let rate: Double? =
-                    switch field.value.scalarType {
-                    case .int(let value): Double(value)
-                    case .float(let value): value
-                    default: nil
-                    }
-                if let rate, rate > 0, rate <= 1000 {
-                    traffic.rate = rate
-                } else {
-                    session.error("'traffic.rate' must be requests per second, above 0 and at most 1000", at: field.value.location)
+                if let rate = number(field.value, "'traffic.rate' (requests per second)", in: 0...1000) {
+                    if rate > 0 { traffic.rate = rate } else { session.error("'traffic.rate' must be above 0", at: field.value.location) }
                 }
             default: session.unknownKey(field.key, allowed: ["path", "rate"], in: "'traffic'")
             }
