@@ -415,6 +415,17 @@ public struct LocalDeployer: Sendable {
             health: Self.health(service), smokeTest: smoke, stateFile: folder.rolloutFile(service.name),
             analysis: environment.analysis ?? CanaryAnalysisSettings(), repository: repository,
             entrance: routerAddress.map { RouterEntrance(address: $0, host: service.proxyHosts.first) },
+            onHold: { [notifier, environment] why in
+                let artifact: String =
+                    switch candidate.artifact {
+                    case .image(let reference, _): reference
+                    case .command(_, let directory): directory
+                    }
+                await notifier?.notify(
+                    DeployNotification(
+                        kind: .held, environment: environment.name, service: candidate.service, release: candidate.release, artifact: artifact,
+                        commit: nil, actor: "gaara", previous: stable?.release, detail: why, time: Date()))
+            },
             observe: { line in
                 timeline.withLock { $0.append(IncidentReport.Moment(time: Date(), text: line)) }
                 log("  \(candidate.release): \(line)")

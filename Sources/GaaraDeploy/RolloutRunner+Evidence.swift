@@ -29,6 +29,10 @@ extension RolloutRunner {
         decisions.append(
             DecisionEvidence.Decision(
                 time: Date(), step: summary, outcome: outcome, by: stepBy, detail: detail, statistics: stepStatistics, metrics: stepMetrics))
+        if outcome.hasPrefix("held"), let onHold {
+            // Asked without waiting: the hold itself must not wait for a slow channel.
+            Task { await onHold("\(summary) \(outcome): \(detail)") }
+        }
     }
 
     /// Records an operator's input (pause, resume, promote, abort).

@@ -60,6 +60,8 @@ public actor RolloutRunner {
     let repository: URL
     /// Where the analysis's synthetic requests enter the router (nil: none are sent).
     let entrance: RouterEntrance?
+    /// Told when an analysis or a bake holds the rollout for a person (why), to ask for a decision.
+    let onHold: (@Sendable (String) async -> Void)?
     /// Measurements finished by their tasks, not yet recorded, tagged with the step they belong to.
     var deliveredMeasurements: [(generation: Int, name: String, measurement: MetricMeasurement)] = []
     /// Counts the steps with metrics, so that a measurement finishing after its step ended is dropped.
@@ -84,8 +86,9 @@ public actor RolloutRunner {
         smokeTest: (@Sendable (TargetEndpoint) async throws -> Void)? = nil, stateFile: URL,
         analysis: CanaryAnalysisSettings = CanaryAnalysisSettings(), analysisInterval: Double = 0.5,
         measurer: any MetricMeasurer = LiveMetricMeasurer(), repository: URL = URL(fileURLWithPath: "."), entrance: RouterEntrance? = nil,
-        observe: (@Sendable (String) -> Void)? = nil
+        onHold: (@Sendable (String) async -> Void)? = nil, observe: (@Sendable (String) -> Void)? = nil
     ) {
+        self.onHold = onHold
         self.entrance = entrance
         self.analysis = analysis
         self.measurer = measurer

@@ -33,6 +33,9 @@ public struct DeployNotification: Sendable, Equatable {
         case succeeded
         /// It was aborted: the traffic is back on the previous release.
         case failed
+        /// An analysis or a bake holds it for a person's decision (inconclusive, or worse with
+        /// `on-fail: pause`): `gaara rollout promote|abort`, or the rollout page's buttons.
+        case held
         /// Traffic was sent back to a kept release.
         case rolledBack = "rolled-back"
         /// A rollback did not complete.
@@ -91,6 +94,9 @@ public struct DeployNotification: Sendable, Equatable {
         case .failed:
             return "🔥 \(release) was rolled back in \(environment)"
                 + (previous.map { ", \($0) serves again" } ?? "") + (incident.map { " — incident \($0.number)" } ?? "") + ": \(detail)"
+        case .held:
+            return "⏸ the rollout of \(release) in \(environment) is held for a decision: \(detail) — promote or abort it "
+                + "(gaara rollout promote|abort \(environment), or the rollout's page)"
         case .rolledBack: return "↩️ \(environment) was rolled back to \(release)\(previous.map { " from \($0)" } ?? "") — by \(actor)"
         case .rollbackFailed: return "🔥 the rollback of \(environment) to \(release) failed: \(detail)"
         case .incidentResolved: return "✅ incident \(incident?.number ?? 0) of \(environment) resolved: \(release) went live healthy"
@@ -129,7 +135,7 @@ public struct DeployNotification: Sendable, Equatable {
         let body: [String: Any]
         let path: String
         switch kind {
-        case .started: return nil
+        case .started, .held: return nil
         case .failed, .rollbackFailed:
             path = "/v2/enqueue"
             body = [

@@ -20,8 +20,36 @@ extension CIServer {
             return DashboardHTML.page(title: "Approvals", body: html)
         }
         page(router, "/repos/{repo}/environments") { [self] _, context, _ in try await environmentsPage(try await repository(context)) }
-        page(router, "/repos/{repo}/rollouts/{id}") { [self] _, context, _ in
-            try await rolloutPage(try await repository(context), id: try Reply.integer(context, "id"))
+        page(router, "/repos/{repo}/rollouts/{id}") { [self] _, context, caller in
+            try await rolloutPage(try await repository(context), id: try Reply.integer(context, "id"), caller: caller)
+        }
+        // The rollout page's buttons: promote, pause, resume, abort (a held analysis waits for them).
+        router.post("/repos/{repo}/rollouts/{id}/steer") { [self] request, context in
+            let caller = await caller(of: request)
+            guard caller.role != nil else { return Response(status: .seeOther, headers: [.location: "/login"]) }
+            let repository = try await repository(context)
+            let id = try Reply.integer(context, "id")
+            let back = "/repos/\(repository.name)/rollouts/\(id)"
+            var request = request
+            let form = Self.form(String(buffer: try await request.collectBody(upTo: 16 * 1024)))
+            do {
+                guard let role = caller.role, role >= .approver else {
+                    throw HTTPError(
+                        .forbidden, message: "steering a rollout needs role approver or higher; this token has \(caller.role?.rawValue ?? "none")")
+                }
+                guard let row = try await store.rollout(repositoryID: repository.id!, id: id) else {
+                    throw HTTPError(.notFound, message: "repository '\(repository.name)' has no rollout \(id)")
+                }
+                let running = try await steer(repository, environment: row.environment, action: form["action"] ?? "", caller: caller)
+                guard running.id == id else { throw HTTPError(.conflict, message: "rollout \(id) is not the one in progress") }
+            } catch let error as HTTPError {
+                let html = """
+                    <h1>Not done</h1><p class="error">\(DashboardHTML.escape(error.body ?? "\(error.status)"))</p>\
+                    <p><a href="\(DashboardHTML.escape(back))">Back</a></p>
+                    """
+                return Reply.html(DashboardHTML.page(title: "Not done", body: html), status: error.status)
+            }
+            return Response(status: .seeOther, headers: [.location: back])
         }
         page(router, "/repos/{repo}/environments/{env}/incidents/{number}") { [self] _, context, _ in
             let repository = try await repository(context)
@@ -236,7 +264,7 @@ extension CIServer {
 
     /// One rollout the server ran: who asked for what, how it ended, and its progress log (reloaded
     /// every 2 s while it runs, so the page works without JavaScript).
-    func rolloutPage(_ repository: RepositoryRecord, id: Int64) async throws -> String {
+    func rolloutPage(_ repository: RepositoryRecord, id: Int64, caller: Caller) async throws -> String {
         guard let row = try await store.rollout(repositoryID: repository.id!, id: id) else {
             throw HTTPError(.notFound, message: "repository '\(repository.name)' has no rollout \(id)")
         }
@@ -250,6 +278,16 @@ extension CIServer {
             <time>\(APICoding.time(row.createdAt) ?? "")</time>\(row.releases.isEmpty ? "" : " · made live: " + DashboardHTML.escape(row.releases))</p>
             """
         if let error = row.error { html += "<p class=\"error\">\(DashboardHTML.escape(error))</p>" }
+        if row.state == "running", let role = caller.role, role >= .approver {
+            // A held analysis (inconclusive, or worse with on-fail: pause) waits for one of these.
+            html += """
+                <form class="steer" method="post" action="/repos/\(repo)/rollouts/\(id)/steer"><div class="buttons">\
+                <button name="action" value="promote" class="approve">Promote</button>\
+                <button name="action" value="promote-full">Promote to 100%</button>\
+                <button name="action" value="pause">Pause</button><button name="action" value="resume">Resume</button>\
+                <button name="action" value="abort" class="reject">Abort and roll back</button></div></form>
+                """
+        }
         html += "<h2>Log</h2><div class=\"log\">\(DashboardHTML.log(log))</div>"
         if row.state == "running" { html = "<meta http-equiv=\"refresh\" content=\"2\">" + html }
         return DashboardHTML.page(title: "\(row.kind) #\(id) · \(row.environment)", body: html)

@@ -43,21 +43,8 @@ extension CIServer {
             response: "Rollout", status: 202
         ) { [self] request, context, caller in
             let repository = try await repository(context)
-            let environment = try environmentName(context)
             let body = try await Reply.decode(RolloutControlBody.self, from: request, limit: limit)
-            guard Self.rolloutActions.contains(body.action) else {
-                throw HTTPError(
-                    .badRequest, message: "action must be one of \(Self.rolloutActions.joined(separator: ", ")), not '\(body.action.prefix(40))'")
-            }
-            guard RolloutDesk.isFolderName(environment),
-                let running = try await store.rollouts(repositoryID: repository.id!, environment: environment, limit: 1).first,
-                running.state == "running"
-            else {
-                throw HTTPError(.conflict, message: "environment '\(environment)' has no rollout in progress")
-            }
-            // The running controller reads the environment's inbox before its next action.
-            try rollouts.folder(repository.name, environment).send(body.action)
-            try await audit(caller, "rollout.\(body.action)", repository.name, "environment \(environment)", comment: "rollout \(running.id!)")
+            let running = try await steer(repository, environment: try environmentName(context), action: body.action, caller: caller)
             return try Reply.json(RolloutJSON(running, repository: repository.name, log: "", nextOffset: 0), status: .accepted)
         }
         route(
@@ -148,6 +135,23 @@ extension CIServer {
                     publicKey: entry.publicKey)
             }
         }
+    }
+
+    /// Sends `action` to the environment's running rollout (its inbox, read before its next action),
+    /// audited; the rollout it went to. The API and the dashboard's buttons both come here.
+    func steer(_ repository: RepositoryRecord, environment: String, action: String, caller: Caller) async throws -> RolloutRow {
+        guard Self.rolloutActions.contains(action) else {
+            throw HTTPError(.badRequest, message: "action must be one of \(Self.rolloutActions.joined(separator: ", ")), not '\(action.prefix(40))'")
+        }
+        guard RolloutDesk.isFolderName(environment),
+            let running = try await store.rollouts(repositoryID: repository.id!, environment: environment, limit: 1).first,
+            running.state == "running"
+        else {
+            throw HTTPError(.conflict, message: "environment '\(environment)' has no rollout in progress")
+        }
+        try rollouts.folder(repository.name, environment).send(action)
+        try await audit(caller, "rollout.\(action)", repository.name, "environment \(environment)", comment: "rollout \(running.id!)")
+        return running
     }
 
     /// What `POST …/rollout` takes (the words a running rollout's inbox understands).

@@ -210,6 +210,10 @@ struct AnalysisDeployCommandTests {
             #expect(
                 closed.stdout.contains("- Status: resolved ") && closed.stdout.contains(" by web-3: a later release went live healthy"),
                 "\(closed.stdout)")
+            let listedAgain = try await GaaraBinary.run(["incidents", "list", "staging"], in: project.url)
+            #expect(listedAgain.stdout == listed.stdout, "gaara incidents list ENV is gaara incidents ENV")
+            let shownAgain = try await GaaraBinary.run(["incidents", "show", "staging", "1"], in: project.url)
+            #expect(shownAgain.stdout == closed.stdout, "\(shownAgain.stdout)\(shownAgain.stderr)")
             let again = try await GaaraBinary.run(["incidents", "staging", "1", "--resolve", "--note", "by hand"], in: project.url)
             #expect(again.status == 0 && again.stdout.contains("resolved by web-3"), "the first resolution stays: \(again.stdout)\(again.stderr)")
             let noNumber = try await GaaraBinary.run(["incidents", "staging", "--resolve"], in: project.url)

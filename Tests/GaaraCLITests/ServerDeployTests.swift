@@ -186,8 +186,24 @@ struct ServerDeployTests {
                 try await Task.sleep(for: .milliseconds(100))
                 row = try await server.json("/api/repos/app/rollouts/\(rollout)", token: approver) as? [String: Any] ?? [:]
             }
-            let sent = try await Self.deploy(server, ["rollout", word, "production"], token: approver)
-            #expect(sent.status == 0 && sent.stdout.contains("sent '\(word)' to deploy \(rollout) of production"), "\(sent.stdout)\(sent.stderr)")
+            if word == "promote" {
+                let sent = try await Self.deploy(server, ["rollout", word, "production"], token: approver)
+                #expect(sent.status == 0 && sent.stdout.contains("sent '\(word)' to deploy \(rollout) of production"), "\(sent.stdout)\(sent.stderr)")
+            } else {
+                // From the dashboard: the running rollout's page has the buttons an approver may press.
+                let page = String(decoding: try await server.request("GET", "/repos/app/rollouts/\(rollout)", token: approver).body, as: UTF8.self)
+                #expect(page.contains("action=\"/repos/app/rollouts/\(rollout)/steer\"") && page.contains("Abort and roll back"), "\(page)")
+                let viewerPage = String(
+                    decoding: try await server.request("GET", "/repos/app/rollouts/\(rollout)", token: developer).body, as: UTF8.self)
+                #expect(!viewerPage.contains("/steer"), "a developer sees no buttons")
+                let form = ["Content-Type": "application/x-www-form-urlencoded"]
+                let refused = try await server.request(
+                    "POST", "/repos/app/rollouts/\(rollout)/steer", token: developer, body: Data("action=abort".utf8), headers: form)
+                #expect(refused.status == 403, "a developer may not steer it")
+                let pressed = try await server.request(
+                    "POST", "/repos/app/rollouts/\(rollout)/steer", token: approver, body: Data("action=abort".utf8), headers: form)
+                #expect(pressed.status == 200, "redirected back to the rollout's page: \(pressed.status)")
+            }
             let began = Date()
             for _ in 0..<200 where row["state"] as? String == "running" {
                 try await Task.sleep(for: .milliseconds(100))

@@ -50,6 +50,13 @@ struct DeployNotificationTests {
         #expect(try Self.notification(.started).pagerDutyRequest(routingKey: "key") == nil, "a start pages nobody")
     }
 
+    @Test func aHeldRolloutAsksForADecisionWithoutPaging() throws {
+        let held = Self.notification(.held)
+        #expect(held.text.hasPrefix("⏸ the rollout of web-2 in production is held for a decision: analysis failed — promote or abort it"))
+        #expect(held.text.hasSuffix("(gaara rollout promote|abort production, or the rollout's page)"))
+        #expect(try held.pagerDutyRequest(routingKey: "key") == nil)
+    }
+
     @Test func theWebhookGetsEveryFieldAndTheReport() throws {
         let body = try Self.json(try Self.notification(.failed, incident: true).webhookPayload())
         #expect(body["event"] as? String == "deploy.failed" && body["previous"] as? String == "web-1")

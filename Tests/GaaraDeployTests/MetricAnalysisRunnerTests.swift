@@ -1,6 +1,7 @@
 import Foundation
 import GaaraDeployCore
 import GaaraExpressions
+import Synchronization
 import Testing
 
 @testable import GaaraDeploy
@@ -11,9 +12,14 @@ import Testing
 struct MetricAnalysisRunnerTests {
     static let steps: [RolloutStep] = [.start(hosts: ["a"]), .route(weight: 5), .analyze(seconds: 30), .route(weight: 100)]
 
+    /// What the runner asked people about (its holds).
+    final class Asked: Sendable {
+        let reasons = Mutex<[String]>([])
+    }
+
     static func runner(
         _ traffic: RecordingTraffic, metrics: [AnalysisMetric], judge: Bool = true, measurer: RecordingMetricMeasurer = .init(answers: [:]),
-        steps: [RolloutStep] = steps
+        steps: [RolloutStep] = steps, asked: Asked = Asked()
     ) -> RolloutRunner {
         var settings = CanaryAnalysisSettings()
         settings.initialDelay = 0
@@ -23,7 +29,7 @@ struct MetricAnalysisRunnerTests {
             service: "web", candidate: RolloutRunnerTests.candidate, stable: RolloutRunnerTests.stable, steps: steps,
             targets: ["a": RecordingTarget()], traffic: traffic, probe: ScriptedProbe(), health: RolloutRunnerTests.fast,
             stateFile: RolloutRunnerTests.stateFile(), analysis: settings, analysisInterval: 0.01, measurer: measurer,
-            repository: URL(fileURLWithPath: "/srv/repo"))
+            repository: URL(fileURLWithPath: "/srv/repo"), onHold: { why in asked.reasons.withLock { $0.append(why) } })
     }
 
     static func ok(_ result: ExpressionValue) -> Result<[String: ExpressionValue], MeasurementProblem> { .success(["result": result]) }
@@ -76,9 +82,16 @@ struct MetricAnalysisRunnerTests {
         let measurer = RecordingMetricMeasurer(answers: ["p99": [.failure(.noData("the query returned no series"))]])
         let metric = AnalysisMetric(
             name: "p99", provider: .prometheus(address: "http://p", query: "q", timeout: 1), failureCondition: "result[0] > 1")
-        let runner = Self.runner(traffic, metrics: [metric], measurer: measurer)
+        let asked = Asked()
+        let runner = Self.runner(traffic, metrics: [metric], measurer: measurer, asked: asked)
         let run = Task { try await runner.run() }
         while await runner.state.phase != .paused { try await Task.sleep(for: .milliseconds(10)) }
+        // People are asked to decide (the deployer notifies its channels).
+        while asked.reasons.withLock({ $0.isEmpty }) { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(
+            asked.reasons.withLock { $0 }.first?.hasPrefix("analysis for up to 30 s held (inconclusive): metric 'p99' (prometheus) inconclusive")
+                == true,
+            "\(asked.reasons.withLock { $0 })")
         let log = await runner.state.log
         #expect(log.last?.contains("inconclusive: metric 'p99' (prometheus) inconclusive") == true, "\(log)")
         #expect(log.last?.contains("the query returned no series") == true, "\(log)")
