@@ -409,12 +409,17 @@ public struct LocalDeployer: Sendable {
             let repository = self.repository
             smoke = { endpoint in try await Self.smokeTest(command, endpoint: endpoint, repository: repository, log: log) }
         }
+        var preRollback: (@Sendable (String, MeasurementScope) async throws -> Void)?
+        if let command = environment.preRollback {
+            preRollback = { reason, scope in try await Self.preRollback(command, reason: reason, scope: scope, log: log) }
+        }
         let runner = RolloutRunner(
             service: service.name, candidate: candidate, stable: stable, steps: steps,
             targets: targets.byHost, traffic: traffic(service),
             health: Self.health(service), smokeTest: smoke, stateFile: folder.rolloutFile(service.name),
             analysis: environment.analysis ?? CanaryAnalysisSettings(), repository: repository,
             entrance: routerAddress.map { RouterEntrance(address: $0, host: service.proxyHosts.first) },
+            preRollback: preRollback,
             onHold: { [notifier, environment] why in
                 let artifact: String =
                     switch candidate.artifact {
@@ -445,6 +450,19 @@ public struct LocalDeployer: Sendable {
         return RolloutRecord(
             outcome: outcome, started: started, ended: Date(), timeline: timeline.withLock { $0 }, findings: await runner.analysisFindings,
             decisions: await runner.decisions)
+    }
+
+    /// Runs the environment's pre-rollback command in the repository with the releases' variables and
+    /// `$GAARA_ROLLBACK_REASON`; a failure carries its exit status and last lines.
+    static func preRollback(_ command: String, reason: String, scope: MeasurementScope, log: @Sendable (String) -> Void) async throws {
+        var environment = ProcessInfo.processInfo.environment
+        environment.merge(scope.variables) { $1 }
+        environment["GAARA_ROLLBACK_REASON"] = reason
+        let result = try await ChildProcess.capture(
+            ChildProcess.Command("/bin/sh", ["-c", command], environment: environment, workingDirectory: scope.repository.path), timeout: 300)
+        let tail = result.output.split(separator: "\n", omittingEmptySubsequences: false).suffix(20).joined(separator: "\n")
+        guard result.status.isSuccess else { throw DeployTargetError("the pre-rollback command failed (\(result.status)):\n\(tail)") }
+        log("  pre-rollback command passed")
     }
 
     /// Runs the smoke tests against the new release; a failure carries their exit status and last lines.

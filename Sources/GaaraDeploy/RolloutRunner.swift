@@ -62,6 +62,11 @@ public actor RolloutRunner {
     let entrance: RouterEntrance?
     /// Told when an analysis or a bake holds the rollout for a person (why), to ask for a decision.
     let onHold: (@Sendable (String) async -> Void)?
+    /// Run once before a rollback moves any traffic back (why, and where the releases answer): the
+    /// environment's `pre-rollback` command, e.g. a down-migration.
+    let preRollback: (@Sendable (String, MeasurementScope) async throws -> Void)?
+    /// Whether it ran.
+    private var preRollbackDone = false
     /// Measurements finished by their tasks, not yet recorded, tagged with the step they belong to.
     var deliveredMeasurements: [(generation: Int, name: String, measurement: MetricMeasurement)] = []
     /// Counts the steps with metrics, so that a measurement finishing after its step ended is dropped.
@@ -86,9 +91,11 @@ public actor RolloutRunner {
         smokeTest: (@Sendable (TargetEndpoint) async throws -> Void)? = nil, stateFile: URL,
         analysis: CanaryAnalysisSettings = CanaryAnalysisSettings(), analysisInterval: Double = 0.5,
         measurer: any MetricMeasurer = LiveMetricMeasurer(), repository: URL = URL(fileURLWithPath: "."), entrance: RouterEntrance? = nil,
-        onHold: (@Sendable (String) async -> Void)? = nil, observe: (@Sendable (String) -> Void)? = nil
+        preRollback: (@Sendable (String, MeasurementScope) async throws -> Void)? = nil, onHold: (@Sendable (String) async -> Void)? = nil,
+        observe: (@Sendable (String) -> Void)? = nil
     ) {
         self.onHold = onHold
+        self.preRollback = preRollback
         self.entrance = entrance
         self.analysis = analysis
         self.measurer = measurer
@@ -160,6 +167,10 @@ public actor RolloutRunner {
                 while !inputs.isEmpty { queue += try decide(inputs.removeFirst()) }
                 queue += try decide(.tick)
             case .perform(let id, let kind):
+                if case .aborting(let reason) = controller.state.phase, !preRollbackDone, let preRollback {
+                    preRollbackDone = true
+                    await runPreRollback(preRollback, reason: reason)
+                }
                 observe?(kind.summary)
                 if case .analyze(let seconds) = kind {
                     queue += try report(id, kind.summary, "analysis", await analyze(seconds: seconds))
@@ -180,6 +191,24 @@ public actor RolloutRunner {
                     queue += try decide(.failed(id, reason: "\(error)"))
                 }
             }
+        }
+    }
+
+    /// Runs the pre-rollback hook; a failure is recorded and warned about, and the rollback goes on:
+    /// the traffic's way back is never blocked by a hook.
+    private func runPreRollback(_ hook: @Sendable (String, MeasurementScope) async throws -> Void, reason: String) async {
+        observe?("pre-rollback hook")
+        let scope = MeasurementScope(
+            service: service, release: candidate.release, stableRelease: stable?.release,
+            releaseURL: hostOrder.lazy.compactMap { self.candidateEndpoints[$0] }.first.map { "http://\($0)" },
+            stableURL: hostOrder.lazy.compactMap { self.stableEndpoints[$0] }.first.map { "http://\($0)" }, repository: repository)
+        do {
+            try await hook(reason, scope)
+            decisions.append(DecisionEvidence.Decision(time: Date(), step: "pre-rollback hook", outcome: "passed", by: "the hook", detail: reason))
+        } catch {
+            observe?("warning: the pre-rollback hook failed (the rollback goes on): \(error)")
+            decisions.append(
+                DecisionEvidence.Decision(time: Date(), step: "pre-rollback hook", outcome: "failed", by: "the hook", detail: "\(error)"))
         }
     }
 

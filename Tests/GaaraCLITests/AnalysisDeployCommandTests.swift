@@ -138,6 +138,7 @@ struct AnalysisDeployCommandTests {
                           interval: 500ms
                           count: 3
                           success-condition: exit_code == 0
+                pre-rollback: 'echo "$GAARA_RELEASE - $GAARA_ROLLBACK_REASON" > rolled-back.txt'
                 notify:
                   slack: SLACK_WEBHOOK
                   pagerduty: {routing-key: PD_KEY, url: "http://127.0.0.1:\(receiver.port)/pd"}
@@ -160,6 +161,8 @@ struct AnalysisDeployCommandTests {
                 "\(second.stderr)")
             #expect(second.stderr.contains("success condition 'exit_code == 0' is false"), "\(second.stderr)")
             #expect(seconds < 120, "the metric decided, not the end of the 5-minute pause: \(seconds) s")
+            let hook = try String(contentsOf: project.url.appendingPathComponent("rolled-back.txt"), encoding: .utf8)
+            #expect(hook.hasPrefix("web-2 - analysis for up to 5m failed: metric 'front-page'"), "the pre-rollback command ran: \(hook)")
             #expect(await DeployCommandTests.get(port) == "ok", "release 1 serves again")
             let shown = try await GaaraBinary.run(["incidents", "staging", "1"], in: project.url)
             #expect(shown.stdout.contains("**Trigger**: analysis for up to 5m failed: metric 'front-page' (command) failed"), "\(shown.stdout)")

@@ -1,5 +1,6 @@
 import Foundation
 import GaaraDeployCore
+import Synchronization
 import Testing
 
 @testable import GaaraDeploy
@@ -65,6 +66,34 @@ struct AnalysisRunnerTests {
         #expect(traffic.changes.map(\.weight) == [5, 100])
         let findings = await runner.analysisFindings
         #expect(findings.first?.hasPrefix("analysis passed: canary error rate") == true, "\(findings)")
+    }
+
+    @Test func thePreRollbackHookRunsOnceBeforeTheTrafficMovesBackAndCannotBlockIt() async throws {
+        let traffic = RecordingTraffic()
+        let feed = Self.feed(traffic, canary: (10, 1), stable: (190, 0))
+        defer { feed.cancel() }
+        let seen = Mutex<[(reason: String, weights: [Int], release: String)]>([])
+        var settings = CanaryAnalysisSettings()
+        settings.initialDelay = 0
+        let runner = RolloutRunner(
+            service: "web", candidate: RolloutRunnerTests.candidate, stable: RolloutRunnerTests.stable, steps: Self.steps,
+            targets: ["a": RecordingTarget()], traffic: traffic, probe: ScriptedProbe(), health: RolloutRunnerTests.fast,
+            stateFile: RolloutRunnerTests.stateFile(), analysis: settings, analysisInterval: 0.01,
+            preRollback: { reason, scope in
+                seen.withLock { $0.append((reason, traffic.changes.map(\.weight), scope.release)) }
+                throw DeployTargetError("the down-migration failed")
+            })
+        guard case .aborted = try await runner.run() else {
+            Issue.record("not rolled back")
+            return
+        }
+        let calls = seen.withLock { $0 }
+        #expect(calls.count == 1, "once")
+        #expect(calls.first?.weights == [5], "before the traffic moved back")
+        #expect(calls.first?.reason.contains("canary error rate") == true && calls.first?.release == "web-2", "\(calls)")
+        #expect(traffic.changes.map(\.weight) == [5, 0, 0], "a failing hook does not block the rollback")
+        let decision = await runner.decisions.first { $0.step == "pre-rollback hook" }
+        #expect(decision?.outcome == "failed" && decision?.detail.contains("the down-migration failed") == true)
     }
 
     @Test func onFailPauseHoldsTheRolloutForAPerson() async throws {

@@ -88,4 +88,6 @@ public struct DeployEnvironment: Sendable, Equatable {
     public var bake: Double = 0
     /// Where deploy notifications go.
     public var notify = NotifySettings()
+    /// A command run before a rollback moves traffic back (a down-migration); its failure is a warning.
+    public var preRollback: String? = nil
 }

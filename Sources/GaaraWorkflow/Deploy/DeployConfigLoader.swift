@@ -27,7 +27,7 @@ public enum DeployConfigLoader {
     static let serviceKeys = ["image", "command", "release-dir", "port", "env", "secrets", "health", "stop-grace", "proxy"]
     static let proxyKeys = ["host", "path-prefix"]
     static let healthKeys = ["path", "interval", "timeout", "healthy-threshold", "unhealthy-threshold", "deadline"]
-    static let environmentKeys = ["hosts", "router", "strategy", "scale-down-delay", "smoke-tests", "keep", "bake", "notify"]
+    static let environmentKeys = ["hosts", "router", "strategy", "scale-down-delay", "smoke-tests", "keep", "bake", "notify", "pre-rollback"]
     static let strategies = ["recreate", "rolling", "blue-green", "canary"]
 
     /// Loads and checks the configuration from its text.
@@ -241,6 +241,7 @@ struct DeployConfigDecoder {
         // The guide's "monitor for 30 minutes" after a production deploy; elsewhere none unless asked.
         var bake = name == "production" ? 1800.0 : 0
         var notify = NotifySettings()
+        var preRollback: String?
         for field in fields {
             guard let key = session.keyText(field, in: owner) else { continue }
             switch key {
@@ -259,6 +260,7 @@ struct DeployConfigDecoder {
             case "keep": keep = integer(field.value, "'keep'", in: 0...100) ?? keep
             case "bake": bake = duration(field.value, "'bake'") ?? bake
             case "notify": notify = decodeNotify(field.value)
+            case "pre-rollback": preRollback = session.string(field.value, "'pre-rollback'")
             default: session.unknownKey(field.key, allowed: DeployConfigLoader.environmentKeys, in: owner)
             }
         }
@@ -296,7 +298,7 @@ struct DeployConfigDecoder {
         }
         return DeployEnvironment(
             name: name, hosts: hosts.map(\.0), router: router, strategy: strategy, smokeTests: smokeTests, keep: keep, location: pair.key.location,
-            analysis: analysis, bake: bake, notify: notify)
+            analysis: analysis, bake: bake, notify: notify, preRollback: preRollback)
     }
 
     /// `blue-green`, `recreate`, `{rolling: {max-surge: 1, max-unavailable: 0}}`, `{canary: {steps: [...]}}` (or `canary: [...]`).
