@@ -94,6 +94,11 @@ public struct EnvironmentFolder: Sendable {
         }
     }
 
+    /// Whether `release` has evidence (without reading it: the Environments page asks for each release).
+    public func hasEvidence(_ release: String) -> Bool {
+        FileManager.default.fileExists(atPath: evidenceFolder.appendingPathComponent("\(release).json").path)
+    }
+
     /// Adds one rollout's signed evidence to `release`'s file (atomically; under the environment's lock).
     func appendEvidence(_ signed: SignedEvidence, release: String) throws {
         try FileManager.default.createDirectory(at: evidenceFolder, withIntermediateDirectories: true)

@@ -1,7 +1,6 @@
 import Crypto
 import Foundation
 import GaaraDeployCore
-import GaaraProcess
 import GaaraWorkflow
 import Synchronization
 
@@ -211,118 +210,6 @@ public struct LocalDeployer: Sendable {
         }
     }
 
-    /// Signs the decisions of `release`'s rollout and adds them to its evidence; evidence that cannot
-    /// be written is a warning (the rollout happened).
-    private func sign(_ rollout: RolloutRecord, of release: Release, against stable: Release?, requested: String) {
-        let outcome: String
-        switch rollout.outcome {
-        case .succeeded: outcome = "succeeded"
-        case .aborted(let reason): outcome = "aborted: \(reason)"
-        }
-        var decisions =
-            [DecisionEvidence.Decision(time: rollout.started, step: "request", outcome: "requested", by: "operator", detail: requested)]
-            + rollout.decisions
-        // Masked before it is signed: the signature covers what is kept.
-        for index in decisions.indices {
-            decisions[index].detail = redact(decisions[index].detail)
-            for metric in decisions[index].metrics.indices { decisions[index].metrics[metric].redact(redact) }
-        }
-        let evidence = DecisionEvidence(
-            environment: environment.name, service: release.service, release: release.id, artifact: release.artifact, stableRelease: stable?.id,
-            outcome: redact(outcome), decisions: decisions)
-        do {
-            try folder.appendEvidence(try EvidenceSigner.load(folder.signingKey).sign(evidence), release: release.id)
-        } catch {
-            log("warning: the evidence of \(release.id) could not be signed and stored: \(error)")
-        }
-    }
-
-    /// Writes the incident report of an automatic rollback (a failed check, smoke test or analysis).
-    /// A report that cannot be written is a warning: the rollback itself happened.
-    @discardableResult
-    private func reportIncident(
-        _ reason: String, failed: Release, restored: Release?, service: DeployService, targets: HostTargets, rollout: RolloutRecord
-    ) async -> IncidentReport? {
-        let failing = spec(service, failed, variables: [:])
-        var tail = ""
-        for host in targets.hosts {
-            let lines = await targets.byHost[host]?.logTail(failing, lines: 20) ?? ""
-            if !lines.isEmpty { tail += (targets.hosts.count > 1 ? "[\(host)]\n" : "") + lines + "\n" }
-        }
-        let detected =
-            rollout.timeline.first { line in ["failed:", "analysis failed", "bake failed"].contains { line.text.hasPrefix($0) } }?.time
-            ?? rollout.ended
-        var commits: [String]?
-        if let gitDirectory, let from = restored?.commit, let to = failed.commit {
-            commits = await Self.commits(in: gitDirectory, from: from, to: to)
-        }
-        do {
-            var report = IncidentReport(
-                number: folder.nextIncidentNumber(), environment: environment.name, service: service.name, trigger: redact(reason),
-                failedRelease: failed, restoredRelease: restored, findings: rollout.findings.map(redact), logTail: redact(tail),
-                timeline: rollout.timeline.map { IncidentReport.Moment(time: $0.time, text: redact($0.text)) },
-                deployStarted: rollout.started, detected: detected, restored: rollout.ended)
-            report.commits = commits.map { $0.map(redact) }
-            let file = try folder.writeIncident(report)
-            log(
-                "incident \(report.number): \(file.path) (detected \(String(format: "%.1f", report.timeToDetect)) s after the rollout began, traffic back \(String(format: "%.1f", report.timeToRestore)) s later)"
-            )
-            return report
-        } catch {
-            log("warning: the incident report could not be written: \(error)")
-            return nil
-        }
-    }
-
-    /// Tells the notifier, if there is one.
-    private func notify(
-        _ kind: DeployNotification.Kind, _ release: Release, previous: Release?, detail: String, incident: IncidentReport? = nil
-    ) async {
-        guard let notifier else { return }
-        await notifier.notify(
-            DeployNotification(
-                kind: kind, environment: environment.name, service: release.service, release: release.id, artifact: release.artifact,
-                commit: release.commit, actor: release.creator, previous: previous?.id, detail: detail, incident: incident, time: Date()))
-    }
-
-    /// `git log` of the commits after `from` up to `to` (`abc1234 subject`, newest first, at most
-    /// 50); nil when git cannot tell (a commit it does not have, no repository).
-    static func commits(in directory: URL, from: String, to: String) async -> [String]? {
-        guard from != to else { return [] }
-        let range = "\(from)..\(to)"
-        guard
-            let result = try? await ChildProcess.capture(
-                ChildProcess.Command(
-                    "/usr/bin/env", ["git", "-C", directory.path, "log", "--max-count=50", "--format=%h %s", range, "--"],
-                    environment: ProcessInfo.processInfo.environment),
-                timeout: 30),
-            result.status.isSuccess
-        else { return nil }
-        return result.output.split(separator: "\n").map(String.init)
-    }
-
-    /// The commit times of what each successful deployment among `releases` brought: the commits
-    /// after the previous deployment's commit up to its own (its own alone for the first), by
-    /// release id; releases without a commit, or commits git does not have, are left out.
-    public static func commitTimes(of releases: [Release], in directory: URL) async -> [String: [Date]] {
-        var result: [String: [Date]] = [:]
-        var previous: [String: String] = [:]
-        for release in releases.filter({ $0.deployedAt != nil }).sorted(by: { $0.deployedAt! < $1.deployedAt! }) {
-            guard let commit = release.commit else { continue }
-            let range = previous[release.service].map { "\($0)..\(commit)" } ?? commit
-            previous[release.service] = commit
-            var arguments = ["git", "-C", directory.path, "log", "--format=%ct", range, "--"]
-            if !range.contains("..") { arguments.insert("--max-count=1", at: 4) }
-            guard
-                let output = try? await ChildProcess.capture(
-                    ChildProcess.Command("/usr/bin/env", arguments, environment: ProcessInfo.processInfo.environment), timeout: 30),
-                output.status.isSuccess
-            else { continue }
-            result[release.id] = output.output.split(separator: "\n").compactMap { Double($0).map(Date.init(timeIntervalSince1970:)) }
-        }
-        return result
-    }
-
     /// A rollout whose `gaara deploy` or `gaara rollback` was killed leaves its release `deploying`
     /// while nobody holds the lock. Its saved controller is resumed: the new release's health is
     /// checked again before it is trusted with traffic, and a step that cannot be resumed safely
@@ -455,24 +342,15 @@ public struct LocalDeployer: Sendable {
     /// Runs the environment's pre-rollback command in the repository with the releases' variables and
     /// `$GAARA_ROLLBACK_REASON`; a failure carries its exit status and last lines.
     static func preRollback(_ command: String, reason: String, scope: MeasurementScope, log: @Sendable (String) -> Void) async throws {
-        var environment = ProcessInfo.processInfo.environment
-        environment.merge(scope.variables) { $1 }
-        environment["GAARA_ROLLBACK_REASON"] = reason
-        let result = try await ChildProcess.capture(
-            ChildProcess.Command("/bin/sh", ["-c", command], environment: environment, workingDirectory: scope.repository.path), timeout: 300)
-        let tail = result.output.split(separator: "\n", omittingEmptySubsequences: false).suffix(20).joined(separator: "\n")
-        guard result.status.isSuccess else { throw DeployTargetError("the pre-rollback command failed (\(result.status)):\n\(tail)") }
+        var variables = scope.variables
+        variables["GAARA_ROLLBACK_REASON"] = reason
+        try await RepositoryCommand.hook(command, what: "the pre-rollback command", variables: variables, in: scope.repository)
         log("  pre-rollback command passed")
     }
 
     /// Runs the smoke tests against the new release; a failure carries their exit status and last lines.
     static func smokeTest(_ command: String, endpoint: TargetEndpoint, repository: URL, log: @Sendable (String) -> Void) async throws {
-        var environment = ProcessInfo.processInfo.environment
-        environment["GAARA_RELEASE_URL"] = "http://\(endpoint)"
-        let result = try await ChildProcess.capture(
-            ChildProcess.Command("/bin/sh", ["-c", command], environment: environment, workingDirectory: repository.path), timeout: 300)
-        let tail = result.output.split(separator: "\n", omittingEmptySubsequences: false).suffix(20).joined(separator: "\n")
-        guard result.status.isSuccess else { throw DeployTargetError("smoke tests failed (\(result.status)):\n\(tail)") }
+        try await RepositoryCommand.hook(command, what: "smoke tests", variables: ["GAARA_RELEASE_URL": "http://\(endpoint)"], in: repository)
         log("  smoke tests passed against http://\(endpoint)")
     }
 
@@ -601,7 +479,7 @@ public struct LocalDeployer: Sendable {
     }
 
     /// How a target runs (or stops) `release`: the service's command in the release's own copy.
-    private func spec(_ service: DeployService, _ release: Release, variables: [String: String]) -> ReleaseSpec {
+    func spec(_ service: DeployService, _ release: Release, variables: [String: String]) -> ReleaseSpec {
         let artifact: ReleaseSpec.Artifact =
             switch service.artifact {
             case .command(let command, _): .command(command, directory: release.directory ?? repository.path)

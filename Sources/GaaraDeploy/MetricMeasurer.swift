@@ -101,13 +101,9 @@ public struct LiveMetricMeasurer: MetricMeasurer {
             guard response.isSuccess else { throw .failed("\(check.method) \(url) answered \(response.status): \(text.prefix(200))") }
             return ["result": Self.value(of: text), "status": .number(Double(response.status))]
         case .command(let command, let timeout):
-            var environment = ProcessInfo.processInfo.environment
-            environment.merge(scope.variables) { $1 }
             let result: (status: ExitStatus, output: String)
             do {
-                result = try await ChildProcess.capture(
-                    ChildProcess.Command("/bin/sh", ["-c", command], environment: environment, workingDirectory: scope.repository.path),
-                    timeout: timeout)
+                result = try await RepositoryCommand.shell(command, variables: scope.variables, in: scope.repository, timeout: timeout)
             } catch {
                 throw .failed("'\(command)' could not be started: \(error)")
             }

@@ -226,7 +226,7 @@ extension CIServer {
         var html = "<h3>Releases</h3><div class=\"scroll\"><table class=\"releases\"><thead><tr><th>Release</th><th>State</th>"
         html += "<th>Artifact</th><th>Commit</th><th>Creator</th><th>Created</th><th>Evidence</th></tr></thead><tbody>"
         for release in releases.reversed().prefix(50) {
-            let hasEvidence = !((try? folder?.evidence(release.id)) ?? []).isEmpty
+            let hasEvidence = folder?.hasEvidence(release.id) ?? false
             html += """
                 <tr><td>\(DashboardHTML.escape(release.id))</td><td>\(DashboardHTML.badge(status: release.state.rawValue, conclusion: nil))</td>\
                 <td><code class="digest">\(DashboardHTML.escape(release.artifact))</code></td><td><code>\(DashboardHTML.escape(String((release.commit ?? "").prefix(12))))</code></td>\
