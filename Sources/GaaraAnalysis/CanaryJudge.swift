@@ -27,6 +27,10 @@ public struct JudgeSettings: Sendable, Equatable, Codable {
     public var errorTau = 0.04
     /// See ``errorTau``; for P(slower) − 0.5.
     public var latencyTau = 0.1
+    /// How much slower than the baseline a canary request may be and still count as alike: the
+    /// rank tests compare the canary with the baseline made slower by this (when the sample has
+    /// its bucket bounds). 10 ms or 20%, whichever is larger.
+    public var latencyAllowance = LatencyAllowance()
     /// Promote as soon as the evidence says the canary is no worse (else only at the step's end).
     public var promoteEarly = true
     /// Kayenta's critical metrics (`error-rate`, `latency`): found worse, one rolls back at once
@@ -55,13 +59,20 @@ public struct JudgeSample: Sendable, Equatable {
     public var canaryLatency: BucketCounts?
     /// Latency buckets of the stable version, on the same bounds.
     public var baselineLatency: BucketCounts?
+    /// The buckets' upper bounds in milliseconds (one fewer than the counts: the last bucket is
+    /// "slower than all"); without them the latency allowance cannot apply.
+    public var latencyBoundsMs: [Double]?
 
     /// Creates a sample.
-    public init(canary: Proportion, baseline: Proportion, canaryLatency: BucketCounts? = nil, baselineLatency: BucketCounts? = nil) {
+    public init(
+        canary: Proportion, baseline: Proportion, canaryLatency: BucketCounts? = nil, baselineLatency: BucketCounts? = nil,
+        latencyBoundsMs: [Double]? = nil
+    ) {
         self.canary = canary
         self.baseline = baseline
         self.canaryLatency = canaryLatency
         self.baselineLatency = baselineLatency
+        self.latencyBoundsMs = latencyBoundsMs
     }
 }
 
@@ -177,7 +188,7 @@ public struct CanaryJudge: Sendable, Equatable {
             if worseLatency >= threshold, high["latency"] == nil {
                 let worse = finding(
                     "latency", sample, canary: latency.slower, baseline: 0.5, ratio: worseLatency,
-                    "canary requests are slower than the stable version's (P(slower) = \(String(format: "%.3f", latency.slower)))")
+                    "canary requests are slower than the stable version's\(allowed(sample)) (P(slower) = \(String(format: "%.3f", latency.slower)))")
                 if settings.critical.contains("latency") { return .fail(worse) }
                 high["latency"] = worse
             }
@@ -185,7 +196,7 @@ public struct CanaryJudge: Sendable, Equatable {
                 passes.append(
                     finding(
                         "latency", sample, canary: latency.slower, baseline: 0.5, ratio: noWorseLatency,
-                        "canary latency is within the margin of the stable version's (P(slower) = \(String(format: "%.3f", latency.slower)))"))
+                        "canary requests are not slower than the stable version's\(allowed(sample)) (P(slower) = \(String(format: "%.3f", latency.slower)))"))
                 undecided = undecided || noWorseLatency < promoteThreshold
             }
         }
@@ -249,10 +260,18 @@ public struct CanaryJudge: Sendable, Equatable {
         }
     }
 
+    /// ` by more than 10 ms or 20%`, when the allowance applies.
+    private func allowed(_ sample: JudgeSample) -> String {
+        guard sample.latencyBoundsMs != nil else { return "" }
+        let allowance = settings.latencyAllowance
+        return " by more than \(String(format: "%g", allowance.milliseconds)) ms or \(String(format: "%g", allowance.ratio * 100))%"
+    }
+
     private func latencyEvidence(_ sample: JudgeSample) -> LatencyEvidence? {
         guard let canary = sample.canaryLatency, let baseline = sample.baselineLatency, canary.total > 0, baseline.total > 0 else { return nil }
+        let slowerBaseline = sample.latencyBoundsMs.map { baseline.allowing(settings.latencyAllowance, bounds: $0) } ?? baseline
         return LatencyEvidence(
-            canary: canary, baseline: baseline, tau2: square(settings.latencyTau), margin: settings.latencyMargin,
+            canary: canary, baseline: slowerBaseline, tau2: square(settings.latencyTau), margin: settings.latencyMargin,
             tolerance: settings.latencyTolerance)
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import GaaraAnalysis
 import GaaraDeployCore
+import GaaraRouterCore
 
 /// How a release's health is judged while it rolls out.
 public struct HealthSettings: Sendable, Equatable {
@@ -316,6 +317,7 @@ public actor RolloutRunner {
         settings.weights = analysis.weights
         settings.passScore = analysis.passScore
         settings.marginalScore = analysis.marginalScore
+        settings.latencyAllowance = LatencyAllowance(milliseconds: analysis.latencyAllowanceMs, ratio: analysis.latencyAllowanceRatio)
         return CanaryJudge(settings: settings)
     }
 
@@ -460,7 +462,7 @@ public actor RolloutRunner {
         let latencies = new.latency.isEmpty || old.latency.count != new.latency.count ? nil : (BucketCounts(new.latency), BucketCounts(old.latency))
         return JudgeSample(
             canary: Proportion(events: new.errors, trials: new.requests), baseline: Proportion(events: old.errors, trials: old.requests),
-            canaryLatency: latencies?.0, baselineLatency: latencies?.1)
+            canaryLatency: latencies?.0, baselineLatency: latencies?.1, latencyBoundsMs: MetricsWindow.latencyBoundsMs)
     }
 
     /// A finding with its figures: `canary error rate 10.31% is higher than … (canary 412 requests, stable 7,803; p ≤ 0.0001)`.

@@ -32,6 +32,11 @@ public struct CanaryAnalysisSettings: Sendable, Equatable, Codable {
     public var passScore = 95.0
     /// The score below which it fails; in between a person decides.
     public var marginalScore = 75.0
+    /// Milliseconds a canary request may take beyond the old release's before its latency counts
+    /// as worse (`latency-allowance`) …
+    public var latencyAllowanceMs = 10.0
+    /// … or this share of the old release's latency (`latency-allowance-ratio`), whichever is larger.
+    public var latencyAllowanceRatio = 0.2
     /// The metrics measured in every analysis step and through the bake (Argo's analysis), next to
     /// the judge: a step passes when the judge and every metric with a count are done and passed.
     public var metrics: [AnalysisMetric] = []

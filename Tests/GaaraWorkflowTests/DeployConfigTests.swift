@@ -166,11 +166,12 @@ struct DeployConfigTests {
                     strategy:
                       canary:
                         steps: [5, {pause: 1m}]
-                        analysis: {critical: [error-rate], weights: {error-rate: 3, latency: 1}, pass-score: 90, marginal-score: 60}
+                        analysis: {critical: [error-rate], weights: {error-rate: 3, latency: 1}, pass-score: 90, marginal-score: 60, latency-allowance: 25ms, latency-allowance-ratio: 10%}
                 """
             ).config?.environments.first?.analysis)
         #expect(scored.critical == ["error-rate"] && scored.weights == ["error-rate": 3, "latency": 1])
         #expect(scored.passScore == 90 && scored.marginalScore == 60)
+        #expect(abs(scored.latencyAllowanceMs - 25) < 1e-9 && scored.latencyAllowanceRatio == 0.1)
     }
 
     @Test func notifyNamesTheSecretsOfItsChannels() throws {
@@ -226,6 +227,7 @@ struct DeployConfigTests {
         ("{analysis: {critical: [errors]}}", "2:103: 'errors' is not a metric the judge compares (error-rate, latency)"),
         ("{analysis: {weights: {latency: -1}}}", "2:111: 'weights.latency' must be a number from 0 to 1000"),
         ("{analysis: {pass-score: 70, marginal-score: 80}}", "2:91: 'marginal-score' (80.0) must not be above 'pass-score' (70.0)"),
+        ("{analysis: {latency-allowance-ratio: 2}}", "2:117: 'latency-allowance-ratio' must be a share like 5% or 0.05 (above 0, below 100%)"),
         ("{analysis: {traffic: {rate: 0}}}", "2:108: 'traffic.rate' must be above 0"),
         ("{analysis: {traffic: {path: up}}}", "2:108: 'traffic.path' must start with '/'"),
     ])

@@ -4,7 +4,7 @@ import GaaraDeployCore
 extension DeployConfigDecoder {
     static let analysisKeys = [
         "error-rate-limit", "min-requests", "initial-delay", "on-fail", "judge", "metrics", "traffic", "critical", "weights", "pass-score",
-        "marginal-score",
+        "marginal-score", "latency-allowance", "latency-allowance-ratio",
     ]
     /// What the judge compares (the names `critical` and `weights` take).
     static let judgedMetrics = ["error-rate", "latency"]
@@ -53,6 +53,10 @@ extension DeployConfigDecoder {
                 }
             case "pass-score": settings.passScore = number(field.value, "'pass-score'", in: 0...100) ?? settings.passScore
             case "marginal-score": settings.marginalScore = number(field.value, "'marginal-score'", in: 0...100) ?? settings.marginalScore
+            case "latency-allowance":
+                if let seconds = duration(field.value, "'latency-allowance'") { settings.latencyAllowanceMs = seconds * 1000 }
+            case "latency-allowance-ratio":
+                if let ratio = percentage(field.value, "'latency-allowance-ratio'") { settings.latencyAllowanceRatio = ratio }
             case "on-fail":
                 if let text = session.string(field.value, "'on-fail'") {
                     if let onFail = CanaryAnalysisSettings.OnFail(rawValue: text) {
