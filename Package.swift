@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
@@ -28,7 +29,7 @@ let package = Package(
         // Pure core: workflow model, YAML loading with positions, validation, cron, globs.
         .target(
             name: "GaaraWorkflow",
-            dependencies: ["GaaraExpressions", "GaaraDeployCore", .product(name: "Yams", package: "Yams")]
+            dependencies: ["GaaraExpressions", "GaaraDeployCore", "GaaraAlertCore", .product(name: "Yams", package: "Yams")]
         ),
         // Pure core: event matching, the job scheduler, runner protocol parsing, secret masking.
         .target(name: "GaaraEngine", dependencies: ["GaaraWorkflow", "GaaraExpressions"]),
@@ -78,8 +79,22 @@ let package = Package(
             name: "GaaraDeploy",
             dependencies: [
                 "GaaraDeployCore", "GaaraAnalysis", "GaaraExpressions", "GaaraProcess", "GaaraHTTP", "GaaraRouter", "GaaraRouterCore",
-                "GaaraWorkflow",
+                "GaaraWorkflow", "GaaraMail",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        // Pure core: alerting with Alertmanager's semantics: rules with `for` evaluated over metric
+        // samples, the routing tree, grouping, group wait/interval, repeats, inhibition, silences,
+        // resolution; a state machine fed a clock that returns the notifications to send. No I/O.
+        .target(name: "GaaraAlertCore"),
+        // Adapter: email over SMTP on SwiftNIO (STARTTLS through NIOSSL, AUTH PLAIN/LOGIN), with
+        // the message rendering and the SMTP dialogue as I/O-free parts.
+        .target(
+            name: "GaaraMail",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
         // Pure core: the canary judge (always-valid sequential tests of error rates and latency,
@@ -150,7 +165,8 @@ let package = Package(
         .testTarget(name: "GaaraRunnerTests", dependencies: ["GaaraRunner", "GaaraWorkflow", "GaaraEngine", "GaaraProcess"]),
         .testTarget(name: "GaaraStoreTests", dependencies: ["GaaraStore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
-            name: "GaaraCLITests", dependencies: ["gaara", .product(name: "Crypto", package: "swift-crypto")], resources: [.copy("Fixtures")]),
+            name: "GaaraCLITests", dependencies: ["gaara", "GaaraTestSupport", .product(name: "Crypto", package: "swift-crypto")],
+            resources: [.copy("Fixtures")]),
         .testTarget(
             name: "GaaraServerTests",
             dependencies: [
@@ -161,6 +177,10 @@ let package = Package(
         .testTarget(name: "GaaraHTTPTests", dependencies: ["GaaraHTTP"]),
         .testTarget(name: "GaaraDeployCoreTests", dependencies: ["GaaraDeployCore", "GaaraExpressions"]),
         .testTarget(name: "GaaraImageCoreTests", dependencies: ["GaaraImageCore"]),
+        .testTarget(name: "GaaraAlertCoreTests", dependencies: ["GaaraAlertCore"]),
+        .testTarget(name: "GaaraMailTests", dependencies: ["GaaraMail", "GaaraTestSupport"]),
+        // Test support: real services the tests start (an SMTP server), shared by the test targets.
+        .target(name: "GaaraTestSupport", path: "Tests/GaaraTestSupport", exclude: ["smtp-server.py"]),
         .testTarget(name: "GaaraAnalysisTests", dependencies: ["GaaraAnalysis", "GaaraRouterCore"]),
         .testTarget(
             name: "GaaraDeployTests",

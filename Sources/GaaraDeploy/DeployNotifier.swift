@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import GaaraDeployCore
 import GaaraHTTP
+import GaaraMail
 import Logging
 
 /// Tells the team about deploys (the guide's "notify"). A notification that cannot be delivered
@@ -20,16 +21,22 @@ public struct ChannelNotifier: DeployNotifier {
         case slack(url: String)
         case pagerDuty(base: String, routingKey: String)
         case webhook(url: String, secret: String?)
+        case email(SMTPSettings, from: String, to: [String])
     }
 
     let channels: [Channel]
     let deliverer: Deliverer
+    let deliveries: any DeliveryLog
+    let policy: RetryPolicy
     let log: @Sendable (String) -> Void
+    /// Makes the mailer for a server (SMTP; a recording one in tests of the layer above).
+    var mailer: @Sendable (SMTPSettings) -> any Mailer = { SMTPMailer(settings: $0) }
 
-    /// The channels of `settings`, their secrets read from `variables`; a channel whose secret is
-    /// missing is left out and `log` says so. Nil when no channel is left.
+    /// The channels of `settings`, their secrets read from `variables` (and an email channel's
+    /// `ca-file` found in `repository`); a channel whose secret is missing is left out and `log`
+    /// says so. Nil when no channel is left.
     public init?(
-        _ settings: NotifySettings, variables: [String: String], deliveries: any DeliveryLog = MemoryDeliveryLog(),
+        _ settings: NotifySettings, variables: [String: String], repository: URL? = nil, deliveries: any DeliveryLog = MemoryDeliveryLog(),
         policy: RetryPolicy = RetryPolicy(attempts: 4, baseDelay: 0.5, maxDelay: 10), log: @escaping @Sendable (String) -> Void
     ) {
         var channels: [Channel] = []
@@ -47,8 +54,16 @@ public struct ChannelNotifier: DeployNotifier {
             let secret = value(settings.webhookSecret, "signed webhook")
             if settings.webhookSecret == nil || secret != nil { channels.append(.webhook(url: url, secret: secret)) }
         }
+        if let email = settings.email {
+            let password = value(email.password, "email")
+            if email.password == nil || password != nil {
+                channels.append(Self.emailChannel(email, password: password, repository: repository))
+            }
+        }
         guard !channels.isEmpty else { return nil }
         self.channels = channels
+        self.deliveries = deliveries
+        self.policy = policy
         self.log = log
         var logger = Logger(label: "gaara.notify")
         logger.logLevel = .critical  // failures are reported through `log`, in the deploy's own output
@@ -60,6 +75,9 @@ public struct ChannelNotifier: DeployNotifier {
         await withTaskGroup(of: Void.self) { group in
             for channel in channels {
                 group.addTask {
+                    if case .email(let server, let from, let to) = channel {
+                        return await sendEmail(notification, server: server, from: from, to: to)
+                    }
                     do {
                         guard let (request, kind) = try Self.request(channel, notification) else { return }
                         let entry = await deliverer.deliver(request, kind: kind, summary: notification.text)
@@ -92,6 +110,8 @@ public struct ChannelNotifier: DeployNotifier {
                 headers.append(("X-Gaara-Signature-256", "sha256=" + mac.map { String(format: "%02x", $0) }.joined()))
             }
             return (OutboundRequest(method: "POST", url: url, headers: headers, body: body, timeout: 10), "webhook")
+        case .email:
+            return nil
         }
     }
 }

@@ -112,7 +112,7 @@ extension LocalDeployer {
             supervisor: executable.map { [$0, "supervise"] }, log: log)
         deployer.sshKey = variables[deployer.keyVariable]
         deployer.routerAddress = environment.router ?? EnvironmentRouter.defaultListen
-        deployer.notifier = ChannelNotifier(environment.notify, variables: variables, log: log)
+        deployer.notifier = ChannelNotifier(environment.notify, variables: variables, repository: repository, log: log)
         return deployer
     }
 }

@@ -13,12 +13,14 @@ public struct NotifySettings: Sendable, Equatable, Codable {
     public var webhook: String?
     /// The variable holding the secret the webhook's body is signed with (HMAC-SHA256).
     public var webhookSecret: String?
+    /// Email over SMTP.
+    public var email: EmailChannel?
 
     /// No channel.
     public init() {}
 
     /// Whether any channel is set.
-    public var isEmpty: Bool { slack == nil && pagerDuty == nil && webhook == nil }
+    public var isEmpty: Bool { slack == nil && pagerDuty == nil && webhook == nil && email == nil }
 }
 
 /// One thing worth telling the team about a deploy (the guide's "notify"): its start, success or

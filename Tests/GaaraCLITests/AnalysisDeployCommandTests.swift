@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import GaaraTestSupport
 import Testing
 
 /// `gaara deploy` of a canary with `analysis` in `.gaara/deploy.yml`, as a user runs it under load:
@@ -110,8 +111,15 @@ struct AnalysisDeployCommandTests {
         // Slack, PagerDuty and a webhook, played by a local receiver that records what it gets.
         let receiver = try await Receiver.start()
         defer { receiver.stop() }
+        // And email: a real SMTP server (aiosmtpd) with STARTTLS on a throwaway CA's certificate, and AUTH.
+        let certificates = try SMTPTestServer.Certificates.make(in: project.url)
+        let mail = try await SMTPTestServer.start([
+            "--cert", certificates.cert, "--key", certificates.key, "--user", "deploy", "--password", "mail-pw",
+        ])
+        defer { mail.stop() }
         let secrets = [
             "SLACK_WEBHOOK": "http://127.0.0.1:\(receiver.port)/slack/flaky", "PD_KEY": "pd-key-123", "HOOK_SECRET": "s3cret-hook",
+            "SMTP_PASSWORD": "mail-pw",
         ]
         try project.write(
             ".gaara/deploy.yml",
@@ -143,6 +151,13 @@ struct AnalysisDeployCommandTests {
                   slack: SLACK_WEBHOOK
                   pagerduty: {routing-key: PD_KEY, url: "http://127.0.0.1:\(receiver.port)/pd"}
                   webhook: {url: "http://127.0.0.1:\(receiver.port)/hook", secret: HOOK_SECRET}
+                  email:
+                    server: "127.0.0.1:\(mail.port)"
+                    username: deploy
+                    password: SMTP_PASSWORD
+                    from: "Gaara <deploy@example.com>"
+                    to: [ops@example.com]
+                    ca-file: \(certificates.ca)
             """)
         try project.write("site/server.py", Self.server)
         try project.write("site/fail_every", "0")
@@ -263,6 +278,14 @@ struct AnalysisDeployCommandTests {
                     .map { String(format: "%02x", $0) }.joined()
                 #expect(hook.headers["X-Gaara-Signature-256"] == expected, "signed with the webhook's secret")
             }
+            let emails = mail.messages()
+            #expect(emails.count == 7, "every notification by email too: \(emails.map { $0["subject"] ?? "" })")
+            #expect(emails.allSatisfy { $0["tls"] as? Bool == true && $0["user"] as? String == "deploy" }, "over STARTTLS, authenticated")
+            let failedEmail = emails.first { $0["subject"] as? String == "[gaara] staging: web-2 rolled back (incident 1)" }
+            #expect(
+                (failedEmail?["text"] as? String)?.contains("# Incident 1: web in staging rolled back") == true, "\(String(describing: failedEmail))")
+            #expect((failedEmail?["html"] as? String)?.contains("<pre># Incident 1: web in staging rolled back") == true)
+            #expect(failedEmail?["rcpt_tos"] as? [String] == ["ops@example.com"])
             let failedHook = hooks.map(\.json).first { $0["event"] as? String == "deploy.failed" }
             #expect(
                 ((failedHook?["incident"] as? [String: Any])?["markdown"] as? String)?.hasPrefix("# Incident 1: web in staging rolled back") == true)

@@ -200,6 +200,57 @@ struct DeployConfigTests {
             ], "\(errors)")
     }
 
+    @Test func emailNotificationsNameTheirServerAndThePasswordsSecret() throws {
+        let config = try #require(
+            Self.load(
+                """
+                services: {web: {image: app, port: 80}}
+                environments:
+                  production:
+                    hosts: local
+                    notify:
+                      email: {server: "smtp.example.com:587", username: deploy, password: SMTP_PASSWORD, from: "Gaara <deploy@example.com>", to: [ops@example.com, dev@example.com], ca-file: certs/ca.pem}
+                """
+            ).config)
+        #expect(
+            config.environments.first?.notify.email
+                == EmailChannel(
+                    server: "smtp.example.com:587", username: "deploy", password: "SMTP_PASSWORD", from: "Gaara <deploy@example.com>",
+                    to: ["ops@example.com", "dev@example.com"], caFile: "certs/ca.pem"))
+    }
+
+    @Test(arguments: [
+        ("{server: smtp.example.com, from: a@b.c}", ["2:52: 'notify.email' needs 'to'"]),
+        (
+            "{server: 'smtp://x', from: a@b.c, to: [d@e.f]}",
+            ["2:61: 'notify.email.server' must be host or host:port (smtp.example.com:587), not 'smtp://x'"]
+        ),
+        (
+            "{server: x, from: nobody, to: [d@e.f], tls: ssl}",
+            [
+                "2:70: 'notify.email.from' must be an email address, not 'nobody'",
+                "2:96: 'notify.email.tls' must be starttls, tls or none, not 'ssl'",
+            ]
+        ),
+        (
+            "{server: x, from: a@b.c, to: [d@e.f], username: u, password: 'hunter 2'}",
+            [
+                "2:52: 'notify.email' has a 'username' but no 'password' (the name of the secret that holds it)",
+                "2:113: 'notify.email.password' names the secret that holds it (SMTP_PASSWORD), not the password",
+            ]
+        ),
+        (
+            "{server: x, from: a@b.c, to: [d@e.f], username: u, password: P, tls: none}",
+            [
+                "2:52: 'notify.email' with 'tls: none' would send the password in the clear"
+            ]
+        ),
+    ])
+    func emailMistakes(_ email: String, _ expected: [String]) {
+        let errors = Self.errors("services: {web: {image: app, port: 80}}\nenvironments: {dev: {hosts: local, notify: {email: \(email)}}}")
+        #expect(errors == expected, "\(errors)")
+    }
+
     @Test func productionBakesForThirtyMinutesUnlessItSaysOtherwise() throws {
         let config = try #require(
             Self.load(

@@ -77,7 +77,7 @@ extension DeployConfigDecoder {
         return settings
     }
 
-    /// `notify: {slack: SLACK_WEBHOOK, pagerduty: PD_KEY or {routing-key, url}, webhook: URL or {url, secret}}`:
+    /// `notify: {slack: SLACK_WEBHOOK, pagerduty: PD_KEY or {routing-key, url}, webhook: URL or {url, secret}, email: {...}}`:
     /// each channel names the secret that holds its address or key.
     mutating func decodeNotify(_ node: YAMLNode) -> NotifySettings {
         var settings = NotifySettings()
@@ -122,7 +122,8 @@ extension DeployConfigDecoder {
                 if let url = settings.webhook, !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
                     session.error("'notify.webhook' must be a URL (https://…)", at: field.value.location)
                 }
-            default: session.unknownKey(field.key, allowed: ["slack", "pagerduty", "webhook"], in: "'notify'")
+            case "email": settings.email = decodeEmail(field.value)
+            default: session.unknownKey(field.key, allowed: ["slack", "pagerduty", "webhook", "email"], in: "'notify'")
             }
         }
         return settings
