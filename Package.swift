@@ -180,7 +180,7 @@ let package = Package(
         .testTarget(name: "GaaraAlertCoreTests", dependencies: ["GaaraAlertCore"]),
         .testTarget(name: "GaaraMailTests", dependencies: ["GaaraMail", "GaaraTestSupport"]),
         // Test support: real services the tests start (an SMTP server), shared by the test targets.
-        .target(name: "GaaraTestSupport", path: "Tests/GaaraTestSupport", exclude: ["smtp-server.py"]),
+        .target(name: "GaaraTestSupport", path: "Tests/GaaraTestSupport", exclude: ["smtp-server.py", "http-receiver.py"]),
         .testTarget(name: "GaaraAnalysisTests", dependencies: ["GaaraAnalysis", "GaaraRouterCore"]),
         .testTarget(
             name: "GaaraDeployTests",

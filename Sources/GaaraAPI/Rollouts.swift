@@ -34,9 +34,14 @@ public struct RollbackBody: Codable, Sendable, Equatable {
 public struct RolloutControlBody: Codable, Sendable, Equatable {
     /// `pause`, `resume`, `promote`, `promote-full` or `abort`.
     public var action: String
+    /// Why (kept with the caller's name in the rollout's signed evidence and the audit trail).
+    public var comment: String?
 
     /// Creates a body.
-    public init(action: String) { self.action = action }
+    public init(action: String, comment: String? = nil) {
+        self.action = action
+        self.comment = comment
+    }
 }
 
 /// A deploy or rollback the server runs or ran.

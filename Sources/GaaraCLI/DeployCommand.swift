@@ -385,17 +385,19 @@ struct RolloutCommand: AsyncParsableCommand {
 
     /// The inputs sent to a running rollout through its environment's inbox.
     enum Control {
-        static func send(_ word: String, _ target: EnvironmentArguments, _ server: ServerConnection) async throws {
+        /// Sends `word` with the operator's `comment`: through the server (which knows who is
+        /// calling), or to the local rollout's inbox as this machine's user.
+        static func send(_ word: String, _ target: EnvironmentArguments, _ server: ServerConnection, comment: String?) async throws {
             if let base = server.server {
                 let repository = ServerConnection.encoded(await server.repository(directory: target.directory))
                 let answer = try await server.client(base).call(
                     "POST", "/api/repos/\(repository)/environments/\(ServerConnection.encoded(target.environment))/rollout",
-                    body: RolloutControlBody(action: word), as: RolloutJSON.self)
+                    body: RolloutControlBody(action: word, comment: comment), as: RolloutJSON.self)
                 print("sent '\(word)' to \(answer.kind) \(answer.id) of \(target.environment) on \(base)")
                 return
             }
             let context = try await target.load()
-            try context.folder.send(word)
+            try context.folder.send(word, by: DeployCommand.creator, comment: comment)
             print("sent '\(word)' to the rollout of \(target.environment)")
         }
 
@@ -404,7 +406,8 @@ struct RolloutCommand: AsyncParsableCommand {
             static let configuration = CommandConfiguration(commandName: "pause", abstract: "Hold the rollout before its next step.")
             @OptionGroup var target: EnvironmentArguments
             @OptionGroup(title: "Through a server") var server: ServerConnection
-            func run() async throws { try await Control.send("pause", target, server) }
+            @Option(help: "Why (kept in the rollout's signed evidence).") var comment: String?
+            func run() async throws { try await Control.send("pause", target, server, comment: comment) }
         }
 
         /// `gaara rollout resume ENV`.
@@ -412,7 +415,8 @@ struct RolloutCommand: AsyncParsableCommand {
             static let configuration = CommandConfiguration(commandName: "resume", abstract: "Continue a paused rollout.")
             @OptionGroup var target: EnvironmentArguments
             @OptionGroup(title: "Through a server") var server: ServerConnection
-            func run() async throws { try await Control.send("resume", target, server) }
+            @Option(help: "Why (kept in the rollout's signed evidence).") var comment: String?
+            func run() async throws { try await Control.send("resume", target, server, comment: comment) }
         }
 
         /// `gaara rollout promote ENV [--full]`.
@@ -422,7 +426,8 @@ struct RolloutCommand: AsyncParsableCommand {
             @OptionGroup var target: EnvironmentArguments
             @Flag(help: "Go to 100% at once.") var full = false
             @OptionGroup(title: "Through a server") var server: ServerConnection
-            func run() async throws { try await Control.send(full ? "promote-full" : "promote", target, server) }
+            @Option(help: "Why (kept in the rollout's signed evidence).") var comment: String?
+            func run() async throws { try await Control.send(full ? "promote-full" : "promote", target, server, comment: comment) }
         }
 
         /// `gaara rollout abort ENV`.
@@ -431,7 +436,8 @@ struct RolloutCommand: AsyncParsableCommand {
                 commandName: "abort", abstract: "Send the traffic back to the stable release at once and stop the new one.")
             @OptionGroup var target: EnvironmentArguments
             @OptionGroup(title: "Through a server") var server: ServerConnection
-            func run() async throws { try await Control.send("abort", target, server) }
+            @Option(help: "Why (kept in the rollout's signed evidence).") var comment: String?
+            func run() async throws { try await Control.send("abort", target, server, comment: comment) }
         }
     }
 

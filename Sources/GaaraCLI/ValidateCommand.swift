@@ -11,7 +11,8 @@ enum DiagnosticFormat: String, ExpressibleByArgument, CaseIterable {
 struct ValidateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
-        abstract: "Check workflow (and action.yml) files the way GitHub would, and say what Gaara cannot run; and .gaara/deploy.yml.",
+        abstract:
+            "Check workflow (and action.yml) files the way GitHub would, and say what Gaara cannot run; and .gaara/deploy.yml and alerts.yml.",
         discussion: "Exit status: 0 when there is no error, 1 when any file has an error, 2 for a usage error or an unreadable path."
     )
 
@@ -41,6 +42,9 @@ struct ValidateCommand: AsyncParsableCommand {
                 (file, diagnostics) = (result.file, result.diagnostics)
             case .deploy:
                 let result = DeployConfigLoader.load(text: text, path: display)
+                (file, diagnostics) = (result.file, result.diagnostics)
+            case .alerts:
+                let result = AlertConfigLoader.load(text: text, path: display)
                 (file, diagnostics) = (result.file, result.diagnostics)
             }
             reports.append(FileReport(file: file, diagnostics: quiet ? diagnostics.filter { $0.severity == .error } : diagnostics))

@@ -4,12 +4,22 @@ import Foundation
 enum WorkflowDiscovery {
     /// What a path holds.
     enum Kind {
-        case workflow, action, deploy
+        case workflow, action, deploy, alerts
     }
 
     /// The deploy configuration of a repository (`.gaara/deploy.yml`), when it has one.
-    static func deployConfig(inRepository root: URL) -> URL? {
-        ["deploy.yml", "deploy.yaml"].map { root.appendingPathComponent(".gaara/\($0)") }.first { FileManager.default.fileExists(atPath: $0.path) }
+    static func deployConfig(inRepository root: URL) -> URL? { gaaraFile("deploy", inRepository: root) }
+
+    /// `.gaara/NAME.yml` (or `.yaml`) of a repository, when it has one.
+    static func gaaraFile(_ name: String, inRepository root: URL) -> URL? {
+        ["\(name).yml", "\(name).yaml"].map { root.appendingPathComponent(".gaara/\($0)") }.first {
+            FileManager.default.fileExists(atPath: $0.path)
+        }
+    }
+
+    /// The repository's Gaara configuration files that are not workflows: deploy.yml and alerts.yml.
+    static func configurations(inRepository root: URL) -> [(URL, Kind)] {
+        [("deploy", Kind.deploy), ("alerts", .alerts)].compactMap { name, kind in gaaraFile(name, inRepository: root).map { ($0, kind) } }
     }
 
     /// The workflow directories of a repository.
@@ -45,11 +55,11 @@ enum WorkflowDiscovery {
         if paths.isEmpty {
             let root = repositoryRoot(from: currentDirectory)
             let files = workflows(inRepository: root)
-            let deploy = deployConfig(inRepository: root)
-            if files.isEmpty, deploy == nil {
+            let configurations = configurations(inRepository: root)
+            if files.isEmpty, configurations.isEmpty {
                 throw CLIFailure(.invalidInput, "no workflows found in \(root.path)/.github/workflows or .gaara/workflows")
             }
-            return files.map { ($0, .workflow) } + (deploy.map { [($0, .deploy)] } ?? [])
+            return files.map { ($0, .workflow) } + configurations
         }
         var result: [(URL, Kind)] = []
         for path in paths {
@@ -63,7 +73,7 @@ enum WorkflowDiscovery {
                     .filter { FileManager.default.fileExists(atPath: $0.path) }
                 let files = nested.isEmpty ? yamlFiles(in: url) : nested.flatMap(yamlFiles(in:))
                 result += files.map { ($0, kind(of: $0)) }
-                if !nested.isEmpty, let deploy = deployConfig(inRepository: url) { result.append((deploy, .deploy)) }
+                if !nested.isEmpty { result += configurations(inRepository: url) }
             } else {
                 result.append((url, kind(of: url)))
             }
@@ -73,7 +83,10 @@ enum WorkflowDiscovery {
 
     static func kind(of url: URL) -> Kind {
         let name = url.lastPathComponent
-        if url.deletingLastPathComponent().lastPathComponent == ".gaara", name == "deploy.yml" || name == "deploy.yaml" { return .deploy }
+        if url.deletingLastPathComponent().lastPathComponent == ".gaara" {
+            if name == "deploy.yml" || name == "deploy.yaml" { return .deploy }
+            if name == "alerts.yml" || name == "alerts.yaml" { return .alerts }
+        }
         return name == "action.yml" || name == "action.yaml" || name.hasSuffix("__action.yml") ? .action : .workflow
     }
 

@@ -133,33 +133,57 @@ public struct EnvironmentFolder: Sendable {
         return try? JSONDecoder().decode(RolloutController.self, from: data)
     }
 
-    /// Queues an operator's input for the running rollout (`pause`, `resume`, `promote`, `promote-full`, `abort`).
-    public func send(_ word: String) throws {
+    /// An operator's input as the inbox carries it: the word, who sent it, and why.
+    struct OperatorLine: Codable {
+        var action: String
+        var by: String?
+        var comment: String?
+    }
+
+    /// What a rollout takes from the inbox.
+    struct OperatorInput {
+        let input: RolloutInput
+        let by: String?
+        let comment: String?
+    }
+
+    /// Queues an operator's input for the running rollout (`pause`, `resume`, `promote`,
+    /// `promote-full`, `abort`), with who sent it (`bob (approver)`) and their comment for the
+    /// decision's evidence.
+    public func send(_ word: String, by: String? = nil, comment: String? = nil) throws {
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        // One append of a whole line: lines from several senders never interleave.
+        // One append of a whole line: lines from several senders never interleave. A JSON line keeps
+        // a comment's line breaks from splitting it.
         let descriptor = open(inbox.path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw DeployTargetError("cannot open \(inbox.path): \(String(cString: strerror(errno)))") }
         defer { close(descriptor) }
-        let line = word + "\n"
+        let body = try JSONEncoder().encode(OperatorLine(action: word, by: by, comment: comment.map { String($0.prefix(1000)) }))
+        let line = String(decoding: body, as: UTF8.self) + "\n"
         guard line.withCString({ write(descriptor, $0, strlen($0)) }) == line.utf8.count else {
             throw DeployTargetError("cannot write to \(inbox.path): \(String(cString: strerror(errno)))")
         }
     }
 
     /// Takes the queued inputs (the inbox is emptied).
-    func takeInputs() -> [RolloutInput] {
+    func takeInputs() -> [OperatorInput] {
         let taking = url.appendingPathComponent("inbox.taking")
         guard rename(inbox.path, taking.path) == 0, let text = try? String(contentsOf: taking, encoding: .utf8) else { return [] }
         try? FileManager.default.removeItem(at: taking)
-        return text.split(separator: "\n").compactMap { line in
-            switch line.trimmingCharacters(in: .whitespaces) {
-            case "pause": .pause
-            case "resume": .resume
-            case "promote": .promote(full: false)
-            case "promote-full": .promote(full: true)
-            case "abort": .abort(reason: Self.operatorAbort + " (gaara rollout abort)")
-            default: nil
+        return text.split(separator: "\n").compactMap { text in
+            // A JSON line; a bare word from an older sender.
+            let line =
+                (try? JSONDecoder().decode(OperatorLine.self, from: Data(text.utf8)))
+                ?? OperatorLine(action: text.trimmingCharacters(in: .whitespaces))
+            let input: RolloutInput
+            switch line.action {
+            case "pause": input = .pause
+            case "resume": input = .resume
+            case "promote": input = .promote(full: false)
+            case "promote-full": input = .promote(full: true)
+            case "abort": input = .abort(reason: Self.operatorAbort + " (gaara rollout abort)")
+            default: return nil
             }
+            return OperatorInput(input: input, by: line.by, comment: line.comment)
         }
     }
 

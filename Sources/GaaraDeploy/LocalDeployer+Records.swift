@@ -7,14 +7,14 @@ import GaaraWorkflow
 extension LocalDeployer {
     /// Signs the decisions of `release`'s rollout and adds them to its evidence; evidence that cannot
     /// be written is a warning (the rollout happened).
-    func sign(_ rollout: RolloutRecord, of release: Release, against stable: Release?, requested: String) {
+    func sign(_ rollout: RolloutRecord, of release: Release, against stable: Release?, requested: String, by creator: String) {
         let outcome: String
         switch rollout.outcome {
         case .succeeded: outcome = "succeeded"
         case .aborted(let reason): outcome = "aborted: \(reason)"
         }
         var decisions =
-            [DecisionEvidence.Decision(time: rollout.started, step: "request", outcome: "requested", by: "operator", detail: requested)]
+            [DecisionEvidence.Decision(time: rollout.started, step: "request", outcome: "requested", by: creator, detail: requested)]
             + rollout.decisions
         // Masked before it is signed: the signature covers what is kept.
         for index in decisions.indices {

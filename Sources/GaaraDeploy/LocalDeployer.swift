@@ -89,7 +89,7 @@ public struct LocalDeployer: Sendable {
             let rollout = try await run(
                 service, candidate: spec(service, release, variables: environmentVariables),
                 stable: stable.map { spec(service, $0, variables: environmentVariables) }, steps: foreground(steps), targets: targets)
-            sign(rollout, of: release, against: stable, requested: "deploy of \(release.artifact) requested by \(creator)")
+            sign(rollout, of: release, against: stable, requested: "deploy of \(release.artifact) requested by \(creator)", by: creator)
             await announced.value  // the start is told before the end
             return try await record(
                 rollout.outcome, of: release, replacing: stable, service: service, history: &history, targets: targets, rollout: rollout)
@@ -147,7 +147,7 @@ public struct LocalDeployer: Sendable {
             let rollout = try await run(
                 service, candidate: spec(service, destination, variables: environmentVariables),
                 stable: spec(service, live, variables: environmentVariables), steps: foreground(steps), targets: targets)
-            sign(rollout, of: destination, against: live, requested: "rollback from \(live.id) requested by \(creator)")
+            sign(rollout, of: destination, against: live, requested: "rollback from \(live.id) requested by \(creator)", by: creator)
             return try await record(rollout.outcome, of: destination, replacing: live, service: service, history: &history, targets: targets)
         }
     }
@@ -324,9 +324,9 @@ public struct LocalDeployer: Sendable {
             })
         let inbox = Task { [folder] in
             while !Task.isCancelled {
-                for input in folder.takeInputs() {
-                    log("  \(candidate.release): operator input \(input)")
-                    await runner.send(input)
+                for line in folder.takeInputs() {
+                    log("  \(candidate.release): operator input \(line.input)\(line.by.map { " from \($0)" } ?? "")")
+                    await runner.send(line.input, by: line.by, comment: line.comment)
                 }
                 try? await Task.sleep(for: .milliseconds(100))
             }

@@ -35,8 +35,9 @@ extension RolloutRunner {
         }
     }
 
-    /// Records an operator's input (pause, resume, promote, abort).
-    func recordOperator(_ input: RolloutInput) {
+    /// Records an operator's input (pause, resume, promote, abort): who sent it (`bob (approver)`;
+    /// `operator` when unknown) and their comment.
+    func recordOperator(_ input: RolloutInput, by: String?, comment: String?) {
         let outcome: String
         var detail = ""
         switch input {
@@ -48,8 +49,10 @@ extension RolloutRunner {
             detail = reason
         default: return
         }
+        if let comment, !comment.isEmpty { detail = detail.isEmpty ? "“\(comment)”" : "\(detail): “\(comment)”" }
         decisions.append(
-            DecisionEvidence.Decision(time: Date(), step: "rollout at \(controller.state.weight)%", outcome: outcome, by: "operator", detail: detail))
+            DecisionEvidence.Decision(
+                time: Date(), step: "rollout at \(controller.state.weight)%", outcome: outcome, by: by ?? "operator", detail: detail))
     }
 
     /// A judge's finding as evidence.

@@ -47,7 +47,14 @@ public actor RolloutRunner {
     var candidateEndpoints: [String: TargetEndpoint] = [:]
     var stableEndpoints: [String: TargetEndpoint] = [:]
     private var stoppedStable: Set<String> = []
-    private var inputs: [RolloutInput] = []
+    /// Inputs waiting to be handled, with who sent them and why (an operator's; nil for the rollout's own).
+    private var inputs: [Queued] = []
+
+    struct Queued {
+        let input: RolloutInput
+        var by: String? = nil
+        var comment: String? = nil
+    }
     let hostOrder: [String]
     /// Told each action before it is performed and each failure (the CLI's progress lines).
     private let observe: (@Sendable (String) -> Void)?
@@ -125,12 +132,13 @@ public actor RolloutRunner {
         let data = try Data(contentsOf: stateFile)
         controller = try JSONDecoder().decode(RolloutController.self, from: data)
         // Saved before it began (killed between the save and the first step): it begins now.
-        inputs = controller.state.phase == .pending ? [.begin] : [.recovered]
+        inputs = [Queued(input: controller.state.phase == .pending ? .begin : .recovered)]
     }
 
-    /// Queues an operator's input (pause, resume, promote, abort), handled before the next action.
-    public func send(_ input: RolloutInput) {
-        inputs.append(input)
+    /// Queues an operator's input (pause, resume, promote, abort), handled before the next action;
+    /// `by` (the person and role) and `comment` go into the decision's evidence.
+    public func send(_ input: RolloutInput, by: String? = nil, comment: String? = nil) {
+        inputs.append(Queued(input: input, by: by, comment: comment))
     }
 
     /// Runs the rollout to its end.
@@ -139,9 +147,9 @@ public actor RolloutRunner {
         if let stable {
             for host in hostOrder { stableEndpoints[host] = try await targets[host]!.start(stable) }
         }
-        var queue = try decide(inputs.isEmpty ? .begin : inputs.removeFirst())
+        var queue = try inputs.isEmpty ? decide(.begin) : decideNext()
         while true {
-            while !inputs.isEmpty { queue += try decide(inputs.removeFirst()) }
+            while !inputs.isEmpty { queue += try decideNext() }
             guard !queue.isEmpty else {
                 // Finished before the crash (its outcome saved, not yet acted on): the same outcome.
                 switch controller.state.phase {
@@ -165,7 +173,7 @@ public actor RolloutRunner {
                 while inputs.isEmpty, case let delay = at.timeIntervalSinceNow, delay > 0 {
                     try await Task.sleep(for: .milliseconds(max(1, min(100, Int((delay * 1000).rounded(.up))))))
                 }
-                while !inputs.isEmpty { queue += try decide(inputs.removeFirst()) }
+                while !inputs.isEmpty { queue += try decideNext() }
                 queue += try decide(.tick)
             case .perform(let id, let kind):
                 if case .aborting(let reason) = controller.state.phase, !preRollbackDone, let preRollback {
@@ -213,9 +221,15 @@ public actor RolloutRunner {
         }
     }
 
+    /// The next queued input's decision.
+    private func decideNext() throws -> [RolloutAction] {
+        let next = inputs.removeFirst()
+        return try decide(next.input, by: next.by, comment: next.comment)
+    }
+
     /// One decision of the controller, persisted before its actions are performed.
-    private func decide(_ input: RolloutInput) throws -> [RolloutAction] {
-        recordOperator(input)
+    private func decide(_ input: RolloutInput, by: String? = nil, comment: String? = nil) throws -> [RolloutAction] {
+        recordOperator(input, by: by, comment: comment)
         let actions = controller.handle(input, now: Date())
         let data = try JSONEncoder().encode(controller)
         try FileManager.default.createDirectory(at: stateFile.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -291,7 +305,7 @@ public actor RolloutRunner {
             return try decide(.hold(id, reason: "inconclusive: \(why)"))
         case .interrupted:
             var actions: [RolloutAction] = []
-            while !inputs.isEmpty { actions += try decide(inputs.removeFirst()) }
+            while !inputs.isEmpty { actions += try decideNext() }
             // A promote ended the step's wait (the controller awaits its end); an abort dropped it.
             if controller.state.outstanding?.id == id { actions += try decide(.succeeded(id)) }
             return actions
@@ -301,7 +315,7 @@ public actor RolloutRunner {
     /// Whether an operator's promote or abort waits: it ends an analysis or a bake.
     private var promoteOrAbortQueued: Bool {
         inputs.contains {
-            switch $0 {
+            switch $0.input {
             case .promote, .abort: true
             default: false
             }

@@ -40,7 +40,8 @@ extension CIServer {
                 guard let row = try await store.rollout(repositoryID: repository.id!, id: id) else {
                     throw HTTPError(.notFound, message: "repository '\(repository.name)' has no rollout \(id)")
                 }
-                let running = try await steer(repository, environment: row.environment, action: form["action"] ?? "", caller: caller)
+                let running = try await steer(
+                    repository, environment: row.environment, action: form["action"] ?? "", comment: form["comment"], caller: caller)
                 guard running.id == id else { throw HTTPError(.conflict, message: "rollout \(id) is not the one in progress") }
             } catch let error as HTTPError {
                 let html = """
@@ -281,7 +282,8 @@ extension CIServer {
         if row.state == "running", let role = caller.role, role >= .approver {
             // A held analysis (inconclusive, or worse with on-fail: pause) waits for one of these.
             html += """
-                <form class="steer" method="post" action="/repos/\(repo)/rollouts/\(id)/steer"><div class="buttons">\
+                <form class="steer" method="post" action="/repos/\(repo)/rollouts/\(id)/steer">\
+                <label>Comment <input name="comment" maxlength="1000" placeholder="why (kept in the signed evidence)"></label><div class="buttons">\
                 <button name="action" value="promote" class="approve">Promote</button>\
                 <button name="action" value="promote-full">Promote to 100%</button>\
                 <button name="action" value="pause">Pause</button><button name="action" value="resume">Resume</button>\
@@ -289,8 +291,9 @@ extension CIServer {
                 """
         }
         html += "<h2>Log</h2><div class=\"log\">\(DashboardHTML.log(log))</div>"
-        if row.state == "running" { html = "<meta http-equiv=\"refresh\" content=\"2\">" + html }
-        return DashboardHTML.page(title: "\(row.kind) #\(id) · \(row.environment)", body: html)
+        guard row.state == "running" else { return DashboardHTML.page(title: "\(row.kind) #\(id) · \(row.environment)", body: html) }
+        html = "<noscript><meta http-equiv=\"refresh\" content=\"2\"></noscript>" + html
+        return DashboardHTML.page(title: "\(row.kind) #\(id) · \(row.environment)", body: html, script: "Gaara.refreshUnlessTyping(2000);")
     }
 
     func auditPage(repository: String?) async throws -> String {

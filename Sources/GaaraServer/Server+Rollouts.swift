@@ -44,7 +44,8 @@ extension CIServer {
         ) { [self] request, context, caller in
             let repository = try await repository(context)
             let body = try await Reply.decode(RolloutControlBody.self, from: request, limit: limit)
-            let running = try await steer(repository, environment: try environmentName(context), action: body.action, caller: caller)
+            let running = try await steer(
+                repository, environment: try environmentName(context), action: body.action, comment: body.comment, caller: caller)
             return try Reply.json(RolloutJSON(running, repository: repository.name, log: "", nextOffset: 0), status: .accepted)
         }
         route(
@@ -139,7 +140,7 @@ extension CIServer {
 
     /// Sends `action` to the environment's running rollout (its inbox, read before its next action),
     /// audited; the rollout it went to. The API and the dashboard's buttons both come here.
-    func steer(_ repository: RepositoryRecord, environment: String, action: String, caller: Caller) async throws -> RolloutRow {
+    func steer(_ repository: RepositoryRecord, environment: String, action: String, comment: String?, caller: Caller) async throws -> RolloutRow {
         guard Self.rolloutActions.contains(action) else {
             throw HTTPError(.badRequest, message: "action must be one of \(Self.rolloutActions.joined(separator: ", ")), not '\(action.prefix(40))'")
         }
@@ -149,8 +150,11 @@ extension CIServer {
         else {
             throw HTTPError(.conflict, message: "environment '\(environment)' has no rollout in progress")
         }
-        try rollouts.folder(repository.name, environment).send(action)
-        try await audit(caller, "rollout.\(action)", repository.name, "environment \(environment)", comment: "rollout \(running.id!)")
+        let comment = comment.flatMap { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : String($0.prefix(1000)) }
+        try rollouts.folder(repository.name, environment).send(action, by: "\(caller.name) (\(caller.role?.rawValue ?? "none"))", comment: comment)
+        try await audit(
+            caller, "rollout.\(action)", repository.name, "environment \(environment)",
+            comment: "rollout \(running.id!)" + (comment.map { ": \($0)" } ?? ""))
         return running
     }
 

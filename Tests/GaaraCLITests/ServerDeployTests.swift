@@ -187,7 +187,7 @@ struct ServerDeployTests {
                 row = try await server.json("/api/repos/app/rollouts/\(rollout)", token: approver) as? [String: Any] ?? [:]
             }
             if word == "promote" {
-                let sent = try await Self.deploy(server, ["rollout", word, "production"], token: approver)
+                let sent = try await Self.deploy(server, ["rollout", word, "production", "--comment", "looks good"], token: approver)
                 #expect(sent.status == 0 && sent.stdout.contains("sent '\(word)' to deploy \(rollout) of production"), "\(sent.stdout)\(sent.stderr)")
             } else {
                 // From the dashboard: the running rollout's page has the buttons an approver may press.
@@ -200,8 +200,10 @@ struct ServerDeployTests {
                 let refused = try await server.request(
                     "POST", "/repos/app/rollouts/\(rollout)/steer", token: developer, body: Data("action=abort".utf8), headers: form)
                 #expect(refused.status == 403, "a developer may not steer it")
+                #expect(page.contains("<input name=\"comment\""), "the person's reason goes with the button")
                 let pressed = try await server.request(
-                    "POST", "/repos/app/rollouts/\(rollout)/steer", token: approver, body: Data("action=abort".utf8), headers: form)
+                    "POST", "/repos/app/rollouts/\(rollout)/steer", token: approver, body: Data("action=abort&comment=error+spike+on+%2Fnotes".utf8),
+                    headers: form)
                 #expect(pressed.status == 200, "redirected back to the rollout's page: \(pressed.status)")
             }
             let began = Date()
@@ -236,7 +238,8 @@ struct ServerDeployTests {
             try await server.json("/api/repos/app/environments/production/releases/web-4/evidence", token: approver) as? [[String: Any]] ?? []
         #expect(evidence.count == 1 && evidence.first?["verified"] as? Bool == true && evidence.first?["trusted_key"] as? Bool == true, "\(evidence)")
         let aborted = evidence.first?["evidence"] as? String ?? ""
-        #expect(aborted.contains("\"by\":\"operator\"") && aborted.contains("\"outcome\":\"aborted\""), "\(aborted)")
+        #expect(aborted.contains("\"by\":\"ann (approver)\"") && aborted.contains("\"outcome\":\"aborted\""), "who decided: \(aborted)")
+        #expect(aborted.contains("error spike on \\/notes"), "and why (JSON escapes the slash): \(aborted)")
         let staged = try await server.json("/api/repos/app/environments/staging/releases/web-3/evidence", token: approver) as? [[String: Any]] ?? []
         #expect((staged.first?["evidence"] as? String)?.contains("\"by\":\"health checks\"") == true, "\(staged)")
         #expect((staged.first?["evidence"] as? String)?.contains("k3y-") == false, "the secret is masked before signing")
@@ -244,7 +247,7 @@ struct ServerDeployTests {
         let signed = String(
             decoding: try await server.request("GET", "/repos/app/environments/production/releases/web-4/evidence", token: approver).body,
             as: UTF8.self)
-        #expect(signed.contains("signature valid (Ed25519, key SHA256:") && signed.contains("aborted by operator"), "\(signed)")
+        #expect(signed.contains("signature valid (Ed25519, key SHA256:") && signed.contains("aborted by ann (approver)"), "\(signed)")
         #expect(try await server.request("GET", "/api/repos/app/environments/production/releases/web-99/evidence", token: approver).status == 404)
 
         let bad = try await server.request("POST", "/api/repos/app/environments/production/rollout", token: approver, json: ["action": "restart"])

@@ -103,3 +103,27 @@ let validWorkflow = """
     let fixed = try await GaaraBinary.run(["validate", ".gaara/deploy.yml"], in: directory.url)
     #expect(fixed.status == 0 && fixed.stdout == "1 file checked: 0 errors, 0 warnings\n", "\(fixed.stdout)")
 }
+
+/// `.gaara/alerts.yml` too: a rule whose expression does not parse, at the column of the problem.
+@Test func theAlertsConfigurationIsValidatedWithTheWorkflows() async throws {
+    let directory = try TemporaryDirectory()
+    _ = try directory.write(".github/workflows/ci.yml", validWorkflow)
+    _ = try directory.write(
+        ".gaara/alerts.yml",
+        """
+        rules:
+          - alert: SlowPages
+            expr: latency_p95_ms >> 500ms
+            for: 5m
+        receivers:
+          - name: team
+            slack: SLACK_WEBHOOK
+        """)
+    let output = try await GaaraBinary.run(["validate"], in: directory.url)
+    #expect(output.status == 1, "\(output.stdout)\(output.stderr)")
+    #expect(output.stdout.contains(".gaara/alerts.yml:3:26: error: unknown operator '>>'; use >, >=, <, <=, == or !="), "\(output.stdout)")
+    #expect(output.stdout.hasSuffix("2 files checked: 1 error, 0 warnings\n"), "\(output.stdout)")
+    _ = try directory.write(".gaara/alerts.yml", "receivers: [{name: team, slack: SLACK_WEBHOOK}]\n")
+    let fixed = try await GaaraBinary.run(["validate", ".gaara/alerts.yml"], in: directory.url)
+    #expect(fixed.status == 0 && fixed.stdout == "1 file checked: 0 errors, 0 warnings\n", "\(fixed.stdout)")
+}

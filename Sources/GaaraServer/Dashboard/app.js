@@ -125,5 +125,14 @@ const Gaara = (() => {
   function liveList() {
     if (document.querySelector('.runs .badge.running, .runs .badge.queued')) setTimeout(() => location.reload(), 3000);
   }
-  return { liveRun, liveList, ansi };
+  // A running rollout's page reloads to show its progress, but never under a person writing the
+  // comment that goes with their decision.
+  function refreshUnlessTyping(ms) {
+    setTimeout(() => {
+      const comment = document.querySelector('.steer input[name="comment"]');
+      if (comment && (comment.value !== '' || document.activeElement === comment)) return refreshUnlessTyping(ms);
+      location.reload();
+    }, ms);
+  }
+  return { liveRun, liveList, refreshUnlessTyping, ansi };
 })();
