@@ -79,7 +79,7 @@ let package = Package(
             name: "GaaraDeploy",
             dependencies: [
                 "GaaraDeployCore", "GaaraAnalysis", "GaaraExpressions", "GaaraProcess", "GaaraHTTP", "GaaraRouter", "GaaraRouterCore",
-                "GaaraWorkflow", "GaaraMail",
+                "GaaraWorkflow", "GaaraMail", "GaaraAlertCore",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -87,6 +87,16 @@ let package = Package(
         // samples, the routing tree, grouping, group wait/interval, repeats, inhibition, silences,
         // resolution; a state machine fed a clock that returns the notifications to send. No I/O.
         .target(name: "GaaraAlertCore"),
+        // Adapter: alerting at work: the dispatcher's notifications delivered to Slack, PagerDuty,
+        // signed webhooks (Alertmanager's format) and email; host metrics from /proc; the loop that
+        // feeds metric sources to GaaraAlertCore's evaluator and dispatcher on a clock.
+        .target(
+            name: "GaaraAlerts",
+            dependencies: [
+                "GaaraAlertCore", "GaaraHTTP", "GaaraMail",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         // Adapter: email over SMTP on SwiftNIO (STARTTLS through NIOSSL, AUTH PLAIN/LOGIN), with
         // the message rendering and the SMTP dialogue as I/O-free parts.
         .target(
@@ -112,7 +122,9 @@ let package = Package(
         .target(
             name: "GaaraHTTP",
             dependencies: [
+                "GaaraMail",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -139,7 +151,7 @@ let package = Package(
             name: "GaaraCLI",
             dependencies: [
                 "GaaraWorkflow", "GaaraEngine", "GaaraExpressions", "GaaraRunner", "GaaraProcess", "GaaraReports", "GaaraGates", "GaaraServer",
-                "GaaraRouter", "GaaraRouterCore", "GaaraAPI", "GaaraHTTP", "GaaraDeploy", "GaaraDeployCore",
+                "GaaraRouter", "GaaraRouterCore", "GaaraAPI", "GaaraHTTP", "GaaraDeploy", "GaaraDeployCore", "GaaraAlerts", "GaaraAlertCore",
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -165,7 +177,7 @@ let package = Package(
         .testTarget(name: "GaaraRunnerTests", dependencies: ["GaaraRunner", "GaaraWorkflow", "GaaraEngine", "GaaraProcess"]),
         .testTarget(name: "GaaraStoreTests", dependencies: ["GaaraStore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
-            name: "GaaraCLITests", dependencies: ["gaara", "GaaraTestSupport", .product(name: "Crypto", package: "swift-crypto")],
+            name: "GaaraCLITests", dependencies: ["gaara", "GaaraTestSupport", "GaaraHTTP", .product(name: "Crypto", package: "swift-crypto")],
             resources: [.copy("Fixtures")]),
         .testTarget(
             name: "GaaraServerTests",
@@ -178,6 +190,7 @@ let package = Package(
         .testTarget(name: "GaaraDeployCoreTests", dependencies: ["GaaraDeployCore", "GaaraExpressions"]),
         .testTarget(name: "GaaraImageCoreTests", dependencies: ["GaaraImageCore"]),
         .testTarget(name: "GaaraAlertCoreTests", dependencies: ["GaaraAlertCore"]),
+        .testTarget(name: "GaaraAlertsTests", dependencies: ["GaaraAlerts", "GaaraAlertCore", "GaaraHTTP", "GaaraTestSupport"]),
         .testTarget(name: "GaaraMailTests", dependencies: ["GaaraMail", "GaaraTestSupport"]),
         // Test support: real services the tests start (an SMTP server), shared by the test targets.
         .target(name: "GaaraTestSupport", path: "Tests/GaaraTestSupport", exclude: ["smtp-server.py", "http-receiver.py"]),

@@ -39,6 +39,16 @@ struct DeployContext {
     /// from a job's workspace is seen by the next run and by `gaara rollback` at the prompt).
     static let folderVariable = "GAARA_DEPLOY_DIR"
 
+    /// The environments `.gaara/deploy.yml` names, in its order.
+    static func environmentNames(directory: String?) async throws -> [String] {
+        let start = URL(fileURLWithPath: directory ?? FileManager.default.currentDirectoryPath)
+        let repository = await LocalRepository.topLevel(from: start) ?? start.standardizedFileURL
+        guard let text = try? String(contentsOf: repository.appendingPathComponent(".gaara/deploy.yml"), encoding: .utf8) else { return [] }
+        let result = DeployConfigLoader.load(text: text, path: ".gaara/deploy.yml")
+        guard let config = result.config else { throw CLIFailure(.invalidInput, result.rendered, plain: true) }
+        return config.environments.map(\.name)
+    }
+
     /// The services named, or all of them.
     func services(_ name: String?) throws -> [DeployService] {
         guard let name else { return config.services }
@@ -170,7 +180,10 @@ struct DeployOptions: ParsableArguments {
     var router: String?
 
     /// The variables services' secrets are taken from: the environment, then `--secret`.
-    func variables() throws -> [String: String] {
+    func variables() throws -> [String: String] { try Self.variables(secret) }
+
+    /// The process's environment with `NAME=VALUE` entries (`--secret`) on top.
+    static func variables(_ secret: [String]) throws -> [String: String] {
         var result = ProcessInfo.processInfo.environment
         for entry in secret {
             guard let equals = entry.firstIndex(of: "="), equals != entry.startIndex else {

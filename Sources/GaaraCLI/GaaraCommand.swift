@@ -14,7 +14,7 @@ public struct GaaraCommand: AsyncParsableCommand {
             RunsCommand.self, TokenCommand.self, HookCommand.self, RouterCommand.self, EnvCommand.self, ApprovalsCommand.self, ApproveCommand.self,
             RejectCommand.self, SecretCommand.self, VarCommand.self, AuditCommand.self, DeployCommand.self, RollbackCommand.self,
             ReleasesCommand.self, IncidentsCommand.self, RolloutCommand.self, UndeployCommand.self, MetricsCommand.self, SuperviseCommand.self,
-            AgentCommand.self,
+            AgentCommand.self, AlertsCommand.self,
         ]
     )
 

@@ -3,8 +3,8 @@ import GaaraDeployCore
 import GaaraHTTP
 import GaaraMail
 
-/// The email channel: one message to every recipient, sent again after a transient failure (a
-/// 4xx reply, a broken connection) with the notifier's backoff, each attempt in the delivery log.
+/// The email channel: one message to every recipient, through the notifier's ``Deliverer`` (sent
+/// again after a transient failure, each attempt in the delivery log).
 extension ChannelNotifier {
     /// The channel for `email`, its server split into host and port.
     static func emailChannel(_ email: EmailChannel, password: String?, repository: URL?) -> Channel {
@@ -25,31 +25,9 @@ extension ChannelNotifier {
         let message = EmailMessage(
             from: from, to: to, subject: notification.emailSubject, text: notification.emailText, html: notification.emailHTML,
             date: notification.time, headers: ["X-Gaara-Event": "deploy.\(notification.kind.rawValue)"])
-        var entry = DeliveryEntry(
-            id: UUID().uuidString, kind: "email", target: "smtp://\(server.host):\(server.port) → \(to.joined(separator: ", "))",
-            summary: notification.emailSubject)
-        let mailer = mailer(server)
-        while true {
-            entry.attempts += 1
-            do {
-                try await mailer.send(message)
-                entry.state = .delivered
-                entry.lastError = nil
-                await deliveries.record(entry)
-                return
-            } catch {
-                entry.lastError = error.description
-                entry.lastStatus = error.reply?.code
-                let wait = error.isTransient ? policy.delay(afterAttempt: entry.attempts, status: nil, retryAfter: nil) : nil
-                guard let wait else {
-                    entry.state = .failed
-                    await deliveries.record(entry)
-                    log("warning: the email notification was not delivered after \(entry.attempts) attempts: \(error)")
-                    return
-                }
-                await deliveries.record(entry)
-                try? await Task.sleep(for: .milliseconds(Int(wait * 1000)))
-            }
+        let entry = await deliverer.deliver(message, via: mailer(server), server: "\(server.host):\(server.port)")
+        if entry.state != .delivered {
+            log("warning: the email notification was not delivered after \(entry.attempts) attempts: \(entry.lastError ?? "?")")
         }
     }
 }

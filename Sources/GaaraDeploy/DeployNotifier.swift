@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import GaaraDeployCore
 import GaaraHTTP
@@ -26,8 +25,6 @@ public struct ChannelNotifier: DeployNotifier {
 
     let channels: [Channel]
     let deliverer: Deliverer
-    let deliveries: any DeliveryLog
-    let policy: RetryPolicy
     let log: @Sendable (String) -> Void
     /// Makes the mailer for a server (SMTP; a recording one in tests of the layer above).
     var mailer: @Sendable (SMTPSettings) -> any Mailer = { SMTPMailer(settings: $0) }
@@ -62,8 +59,6 @@ public struct ChannelNotifier: DeployNotifier {
         }
         guard !channels.isEmpty else { return nil }
         self.channels = channels
-        self.deliveries = deliveries
-        self.policy = policy
         self.log = log
         var logger = Logger(label: "gaara.notify")
         logger.logLevel = .critical  // failures are reported through `log`, in the deploy's own output
@@ -105,10 +100,7 @@ public struct ChannelNotifier: DeployNotifier {
         case .webhook(let url, let secret):
             let body = try notification.webhookPayload()
             var headers = json + [("X-Gaara-Event", "deploy.\(notification.kind.rawValue)")]
-            if let secret {
-                let mac = HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: Data(secret.utf8)))
-                headers.append(("X-Gaara-Signature-256", "sha256=" + mac.map { String(format: "%02x", $0) }.joined()))
-            }
+            if let secret { headers.append((WebhookSignature.header, WebhookSignature.value(body, secret: secret))) }
             return (OutboundRequest(method: "POST", url: url, headers: headers, body: body, timeout: 10), "webhook")
         case .email:
             return nil

@@ -55,12 +55,15 @@ struct AlertConfigTests {
           - source-matchers: ['alertname="RollbackInProgress"']
             target-matchers: ['severity=~"warning|critical"']
             equal: [environment, service]
+        smtp: {server: "smtp.example.com:587", username: alerts, password: SMTP_PASSWORD, from: "Gaara <alerts@example.com>"}
         """
 
     @Test func aFullFileReadsIntoTheModel() throws {
         let result = Self.load(Self.full)
         #expect(result.diagnostics.isEmpty, "\(result.diagnostics)")
         let config = try #require(result.config)
+        #expect(config.smtp?.server == "smtp.example.com:587" && config.smtp?.password == "SMTP_PASSWORD" && config.smtp?.tls == "starttls")
+        #expect(config.smtp?.from == "Gaara <alerts@example.com>" && config.smtp?.username == "alerts")
 
         #expect(config.rules.map(\.name) == ["DeploymentFailed", "SmokeTestsFailed", "HighLatency", "HighCPU", "HighErrorRate", "SlowCheckout"])
         let errors = config.rules[4]
@@ -113,6 +116,7 @@ struct AlertConfigTests {
             """
             route: {receiver: a, routes: [{matchers: severity=critical, receiver: a}]}
             receivers: [{name: a, email: [x@example.com, y@example.com], webhook: "http://127.0.0.1:9000/hook"}]
+            smtp: {server: localhost, tls: none, from: alerts@example.com}
             """)
         #expect(result.diagnostics.isEmpty, "\(result.diagnostics)")
         let config = try #require(result.config)
@@ -184,7 +188,12 @@ struct AlertConfigTests {
             "receivers: [{name: team, slack: https://hooks.slack.com/x}]",
             "1:33: 'slack' names the secret that holds it (SLACK_WEBHOOK), not 'https://hooks.slack.com/x'"
         ),
-        ("receivers: [{name: team, email: {to: [ops]}}]", "1:39: 'ops' is not an email address"),
+        ("smtp: {server: x, from: a@b.c}\nreceivers: [{name: team, email: {to: [ops]}}]", "2:39: 'ops' is not an email address"),
+        (
+            "receivers: [{name: team, email: {to: [ops@example.com]}}]",
+            "1:26: an email receiver needs the server to send through: add 'smtp: {server: …, from: …}'"
+        ),
+        ("smtp: {server: x, from: a@b.c, to: [d@e.f]}", "1:32: unknown key 'to' in 'smtp'"),
         (
             "receivers: [{name: team, webhook: {url: hooks.example.com}}]",
             "1:41: the webhook URL must start with https:// or http://, not 'hooks.example.com'"

@@ -131,7 +131,9 @@ extension AlertConfigDecoder {
                 }
             case "slack": receiver.slack = secretName(field.value, "'slack'")
             case "pagerduty": receiver.pagerDuty = secretName(field.value, "'pagerduty'")
-            case "email": receiver.email = decodeEmail(field.value)
+            case "email":
+                emailKeys.append(field.key)
+                receiver.email = decodeEmail(field.value)
             case "webhook": receiver.webhook = decodeWebhook(field.value)
             default: session.unknownKey(field.key, allowed: AlertConfigLoader.receiverKeys, in: owner)
             }

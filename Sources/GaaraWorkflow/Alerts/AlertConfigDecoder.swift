@@ -7,6 +7,8 @@ struct AlertConfigDecoder {
     var session: DecodingSession
     /// Every receiver a route names, with where, checked once all receivers are known.
     var receiverReferences: [(name: String, location: SourceLocation)] = []
+    /// The `email` keys of receivers (an email receiver needs `smtp`).
+    var emailKeys: [YAMLNode] = []
 
     /// The configuration from the document's root: defaults merged, receiver names checked.
     mutating func decode(_ root: YAMLNode) -> AlertConfig {
@@ -17,6 +19,7 @@ struct AlertConfigDecoder {
         var receivers: [AlertReceiver] = []
         var receiversKey: YAMLNode?
         var inhibitRules: [InhibitRule] = []
+        var smtp: AlertSMTP?
         for pair in pairs {
             guard let key = session.keyText(pair, in: "the alerts configuration") else { continue }
             switch key {
@@ -27,6 +30,10 @@ struct AlertConfigDecoder {
                 receiversKey = pair.key
                 receivers = decodeReceivers(pair.value)
             case "inhibit-rules": inhibitRules = decodeInhibitRules(pair.value)
+            case "smtp":
+                smtp = session.emailChannel(pair.value, "smtp", recipients: false).map {
+                    AlertSMTP(server: $0.server, tls: $0.tls, username: $0.username, password: $0.password, from: $0.from, caFile: $0.caFile)
+                }
             default: session.unknownKey(pair.key, allowed: AlertConfigLoader.topKeys, in: "the alerts configuration")
             }
         }
@@ -39,11 +46,16 @@ struct AlertConfigDecoder {
         if route == nil, receivers.count > 1, let receiversKey {
             session.error("with \(receivers.count) receivers, 'route' must say which one gets the alerts", at: receiversKey.location)
         }
+        if smtp == nil, let email = emailKeys.first {
+            session.error("an email receiver needs the server to send through: add 'smtp: {server: …, from: …}'", at: email.location)
+        }
         let ownNames = Set(rules.map(\.name))
-        return AlertConfig(
+        var config = AlertConfig(
             rules: (useDefaults ? AlertRule.defaults.filter { !ownNames.contains($0.name) } : []) + rules,
             route: route ?? AlertRoute(receiver: receivers.first?.name ?? "default"), receivers: receivers,
             inhibitRules: (useDefaults ? [InhibitRule.rollbackInProgress] : []) + inhibitRules)
+        config.smtp = smtp
+        return config
     }
 
     /// The `rules` sequence.

@@ -27,7 +27,7 @@ public enum AlertConfigLoader {
     }
 
     /// The keys allowed at the top level.
-    static let topKeys = ["defaults", "rules", "route", "receivers", "inhibit-rules"]
+    static let topKeys = ["defaults", "rules", "route", "receivers", "inhibit-rules", "smtp"]
     /// The keys of a rule.
     static let ruleKeys = ["alert", "expr", "for", "keep-firing-for", "severity", "labels", "annotations"]
     /// The keys of a route.

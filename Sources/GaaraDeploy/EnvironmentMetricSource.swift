@@ -1,0 +1,72 @@
+import Foundation
+import GaaraAlertCore
+import GaaraDeployCore
+import GaaraRouter
+import GaaraRouterCore
+
+/// An environment's alert samples, labelled with `environment` and `service`: from its router's
+/// window (`error_rate`, `latency_p95_ms`, `request_rate` over every release of a service: what
+/// users see) and from its release records (`deployment_failed` and `smoke_failed`, 1 while the
+/// service's latest release failed — cleared by the next good one).
+public struct EnvironmentMetricSource: MetricSource {
+    let environment: String
+    let services: [String]
+    let folder: EnvironmentFolder
+    let admin: AdminClient?
+    let window: Int
+
+    /// A source for `environment`'s `services`, reading `folder`'s records and the router at
+    /// `admin` over the last `window` seconds (at most 60: the router keeps a minute).
+    public init(environment: String, services: [String], folder: EnvironmentFolder, admin: AdminClient?, window: Int = 60) {
+        self.environment = environment
+        self.services = services
+        self.folder = folder
+        self.admin = admin
+        self.window = min(max(window, 1), 60)
+    }
+
+    /// The samples now; a router that does not answer gives none (no data is not "healthy").
+    public func samples() async -> [MetricSample] {
+        var samples = releaseSamples()
+        guard let admin else { return samples }
+        let decoder = AdminCoding.makeDecoder()
+        for service in services {
+            guard let (status, body) = try? await admin.send(.GET, "/services/\(service)/metrics?window=\(window)", timeout: 5), status == 200,
+                let metrics = try? decoder.decode(MetricsWindow.self, from: body)
+            else { continue }
+            samples += Self.routerSamples(metrics, environment: environment, service: service, window: window)
+        }
+        return samples
+    }
+
+    /// A service's window as samples: the error rate and request rate over all its releases, and
+    /// the slowest release's p95 (a release nobody asked has no latency). No requests: no error
+    /// rate or latency sample (an alert on them cannot fire on silence, nor resolve on it).
+    static func routerSamples(_ metrics: MetricsWindow, environment: String, service: String, window: Int) -> [MetricSample] {
+        let labels = ["environment": environment, "service": service]
+        let requests = metrics.groups.reduce(0) { $0 + $1.requests }
+        var samples = [MetricSample(metric: "request_rate", labels: labels, value: Double(requests) / Double(window))]
+        guard requests > 0 else { return samples }
+        let errors = metrics.groups.reduce(0.0) { $0 + $1.errorRate * Double($1.requests) }
+        samples.append(MetricSample(metric: "error_rate", labels: labels, value: errors / Double(requests)))
+        if let p95 = metrics.groups.filter({ $0.requests > 0 }).map(\.p95Ms).max() {
+            samples.append(MetricSample(metric: "latency_p95_ms", labels: labels, value: p95))
+        }
+        return samples
+    }
+
+    /// `deployment_failed` and `smoke_failed` per service from the latest release.
+    func releaseSamples() -> [MetricSample] {
+        guard let history = try? folder.history() else { return [] }
+        return services.flatMap { service -> [MetricSample] in
+            guard let latest = history.releases.filter({ $0.service == service }).max(by: { $0.number < $1.number }) else { return [] }
+            let labels = ["environment": environment, "service": service, "release": latest.id]
+            let failed = latest.state == .failed
+            let smoke = failed && latest.events.contains { $0.text.contains("smoke tests") }
+            return [
+                MetricSample(metric: "deployment_failed", labels: labels, value: failed ? 1 : 0),
+                MetricSample(metric: "smoke_failed", labels: labels, value: smoke ? 1 : 0),
+            ]
+        }
+    }
+}
