@@ -95,6 +95,9 @@ public struct JudgeFinding: Sendable, Equatable, Codable {
     public var baselineRequests: Double
     /// In words.
     public var summary: String
+    /// Kayenta's class of the metric: `high` (worse), `pass`, or `low` (significantly better —
+    /// a pass, since for error rates and latency only higher is worse); nil for the score.
+    public var classification: String? = nil
 }
 
 /// The judge's answer for a sample.
@@ -130,6 +133,10 @@ public struct CanaryJudge: Sendable, Equatable {
     /// The latest P(canary slower), when latency is measured.
     private(set) var lastSlower: Double?
 
+    /// The evidence for Kayenta's Low (an always-valid p ≤ 0.05, Kayenta's usual confidence): a
+    /// Low is a pass and decides nothing, so it needs no share of the rollout's α.
+    static let lowThreshold = 20.0
+
     /// A judge with `settings`.
     public init(settings: JudgeSettings = JudgeSettings()) {
         self.settings = settings
@@ -158,16 +165,25 @@ public struct CanaryJudge: Sendable, Equatable {
         let worseErrors = record("error-rate.worse", errors.worse)
         let limit = record("error-rate-limit", overLimit)
         let noWorseErrors = record("error-rate.no-worse", errors.noWorse)
+        // Kayenta's Low: the canary significantly better (the same test with the roles swapped).
+        let lowerErrors = record(
+            "error-rate.lower",
+            ProportionEvidence(
+                canary: sample.baseline, baseline: sample.canary, tau2: square(settings.errorTau), margin: settings.errorMargin,
+                tolerance: settings.errorTolerance
+            ).worse)
         if limit >= threshold {
             return .fail(
                 finding(
                     "error-rate-limit", sample, canary: sample.canary.rate, baseline: sample.baseline.rate, ratio: limit,
-                    "canary error rate \(percent(sample.canary.rate)) is above the limit of \(percent(settings.errorRateLimit))"))
+                    "canary error rate \(percent(sample.canary.rate)) is above the limit of \(percent(settings.errorRateLimit))",
+                    classification: "high"))
         }
         if worseErrors >= threshold, high["error-rate"] == nil {
             let worse = finding(
                 "error-rate", sample, canary: sample.canary.rate, baseline: sample.baseline.rate, ratio: worseErrors,
-                "canary error rate \(percent(sample.canary.rate)) is higher than the stable version's \(percent(sample.baseline.rate))")
+                "canary error rate \(percent(sample.canary.rate)) is higher than the stable version's \(percent(sample.baseline.rate))",
+                classification: "high")
             if settings.critical.contains("error-rate") { return .fail(worse) }
             high["error-rate"] = worse
         }
@@ -175,10 +191,15 @@ public struct CanaryJudge: Sendable, Equatable {
         var undecided = false
         if high["error-rate"] == nil {
             passes.append(
-                finding(
-                    "error-rate", sample, canary: sample.canary.rate, baseline: sample.baseline.rate, ratio: noWorseErrors,
-                    "canary error rate \(percent(sample.canary.rate)) is within \(percent(settings.errorMargin)) of the stable version's \(percent(sample.baseline.rate))"
-                ))
+                lowerErrors >= Self.lowThreshold
+                    ? finding(
+                        "error-rate", sample, canary: sample.canary.rate, baseline: sample.baseline.rate, ratio: lowerErrors,
+                        "canary error rate \(percent(sample.canary.rate)) is lower than the stable version's \(percent(sample.baseline.rate)) (Low: a pass)",
+                        classification: "low")
+                    : finding(
+                        "error-rate", sample, canary: sample.canary.rate, baseline: sample.baseline.rate, ratio: noWorseErrors,
+                        "canary error rate \(percent(sample.canary.rate)) is within \(percent(settings.errorMargin)) of the stable version's \(percent(sample.baseline.rate))"
+                    ))
             undecided = noWorseErrors < promoteThreshold
         }
         if let latency {
@@ -188,15 +209,23 @@ public struct CanaryJudge: Sendable, Equatable {
             if worseLatency >= threshold, high["latency"] == nil {
                 let worse = finding(
                     "latency", sample, canary: latency.slower, baseline: 0.5, ratio: worseLatency,
-                    "canary requests are slower than the stable version's\(allowed(sample)) (P(slower) = \(String(format: "%.3f", latency.slower)))")
+                    "canary requests are slower than the stable version's\(allowed(sample)) (P(slower) = \(String(format: "%.3f", latency.slower)))",
+                    classification: "high")
                 if settings.critical.contains("latency") { return .fail(worse) }
                 high["latency"] = worse
             }
-            if high["latency"] == nil {
+            let faster = record("latency.lower", fasterEvidence(sample)?.worse ?? 1)
+            if high["latency"] == nil, faster >= Self.lowThreshold {
+                passes.append(
+                    finding(
+                        "latency", sample, canary: latency.slower, baseline: 0.5, ratio: faster,
+                        "canary requests are faster than the stable version's\(allowed(sample)) (Low: a pass)", classification: "low"))
+            } else if high["latency"] == nil {
                 passes.append(
                     finding(
                         "latency", sample, canary: latency.slower, baseline: 0.5, ratio: noWorseLatency,
-                        "canary requests are not slower than the stable version's\(allowed(sample)) (P(slower) = \(String(format: "%.3f", latency.slower)))"))
+                        "canary requests are not slower than the stable version's\(allowed(sample)) (P(slower) = \(String(format: "%.3f", latency.slower)))"
+                    ))
                 undecided = undecided || noWorseLatency < promoteThreshold
             }
         }
@@ -267,6 +296,16 @@ public struct CanaryJudge: Sendable, Equatable {
         return " by more than \(String(format: "%g", allowance.milliseconds)) ms or \(String(format: "%g", allowance.ratio * 100))%"
     }
 
+    /// The baseline against the canary made slower by the allowance: its `worse` is the evidence
+    /// that the canary is faster by more than the allowance (Kayenta's Low).
+    private func fasterEvidence(_ sample: JudgeSample) -> LatencyEvidence? {
+        guard let canary = sample.canaryLatency, let baseline = sample.baselineLatency, canary.total > 0, baseline.total > 0 else { return nil }
+        let slowerCanary = sample.latencyBoundsMs.map { canary.allowing(settings.latencyAllowance, bounds: $0) } ?? canary
+        return LatencyEvidence(
+            canary: baseline, baseline: slowerCanary, tau2: square(settings.latencyTau), margin: settings.latencyMargin,
+            tolerance: settings.latencyTolerance)
+    }
+
     private func latencyEvidence(_ sample: JudgeSample) -> LatencyEvidence? {
         guard let canary = sample.canaryLatency, let baseline = sample.baselineLatency, canary.total > 0, baseline.total > 0 else { return nil }
         let slowerBaseline = sample.latencyBoundsMs.map { baseline.allowing(settings.latencyAllowance, bounds: $0) } ?? baseline
@@ -282,12 +321,13 @@ public struct CanaryJudge: Sendable, Equatable {
         return kept
     }
 
-    private func finding(_ metric: String, _ sample: JudgeSample, canary: Double, baseline: Double, ratio: Double, _ summary: String)
-        -> JudgeFinding
-    {
+    private func finding(
+        _ metric: String, _ sample: JudgeSample, canary: Double, baseline: Double, ratio: Double, _ summary: String,
+        classification: String = "pass"
+    ) -> JudgeFinding {
         JudgeFinding(
             metric: metric, canary: canary, baseline: baseline, likelihoodRatio: ratio, pValue: min(1, 1 / max(ratio, 1)),
-            canaryRequests: sample.canary.trials, baselineRequests: sample.baseline.trials, summary: summary)
+            canaryRequests: sample.canary.trials, baselineRequests: sample.baseline.trials, summary: summary, classification: classification)
     }
 
     private func square(_ value: Double) -> Double { value * value }
