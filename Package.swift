@@ -197,7 +197,9 @@ let package = Package(
         .testTarget(name: "GaaraAnalysisTests", dependencies: ["GaaraAnalysis", "GaaraRouterCore"]),
         .testTarget(
             name: "GaaraDeployTests",
-            dependencies: ["GaaraDeploy", "GaaraDeployCore", "GaaraExpressions", "GaaraHTTP", "GaaraProcess", "GaaraRouter", "GaaraRouterCore"]),
+            dependencies: [
+                "GaaraDeploy", "GaaraDeployCore", "GaaraExpressions", "GaaraHTTP", "GaaraProcess", "GaaraRouter", "GaaraRouterCore", "GaaraAlertCore",
+            ]),
     ],
     swiftLanguageModes: [.v6]
 )

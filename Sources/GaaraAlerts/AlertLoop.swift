@@ -53,12 +53,46 @@ public actor AlertLoop {
     /// The alerts of the latest cycle (pending, firing, and resolved once).
     public private(set) var alerts: [Alert] = []
 
-    /// A loop for `config`'s rules and route, fed by `sources`, delivering through `delivery`.
-    public init(config: AlertConfig, sources: [any MetricSource], delivery: any AlertDelivery) {
-        evaluator = config.makeEvaluator()
-        dispatcher = config.makeDispatcher()
+    /// What a loop must keep across a restart: its evaluator (how long each alert has held) and its
+    /// dispatcher (groups, what each last sent, silences), and the time they were saved.
+    public struct Snapshot: Sendable, Codable {
+        /// The rules' state.
+        public var evaluator: RuleEvaluator
+        /// The groups' and silences' state.
+        public var dispatcher: AlertDispatcher
+        /// When it was saved (seconds since the epoch).
+        public var time: Double
+    }
+
+    /// A loop for `config`'s rules and route, fed by `sources`, delivering through `delivery`; it
+    /// goes on from `restoring` when that was saved with the same rules (and route and inhibition
+    /// rules: else those parts start afresh).
+    public init(config: AlertConfig, sources: [any MetricSource], delivery: any AlertDelivery, restoring: Snapshot? = nil) {
+        let fresh = config.makeDispatcher()
+        if let saved = restoring?.evaluator, saved.rules == config.rules {
+            evaluator = saved
+        } else {
+            evaluator = config.makeEvaluator()
+        }
+        if let saved = restoring?.dispatcher, saved.route == fresh.route, saved.inhibitRules == fresh.inhibitRules {
+            dispatcher = saved
+        } else {
+            dispatcher = fresh
+        }
+        alerts = evaluator.alerts
         self.sources = sources
         self.delivery = delivery
+    }
+
+    /// The state to save.
+    public func snapshot(at now: Double) -> Snapshot { Snapshot(evaluator: evaluator, dispatcher: dispatcher, time: now) }
+
+    /// Makes the dispatcher's silences those of `silences` (added, or replaced by id: the file
+    /// people edit through `gaara alerts silence` is the truth); an invalid one is skipped.
+    public func sync(silences: [Silence]) {
+        for silence in silences where dispatcher.silences.first(where: { $0.id == silence.id }) != silence {
+            try? dispatcher.addSilence(silence)
+        }
     }
 
     /// One cycle at `now` (seconds since the epoch): samples, evaluation, dispatch, delivery (the

@@ -8,7 +8,30 @@ import GaaraWorkflow
 /// `gaara alerts`: the repository's alert rules (`.gaara/alerts.yml`, or the guide's defaults) at work.
 struct AlertsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "alerts", abstract: "Evaluate the alert rules and notify their receivers.", subcommands: [Watch.self])
+        commandName: "alerts", abstract: "Evaluate the alert rules and notify their receivers; list alerts; silence them.",
+        subcommands: [Watch.self, List.self, Silence.self, Silences.self, Expire.self])
+
+    /// The repository the alerts commands act on, and its alerting state folder.
+    struct Place: ParsableArguments {
+        @Option(
+            name: [.customShort("C"), .customLong("directory")],
+            help: ArgumentHelp("The repository (default: the current directory's).", valueName: "directory"))
+        var directory: String?
+
+        /// The repository's top level.
+        func repository() async -> URL {
+            let start = URL(fileURLWithPath: directory ?? FileManager.default.currentDirectoryPath)
+            return await LocalRepository.topLevel(from: start) ?? start.standardizedFileURL
+        }
+
+        /// `.gaara/deploy/alerts` (under `GAARA_DEPLOY_DIR` when set, like the environments' data).
+        func folder() async -> AlertStateFolder {
+            if let root = ProcessInfo.processInfo.environment[DeployContext.folderVariable] {
+                return AlertStateFolder(root: URL(fileURLWithPath: root))
+            }
+            return AlertStateFolder(root: await repository().appendingPathComponent(".gaara/deploy"))
+        }
+    }
 
     /// `gaara alerts watch [ENV…]`: the alerting loop in the foreground.
     struct Watch: AsyncParsableCommand {
@@ -24,10 +47,7 @@ struct AlertsCommand: AsyncParsableCommand {
         @Argument(help: "Environments to watch (default: every environment in .gaara/deploy.yml).")
         var environments: [String] = []
 
-        @Option(
-            name: [.customShort("C"), .customLong("directory")],
-            help: ArgumentHelp("The repository (default: the current directory's).", valueName: "directory"))
-        var directory: String?
+        @OptionGroup var place: Place
 
         @Option(help: "Seconds between evaluations (a duration: 15s, 1m).")
         var interval: String = "15s"
@@ -48,8 +68,8 @@ struct AlertsCommand: AsyncParsableCommand {
             guard let seconds = DeployConfigLoader.seconds(interval), seconds > 0 else {
                 throw CLIFailure(.invalidInput, "--interval must be a duration like 15s or 1m, not '\(interval)'")
             }
-            let start = URL(fileURLWithPath: directory ?? FileManager.default.currentDirectoryPath)
-            let repository = await LocalRepository.topLevel(from: start) ?? start.standardizedFileURL
+            let repository = await place.repository()
+            let state = await place.folder()
             let config = try Self.alertConfig(in: repository)
             var sources: [any MetricSource] = [HostMetricsSource()]
             if FileManager.default.fileExists(atPath: repository.appendingPathComponent(".gaara/deploy.yml").path) {
@@ -68,10 +88,18 @@ struct AlertsCommand: AsyncParsableCommand {
             let notifier = AlertNotifier(
                 config: config, variables: variables, externalURL: externalURL, caDirectory: repository,
                 log: { line in FileHandle.standardError.write(Data((line + "\n").utf8)) })
-            let loop = AlertLoop(config: config, sources: sources, delivery: PrintingDelivery(notifier: notifier))
+            // Goes on from the last watcher's state: a `for` keeps counting, a sent group is not sent again.
+            let loop = AlertLoop(config: config, sources: sources, delivery: PrintingDelivery(notifier: notifier), restoring: state.state())
             var previous: [String: Alert.State] = [:]
             while true {
-                await loop.cycle(at: Date().timeIntervalSince1970)
+                let now = Date().timeIntervalSince1970
+                await loop.sync(silences: state.silences())
+                await loop.cycle(at: now)
+                do {
+                    try state.save(await loop.snapshot(at: now))
+                } catch {
+                    FileHandle.standardError.write(Data("warning: the alerts' state could not be saved in \(state.url.path): \(error)\n".utf8))
+                }
                 let alerts = await loop.alerts
                 for alert in alerts where previous[alert.fingerprint] != alert.state || once {
                     AlertsCommand.say("\(alert.state.rawValue) \(LabelText.render(alert.labels)) value \(String(format: "%g", alert.value))")

@@ -51,3 +51,41 @@ struct AlertLoopTests {
         #expect(await loop.silences.map(\.id) == ["maintenance"])
     }
 }
+
+/// A watcher restarted from its saved state goes on where it was: no second notification for a
+/// group already told, and a `for` that keeps counting; a state saved with other rules is not reused.
+struct AlertLoopRestartTests {
+    @Test func aRestoredLoopDoesNotNotifyAgain() async throws {
+        let source = StaticMetricSource([AlertLoopTests.errorRate(0.5, service: "web")])
+        let config = AlertConfig(receivers: [AlertReceiver(name: "default")])
+        let first = AlertLoop(config: config, sources: [source], delivery: RecordingAlertDelivery())
+        var sentAt: [Int] = []
+        for time in stride(from: 0.0, through: 400, by: 15) where !(await first.cycle(at: time)).isEmpty { sentAt.append(Int(time)) }
+        #expect(sentAt == [330])
+        let folder = AlertStateFolder(root: FileManager.default.temporaryDirectory.appendingPathComponent("gaara-alerts-\(UUID().uuidString)"))
+        defer { try? FileManager.default.removeItem(at: folder.url.deletingLastPathComponent()) }
+        try folder.save(await first.snapshot(at: 400))
+
+        let delivery = RecordingAlertDelivery()
+        let second = AlertLoop(config: config, sources: [source], delivery: delivery, restoring: folder.state())
+        #expect(await second.alerts.map(\.state) == [.firing], "the firing alert is still firing")
+        for time in stride(from: 415.0, through: 3600, by: 15) { await second.cycle(at: time) }
+        #expect(await delivery.sent.isEmpty, "told once: the next is the 4-hour repeat")
+
+        var changed = config
+        changed.rules.removeAll { $0.name == "HighCPU" }
+        let third = AlertLoop(config: changed, sources: [source], delivery: RecordingAlertDelivery(), restoring: folder.state())
+        #expect(await third.alerts.isEmpty, "other rules: the evaluator starts afresh")
+    }
+
+    @Test func silencesAreKeptInTheirFileAndSynced() async throws {
+        let folder = AlertStateFolder(root: FileManager.default.temporaryDirectory.appendingPathComponent("gaara-alerts-\(UUID().uuidString)"))
+        defer { try? FileManager.default.removeItem(at: folder.url.deletingLastPathComponent()) }
+        let silence = Silence(id: "s1", matchers: [try LabelMatcher.parse("service=web")], startsAt: 0, endsAt: 100, createdBy: "ana", comment: "")
+        try folder.updateSilences { $0.append(silence) }
+        #expect(folder.silences() == [silence])
+        let loop = AlertLoop(config: AlertConfig(), sources: [], delivery: RecordingAlertDelivery())
+        await loop.sync(silences: folder.silences())
+        #expect(await loop.silences == [silence])
+    }
+}

@@ -82,6 +82,8 @@ struct AlertsCommandTests {
             #expect(firing.email["subject"] as? String == "[gaara] [FIRING:1] HighErrorRate (environment=staging)")
             #expect(
                 Self.read(output).contains("firing {alertname=\"HighErrorRate\", environment=\"staging\", service=\"web\", severity=\"critical\"}"))
+            let listed = try await GaaraBinary.run(["alerts", "list"], in: project.url)
+            #expect(listed.status == 0 && listed.stdout.contains("firing for ") && listed.stdout.contains("% on web in staging"), "\(listed.stdout)")
 
             // The fix: release 2 answers every request; the window forgets release 1's errors.
             try project.write("site/fail_every", "0")
@@ -94,6 +96,34 @@ struct AlertsCommandTests {
             // Once each: grouped, and not repeated within the hour.
             let hooks = try receiver.requests().filter { $0.path == "/hook" }.map { $0.json["status"] as? String ?? "" }
             #expect(hooks == ["firing", "resolved"], "\(hooks)")
+
+            // A silence (set while the watcher runs) mutes the next breakage; ending it lets it through.
+            let silenced = try await GaaraBinary.run(
+                [
+                    "alerts", "silence", "--match", "alertname=HighErrorRate", "--match", "environment=~stag.*", "--for", "1h", "--comment",
+                    "load test",
+                ],
+                in: project.url)
+            let id = try #require(silenced.stdout.split(separator: " ").dropFirst().first.map(String.init), "\(silenced.stdout)\(silenced.stderr)")
+            let silences = try await GaaraBinary.run(["alerts", "silences"], in: project.url)
+            #expect(silences.stdout.contains("\(id)  active  until ") && silences.stdout.contains(": load test"), "\(silences.stdout)")
+            try project.write("site/fail_every", "10")
+            let third = try await GaaraBinary.run(["deploy", "staging"], in: project.url)
+            try #require(third.status == 0, "\(third.stdout)\(third.stderr)")
+            var muted = ""
+            for _ in 0..<300 where !(muted.contains("firing for ") && muted.contains("(silenced or inhibited)")) {
+                try await Task.sleep(for: .milliseconds(100))
+                muted = try await GaaraBinary.run(["alerts", "list"], in: project.url).stdout
+            }
+            #expect(muted.contains("firing for ") && muted.contains("(silenced or inhibited)"), "\(muted)")
+            try await Task.sleep(for: .seconds(3))
+            #expect(try receiver.requests().filter { $0.path == "/hook" }.count == 2, "nothing sent while silenced")
+            let expired = try await GaaraBinary.run(["alerts", "expire", id], in: project.url)
+            #expect(expired.status == 0 && expired.stdout == "silence \(id) ended\n", "\(expired.stdout)\(expired.stderr)")
+            let again = try await Self.waitFor(receiver, mail, status: "firing", after: 2)
+            #expect(again != nil, "the silence's end lets the still-firing alert through: \(Self.read(output))")
+            let unknown = try await GaaraBinary.run(["alerts", "expire", id], in: project.url)
+            #expect(unknown.status == 2 && unknown.stderr.contains("no active or pending silence '\(id)'"), "\(unknown.stderr)")
             outcome = .success(())
         } catch {
             outcome = .failure(error)
@@ -115,9 +145,14 @@ struct AlertsCommandTests {
     }
 
     /// Waits (up to a minute) until the webhook, Slack and email all got a notification whose webhook status is `status`.
-    static func waitFor(_ receiver: HTTPTestReceiver, _ mail: SMTPTestServer, status: String) async throws -> Delivered? {
+    /// (`after`: webhook notifications already seen, so the wait is for a new one.)
+    static func waitFor(_ receiver: HTTPTestReceiver, _ mail: SMTPTestServer, status: String, after seen: Int = 0) async throws -> Delivered? {
         for _ in 0..<600 {
             let requests = try receiver.requests()
+            guard requests.filter({ $0.path == "/hook" }).count > seen else {
+                try await Task.sleep(for: .milliseconds(100))
+                continue
+            }
             let subject = status == "firing" ? "[FIRING" : "[RESOLVED"
             if let hook = requests.last(where: { $0.path == "/hook" && $0.json["status"] as? String == status }),
                 requests.contains(where: { $0.path == "/slack" && ($0.json["text"] as? String)?.hasPrefix(subject) == true }),

@@ -1,0 +1,52 @@
+import Foundation
+import GaaraAlertCore
+import GaaraDeployCore
+import GaaraRouterCore
+import Testing
+
+@testable import GaaraDeploy
+
+/// An environment's alert samples: the router's window per service, and the release records.
+struct EnvironmentMetricSourceTests {
+    static func group(_ name: String, requests: UInt64, errorRate: Double, p95: Double) -> MetricsWindow.Group {
+        MetricsWindow.Group(
+            group: name, requests: requests, byClass: [:], errorRate: errorRate, p50Ms: p95 / 2, p95Ms: p95, p99Ms: p95 * 2, bytesIn: 0, bytesOut: 0)
+    }
+
+    @Test func theRouterWindowIsWhatUsersSawAcrossReleases() {
+        // A canary at 10% errors on 100 requests beside 900 clean ones: 1% for the service.
+        let window = MetricsWindow(
+            service: "web", seconds: 10,
+            groups: [Self.group("web-1", requests: 900, errorRate: 0, p95: 40), Self.group("web-2", requests: 100, errorRate: 0.1, p95: 90)])
+        let samples = EnvironmentMetricSource.routerSamples(window, environment: "production", service: "web", window: 10)
+        let byMetric = Dictionary(uniqueKeysWithValues: samples.map { ($0.metric, $0.value) })
+        #expect(byMetric == ["request_rate": 100, "error_rate": 0.01, "latency_p95_ms": 90], "\(byMetric)")
+        #expect(samples.allSatisfy { $0.labels == ["environment": "production", "service": "web"] })
+        // No traffic: a request rate of 0 and nothing else (silence is neither an error nor healthy).
+        let idle = EnvironmentMetricSource.routerSamples(
+            MetricsWindow(service: "web", seconds: 10, groups: [Self.group("web-1", requests: 0, errorRate: 0, p95: 0)]), environment: "production",
+            service: "web", window: 10)
+        #expect(idle.map(\.metric) == ["request_rate"])
+    }
+
+    @Test func aFailedLatestReleaseIsADeploymentFailureUntilTheNextGoodOne() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("gaara-env-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let folder = EnvironmentFolder(root: root, environment: "staging")
+        var history = ReleaseHistory(environment: "staging")
+        let now = Date()
+        let first = try history.begin(service: "web", artifact: "dir:a", directory: nil, commit: nil, creator: "ana", now: now)
+        _ = history.succeeded("web", number: first.number, keep: 2, now: now, note: "live")
+        let second = try history.begin(service: "web", artifact: "dir:b", directory: nil, commit: nil, creator: "ana", now: now)
+        history.failed("web", number: second.number, reason: "smoke tests failed: exit status 1", now: now)
+        try folder.save(history)
+        let source = EnvironmentMetricSource(environment: "staging", services: ["web", "api"], folder: folder, admin: nil)
+        let failed = source.releaseSamples()
+        #expect(failed.map { "\($0.metric)=\($0.value) \($0.labels["release"] ?? "")" } == ["deployment_failed=1.0 web-2", "smoke_failed=1.0 web-2"])
+
+        let third = try history.begin(service: "web", artifact: "dir:c", directory: nil, commit: nil, creator: "ana", now: now)
+        _ = history.succeeded("web", number: third.number, keep: 2, now: now, note: "live")
+        try folder.save(history)
+        #expect(source.releaseSamples().map(\.value) == [0, 0], "the next good release clears it")
+    }
+}
