@@ -193,12 +193,14 @@ let package = Package(
         .testTarget(name: "GaaraAlertsTests", dependencies: ["GaaraAlerts", "GaaraAlertCore", "GaaraHTTP", "GaaraTestSupport"]),
         .testTarget(name: "GaaraMailTests", dependencies: ["GaaraMail", "GaaraTestSupport"]),
         // Test support: real services the tests start (an SMTP server), shared by the test targets.
-        .target(name: "GaaraTestSupport", path: "Tests/GaaraTestSupport", exclude: ["smtp-server.py", "http-receiver.py"]),
+        .target(
+            name: "GaaraTestSupport", dependencies: ["GaaraHTTP"], path: "Tests/GaaraTestSupport", exclude: ["smtp-server.py", "http-receiver.py"]),
         .testTarget(name: "GaaraAnalysisTests", dependencies: ["GaaraAnalysis", "GaaraRouterCore"]),
         .testTarget(
             name: "GaaraDeployTests",
             dependencies: [
                 "GaaraDeploy", "GaaraDeployCore", "GaaraExpressions", "GaaraHTTP", "GaaraProcess", "GaaraRouter", "GaaraRouterCore", "GaaraAlertCore",
+                "GaaraTestSupport",
             ]),
     ],
     swiftLanguageModes: [.v6]

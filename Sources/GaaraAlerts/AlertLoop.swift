@@ -52,6 +52,8 @@ public actor AlertLoop {
     let delivery: any AlertDelivery
     /// The alerts of the latest cycle (pending, firing, and resolved once).
     public private(set) var alerts: [Alert] = []
+    /// The samples of the latest cycle.
+    public private(set) var samples: [MetricSample] = []
 
     /// What a loop must keep across a restart: its evaluator (how long each alert has held) and its
     /// dispatcher (groups, what each last sent, silences), and the time they were saved.
@@ -101,12 +103,16 @@ public actor AlertLoop {
     public func cycle(at now: Double, extra: [Alert] = []) async -> [AlertNotification] {
         var samples: [MetricSample] = []
         for source in sources { samples += await source.samples() }
+        self.samples = samples
         alerts = evaluator.evaluate(samples, at: now)
         dispatcher.receive(alerts + extra, at: now)
         let due = dispatcher.tick(at: now)
         for notification in due { await delivery.deliver(notification, at: Date(timeIntervalSince1970: now)) }
         return due
     }
+
+    /// The latest cycle in Prometheus' text format (for `/metrics`).
+    public var exposition: String { PrometheusExposition.render(samples: samples, alerts: alerts) }
 
     /// Silences alerts matching `silence` (Alertmanager's silences).
     public func silence(_ silence: Silence) throws(SilenceError) { try dispatcher.addSilence(silence) }

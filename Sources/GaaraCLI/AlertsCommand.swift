@@ -64,6 +64,9 @@ struct AlertsCommand: AsyncParsableCommand {
         @Flag(help: "Evaluate once, print the alerts, and exit.")
         var once = false
 
+        @Option(help: "Serve the latest samples and alerts for Prometheus at http://HOST:PORT/metrics (127.0.0.1:9464, say).")
+        var listen: String?
+
         func run() async throws {
             guard let seconds = DeployConfigLoader.seconds(interval), seconds > 0 else {
                 throw CLIFailure(.invalidInput, "--interval must be a duration like 15s or 1m, not '\(interval)'")
@@ -90,6 +93,21 @@ struct AlertsCommand: AsyncParsableCommand {
                 log: { line in FileHandle.standardError.write(Data((line + "\n").utf8)) })
             // Goes on from the last watcher's state: a `for` keeps counting, a sent group is not sent again.
             let loop = AlertLoop(config: config, sources: sources, delivery: PrintingDelivery(notifier: notifier), restoring: state.state())
+            if let listen, !once {
+                let (host, port) = try Self.address(listen)
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { try await MetricsEndpoint.serve(loop, host: host, port: port) }
+                    group.addTask { try await watch(loop, state: state, interval: seconds) }
+                    try await group.next()
+                    group.cancelAll()
+                }
+                return
+            }
+            try await watch(loop, state: state, interval: seconds)
+        }
+
+        /// Evaluates every `interval` seconds (once with `--once`), saving the state and printing what changed.
+        func watch(_ loop: AlertLoop, state: AlertStateFolder, interval seconds: Double) async throws {
             var previous: [String: Alert.State] = [:]
             while true {
                 let now = Date().timeIntervalSince1970
@@ -108,6 +126,16 @@ struct AlertsCommand: AsyncParsableCommand {
                 if once { return }
                 try await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
             }
+        }
+
+        /// `HOST:PORT` of `--listen`.
+        static func address(_ text: String) throws -> (String, Int) {
+            guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port),
+                colon != text.startIndex
+            else {
+                throw CLIFailure(.invalidInput, "--listen must be HOST:PORT (127.0.0.1:9464), not '\(text)'")
+            }
+            return (String(text[..<colon]), port)
         }
 
         /// `.gaara/alerts.yml` (or `.yaml`) of `repository`, or the defaults; its errors at `path:line:col`.

@@ -65,7 +65,11 @@ struct AlertsCommandTests {
             try traffic.run()
             _ = FileManager.default.createFile(atPath: output.path, contents: nil)
             watcher.executableURL = GaaraBinary.url
-            watcher.arguments = ["alerts", "watch", "staging", "--interval", "1s", "--window", "3", "--external-url", "https://gaara.example"]
+            let metricsPort = try RegistryFixture.freePort()
+            watcher.arguments = [
+                "alerts", "watch", "staging", "--interval", "1s", "--window", "3", "--external-url", "https://gaara.example", "--listen",
+                "127.0.0.1:\(metricsPort)",
+            ]
             watcher.currentDirectoryURL = project.url
             watcher.environment = ProcessInfo.processInfo.environment.merging(secrets) { $1 }
             watcher.standardOutput = try FileHandle(forWritingTo: output)
@@ -82,6 +86,17 @@ struct AlertsCommandTests {
             #expect(firing.email["subject"] as? String == "[gaara] [FIRING:1] HighErrorRate (environment=staging)")
             #expect(
                 Self.read(output).contains("firing {alertname=\"HighErrorRate\", environment=\"staging\", service=\"web\", severity=\"critical\"}"))
+            // A real Prometheus scraping the watcher's /metrics sees the same error rate and the alert.
+            let prometheus = try await PrometheusTestServer.start(in: project.url, scraping: "127.0.0.1:\(metricsPort)")
+            defer { prometheus.stop() }
+            var scraped: Double?
+            for _ in 0..<100 where scraped == nil {
+                try await Task.sleep(for: .milliseconds(200))
+                scraped = await prometheus.query("ALERTS{alertname=\"HighErrorRate\",alertstate=\"firing\",service=\"web\"}")
+            }
+            #expect(scraped == 1, "Prometheus sees the firing alert")
+            let rate = await prometheus.query("gaara_error_rate{environment=\"staging\",service=\"web\"}")
+            #expect(rate.map { $0 > 0.01 && $0 < 0.3 } == true, "about 10% errors: \(String(describing: rate))")
             let listed = try await GaaraBinary.run(["alerts", "list"], in: project.url)
             #expect(listed.status == 0 && listed.stdout.contains("firing for ") && listed.stdout.contains("% on web in staging"), "\(listed.stdout)")
 

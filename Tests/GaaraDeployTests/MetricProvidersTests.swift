@@ -2,6 +2,7 @@ import Foundation
 import GaaraDeployCore
 import GaaraExpressions
 import GaaraHTTP
+import GaaraTestSupport
 import Synchronization
 import Testing
 
@@ -12,66 +13,9 @@ import Testing
 /// against a real server; commands in a real shell.
 @Suite(.serialized, .timeLimit(.minutes(10)))
 struct MetricProvidersTests {
-    /// A Prometheus server on loopback with its own data directory, scraping the router's admin API
-    /// every second with its token.
-    final class Prometheus: Sendable {
-        let address: String
-        let process: Process
-
-        init(address: String, process: Process) {
-            self.address = address
-            self.process = process
-        }
-
-        static func start(in root: URL, scraping admin: String, token: String) async throws -> Prometheus {
-            let target = admin.replacingOccurrences(of: "http://", with: "")
-            let config = root.appendingPathComponent("prometheus.yml")
-            try """
-            global: {scrape_interval: 1s, evaluation_interval: 1s}
-            scrape_configs:
-              - job_name: gaara-router
-                authorization: {credentials: \(token)}
-                static_configs: [{targets: ["\(target)"]}]
-            """.write(to: config, atomically: true, encoding: .utf8)
-            var lastLog = ""
-            for attempt in 0..<5 {
-                let port = Int.random(in: 20_000..<60_000)
-                let log = root.appendingPathComponent("prometheus-\(attempt).log")
-                _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: "/usr/bin/prometheus")
-                process.arguments = [
-                    "--config.file=\(config.path)", "--storage.tsdb.path=\(root.appendingPathComponent("tsdb-\(attempt)").path)",
-                    "--web.listen-address=127.0.0.1:\(port)",
-                ]
-                let handle = try FileHandle(forWritingTo: log)
-                process.standardOutput = handle
-                process.standardError = handle
-                try process.run()
-                let address = "http://127.0.0.1:\(port)"
-                for _ in 0..<100 where process.isRunning {
-                    if let answer = try? await OutboundHTTP.shared.send(OutboundRequest(url: address + "/-/ready", timeout: 1)), answer.isSuccess {
-                        return Prometheus(address: address, process: process)
-                    }
-                    try await Task.sleep(for: .milliseconds(200))
-                }
-                kill(process.processIdentifier, SIGKILL)
-                process.waitUntilExit()
-                lastLog = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-            }
-            throw DeployTargetError("Prometheus did not start (is Debian's prometheus installed?):\n\(lastLog.suffix(2000))")
-        }
-
-        func stop() {
-            // SIGKILL: a child of the test process inherits its blocked signals, SIGTERM among them.
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
-    }
-
     /// The Prometheus a test started (to stop it at the end).
     final class Started: Sendable {
-        let prometheus = Mutex<Prometheus?>(nil)
+        let prometheus = Mutex<PrometheusTestServer?>(nil)
     }
 
     /// The share of the new release's answers that were 5xx over the last 5 s, as the router's
@@ -86,7 +30,8 @@ struct MetricProvidersTests {
         count: Int, extra: @escaping @Sendable (String) -> [AnalysisMetric] = { _ in [] }, started: Started
     ) -> @Sendable (ZeroLossRolloutTests.Router, URL) async throws -> CanaryAnalysisSettings {
         { router, root in
-            let prometheus = try await Prometheus.start(in: root, scraping: router.admin.endpoint, token: "scrape-token")
+            let prometheus = try await PrometheusTestServer.start(
+                in: root, scraping: router.admin.endpoint, token: "scrape-token", job: "gaara-router")
             started.prometheus.withLock { $0 = prometheus }
             var settings = CanaryAnalysisSettings()
             settings.judge = false

@@ -1,0 +1,60 @@
+import GaaraAlertCore
+
+/// The samples and alerts of a cycle in Prometheus' text exposition format (0.0.4), so a team's
+/// Prometheus can scrape what Gaara measures: each metric as `gaara_NAME` with its labels, and
+/// each pending or firing alert as `ALERTS{alertname, alertstate, …} 1` the way Prometheus itself
+/// exposes its alerts. Names and labels are stable; series are sorted, so equal input is equal text.
+public enum PrometheusExposition {
+    /// What each metric is (its `# HELP`).
+    static let help: [String: String] = [
+        "error_rate": "Share of requests answered with a 5xx or an upstream error over the window, per service.",
+        "latency_p95_ms": "95th percentile response time in milliseconds over the window (the slowest release), per service.",
+        "request_rate": "Requests per second over the window, per service.",
+        "deployment_failed": "1 while the service's latest release failed.",
+        "smoke_failed": "1 while the service's latest release failed its smoke tests.",
+        "cpu": "Share of CPU time busy since the previous reading.",
+        "memory": "Share of memory not available.",
+        "disk": "Share of the file system used.",
+        "network_receive_bytes_per_second": "Bytes received per second by every interface but loopback.",
+        "network_transmit_bytes_per_second": "Bytes sent per second by every interface but loopback.",
+    ]
+
+    /// The text for `samples` and `alerts`.
+    public static func render(samples: [MetricSample], alerts: [Alert]) -> String {
+        var text = ""
+        let byMetric = Dictionary(grouping: samples, by: \.metric)
+        for metric in byMetric.keys.sorted() {
+            let name = "gaara_" + String(metric.map { $0.isLetter || $0.isNumber || $0 == "_" ? $0 : "_" })
+            text += "# HELP \(name) \(help[metric] ?? "Measured by Gaara.")\n# TYPE \(name) gauge\n"
+            let lines = byMetric[metric]!.map { "\(name)\(labels($0.labels)) \(value($0.value))" }
+            text += lines.sorted().joined(separator: "\n") + "\n"
+        }
+        let active = alerts.filter { $0.state != .resolved }
+        if !active.isEmpty {
+            text += "# HELP ALERTS Pending and firing alerts (1 each), as Prometheus exposes its own.\n# TYPE ALERTS gauge\n"
+            let lines = active.map { alert in
+                "ALERTS\(labels(alert.labels.merging(["alertstate": alert.state.rawValue]) { $1 })) 1"
+            }
+            text += lines.sorted().joined(separator: "\n") + "\n"
+        }
+        return text
+    }
+
+    /// `{a="1",b="x\"y"}` sorted by name; empty for no labels.
+    static func labels(_ labels: AlertLabels) -> String {
+        guard !labels.isEmpty else { return "" }
+        let pairs = labels.keys.sorted().map { key in
+            let value = labels[key]!.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+                .replacingOccurrences(of: "\n", with: "\\n")
+            return "\(key)=\"\(value)\""
+        }
+        return "{" + pairs.joined(separator: ",") + "}"
+    }
+
+    /// `0.0731`, `+Inf`, `NaN`.
+    static func value(_ value: Double) -> String {
+        if value.isNaN { return "NaN" }
+        if value.isInfinite { return value > 0 ? "+Inf" : "-Inf" }
+        return value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : "\(value)"
+    }
+}
