@@ -214,7 +214,7 @@ public struct CanaryJudge: Sendable, Equatable {
                 if settings.critical.contains("latency") { return .fail(worse) }
                 high["latency"] = worse
             }
-            let faster = record("latency.lower", fasterEvidence(sample)?.worse ?? 1)
+            let faster = record("latency.lower", latencyEvidence(sample, reversed: true)?.worse ?? 1)
             if high["latency"] == nil, faster >= Self.lowThreshold {
                 passes.append(
                     finding(
@@ -296,21 +296,15 @@ public struct CanaryJudge: Sendable, Equatable {
         return " by more than \(String(format: "%g", allowance.milliseconds)) ms or \(String(format: "%g", allowance.ratio * 100))%"
     }
 
-    /// The baseline against the canary made slower by the allowance: its `worse` is the evidence
-    /// that the canary is faster by more than the allowance (Kayenta's Low).
-    private func fasterEvidence(_ sample: JudgeSample) -> LatencyEvidence? {
+    /// The canary against the baseline made slower by the allowance; with `reversed`, the baseline
+    /// against the canary made slower (its `worse` is the evidence that the canary is faster by more
+    /// than the allowance: Kayenta's Low).
+    private func latencyEvidence(_ sample: JudgeSample, reversed: Bool = false) -> LatencyEvidence? {
         guard let canary = sample.canaryLatency, let baseline = sample.baselineLatency, canary.total > 0, baseline.total > 0 else { return nil }
-        let slowerCanary = sample.latencyBoundsMs.map { canary.allowing(settings.latencyAllowance, bounds: $0) } ?? canary
+        let (first, second) = reversed ? (baseline, canary) : (canary, baseline)
+        let allowed = sample.latencyBoundsMs.map { second.allowing(settings.latencyAllowance, bounds: $0) } ?? second
         return LatencyEvidence(
-            canary: baseline, baseline: slowerCanary, tau2: square(settings.latencyTau), margin: settings.latencyMargin,
-            tolerance: settings.latencyTolerance)
-    }
-
-    private func latencyEvidence(_ sample: JudgeSample) -> LatencyEvidence? {
-        guard let canary = sample.canaryLatency, let baseline = sample.baselineLatency, canary.total > 0, baseline.total > 0 else { return nil }
-        let slowerBaseline = sample.latencyBoundsMs.map { baseline.allowing(settings.latencyAllowance, bounds: $0) } ?? baseline
-        return LatencyEvidence(
-            canary: canary, baseline: slowerBaseline, tau2: square(settings.latencyTau), margin: settings.latencyMargin,
+            canary: first, baseline: allowed, tau2: square(settings.latencyTau), margin: settings.latencyMargin,
             tolerance: settings.latencyTolerance)
     }
 

@@ -87,32 +87,48 @@ public struct Deliverer: Sendable {
     /// Delivers `request`; returns the final entry (delivered or failed). Cancellation stops the
     /// waits and leaves the entry pending in the log.
     public func deliver(_ request: OutboundRequest, kind: String, summary: String) async -> DeliveryEntry {
-        var entry = DeliveryEntry(id: UUID().uuidString, kind: kind, target: "\(request.method) \(request.url)", summary: summary)
+        let entry = DeliveryEntry(id: UUID().uuidString, kind: kind, target: "\(request.method) \(request.url)", summary: summary)
+        return await attempts(entry) { number in
+            do throws(OutboundError) {
+                let response = try await http.send(request)
+                if response.isSuccess { return Attempt(status: response.status) }
+                let error = "HTTP \(response.status): " + String(decoding: response.body.prefix(200), as: UTF8.self)
+                let wait = policy.delay(afterAttempt: number, status: response.status, retryAfter: response.header("Retry-After"))
+                return Attempt(status: response.status, error: error, wait: wait)
+            } catch {
+                return Attempt(error: error.description, wait: policy.delay(afterAttempt: number, status: nil, retryAfter: nil))
+            }
+        }
+    }
+
+    /// How one attempt went: its status, its failure (nil: delivered), and the wait before the
+    /// next (nil: give up).
+    struct Attempt {
+        var status: Int? = nil
+        var error: String? = nil
+        var wait: Double? = nil
+    }
+
+    /// Makes attempts until one delivers or the policy gives up, recording each state in the log
+    /// and logging each failed attempt (the HTTP and email deliveries share it).
+    func attempts(_ start: DeliveryEntry, _ attempt: (Int) async -> Attempt) async -> DeliveryEntry {
+        var entry = start
         await log.record(entry)
         while true {
             entry.attempts += 1
-            var retryAfter: String?
-            do {
-                let response = try await http.send(request)
-                entry.lastStatus = response.status
-                if response.isSuccess {
-                    entry.state = .delivered
-                    entry.lastError = nil
-                    await log.record(entry)
-                    return entry
-                }
-                retryAfter = response.header("Retry-After")
-                entry.lastError = "HTTP \(response.status): " + String(decoding: response.body.prefix(200), as: UTF8.self)
-            } catch {
-                entry.lastStatus = nil
-                entry.lastError = error.description
+            let outcome = await attempt(entry.attempts)
+            entry.lastStatus = outcome.status
+            entry.lastError = outcome.error
+            if outcome.error == nil {
+                entry.state = .delivered
+                await log.record(entry)
+                return entry
             }
-            let wait = policy.delay(afterAttempt: entry.attempts, status: entry.lastStatus, retryAfter: retryAfter)
             var metadata: Logger.Metadata = [
-                "delivery.id": "\(entry.id)", "delivery.kind": "\(kind)", "delivery.target": "\(entry.target)",
+                "delivery.id": "\(entry.id)", "delivery.kind": "\(entry.kind)", "delivery.target": "\(entry.target)",
                 "delivery.attempt": "\(entry.attempts)", "delivery.error": "\(entry.lastError ?? "")",
             ]
-            guard let wait else {
+            guard let wait = outcome.wait else {
                 entry.state = .failed
                 await log.record(entry)
                 logger.error("delivery failed", metadata: metadata)

@@ -150,7 +150,7 @@ struct AlertConfigTests {
         ),
         (
             "rules: [{alert: Errors, expr: error_rate > 1%, for: soon}]",
-            "1:53: 'for' must be a duration (30s, 5m, 4h, 1h30m) or seconds, found 'soon'"
+            "1:53: 'for' must be a duration (30s, 2m, 1h30m, 500ms) or seconds, found 'soon'"
         ),
         (
             "rules: [{alert: Errors, expr: error_rate > 1%, severity: critcal}]",

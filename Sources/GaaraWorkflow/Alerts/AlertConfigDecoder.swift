@@ -179,23 +179,8 @@ struct AlertConfigDecoder {
     }
 
     /// Seconds from `30s`, `5m`, `4h`, `1h30m` or a number.
-    mutating func duration(_ node: YAMLNode, _ what: String) -> Double? {
-        guard let text = node.scalarText, let seconds = DeployConfigLoader.seconds(text) else {
-            session.error(
-                "\(what) must be a duration (30s, 5m, 4h, 1h30m) or seconds, found \(node.scalarText.map { "'\($0)'" } ?? node.kindDescription)",
-                at: node.location)
-            return nil
-        }
-        return seconds
-    }
+    mutating func duration(_ node: YAMLNode, _ what: String) -> Double? { session.duration(node, what) }
 
     /// A duration above 0.
-    mutating func positiveDuration(_ node: YAMLNode, _ what: String) -> Double? {
-        guard let seconds = duration(node, what) else { return nil }
-        guard seconds > 0 else {
-            session.error("\(what) must be longer than 0", at: node.location)
-            return nil
-        }
-        return seconds
-    }
+    mutating func positiveDuration(_ node: YAMLNode, _ what: String) -> Double? { session.positiveDuration(node, what) }
 }

@@ -399,24 +399,9 @@ struct DeployConfigDecoder {
         return value
     }
 
-    mutating func duration(_ node: YAMLNode, _ what: String) -> Double? {
-        guard let text = node.scalarText, node.items == nil, let seconds = DeployConfigLoader.seconds(text) else {
-            session.error(
-                "\(what) must be a duration (30s, 2m, 1h30m, 500ms) or seconds, found \(node.scalarText.map { "'\($0)'" } ?? node.kindDescription)",
-                at: node.location)
-            return nil
-        }
-        return seconds
-    }
+    mutating func duration(_ node: YAMLNode, _ what: String) -> Double? { session.duration(node, what) }
 
-    mutating func positiveDuration(_ node: YAMLNode, _ what: String) -> Double? {
-        guard let seconds = duration(node, what) else { return nil }
-        guard seconds > 0 else {
-            session.error("\(what) must be longer than 0", at: node.location)
-            return nil
-        }
-        return seconds
-    }
+    mutating func positiveDuration(_ node: YAMLNode, _ what: String) -> Double? { session.positiveDuration(node, what) }
 
     /// `local`, `host`, `user@host`, `user@host:2222`, `[::1]:22` style SSH destinations.
     static func isHost(_ text: String) -> Bool {
