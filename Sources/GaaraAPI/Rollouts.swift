@@ -214,3 +214,61 @@ public struct EvidenceJSON: Codable, Sendable, Equatable {
         self.publicKey = publicKey
     }
 }
+
+/// DORA's four keys and the guide's deployment figures for an environment over a window
+/// (`GET …/environments/{env}/dora?since=90d`), as `gaara metrics dora` computes them.
+public struct DORAJSON: Codable, Sendable, Equatable {
+    /// The window's start and end (ISO 8601).
+    public var from: String
+    /// See ``from``.
+    public var to: String
+    /// Successful deployments in the window.
+    public var deployments: Int
+    /// Deployments attempted (successful or not).
+    public var attempts: Int
+    /// Successful deployments per day.
+    public var deploymentsPerDay: Double
+    /// Four Keys' bucket: `daily`, `weekly`, `monthly`, `yearly` or `none`.
+    public var frequency: String
+    /// The median seconds from a commit to its deployment (nil: no commits known).
+    public var leadTimeSeconds: Double?
+    /// Commits the deployments brought.
+    public var changes: Int
+    /// Deployments that caused an incident ÷ attempts (nil: none attempted).
+    public var changeFailureRate: Double?
+    /// The median seconds from an incident's detection to its resolution (nil: none resolved).
+    public var timeToRestoreSeconds: Double?
+    /// Incidents in the window.
+    public var incidents: Int
+    /// Of them, still open.
+    public var openIncidents: Int
+    /// Successful ÷ attempted deployments (nil: none attempted).
+    public var successRate: Double?
+    /// The median seconds a deployment took (nil: none).
+    public var durationSeconds: Double?
+    /// Rollbacks (automatic and by hand).
+    public var rollbacks: Int
+
+    /// Creates a value.
+    public init(
+        from: String, to: String, deployments: Int, attempts: Int, deploymentsPerDay: Double, frequency: String, leadTimeSeconds: Double?,
+        changes: Int, changeFailureRate: Double?, timeToRestoreSeconds: Double?, incidents: Int, openIncidents: Int, successRate: Double?,
+        durationSeconds: Double?, rollbacks: Int
+    ) {
+        self.from = from
+        self.to = to
+        self.deployments = deployments
+        self.attempts = attempts
+        self.deploymentsPerDay = deploymentsPerDay
+        self.frequency = frequency
+        self.leadTimeSeconds = leadTimeSeconds
+        self.changes = changes
+        self.changeFailureRate = changeFailureRate
+        self.timeToRestoreSeconds = timeToRestoreSeconds
+        self.incidents = incidents
+        self.openIncidents = openIncidents
+        self.successRate = successRate
+        self.durationSeconds = durationSeconds
+        self.rollbacks = rollbacks
+    }
+}

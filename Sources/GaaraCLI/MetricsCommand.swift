@@ -30,8 +30,7 @@ struct MetricsCommand: AsyncParsableCommand {
 
         func run() async throws {
             guard format == "text" || format == "json" else { throw CLIFailure(.invalidInput, "--format must be text or json") }
-            let text = since.hasSuffix("w") ? (Double(since.dropLast()).map { "\(Int($0 * 7))d" } ?? since) : since
-            guard let seconds = DeployConfigLoader.seconds(text), seconds > 0 else {
+            guard let seconds = DeployConfigLoader.window(since) else {
                 throw CLIFailure(.invalidInput, "--since must be a duration like 90d, 4w or 12h, not '\(since)'")
             }
             let context = try await target.load()

@@ -195,6 +195,12 @@ enum OpenAPIDocument {
                 "detected_at": "string", "time_to_detect": "number", "time_to_restore": "number", "markdown": "string", "resolved_by": "string",
                 "resolved_at": "string",
             ]),
+            "DORA": object([
+                "from": "string", "to": "string", "deployments": "integer", "attempts": "integer", "deployments_per_day": "number",
+                "frequency": "string", "lead_time_seconds": "number", "changes": "integer", "change_failure_rate": "number",
+                "time_to_restore_seconds": "number", "incidents": "integer", "open_incidents": "integer", "success_rate": "number",
+                "duration_seconds": "number", "rollbacks": "integer",
+            ]),
             "Evidence": object([
                 "verified": "boolean", "trusted_key": "boolean", "verdict": "string", "evidence": "string", "signature": "string",
                 "public_key": "string",

@@ -3,6 +3,7 @@ import GaaraAPI
 import GaaraDeploy
 import GaaraDeployCore
 import GaaraStore
+import GaaraWorkflow
 import HTTPTypes
 import Hummingbird
 
@@ -91,6 +92,17 @@ extension CIServer {
             try Reply.json(try incidents(try await repository(context), try environmentName(context)))
         }
         route(
+            router, registry, .get, "/api/repos/{repo}/environments/{env}/dora", .role(.viewer),
+            "DORA's four keys and the deployment success rate, duration and rollbacks over a window (since=90d, 4w, 12h)", query: ["since"],
+            response: "DORA"
+        ) { [self] request, context, _ in
+            let since = request.uri.queryParameters.get("since").map { String($0) } ?? "90d"
+            guard let seconds = DeployConfigLoader.window(since) else {
+                throw HTTPError(.badRequest, message: "since must be a duration like 90d, 4w or 12h, not '\(since.prefix(40))'")
+            }
+            return try Reply.json(try await dora(try await repository(context), try environmentName(context), seconds: seconds))
+        }
+        route(
             router, registry, .get, "/api/repos/{repo}/environments/{env}/releases/{release}/evidence", .role(.viewer),
             "A release's signed rollout evidence (every decision with its data), each signature verified", response: "[Evidence]"
         ) { [self] _, context, _ in
@@ -115,6 +127,30 @@ extension CIServer {
                 timeToDetect: report.timeToDetect, timeToRestore: report.timeToRestore, markdown: report.markdown,
                 resolvedBy: report.resolution?.by, resolvedAt: report.resolution.flatMap { APICoding.time($0.time.timeIntervalSince1970) })
         }
+    }
+
+    /// The environment's DORA metrics over the last `seconds`, from its releases and incidents and
+    /// the repository's commits.
+    func dora(_ repository: RepositoryRecord, _ environment: String, seconds: Double) async throws -> DORAJSON {
+        var releases: [Release] = []
+        var incidents: [IncidentReport] = []
+        if RolloutDesk.isFolderName(environment) {
+            let folder = rollouts.folder(repository.name, environment)
+            releases = try folder.history().releases
+            incidents = try folder.incidents()
+        }
+        let now = Date()
+        let metrics = DORAMetrics.compute(
+            releases: releases, incidents: incidents,
+            commitTimes: await LocalDeployer.commitTimes(of: releases, in: URL(fileURLWithPath: repository.path)),
+            from: now.addingTimeInterval(-seconds), to: now)
+        return DORAJSON(
+            from: APICoding.time(metrics.from.timeIntervalSince1970) ?? "", to: APICoding.time(metrics.to.timeIntervalSince1970) ?? "",
+            deployments: metrics.deployments, attempts: metrics.attempts, deploymentsPerDay: metrics.deploymentsPerDay,
+            frequency: metrics.frequency, leadTimeSeconds: metrics.leadTime, changes: metrics.changes,
+            changeFailureRate: metrics.changeFailureRate, timeToRestoreSeconds: metrics.timeToRestore, incidents: metrics.incidents,
+            openIncidents: metrics.openIncidents, successRate: metrics.successRate, durationSeconds: metrics.duration,
+            rollbacks: metrics.rollbacks)
     }
 
     /// A release's signed evidence, each rollout's verified against the server's key.

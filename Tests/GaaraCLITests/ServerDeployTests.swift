@@ -229,6 +229,12 @@ struct ServerDeployTests {
         let incidents = try await server.json("/api/repos/app/environments/staging/incidents", token: approver) as? [[String: Any]] ?? []
         #expect(incidents.count == 1 && incidents.first?["failed_release"] as? String == "web-3", "\(incidents)")
         #expect((incidents.first?["trigger"] as? String)?.contains("did not become healthy") == true, "\(incidents)")
+        // DORA over the same records: staging's deployments, the one failed change, its incident open.
+        let dora = try await server.json("/api/repos/app/environments/staging/dora?since=4w", token: approver) as? [String: Any] ?? [:]
+        #expect((dora["deployments"] as? Int ?? 0) >= 1 && dora["incidents"] as? Int == 1 && dora["open_incidents"] as? Int == 1, "\(dora)")
+        #expect((dora["change_failure_rate"] as? Double ?? 0) > 0 && dora["frequency"] as? String != nil, "\(dora)")
+        let badWindow = try await server.request("GET", "/api/repos/app/environments/staging/dora?since=soon", token: approver)
+        #expect(badWindow.status == 400 && String(decoding: badWindow.body, as: UTF8.self).contains("since must be a duration"))
         #expect(page.contains("<h3>Incidents</h3>") && page.contains("href=\"/repos/app/environments/staging/incidents/1\""), "\(page.suffix(3000))")
         let incident = String(
             decoding: try await server.request("GET", "/repos/app/environments/staging/incidents/1", token: approver).body, as: UTF8.self)

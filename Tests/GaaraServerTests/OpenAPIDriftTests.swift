@@ -79,6 +79,13 @@ struct OpenAPIDriftTests {
                 number: 1, service: "web", trigger: "t", failedRelease: "web-2", restoredRelease: "web-1", detectedAt: "t", timeToDetect: 1,
                 timeToRestore: 0.1, markdown: "m", resolvedBy: "web-3", resolvedAt: "t")
         ),
+        (
+            "DORA",
+            DORAJSON(
+                from: "t", to: "t", deployments: 2, attempts: 3, deploymentsPerDay: 0.1, frequency: "weekly", leadTimeSeconds: 60, changes: 4,
+                changeFailureRate: 0.33, timeToRestoreSeconds: 20, incidents: 1, openIncidents: 0, successRate: 0.66, durationSeconds: 30,
+                rollbacks: 1)
+        ),
         ("Evidence", EvidenceJSON(verified: true, trustedKey: true, verdict: "v", evidence: "{}", signature: "s", publicKey: "k")),
         (
             "Delivery",

@@ -42,6 +42,14 @@ public enum DeployConfigLoader {
         return Result(file: file, config: diagnostics.contains { $0.severity == .error } ? nil : config, diagnostics: diagnostics)
     }
 
+    /// Seconds of a reporting window written `90d`, `4w` (28 days), `12h` or as ``seconds(_:)`` takes
+    /// it; nil when malformed or not above 0.
+    public static func window(_ text: String) -> Double? {
+        let days = text.hasSuffix("w") ? Double(text.dropLast()).map { "\(Int($0 * 7))d" } ?? text : text
+        guard let seconds = seconds(days), seconds > 0 else { return nil }
+        return seconds
+    }
+
     /// Seconds from `90`, `1.5`, `500ms`, `30s`, `2m`, `1h30m`; nil when malformed.
     public static func seconds(_ text: String) -> Double? {
         if let number = Double(text), number >= 0 { return number }
