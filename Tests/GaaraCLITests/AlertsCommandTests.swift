@@ -67,7 +67,7 @@ struct AlertsCommandTests {
             watcher.executableURL = GaaraBinary.url
             let metricsPort = try RegistryFixture.freePort()
             watcher.arguments = [
-                "alerts", "watch", "staging", "--interval", "1s", "--window", "3", "--external-url", "https://gaara.example", "--listen",
+                "alerts", "watch", "staging", "--interval", "1s", "--window", "5", "--external-url", "https://gaara.example", "--listen",
                 "127.0.0.1:\(metricsPort)",
             ]
             watcher.currentDirectoryURL = project.url
