@@ -135,7 +135,7 @@ let package = Package(
             name: "GaaraServer",
             dependencies: [
                 "GaaraStore", "GaaraRunner", "GaaraWorkflow", "GaaraEngine", "GaaraExpressions", "GaaraProcess", "GaaraAPI", "GaaraEvents",
-                "GaaraHTTP", "GaaraDeploy", "GaaraDeployCore", "GaaraImageCore", "CGaaraZlib",
+                "GaaraHTTP", "GaaraDeploy", "GaaraDeployCore", "GaaraImageCore", "CGaaraZlib", "GaaraAlerts", "GaaraAlertCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

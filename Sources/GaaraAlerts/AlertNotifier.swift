@@ -41,7 +41,10 @@ public struct AlertNotifier: Sendable {
     @discardableResult
     public func send(_ notification: AlertNotification, at time: Date = Date()) async -> [DeliveryEntry] {
         guard let receiver = config.receiver(notification.receiver) else {
-            log("warning: no receiver is named '\(notification.receiver)'; \(notification.title) was not sent")
+            // No receivers at all (the defaults with no alerts.yml): the alerts are shown, not sent.
+            if !config.receivers.isEmpty {
+                log("warning: no receiver is named '\(notification.receiver)'; \(notification.title) was not sent")
+            }
             return []
         }
         let sends = sends(notification, to: receiver, at: time)

@@ -75,6 +75,11 @@ struct ServeCommand: AsyncParsableCommand {
         help: "How long a deployment waits for review before its job fails: a number with s, m, h or d (default: 30d, as on GitHub).")
     var approvalTimeout = "30d"
 
+    @Option(
+        name: .customLong("alert-interval"),
+        help: "How often each repository's alert rules are evaluated: a number with s, m or h (default: 15s).")
+    var alertInterval = "15s"
+
     @Flag(help: "Start runs interrupted by a crash again, as new attempts.")
     var requeueInterrupted = false
 
@@ -123,6 +128,10 @@ struct ServeCommand: AsyncParsableCommand {
                 .invalidInput, "--approval-timeout must be a positive number with s, m, h or d (like 30d or 12h); not '\(approvalTimeout)'")
         }
         configuration.approvalTimeout = timeout
+        guard let interval = Self.duration(alertInterval), interval > 0 else {
+            throw CLIFailure(.invalidInput, "--alert-interval must be a positive number with s, m or h (like 15s); not '\(alertInterval)'")
+        }
+        configuration.alertInterval = interval
         guard let mode = StepIsolationMode(rawValue: isolation) else {
             throw CLIFailure(.invalidInput, "--isolation must be sandbox or none")
         }

@@ -195,6 +195,15 @@ enum OpenAPIDocument {
                 "detected_at": "string", "time_to_detect": "number", "time_to_restore": "number", "markdown": "string", "resolved_by": "string",
                 "resolved_at": "string",
             ]),
+            "Alert": object([
+                "name": "string", "state": "string", "labels": "object", "annotations": "object", "value": "number", "active_at": "string",
+                "fired_at": "string", "muted": "boolean",
+            ]),
+            "Silence": object([
+                "id": "string", "matchers": "array", "starts_at": "string", "ends_at": "string", "state": "string", "created_by": "string",
+                "comment": "string",
+            ]),
+            "CreateSilence": object(["matchers": "array", "duration": "string", "comment": "string"], required: ["matchers", "duration"]),
             "DORA": object([
                 "from": "string", "to": "string", "deployments": "integer", "attempts": "integer", "deployments_per_day": "number",
                 "frequency": "string", "lead_time_seconds": "number", "changes": "integer", "change_failure_rate": "number",

@@ -20,6 +20,7 @@ extension CIServer {
             return DashboardHTML.page(title: "Approvals", body: html)
         }
         page(router, "/repos/{repo}/environments") { [self] _, context, _ in try await environmentsPage(try await repository(context)) }
+        page(router, "/repos/{repo}/alerts") { [self] _, context, _ in try alertsPage(try await repository(context)) }
         page(router, "/repos/{repo}/rollouts/{id}") { [self] _, context, caller in
             try await rolloutPage(try await repository(context), id: try Reply.integer(context, "id"), caller: caller)
         }
@@ -186,6 +187,7 @@ extension CIServer {
         for row in rolloutRows { names.insert(row.environment) }
         var html =
             "<h1><a href=\"/repos/\(DashboardHTML.escape(repository.name))\">\(DashboardHTML.escape(repository.name))</a> · Environments</h1>"
+            + "<p><a href=\"/repos/\(DashboardHTML.escape(repository.name))/alerts\">Alerts</a></p>"
         if names.isEmpty {
             html +=
                 "<p class=\"empty\">No environments yet: a job with <code>environment: NAME</code> creates one; <code>gaara env set \(DashboardHTML.escape(repository.name)) NAME --reviewer …</code> protects it.</p>"

@@ -51,6 +51,8 @@ public struct ServerConfiguration: Sendable {
     public var approvalTimeout: TimeInterval = 30 * 24 * 3600
     /// The clock of wait timers and approval timeouts (tests use a ``ManualClock``).
     public var clock: any DeskClock = WallClock()
+    /// Seconds between alert evaluations (`gaara serve --alert-interval`).
+    public var alertInterval = 15.0
 
     /// Creates a configuration.
     public init(dataDirectory: URL, executable: String) {
@@ -98,6 +100,8 @@ public final class CIServer: Sendable {
     /// Webhook bodies read at once before their signature is checked (bounds their memory).
     let webhookBodies = Permits(4)
     private let address = ServerAddress()
+    /// Alerting: each repository's rules evaluated and notified (the `AlertService`), read by the API.
+    let alerts: AlertDesk
 
     /// Opens (creating) the data directory and the database. `consumers` get the lifecycle events
     /// besides the server's own (the commit-status publisher).
@@ -138,6 +142,11 @@ public final class CIServer: Sendable {
             toolDirectories: [URL(fileURLWithPath: configuration.executable).deletingLastPathComponent().path], serverURL: serverURL,
             killGrace: configuration.killGrace, isolation: isolation, stepMarker: try LeftoverProcesses.marker(dataDirectory: data))
         queue = RunQueue(executor: executor)
+        let rollouts = RolloutDesk(
+            store: store, git: git, desk: desk, root: data.appendingPathComponent("deploy"), executable: configuration.executable, logger: logger)
+        alerts = AlertDesk(
+            store: store, git: git, rollouts: rollouts, deliveries: deliveries, externalURL: { address.value.isEmpty ? nil : address.value },
+            logger: logger)
     }
 
     /// The URL the server answers on (set once it listens).
@@ -201,6 +210,7 @@ public final class CIServer: Sendable {
         let configuredPort = configuration.port
         let background: [any ServiceLifecycle.Service] = [
             EventBusService(bus: events), RunQueueService(queue: queue), retention, scheduler,
+            AlertService(desk: alerts, interval: configuration.alertInterval),
         ]
         return Application(
             router: router, configuration: .init(address: .hostname(host, port: configuredPort), serverName: "gaara"),
@@ -227,6 +237,7 @@ public final class CIServer: Sendable {
         registerAPI(router, registry)
         registerEnvironmentAPI(router, registry)
         registerRolloutAPI(router, registry)
+        registerAlertAPI(router, registry)
         registerWebhooks(router, registry)
         registerEvents(router, registry)
         registerDashboard(router)

@@ -80,6 +80,14 @@ struct OpenAPIDriftTests {
                 timeToRestore: 0.1, markdown: "m", resolvedBy: "web-3", resolvedAt: "t")
         ),
         (
+            "Alert",
+            AlertJSON(
+                name: "HighCPU", state: "firing", labels: ["host": "h"], annotations: ["summary": "s"], value: 0.9, activeAt: "t", firedAt: "t",
+                muted: false)
+        ),
+        ("Silence", SilenceJSON(id: "i", matchers: ["a=\"b\""], startsAt: "t", endsAt: "t", state: "active", createdBy: "c", comment: "c")),
+        ("CreateSilence", CreateSilenceBody(matchers: ["a=b"], duration: "2h", comment: "c")),
+        (
             "DORA",
             DORAJSON(
                 from: "t", to: "t", deployments: 2, attempts: 3, deploymentsPerDay: 0.1, frequency: "weekly", leadTimeSeconds: 60, changes: 4,

@@ -1,0 +1,124 @@
+import Foundation
+import GaaraAlertCore
+import GaaraAlerts
+import GaaraDeploy
+import GaaraHTTP
+import GaaraStore
+import GaaraWorkflow
+import Logging
+import ServiceLifecycle
+
+/// Alerting in `gaara serve`: every `interval`, each repository whose default branch has a
+/// `.gaara/alerts.yml` or a `.gaara/deploy.yml` gets one cycle of its ``AlertLoop`` — its rules
+/// (the guide's defaults without an alerts.yml) over its environments' routers and release records
+/// and this machine — notifying through the server's delivery log with the repository's unscoped
+/// secrets. A loop is made again when the default branch moves; its state (silences, how long each
+/// alert has held, what each group last sent) is kept in the repository's `alerts` folder, so a
+/// restart or a new commit neither forgets a `for` nor notifies twice.
+actor AlertDesk {
+    struct Watched {
+        let sha: String
+        let loop: AlertLoop
+    }
+
+    let store: Store
+    let git: GitHost
+    let rollouts: RolloutDesk
+    let deliveries: any DeliveryLog
+    let externalURL: @Sendable () -> String?
+    let logger: Logger
+    let host = HostMetricsSource()
+    private var watched: [String: Watched] = [:]
+
+    init(
+        store: Store, git: GitHost, rollouts: RolloutDesk, deliveries: any DeliveryLog, externalURL: @escaping @Sendable () -> String?,
+        logger: Logger
+    ) {
+        self.store = store
+        self.git = git
+        self.rollouts = rollouts
+        self.deliveries = deliveries
+        self.externalURL = externalURL
+        self.logger = logger
+    }
+
+    /// The alerting state folder of `repository`.
+    nonisolated func folder(_ repository: String) -> AlertStateFolder {
+        AlertStateFolder(root: rollouts.root.appendingPathComponent(repository))
+    }
+
+    /// One cycle for every repository at `now`.
+    func cycle(at now: Double) async {
+        guard let repositories = try? await store.repositories() else { return }
+        for repository in repositories {
+            do {
+                guard let loop = try await loop(for: repository) else { continue }
+                let folder = folder(repository.name)
+                await loop.sync(silences: folder.silences())
+                await loop.cycle(at: now)
+                try folder.save(await loop.snapshot(at: now))
+            } catch {
+                logger.warning("alerting skipped a repository", metadata: ["repository": "\(repository.name)", "error": "\(error)"])
+            }
+        }
+    }
+
+    /// The loop of `repository` at its default branch's head (made again when the head moved); nil
+    /// when that commit has neither an alerts.yml nor a deploy.yml.
+    private func loop(for repository: RepositoryRecord) async throws -> AlertLoop? {
+        let bare = URL(fileURLWithPath: repository.path)
+        guard let sha = await git.resolve(bare, "refs/heads/\(repository.defaultBranch)") else { return nil }
+        if let current = watched[repository.name], current.sha == sha { return current.loop }
+        let alertsText = try? await git.git(["show", "--end-of-options", "\(sha):.gaara/alerts.yml"], in: bare)
+        let deployText = try? await git.git(["show", "--end-of-options", "\(sha):.gaara/deploy.yml"], in: bare)
+        guard alertsText != nil || deployText != nil else {
+            watched[repository.name] = nil
+            return nil
+        }
+        var config = AlertConfig()
+        if let alertsText {
+            let loaded = AlertConfigLoader.load(text: alertsText, path: ".gaara/alerts.yml")
+            guard let valid = loaded.config else { throw AlertDeskError("\(sha.prefix(12)): \(loaded.rendered)") }
+            config = valid
+        }
+        var sources: [any MetricSource] = [host]
+        if let deployText, let deploy = DeployConfigLoader.load(text: deployText, path: ".gaara/deploy.yml").config {
+            for environment in deploy.environments where RolloutDesk.isFolderName(environment.name) {
+                let folder = rollouts.folder(repository.name, environment.name)
+                sources.append(
+                    EnvironmentMetricSource(
+                        environment: environment.name, services: deploy.services.map(\.name), folder: folder,
+                        admin: EnvironmentRouter.client(folder: folder.url.appendingPathComponent("router"))))
+            }
+        }
+        let variables = try await rollouts.variables(repositoryID: repository.id!, environment: "")
+        let logger = logger
+        let notifier = AlertNotifier(
+            config: config, variables: variables, deliveries: deliveries, externalURL: externalURL(), caDirectory: nil,
+            log: { line in logger.warning("\(line)", metadata: ["repository": "\(repository.name)"]) })
+        let loop = AlertLoop(config: config, sources: sources, delivery: notifier, restoring: folder(repository.name).state())
+        watched[repository.name] = Watched(sha: sha, loop: loop)
+        return loop
+    }
+}
+
+/// Why a repository's alerting was skipped (its alerts.yml does not load, say).
+struct AlertDeskError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// The desk as a service of `gaara serve`: a cycle every `interval` seconds until shutdown.
+struct AlertService: ServiceLifecycle.Service {
+    let desk: AlertDesk
+    let interval: Double
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                await desk.cycle(at: Date().timeIntervalSince1970)
+                try? await Task.sleep(for: .milliseconds(Int(interval * 1000)))
+            }
+        }
+    }
+}
