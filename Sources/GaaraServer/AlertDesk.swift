@@ -29,6 +29,7 @@ actor AlertDesk {
     let logger: Logger
     let host = HostMetricsSource()
     private var watched: [String: Watched] = [:]
+    private var lastPrune: [String: Int] = [:]
 
     init(
         store: Store, git: GitHost, rollouts: RolloutDesk, deliveries: any DeliveryLog, externalURL: @escaping @Sendable () -> String?,
@@ -47,6 +48,11 @@ actor AlertDesk {
         AlertStateFolder(root: rollouts.root.appendingPathComponent(repository))
     }
 
+    /// The one-minute history of `repository`'s samples (for its Metrics page).
+    nonisolated func rollups(_ repository: String) -> MetricRollups {
+        MetricRollups(root: rollouts.root.appendingPathComponent(repository).appendingPathComponent("metrics"))
+    }
+
     /// One cycle for every repository at `now`.
     func cycle(at now: Double) async {
         guard let repositories = try? await store.repositories() else { return }
@@ -57,6 +63,13 @@ actor AlertDesk {
                 await loop.sync(silences: folder.silences())
                 await loop.cycle(at: now)
                 try folder.save(await loop.snapshot(at: now))
+                let rollups = rollups(repository.name)
+                try rollups.record(await loop.samples, at: now)
+                // Whole days go after the retention; once an hour is enough.
+                if Int(now) / 3600 != lastPrune[repository.name] {
+                    lastPrune[repository.name] = Int(now) / 3600
+                    rollups.prune(at: now)
+                }
             } catch {
                 logger.warning("alerting skipped a repository", metadata: ["repository": "\(repository.name)", "error": "\(error)"])
             }

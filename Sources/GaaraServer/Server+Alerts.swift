@@ -89,7 +89,8 @@ extension CIServer {
     /// `/repos/REPO/alerts`: the alerts (state as text and a badge, never colour alone) and the silences.
     func alertsPage(_ repository: RepositoryRecord) throws -> String {
         let name = DashboardHTML.escape(repository.name)
-        var html = "<h1>\(name) · Alerts</h1><p><a href=\"/repos/\(name)/environments\">Environments</a></p>"
+        var html =
+            "<h1>\(name) · Alerts</h1><p><a href=\"/repos/\(name)/metrics\">Metrics</a> · <a href=\"/repos/\(name)/environments\">Environments</a></p>"
         let list = alertList(repository.name)
         if list.isEmpty {
             html +=
@@ -106,7 +107,7 @@ extension CIServer {
                     <td>\(DashboardHTML.escape(alert.firedAt ?? alert.activeAt))</td></tr>
                     """
             }
-            html += "</tbody></table>"
+            html += "</tbody></table></div>"
         }
         let silences = alerts.folder(repository.name).silences().map(Self.silenceJSON)
         html += "<h2>Silences</h2>"
@@ -122,7 +123,7 @@ extension CIServer {
                     <td>\(DashboardHTML.escape(silence.createdBy))</td><td>\(DashboardHTML.escape(silence.comment))</td></tr>
                     """
             }
-            html += "</tbody></table>"
+            html += "</tbody></table></div>"
         }
         return DashboardHTML.page(title: "Alerts · \(repository.name)", body: html)
     }

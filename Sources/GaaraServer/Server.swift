@@ -242,6 +242,7 @@ public final class CIServer: Sendable {
         registerEvents(router, registry)
         registerDashboard(router)
         registerEnvironmentPages(router)
+        registerMetricsPage(router)
         registry.add(
             RouteDescription(
                 method: .get, path: "/api/openapi.json", access: .anyone, summary: "This OpenAPI document", query: [], body: nil, response: "object",

@@ -53,6 +53,38 @@ struct ServerAlertsTests {
         let page = String(decoding: try await server.request("GET", "/repos/app/alerts", token: developer).body, as: UTF8.self)
         #expect(page.contains("MachineUp") && page.contains("data-state=\"firing\"") && page.contains("No silences."), "\(page.suffix(2000))")
 
+        // The machine's memory, recorded each evaluation, charted on the Metrics page.
+        let metrics = String(decoding: try await server.request("GET", "/repos/app/metrics", token: developer).body, as: UTF8.self)
+        #expect(metrics.contains("<svg class=\"chart\"") && metrics.contains("<title>memory · "), "\(metrics.suffix(2000))")
+        #expect(metrics.contains("<polyline points="), "a line, not 'no data'")
+        #expect(try await server.request("GET", "/repos/app/metrics?range=2y", token: developer).status == 400)
+
+        // Both pages in Chromium, on a desktop and a phone (screenshots in the test artifacts).
+        let wantBrowser = try await ServerEndToEndTests.browserAvailable()
+        #expect(wantBrowser || ProcessInfo.processInfo.environment["GAARA_REQUIRE_BROWSER"] != "1", "GAARA_REQUIRE_BROWSER=1 but no Chromium")
+        if wantBrowser {
+            try FileManager.default.createDirectory(at: ServerEndToEndTests.artifacts, withIntermediateDirectories: true)
+            let script = Bundle.module.resourceURL!.appendingPathComponent("Fixtures/browser/alerts_check.py")
+            let looked = try await GaaraBinary.run(
+                ["python3", script.path, server.url, developer, "app", ServerEndToEndTests.artifacts.path],
+                executable: URL(fileURLWithPath: "/usr/bin/env"))
+            #expect(looked.status == 0, "\(looked.stdout)\(looked.stderr)")
+            let seen = (try? JSONSerialization.jsonObject(with: Data(looked.stdout.utf8)) as? [String: Any]) ?? [:]
+            print("alerts and metrics in Chromium: \(seen)")
+            #expect(seen["alert_states"] as? [String] == ["firing"], "\(seen)")
+            #expect((seen["chart_titles"] as? [String] ?? []).contains { $0.hasPrefix("memory · ") }, "\(seen)")
+            #expect(seen["phone_scroll_width"] as? Int ?? 999 <= 390, "the metrics page scrolls sideways on a phone: \(seen)")
+            #expect((seen["console_errors"] as? [String] ?? []).isEmpty, "\(seen)")
+            for name in ["alerts.png", "metrics.png", "metrics-phone.png"] {
+                let size =
+                    (try? FileManager.default.attributesOfItem(atPath: ServerEndToEndTests.artifacts.appendingPathComponent(name).path))?[.size]
+                    as? Int ?? 0
+                #expect(size > 10_000, "\(name) is \(size) bytes")
+            }
+        } else {
+            print("ServerAlertsTests: no Chromium/chromedriver/selenium here; the browser part is skipped")
+        }
+
         // Silences: approvers only, matchers checked, picked up at the next evaluation.
         let silence: [String: Any] = ["matchers": ["alertname=MachineUp"], "duration": "1h", "comment": "maintenance"]
         #expect(try await server.request("POST", "/api/repos/app/silences", token: developer, json: silence).status == 403)

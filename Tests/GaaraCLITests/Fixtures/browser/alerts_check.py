@@ -1,0 +1,59 @@
+#!/usr/bin/env python3
+"""Looks at a repository's Alerts and Metrics pages in headless Chromium (Selenium + chromedriver).
+
+usage: alerts_check.py URL TOKEN REPOSITORY OUT_DIR
+Prints one JSON object with what it saw; exits 1 (with the reason) when a check fails.
+Screenshots go to OUT_DIR: alerts.png, metrics.png, metrics-phone.png.
+"""
+import json
+import sys
+import time
+
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+
+
+def main():
+    url, token, repository, out = sys.argv[1:5]
+    options = Options()
+    options.binary_location = "/usr/bin/chromium"
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1400,1000"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    seen = {}
+    try:
+        driver.get(f"{url}/login?token={token}&next=/repos/{repository}/alerts")
+        deadline = time.time() + 30
+        while time.time() < deadline and not driver.find_elements(By.CSS_SELECTOR, "tr.alert"):
+            time.sleep(0.2)
+            driver.refresh()
+        seen["alert_rows"] = len(driver.find_elements(By.CSS_SELECTOR, "tr.alert"))
+        seen["alert_states"] = [row.get_attribute("data-state") for row in driver.find_elements(By.CSS_SELECTOR, "tr.alert")]
+        seen["alerts_text"] = driver.find_element(By.TAG_NAME, "main").text
+        driver.save_screenshot(f"{out}/alerts.png")
+        driver.find_element(By.LINK_TEXT, "Metrics").click()
+        time.sleep(0.5)
+        charts = driver.find_elements(By.CSS_SELECTOR, "svg.chart")
+        seen["charts"] = len(charts)
+        seen["chart_titles"] = [chart.get_attribute("aria-label") for chart in charts]
+        seen["chart_lines"] = len(driver.find_elements(By.CSS_SELECTOR, "svg.chart polyline.series"))
+        seen["chart_width"] = charts[0].size["width"] if charts else 0
+        seen["console_errors"] = [
+            entry["message"] for entry in driver.get_log("browser") if entry.get("level") == "SEVERE"
+        ] if hasattr(driver, "get_log") else []
+        driver.save_screenshot(f"{out}/metrics.png")
+        driver.set_window_size(390, 844)
+        time.sleep(0.3)
+        seen["phone_scroll_width"] = driver.execute_script("return document.documentElement.scrollWidth")
+        driver.save_screenshot(f"{out}/metrics-phone.png")
+    finally:
+        driver.quit()
+    print(json.dumps(seen))
+    if seen["alert_rows"] == 0 or seen["charts"] == 0 or seen["chart_lines"] == 0:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
