@@ -30,6 +30,8 @@ actor AlertDesk {
     let host = HostMetricsSource()
     private var watched: [String: Watched] = [:]
     private var lastPrune: [String: Int] = [:]
+    /// The commit whose alerts.yml did not load, by repository (reported once).
+    private var broken: [String: String] = [:]
 
     init(
         store: Store, git: GitHost, rollouts: RolloutDesk, deliveries: any DeliveryLog, externalURL: @escaping @Sendable () -> String?,
@@ -82,6 +84,8 @@ actor AlertDesk {
         let bare = URL(fileURLWithPath: repository.path)
         guard let sha = await git.resolve(bare, "refs/heads/\(repository.defaultBranch)") else { return nil }
         if let current = watched[repository.name], current.sha == sha { return current.loop }
+        // A commit whose alerts.yml does not load is reported once, not every cycle.
+        guard broken[repository.name] != sha else { return nil }
         let alertsText = try? await git.git(["show", "--end-of-options", "\(sha):.gaara/alerts.yml"], in: bare)
         let deployText = try? await git.git(["show", "--end-of-options", "\(sha):.gaara/deploy.yml"], in: bare)
         guard alertsText != nil || deployText != nil else {
@@ -91,7 +95,11 @@ actor AlertDesk {
         var config = AlertConfig()
         if let alertsText {
             let loaded = AlertConfigLoader.load(text: alertsText, path: ".gaara/alerts.yml")
-            guard let valid = loaded.config else { throw AlertDeskError("\(sha.prefix(12)): \(loaded.rendered)") }
+            guard let valid = loaded.config else {
+                broken[repository.name] = sha
+                watched[repository.name] = nil
+                throw AlertDeskError("\(sha.prefix(12)): \(loaded.rendered)")
+            }
             config = valid
         }
         var sources: [any MetricSource] = [host]
@@ -104,12 +112,13 @@ actor AlertDesk {
                         admin: EnvironmentRouter.client(folder: folder.url.appendingPathComponent("router"))))
             }
         }
-        let variables = try await rollouts.variables(repositoryID: repository.id!, environment: "")
+        let rollouts = rollouts
         let logger = logger
-        let notifier = AlertNotifier(
-            config: config, variables: variables, deliveries: deliveries, externalURL: externalURL(), caDirectory: nil,
+        let delivery = RepositoryAlertDelivery(
+            config: config, deliveries: deliveries, externalURL: externalURL,
+            variables: { try await rollouts.variables(repositoryID: repository.id!, environment: "") },
             log: { line in logger.warning("\(line)", metadata: ["repository": "\(repository.name)"]) })
-        let loop = AlertLoop(config: config, sources: sources, delivery: notifier, restoring: folder(repository.name).state())
+        let loop = AlertLoop(config: config, sources: sources, delivery: delivery, restoring: folder(repository.name).state())
         watched[repository.name] = Watched(sha: sha, loop: loop)
         return loop
     }
@@ -133,5 +142,26 @@ struct AlertService: ServiceLifecycle.Service {
                 try? await Task.sleep(for: .milliseconds(Int(interval * 1000)))
             }
         }
+    }
+}
+
+/// A repository's notifications: its unscoped secrets are read at each delivery, so a secret set
+/// after the rules were pushed (the Slack webhook, say) is used from the next notification.
+struct RepositoryAlertDelivery: AlertDelivery {
+    let config: AlertConfig
+    let deliveries: any DeliveryLog
+    let externalURL: @Sendable () -> String?
+    let variables: @Sendable () async throws -> [String: String]
+    let log: @Sendable (String) -> Void
+
+    func deliver(_ notification: AlertNotification, at time: Date) async {
+        let values: [String: String]
+        do {
+            values = try await variables()
+        } catch {
+            return log("warning: \(notification.title) was not sent: the repository's secrets could not be read: \(error)")
+        }
+        let notifier = AlertNotifier(config: config, variables: values, deliveries: deliveries, externalURL: externalURL(), log: log)
+        await notifier.send(notification, at: time)
     }
 }
