@@ -19,6 +19,9 @@ actor AlertDesk {
     struct Watched {
         let sha: String
         let loop: AlertLoop
+        /// This machine's samples, read once a cycle for every repository (two readings moments
+        /// apart would give the second repository no CPU share).
+        let machine: StaticMetricSource
     }
 
     let store: Store
@@ -58,9 +61,12 @@ actor AlertDesk {
     /// One cycle for every repository at `now`.
     func cycle(at now: Double) async {
         guard let repositories = try? await store.repositories() else { return }
+        let machine = await host.samples()
         for repository in repositories {
             do {
-                guard let loop = try await loop(for: repository) else { continue }
+                guard let watched = try await watched(repository) else { continue }
+                await watched.machine.set(machine)
+                let loop = watched.loop
                 let folder = folder(repository.name)
                 await loop.sync(silences: folder.silences())
                 await loop.cycle(at: now)
@@ -80,10 +86,10 @@ actor AlertDesk {
 
     /// The loop of `repository` at its default branch's head (made again when the head moved); nil
     /// when that commit has neither an alerts.yml nor a deploy.yml.
-    private func loop(for repository: RepositoryRecord) async throws -> AlertLoop? {
+    private func watched(_ repository: RepositoryRecord) async throws -> Watched? {
         let bare = URL(fileURLWithPath: repository.path)
         guard let sha = await git.resolve(bare, "refs/heads/\(repository.defaultBranch)") else { return nil }
-        if let current = watched[repository.name], current.sha == sha { return current.loop }
+        if let current = watched[repository.name], current.sha == sha { return current }
         // A commit whose alerts.yml does not load is reported once, not every cycle.
         guard broken[repository.name] != sha else { return nil }
         let alertsText = try? await git.git(["show", "--end-of-options", "\(sha):.gaara/alerts.yml"], in: bare)
@@ -102,7 +108,8 @@ actor AlertDesk {
             }
             config = valid
         }
-        var sources: [any MetricSource] = [host]
+        let machine = StaticMetricSource()
+        var sources: [any MetricSource] = [machine]
         if let deployText, let deploy = DeployConfigLoader.load(text: deployText, path: ".gaara/deploy.yml").config {
             for environment in deploy.environments where RolloutDesk.isFolderName(environment.name) {
                 let folder = rollouts.folder(repository.name, environment.name)
@@ -119,8 +126,9 @@ actor AlertDesk {
             variables: { try await rollouts.variables(repositoryID: repository.id!, environment: "") },
             log: { line in logger.warning("\(line)", metadata: ["repository": "\(repository.name)"]) })
         let loop = AlertLoop(config: config, sources: sources, delivery: delivery, restoring: folder(repository.name).state())
-        watched[repository.name] = Watched(sha: sha, loop: loop)
-        return loop
+        let made = Watched(sha: sha, loop: loop, machine: machine)
+        watched[repository.name] = made
+        return made
     }
 }
 

@@ -58,6 +58,20 @@ struct ServerAlertsTests {
         #expect(metrics.contains("<svg class=\"chart\"") && metrics.contains("<title>memory · "), "\(metrics.suffix(2000))")
         #expect(metrics.contains("<polyline points="), "a line, not 'no data'")
         #expect(try await server.request("GET", "/repos/app/metrics?range=2y", token: developer).status == 400)
+        // A second repository gets the machine's samples too (read once a cycle for all).
+        #expect(try await server.cli(["repo", "add", "other"]).status == 0)
+        try await source.git("remote add other '\(server.data.path)/repos/other.git'")
+        try await source.git("push -q other main")
+        var both = false
+        for _ in 0..<100 where !both {
+            try await Task.sleep(for: .milliseconds(200))
+            var pages: [String] = []
+            for repository in ["app", "other"] {
+                pages.append(String(decoding: try await server.request("GET", "/repos/\(repository)/metrics", token: developer).body, as: UTF8.self))
+            }
+            both = pages.allSatisfy { $0.contains("<title>CPU · ") && $0.contains("<title>memory · ") }
+        }
+        #expect(both, "each repository's Metrics page charts the machine's CPU and memory")
 
         // Both pages in Chromium, on a desktop and a phone (screenshots in the test artifacts).
         let wantBrowser = try await ServerEndToEndTests.browserAvailable()
