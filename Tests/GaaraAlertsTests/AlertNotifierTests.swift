@@ -35,10 +35,11 @@ struct AlertNotifierTests {
         #expect(warnings.lines.isEmpty, "\(warnings.lines)")
         let requests = try receiver.requests()
         let slack = requests.filter { $0.path == "/slack/flaky" }
-        #expect(slack.count == 2 && slack[0].body == slack[1].body, "429 first, then the same message again")
+        // 429 first, then the same message again (and again, only if a loaded machine answered too late).
+        #expect(slack.count >= 2 && Set(slack.map(\.body)).count == 1, "429 first, then the same message again")
         #expect(slack.last?.json["text"] as? String == "[FIRING:1] HighErrorRate (environment=production)")
         let pagerDuty = requests.filter { $0.path == "/pd/v2/enqueue" }.map(\.json)
-        #expect(pagerDuty.map { $0["event_action"] as? String }.sorted { ($0 ?? "") < ($1 ?? "") } == ["resolve", "trigger"])
+        #expect(Set(pagerDuty.map { $0["event_action"] as? String ?? "" }) == ["resolve", "trigger"])
         let hook = try #require(requests.first { $0.path == "/hook" })
         #expect(hook.headers["X-Gaara-Signature-256"] == WebhookSignature.value(Data(hook.body.utf8), secret: "s3cret"))
         #expect(hook.json["version"] as? String == "4")
