@@ -36,6 +36,17 @@ public struct AlertStateFolder: Sendable {
         return result
     }
 
+    /// Ends silence `id` at `now` (one not yet started never starts); the silence as ended, nil when
+    /// there is none with that id or it had already ended.
+    public func expireSilence(_ id: String, at now: Double) throws -> Silence? {
+        try updateSilences { silences -> Silence? in
+            guard let index = silences.firstIndex(where: { $0.id == id }), silences[index].endsAt > now else { return nil }
+            silences[index].startsAt = min(silences[index].startsAt, now)
+            silences[index].endsAt = now
+            return silences[index]
+        }
+    }
+
     /// The loop's saved state, if any.
     public func state() -> AlertLoop.Snapshot? {
         guard let data = try? Data(contentsOf: stateFile) else { return nil }

@@ -99,13 +99,9 @@ extension AlertsCommand {
 
         func run() async throws {
             let now = Date().timeIntervalSince1970
-            let ended = try await place.folder().updateSilences { silences -> Bool in
-                guard let index = silences.firstIndex(where: { $0.id == id }), silences[index].endsAt > now else { return false }
-                silences[index].startsAt = min(silences[index].startsAt, now)
-                silences[index].endsAt = now
-                return true
+            guard try await place.folder().expireSilence(id, at: now) != nil else {
+                throw CLIFailure(.invalidInput, "no active or pending silence '\(id)'")
             }
-            guard ended else { throw CLIFailure(.invalidInput, "no active or pending silence '\(id)'") }
             print("silence \(id) ended")
         }
     }

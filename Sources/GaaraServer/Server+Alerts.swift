@@ -54,13 +54,9 @@ extension CIServer {
             let repository = try await repository(context)
             let id = Reply.parameter(context, "id")
             let now = Date().timeIntervalSince1970
-            let ended = try alerts.folder(repository.name).updateSilences { silences -> Silence? in
-                guard let index = silences.firstIndex(where: { $0.id == id }), silences[index].endsAt > now else { return nil }
-                silences[index].startsAt = min(silences[index].startsAt, now)
-                silences[index].endsAt = now
-                return silences[index]
+            guard let ended = try alerts.folder(repository.name).expireSilence(id, at: now) else {
+                throw HTTPError(.notFound, message: "no active or pending silence '\(id.prefix(40))'")
             }
-            guard let ended else { throw HTTPError(.notFound, message: "no active or pending silence '\(id.prefix(40))'") }
             try await audit(caller, "alerts.expire", repository.name, "silence \(id)")
             return try Reply.json(Self.silenceJSON(ended))
         }
