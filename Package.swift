@@ -79,7 +79,7 @@ let package = Package(
             name: "GaaraDeploy",
             dependencies: [
                 "GaaraDeployCore", "GaaraAnalysis", "GaaraExpressions", "GaaraProcess", "GaaraHTTP", "GaaraRouter", "GaaraRouterCore",
-                "GaaraWorkflow", "GaaraMail", "GaaraAlertCore",
+                "GaaraWorkflow", "GaaraMail", "GaaraAlertCore", "GaaraAlerts",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]),

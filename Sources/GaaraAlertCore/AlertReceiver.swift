@@ -33,6 +33,8 @@ public struct AlertReceiver: Sendable, Equatable, Codable {
     public var slack: String?
     /// The name of the secret holding a PagerDuty Events v2 routing key.
     public var pagerDuty: String?
+    /// PagerDuty's Events API when not `https://events.pagerduty.com` (a proxy, a test).
+    public var pagerDutyURL: String?
     /// Email recipients.
     public var email: EmailTarget?
     /// A webhook.
@@ -40,10 +42,14 @@ public struct AlertReceiver: Sendable, Equatable, Codable {
 
     /// Creates a receiver; one with no channel swallows what is routed to it (Alertmanager's
     /// "null" receiver, for alerts that should only show in the UI).
-    public init(name: String, slack: String? = nil, pagerDuty: String? = nil, email: EmailTarget? = nil, webhook: WebhookTarget? = nil) {
+    public init(
+        name: String, slack: String? = nil, pagerDuty: String? = nil, pagerDutyURL: String? = nil, email: EmailTarget? = nil,
+        webhook: WebhookTarget? = nil
+    ) {
         self.name = name
         self.slack = slack
         self.pagerDuty = pagerDuty
+        self.pagerDutyURL = pagerDutyURL
         self.email = email
         self.webhook = webhook
     }

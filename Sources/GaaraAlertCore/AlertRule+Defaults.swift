@@ -40,6 +40,16 @@ extension AlertRule {
             "description": "CPU use has been above 80% for 5 minutes.",
         ])
 
+    /// A rollout is sending a service's traffic back to its previous release (`rollback_in_progress
+    /// > 0`, at once, info). It is the source of ``InhibitRule/rollbackInProgress``: while it fires,
+    /// the service's warnings and critical alerts wait, since the rollback is already the answer.
+    public static let rollbackInProgress = AlertRule(
+        name: "RollbackInProgress", condition: AlertCondition(metric: "rollback_in_progress", .greaterThan, 0), severity: .info,
+        annotations: [
+            "summary": "Rolling back {{ $labels.service }} in {{ $labels.environment }}",
+            "description": "A rollout is sending traffic back to the previous release; the service's other alerts wait until it ends.",
+        ])
+
     /// The defaults, in the order above: they apply unless `.gaara/alerts.yml` says `defaults: false`.
-    public static let defaults: [AlertRule] = [deploymentFailed, smokeTestsFailed, highErrorRate, highLatency, highCPU]
+    public static let defaults: [AlertRule] = [deploymentFailed, smokeTestsFailed, highErrorRate, highLatency, highCPU, rollbackInProgress]
 }

@@ -73,8 +73,9 @@ public struct AlertNotifier: Sendable {
         do {
             if let url = secret(receiver.slack, "Slack") { post(url, try notification.slackPayload(externalURL: externalURL), "alert-slack") }
             if let key = secret(receiver.pagerDuty, "PagerDuty") {
+                let base = receiver.pagerDutyURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 } ?? pagerDutyURL
                 for event in try notification.pagerDutyEvents(routingKey: key, externalURL: externalURL) {
-                    post(pagerDutyURL + "/v2/enqueue", event, "alert-pagerduty")
+                    post(base + "/v2/enqueue", event, "alert-pagerduty")
                 }
             }
             if let webhook = receiver.webhook {

@@ -4,13 +4,12 @@ import GaaraAlertCore
 /// This machine's CPU, memory, disk and network as alert samples (`cpu`, `memory`, `disk` as
 /// shares of 0–1, `network_receive_bytes_per_second` and `network_transmit_bytes_per_second`),
 /// labelled with `host`: read from `/proc` and `statvfs`, the CPU and network as rates since the
-/// previous reading.
+/// previous reading (see ``HostReading``).
 public actor HostMetricsSource: MetricSource {
     let host: String
     let proc: URL
     let disk: String
-    private var previousCPU: CPUTimes?
-    private var previousNetwork: (time: Double, received: Double, sent: Double)?
+    private var previous: HostReading?
 
     /// A source for this machine (`proc` and `disk` are for tests: another `/proc`, another mount).
     public init(host: String = ProcessInfo.processInfo.hostName, proc: URL = URL(fileURLWithPath: "/proc"), disk: String = "/") {
@@ -21,35 +20,27 @@ public actor HostMetricsSource: MetricSource {
 
     /// The samples now.
     public func samples() async -> [MetricSample] {
-        let labels = ["host": host]
-        var samples: [MetricSample] = []
-        if let text = read("stat"), let now = Self.cpuTimes(text) {
-            // The share busy since the previous reading (since boot the first time).
-            let before = previousCPU ?? CPUTimes(busy: 0, total: 0)
-            if now.total > before.total {
-                samples.append(MetricSample(metric: "cpu", labels: labels, value: (now.busy - before.busy) / (now.total - before.total)))
-            }
-            previousCPU = now
-        }
-        if let text = read("meminfo"), let used = Self.memoryUsed(text) {
-            samples.append(MetricSample(metric: "memory", labels: labels, value: used))
-        }
-        if let used = Self.diskUsed(disk) { samples.append(MetricSample(metric: "disk", labels: labels + ["mount": disk], value: used)) }
-        if let text = read("net/dev"), let (received, sent) = Self.networkBytes(text) {
-            let time = Date().timeIntervalSince1970
-            if let previous = previousNetwork, time > previous.time {
-                let seconds = time - previous.time
-                samples.append(
-                    MetricSample(metric: "network_receive_bytes_per_second", labels: labels, value: max(0, received - previous.received) / seconds))
-                samples.append(
-                    MetricSample(metric: "network_transmit_bytes_per_second", labels: labels, value: max(0, sent - previous.sent) / seconds))
-            }
-            previousNetwork = (time, received, sent)
-        }
-        return samples
+        let now = Self.reading(proc: proc, disk: disk)
+        defer { previous = now }
+        return now.samples(since: previous, labels: ["host": host])
     }
 
-    private func read(_ path: String) -> String? { try? String(contentsOf: proc.appendingPathComponent(path), encoding: .utf8) }
+    /// This machine's counters now (containers are added by the caller that knows them).
+    public static func reading(proc: URL = URL(fileURLWithPath: "/proc"), disk: String = "/") -> HostReading {
+        func read(_ path: String) -> String? { try? String(contentsOf: proc.appendingPathComponent(path), encoding: .utf8) }
+        var reading = HostReading(time: Date().timeIntervalSince1970)
+        if let text = read("stat"), let times = cpuTimes(text) {
+            reading.cpuBusy = times.busy
+            reading.cpuTotal = times.total
+        }
+        reading.memoryUsed = read("meminfo").flatMap(memoryUsed)
+        reading.diskUsed = diskUsed(disk)
+        if let text = read("net/dev"), let (received, sent) = networkBytes(text) {
+            reading.networkReceived = received
+            reading.networkSent = sent
+        }
+        return reading
+    }
 
     /// Jiffies busy and in all from `/proc/stat`'s `cpu` line (idle and iowait are not busy).
     struct CPUTimes: Equatable {
@@ -106,8 +97,4 @@ public actor HostMetricsSource: MetricSource {
         }
         return seen ? (received, sent) : nil
     }
-}
-
-extension Dictionary where Key == String, Value == String {
-    static func + (left: Self, right: Self) -> Self { left.merging(right) { $1 } }
 }

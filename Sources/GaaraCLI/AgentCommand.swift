@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GaaraAlerts
 import GaaraDeploy
 
 /// `gaara agent`: the deploy agent on an SSH host. `gaara deploy` copies its own binary to the host
@@ -12,7 +13,7 @@ struct AgentCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "agent", abstract: "Run one deploy action on this host (started by gaara deploy over SSH).", shouldDisplay: false)
 
-    @Argument(help: "start, stop, remove, running or logs.")
+    @Argument(help: "start, stop, remove, running, logs or metrics.")
     var action: String
 
     @Option(help: "The folder holding this environment's releases on this host.")
@@ -50,8 +51,13 @@ struct AgentCommand: AsyncParsableCommand {
             case "logs":
                 let release = try Self.request().release
                 try Self.answer(AgentAnswer(log: await target(for: release).logTail(release, lines: lines)))
+            case "metrics":
+                // The host's counters and this environment's containers' (the controller makes rates).
+                var reading = HostMetricsSource.reading()
+                reading.containers = await containers.readings()
+                try Self.answer(AgentAnswer(reading: reading))
             default:
-                throw CLIFailure(.invalidInput, "agent: unknown action '\(action)' (start, stop, remove, running, logs)")
+                throw CLIFailure(.invalidInput, "agent: unknown action '\(action)' (start, stop, remove, running, logs, metrics)")
             }
         } catch let error as DeployTargetError {
             throw CLIFailure(.failed, error.message, cause: error)

@@ -74,6 +74,7 @@ struct AlertsCommand: AsyncParsableCommand {
             let repository = await place.repository()
             let state = await place.folder()
             let config = try Self.alertConfig(in: repository)
+            let variables = try DeployOptions.variables(secret)
             var sources: [any MetricSource] = [HostMetricsSource()]
             if FileManager.default.fileExists(atPath: repository.appendingPathComponent(".gaara/deploy.yml").path) {
                 let names = environments.isEmpty ? try await DeployContext.environmentNames(directory: repository.path) : environments
@@ -83,11 +84,13 @@ struct AlertsCommand: AsyncParsableCommand {
                     sources.append(
                         EnvironmentMetricSource(
                             environment: name, services: context.config.services.map(\.name), folder: context.folder, admin: admin, window: window))
+                    // Its hosts and containers (SSH hosts with the environment's key, STAGING_SSH_KEY).
+                    let deployer = context.deployer(admin, variables: variables)
+                    sources.append(EnvironmentHostsSource(environment: name) { await deployer.hostReadings() })
                 }
             } else if !environments.isEmpty {
                 throw CLIFailure(.invalidInput, "no .gaara/deploy.yml in \(repository.path): no environment to watch")
             }
-            let variables = try DeployOptions.variables(secret)
             let notifier = AlertNotifier(
                 config: config, variables: variables, externalURL: externalURL, caDirectory: repository,
                 log: { line in FileHandle.standardError.write(Data((line + "\n").utf8)) })

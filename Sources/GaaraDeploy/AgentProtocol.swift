@@ -1,4 +1,5 @@
 import Foundation
+import GaaraAlertCore
 
 /// What `gaara deploy` sends `gaara agent` on standard input (never on the command line: it holds
 /// the release's secrets and the registry login).
@@ -24,11 +25,14 @@ public struct AgentAnswer: Codable, Sendable, Equatable {
     public var releases: [String]?
     /// A release's last log lines.
     public var log: String?
+    /// The host's counters and its Gaara containers' (`gaara agent metrics`).
+    public var reading: HostReading?
 
     /// Creates an answer.
-    public init(port: Int? = nil, releases: [String]? = nil, log: String? = nil) {
+    public init(port: Int? = nil, releases: [String]? = nil, log: String? = nil, reading: HostReading? = nil) {
         self.port = port
         self.releases = releases
         self.log = log
+        self.reading = reading
     }
 }

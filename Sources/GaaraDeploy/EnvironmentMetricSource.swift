@@ -5,9 +5,11 @@ import GaaraRouter
 import GaaraRouterCore
 
 /// An environment's alert samples, labelled with `environment` and `service`: from its router's
-/// window (`error_rate`, `latency_p95_ms`, `request_rate` over every release of a service: what
-/// users see) and from its release records (`deployment_failed` and `smoke_failed`, 1 while the
-/// service's latest release failed — cleared by the next good one).
+/// window (`error_rate`, `latency_p50_ms`, `latency_p95_ms`, `latency_p99_ms`, `request_rate` over
+/// every release of a service: what users see; `active_users`, its distinct sticky clients of the
+/// last 5 minutes) and from its release records (`deployment_failed` and `smoke_failed`, 1 while the
+/// service's latest release failed — cleared by the next good one; `rollback_in_progress`, 1 while
+/// a rollout sends the service's traffic back to its previous release).
 public struct EnvironmentMetricSource: MetricSource {
     let environment: String
     let services: [String]
@@ -46,26 +48,39 @@ public struct EnvironmentMetricSource: MetricSource {
         let labels = ["environment": environment, "service": service]
         let requests = metrics.groups.reduce(0) { $0 + $1.requests }
         var samples = [MetricSample(metric: "request_rate", labels: labels, value: Double(requests) / Double(window))]
+        if let active = metrics.activeClients { samples.append(MetricSample(metric: "active_users", labels: labels, value: Double(active))) }
         guard requests > 0 else { return samples }
         let errors = metrics.groups.reduce(0.0) { $0 + $1.errorRate * Double($1.requests) }
         samples.append(MetricSample(metric: "error_rate", labels: labels, value: errors / Double(requests)))
-        if let p95 = metrics.groups.filter({ $0.requests > 0 }).map(\.p95Ms).max() {
-            samples.append(MetricSample(metric: "latency_p95_ms", labels: labels, value: p95))
+        let answered = metrics.groups.filter { $0.requests > 0 }
+        for (metric, value) in [("latency_p50_ms", \MetricsWindow.Group.p50Ms), ("latency_p95_ms", \.p95Ms), ("latency_p99_ms", \.p99Ms)] {
+            if let slowest = answered.map({ $0[keyPath: value] }).max() {
+                samples.append(MetricSample(metric: metric, labels: labels, value: slowest))
+            }
         }
         return samples
     }
 
-    /// `deployment_failed` and `smoke_failed` per service from the latest release.
+    /// `deployment_failed` and `smoke_failed` per service from the latest release, and
+    /// `rollback_in_progress` from the persisted rollout.
     func releaseSamples() -> [MetricSample] {
         guard let history = try? folder.history() else { return [] }
         return services.flatMap { service -> [MetricSample] in
-            guard let latest = history.releases.filter({ $0.service == service }).max(by: { $0.number < $1.number }) else { return [] }
+            let releases = history.releases.filter { $0.service == service }
+            guard let latest = releases.max(by: { $0.number < $1.number }) else { return [] }
             let labels = ["environment": environment, "service": service, "release": latest.id]
             let failed = latest.state == .failed
             let smoke = failed && latest.events.contains { $0.text.contains("smoke tests") }
+            // An automatic or operator's abort (the rollout's controller is undoing it), or `gaara
+            // rollback` (a kept release deploying back in). Labelled without the release: the
+            // inhibition matches on environment and service.
+            let aborting: Bool
+            if case .aborting = folder.rollout(service)?.state.phase { aborting = true } else { aborting = false }
+            let rollingBack = aborting || releases.contains { $0.state == .deploying && $0.rollbackFrom != nil }
             return [
                 MetricSample(metric: "deployment_failed", labels: labels, value: failed ? 1 : 0),
                 MetricSample(metric: "smoke_failed", labels: labels, value: smoke ? 1 : 0),
+                MetricSample(metric: "rollback_in_progress", labels: ["environment": environment, "service": service], value: rollingBack ? 1 : 0),
             ]
         }
     }

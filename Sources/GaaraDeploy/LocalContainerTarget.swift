@@ -1,5 +1,7 @@
 import Crypto
 import Foundation
+import GaaraAlertCore
+import GaaraAlerts
 import GaaraProcess
 
 /// Releases as containers on this machine's Docker engine, driven through the `docker` CLI (the one
@@ -108,6 +110,27 @@ public struct LocalContainerTarget: DeployTarget {
             "--format", "{{.Label \"\(Label.release)\"}}",
         ])
         return output.split(separator: "\n").map(String.init).filter { !$0.isEmpty }.sorted()
+    }
+
+    /// The counters of every running container of this scope, read from their cgroups and network
+    /// namespaces (none when the engine does not answer).
+    public func readings() async -> [ContainerReading] {
+        guard
+            let ids = try? await docker(["ps", "--quiet", "--filter", "label=\(Label.scope)=\(scope)"])
+                .split(separator: "\n").map(String.init), !ids.isEmpty,
+            let lines = try? await docker(
+                [
+                    "inspect", "--format",
+                    "{{.Name}}\t{{index .Config.Labels \"\(Label.service)\"}}\t{{index .Config.Labels \"\(Label.release)\"}}\t{{.State.Pid}}",
+                ]
+                    + ids)
+        else { return [] }
+        return lines.split(separator: "\n").compactMap { line in
+            let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            guard fields.count == 4, let pid = Int32(fields[3]), pid > 0 else { return nil }
+            let name = fields[0].hasPrefix("/") ? String(fields[0].dropFirst()) : fields[0]
+            return ContainerStats.reading(pid: pid, name: name, service: fields[1], release: fields[2])
+        }
     }
 
     /// The container's last output lines (stdout and stderr).

@@ -409,7 +409,7 @@ public struct LocalDeployer: Sendable {
 
     /// The key file written from ``sshKey`` for the SSH client (private to this user; removed when the
     /// command ends), or nil without a key (the client's own keys and agent are used).
-    private func writeKeyFile() throws -> String? {
+    func writeKeyFile() throws -> String? {
         guard let sshKey else { return nil }
         let file = folder.url.appendingPathComponent("ssh-key")
         let text = sshKey.hasSuffix("\n") ? sshKey : sshKey + "\n"
@@ -441,19 +441,19 @@ public struct LocalDeployer: Sendable {
     }
 
     /// How SSH hosts are reached: the environment's pinned host keys, shared connections.
-    private func sshSession(keyFile: String?) -> SSHSession {
+    func sshSession(keyFile: String?) -> SSHSession {
         let scope = LocalContainerTarget.scope(of: folder.url)
         return SSHSession(
             keyFile: keyFile, knownHosts: folder.url.appendingPathComponent("known_hosts").path,
             controlDirectory: "/tmp/gaara-ssh-\(getuid())-\(scope)")
     }
 
-    private func removeKeyFile() {
+    func removeKeyFile() {
         try? FileManager.default.removeItem(at: folder.url.appendingPathComponent("ssh-key"))
     }
 
     /// The environment's containers on the local engine.
-    private var containerTarget: LocalContainerTarget { LocalContainerTarget(scope: LocalContainerTarget.scope(of: folder.targets)) }
+    var containerTarget: LocalContainerTarget { LocalContainerTarget(scope: LocalContainerTarget.scope(of: folder.targets)) }
 
     /// The directory a new release of `service` is copied from (`override`, or its `release-dir`).
     private func releaseDirectory(_ service: DeployService, _ directory: String, override: URL?) throws -> URL {

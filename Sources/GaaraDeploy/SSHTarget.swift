@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import GaaraAlertCore
 import GaaraProcess
 import Synchronization
 
@@ -195,6 +196,14 @@ public struct SSHTarget: DeployTarget {
             return ""
         }
         return answer.log ?? ""
+    }
+
+    /// The host's counters and this environment's containers there, read by its agent.
+    public func hostReading() async throws -> HostReading {
+        let agent = try await installAgent()
+        let output = try await session.run("\(agent) agent metrics --root \(root)", on: destination, timeout: 30)
+        guard let reading = try Self.answer(output).reading else { throw DeployTargetError("the agent on \(destination) sent no metrics") }
+        return reading
     }
 
     /// Copies the binary to `~/.gaara/bin/gaara-HASH` unless it is there; returns that path.

@@ -92,8 +92,8 @@ extension ByteConnection {
             else {
                 return nil
             }
-            let (bucket, assignCookie) = stickyBucket(bytes, sticky: service.config.sticky)
-            guard let (group, target) = service.pick(bucket: bucket, now: ProxyHandler.monotonicSeconds()) else { return nil }
+            let sticky = stickyBucket(bytes, sticky: service.config.sticky)
+            guard let (group, target) = service.pick(bucket: sticky.bucket, now: ProxyHandler.monotonicSeconds()) else { return nil }
             let id =
                 requestID.flatMap { ForwardingRules.keepsRequestID(length: $0.valueEnd - $0.valueStart) ? text($0.valueStart, $0.valueEnd) : nil }
                 ?? ProxyHandler.requestID(&random)
@@ -154,13 +154,13 @@ extension ByteConnection {
             let isHead = method == "HEAD"
             let idempotent = ProxyHandler.retryableMethods.contains(method)
             return FastExchange(
-                service: service, group: group, target: target, requestID: id, assignCookie: assignCookie, request: out, isHead: isHead,
-                idempotent: idempotent, closeAfter: closeAfter)
+                service: service, group: group, target: target, requestID: id, assignCookie: sticky.assignCookie, client: sticky.client,
+                request: out, isHead: isHead, idempotent: idempotent, closeAfter: closeAfter)
         }
     }
 
     /// The request's canary bucket from its sticky key (see ``ProxyHandler/bucket(sticky:random:header:cookie:)``).
-    private func stickyBucket(_ bytes: UnsafeRawBufferPointer, sticky: StickyMode) -> (Int, String?) {
+    private func stickyBucket(_ bytes: UnsafeRawBufferPointer, sticky: StickyMode) -> ProxyHandler.StickyPick {
         func text(_ field: HeadField) -> String {
             String(decoding: UnsafeRawBufferPointer(rebasing: bytes[field.valueStart..<field.valueEnd]), as: UTF8.self)
         }

@@ -456,6 +456,6 @@ final class ByteConnection {
         exchange = nil
         loop.timed -= 1
         current.target.inFlight.add(-1, ordering: .relaxed)
-        current.service.record(group: current.group, status: answered, started: current.started, bytesOut: current.bytesOut)
+        current.service.record(group: current.group, status: answered, started: current.started, bytesOut: current.bytesOut, client: current.client)
     }
 }

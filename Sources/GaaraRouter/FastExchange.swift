@@ -8,6 +8,8 @@ final class FastExchange {
     let target: TargetRuntime
     let requestID: String
     let assignCookie: String?
+    /// The hash of the client's sticky key, for the active-users count (0: none).
+    let client: UInt64
     let started = NIODeadline.now()
     /// The head as sent upstream (kept for one retry on a stale pooled connection).
     let request: ByteBuffer
@@ -32,7 +34,8 @@ final class FastExchange {
     }
 
     init(
-        service: ServiceRuntime, group: String, target: TargetRuntime, requestID: String, assignCookie: String?, request: ByteBuffer,
+        service: ServiceRuntime, group: String, target: TargetRuntime, requestID: String, assignCookie: String?, client: UInt64,
+        request: ByteBuffer,
         isHead: Bool, idempotent: Bool, closeAfter: Bool
     ) {
         self.service = service
@@ -40,6 +43,7 @@ final class FastExchange {
         self.target = target
         self.requestID = requestID
         self.assignCookie = assignCookie
+        self.client = client
         self.request = request
         self.isHead = isHead
         self.idempotent = idempotent

@@ -9,6 +9,8 @@ final class ProxyExchange {
     var target: TargetRuntime
     var requestID: String
     var assignCookie: String?
+    /// The hash of the client's sticky key, for the active-users count (0: none).
+    var client: UInt64
     var started: NIODeadline
     var bytesIn: UInt64 = 0
     var bytesOut: UInt64 = 0
@@ -30,7 +32,7 @@ final class ProxyExchange {
 
     init(
         head: HTTPRequestHead, service: ServiceRuntime, group: String, target: TargetRuntime, requestID: String, assignCookie: String?,
-        started: NIODeadline, upgrade: Bool
+        client: UInt64, started: NIODeadline, upgrade: Bool
     ) {
         self.head = head
         self.service = service
@@ -38,6 +40,7 @@ final class ProxyExchange {
         self.target = target
         self.requestID = requestID
         self.assignCookie = assignCookie
+        self.client = client
         self.started = started
         self.upgrade = upgrade
     }

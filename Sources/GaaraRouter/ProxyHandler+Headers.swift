@@ -90,19 +90,38 @@ extension ProxyHandler {
 
     // MARK: Buckets and ids
 
+    /// A request's place in a split: its bucket, the `Set-Cookie` to send when the router assigns
+    /// one, and the hash of its client's sticky key for the active-users count (0: none).
+    struct StickyPick {
+        var bucket: Int
+        var assignCookie: String?
+        var client: UInt64
+    }
+
     /// The request's bucket from its sticky key — a header or cookie, read through `header` and
-    /// `cookie` — and the `Set-Cookie` to send when the router assigns one.
+    /// `cookie` — and the `Set-Cookie` to send when the router assigns one. An assigned cookie is
+    /// `BUCKET-CLIENT`: the bucket keeps the client on its side of a split, the random client part
+    /// tells clients in one bucket apart for the active-users count (a bare `BUCKET`, as routers
+    /// before it assigned, still keeps its bucket).
     static func bucket(
         sticky: StickyMode, random: inout FastRandom, header: (String) -> String?, cookie: (String) -> String?
-    ) -> (Int, String?) {
+    ) -> StickyPick {
         let drawn = Int(random.next() % UInt64(TrafficSplit.buckets))
+        func keyed(_ key: String?) -> StickyPick {
+            guard let key else { return StickyPick(bucket: drawn, client: 0) }
+            return StickyPick(bucket: TrafficSplit.bucket(forKey: key), client: DistinctCounter.hash(key))
+        }
         switch sticky {
-        case .none: return (drawn, nil)
-        case .header(let name): return (header(name).map(TrafficSplit.bucket(forKey:)) ?? drawn, nil)
-        case .cookie(let name): return (cookie(name).map(TrafficSplit.bucket(forKey:)) ?? drawn, nil)
+        case .none: return StickyPick(bucket: drawn, client: 0)
+        case .header(let name): return keyed(header(name))
+        case .cookie(let name): return keyed(cookie(name))
         case .assigned(let name):
-            if let value = cookie(name), let bucket = Int(value), (0..<TrafficSplit.buckets).contains(bucket) { return (bucket, nil) }
-            return (drawn, "\(name)=\(drawn); Path=/; Max-Age=604800; HttpOnly; SameSite=Lax")
+            if let value = cookie(name), let bucket = Int(value.prefix { $0 != "-" }), (0..<TrafficSplit.buckets).contains(bucket) {
+                return StickyPick(bucket: bucket, client: DistinctCounter.hash(value))
+            }
+            let value = "\(drawn)-\(String(random.next(), radix: 36))"
+            return StickyPick(
+                bucket: drawn, assignCookie: "\(name)=\(value); Path=/; Max-Age=604800; HttpOnly; SameSite=Lax", client: DistinctCounter.hash(value))
         }
     }
 
@@ -118,7 +137,7 @@ extension ProxyHandler {
     }
 
     /// The request's bucket for `sticky` (see ``bucket(sticky:random:header:cookie:)``).
-    func bucket(for head: HTTPRequestHead, sticky: StickyMode) -> (Int, String?) {
+    func bucket(for head: HTTPRequestHead, sticky: StickyMode) -> StickyPick {
         Self.bucket(
             sticky: sticky, random: &random, header: { head.headers.first(name: $0) }, cookie: { Self.cookie($0, in: head.headers["cookie"]) })
     }

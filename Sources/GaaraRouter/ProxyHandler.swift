@@ -209,7 +209,8 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
             reject(head, status: .notFound, reason: "no service answers \(host ?? "")\(path)", requestID: requestID, closeAfter: false)
             return
         }
-        let (bucket, assign) = bucket(for: head, sticky: service.config.sticky)
+        let sticky = bucket(for: head, sticky: service.config.sticky)
+        let bucket = sticky.bucket
         if let length = head.headers.first(name: "content-length").flatMap(Int.init), length > service.config.maxBodyBytes {
             Self.recordRefusal(413, service: service, bucket: bucket)
             reject(
@@ -232,7 +233,8 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
             context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .continue))), promise: nil)
         }
         exchange = ProxyExchange(
-            head: head, service: service, group: group, target: target, requestID: requestID, assignCookie: assign, started: .now(),
+            head: head, service: service, group: group, target: target, requestID: requestID, assignCookie: sticky.assignCookie,
+            client: sticky.client, started: .now(),
             upgrade: Self.asksUpgrade(head))
         let upstreamHead = upstreamHead(head, requestID: requestID, upgrade: exchange!.upgrade)
         pending.removeAll(keepingCapacity: true)
@@ -266,7 +268,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
             // Resumed (or removed): route again with the current table.
             if let service, let current = exchange, current.service !== service {
                 current.target.inFlight.add(-1, ordering: .relaxed)
-                let (bucket, _) = bucket(for: current.head, sticky: service.config.sticky)
+                let bucket = bucket(for: current.head, sticky: service.config.sticky).bucket
                 guard let (group, target) = service.pick(bucket: bucket, now: Self.monotonicSeconds()) else {
                     exchange = nil
                     reject(current.head, status: .serviceUnavailable, reason: "no healthy target", requestID: current.requestID, closeAfter: true)
@@ -540,7 +542,8 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler, Upstrea
         pending.removeAll(keepingCapacity: true)
         current.target.inFlight.add(-1, ordering: .relaxed)
         current.service.record(
-            group: current.group, status: answered ?? current.status, started: current.started, bytesIn: current.bytesIn, bytesOut: current.bytesOut)
+            group: current.group, status: answered ?? current.status, started: current.started, bytesIn: current.bytesIn, bytesOut: current.bytesOut,
+            client: current.client)
     }
 
     // MARK: Answers of the router itself

@@ -32,8 +32,8 @@ extension MetricsWindow {
     /// ``latencyBoundsMs`` in microseconds (the histogram's unit).
     static let latencyBoundsMicros = latencyBoundsMs.map { UInt64(($0 * 1000).rounded()) }
 
-    /// The window of `seconds` from each group's counts.
-    init(service: String, seconds: Int, groups: [(group: String, counts: ServiceMetrics.Counts)]) {
+    /// The window of `seconds` from each group's counts, with the service's active clients.
+    init(service: String, seconds: Int, groups: [(group: String, counts: ServiceMetrics.Counts)], activeClients: Int? = nil) {
         let classes = ["1xx", "2xx", "3xx", "4xx", "5xx", "upstream_error"]
         self.init(
             service: service, seconds: seconds,
@@ -47,6 +47,6 @@ extension MetricsWindow {
                     p50Ms: Double(counts.latency.percentile(50)) / 1000, p95Ms: Double(counts.latency.percentile(95)) / 1000,
                     p99Ms: Double(counts.latency.percentile(99)) / 1000, bytesIn: counts.bytesIn, bytesOut: counts.bytesOut,
                     latencyBuckets: counts.latency.coarse(boundsMicros: Self.latencyBoundsMicros))
-            })
+            }, activeClients: activeClients)
     }
 }

@@ -142,7 +142,8 @@ public enum RouterAdmin {
             }
             // `window=all`: every answer since the router started (what the canary judge takes differences of).
             if request.uri.queryParameters.get("window") == "all" {
-                return try json(MetricsWindow(service: name, seconds: 0, groups: metrics.totals()))
+                let now = Date().timeIntervalSince1970
+                return try json(MetricsWindow(service: name, seconds: 0, groups: metrics.totals(), activeClients: metrics.activeClients(now: now)))
             }
             // No window: 10 s; a window that is no number is an error, not the default.
             let given = request.uri.queryParameters.get("window")
@@ -150,8 +151,11 @@ public enum RouterAdmin {
             guard let seconds, (1...ServiceMetrics.windowSeconds).contains(seconds) else {
                 throw HTTPError(.badRequest, message: "window must be 1 to \(ServiceMetrics.windowSeconds) seconds, or all")
             }
+            let now = Date().timeIntervalSince1970
             return try json(
-                MetricsWindow(service: name, seconds: seconds, groups: metrics.window(seconds: seconds, now: Date().timeIntervalSince1970)))
+                MetricsWindow(
+                    service: name, seconds: seconds, groups: metrics.window(seconds: seconds, now: now),
+                    activeClients: metrics.activeClients(now: now)))
         }
         router.get("/metrics") { _, _ in
             Response(
@@ -200,6 +204,9 @@ enum PrometheusText {
             """
         var bytes = "# HELP gaara_router_bytes_total Body bytes by direction.\n# TYPE gaara_router_bytes_total counter\n"
         var inflight = "# HELP gaara_router_in_flight Requests in flight by service and group.\n# TYPE gaara_router_in_flight gauge\n"
+        var active = "# HELP gaara_router_active_clients Distinct sticky clients seen in the last 5 minutes.\n"
+        active += "# TYPE gaara_router_active_clients gauge\n"
+        let now = Date().timeIntervalSince1970
         let classes = ["1xx", "2xx", "3xx", "4xx", "5xx", "error"]
         for metrics in table.allMetrics {
             let service = table.snapshot.services.first { $0.config.name == metrics.service }
@@ -220,12 +227,13 @@ enum PrometheusText {
             for group in service?.groups ?? [] {
                 inflight += "gaara_router_in_flight{service=\"\(metrics.service)\",group=\"\(group.name)\"} \(service!.inFlight(group: group.name))\n"
             }
+            active += "gaara_router_active_clients{service=\"\(metrics.service)\"} \(metrics.activeClients(now: now))\n"
         }
         var unrouted = "# HELP gaara_router_unrouted_total Requests answered before any service took them, by status.\n"
         unrouted += "# TYPE gaara_router_unrouted_total counter\n"
         let counts = table.unroutedCounts
         for status in [400, 404, 408] { unrouted += "gaara_router_unrouted_total{status=\"\(status)\"} \(counts[status] ?? 0)\n" }
-        return out + latency + bytes + inflight + unrouted
+        return out + latency + bytes + inflight + active + unrouted
     }
 }
 

@@ -68,10 +68,13 @@ final class ServiceRuntime: Sendable {
     var healthSettings: TargetHealth.Settings { config.healthCheck?.settings ?? TargetHealth.Settings() }
 
     /// Records one answer (`status` nil: cut off) in the service's metrics, timed from `started`
-    /// (nil: refused before it reached a target).
-    func record(group: String, status: Int?, started: NIODeadline?, bytesIn: UInt64 = 0, bytesOut: UInt64 = 0) {
+    /// (nil: refused before it reached a target), from the client whose sticky key hashes to
+    /// `client` (0: none known).
+    func record(group: String, status: Int?, started: NIODeadline?, bytesIn: UInt64 = 0, bytesOut: UInt64 = 0, client: UInt64 = 0) {
         let micros = started.map { UInt64(max(0, (NIODeadline.now() - $0).nanoseconds / 1000)) } ?? 0
-        metrics.record(group: group, status: status, latencyMicros: micros, bytesIn: bytesIn, bytesOut: bytesOut, now: Date().timeIntervalSince1970)
+        metrics.record(
+            group: group, status: status, latencyMicros: micros, bytesIn: bytesIn, bytesOut: bytesOut, client: client,
+            now: Date().timeIntervalSince1970)
     }
 
     /// The group for a bucket and, in it, the eligible target serving the fewest requests now

@@ -157,12 +157,16 @@ public struct MetricsWindow: Codable, Sendable, Equatable {
     public var seconds: Int
     /// Its groups.
     public var groups: [Group]
+    /// Active users: the distinct sticky clients (cookie or header values) seen in the last 5 minutes,
+    /// whatever the window (nil from a router that predates it; 0 for a service without stickiness).
+    public var activeClients: Int?
 
     /// Creates a window.
-    public init(service: String, seconds: Int, groups: [Group]) {
+    public init(service: String, seconds: Int, groups: [Group], activeClients: Int? = nil) {
         self.service = service
         self.seconds = seconds
         self.groups = groups
+        self.activeClients = activeClients
     }
 }
 

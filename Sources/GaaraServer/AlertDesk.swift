@@ -113,10 +113,20 @@ actor AlertDesk {
         if let deployText, let deploy = DeployConfigLoader.load(text: deployText, path: ".gaara/deploy.yml").config {
             for environment in deploy.environments where RolloutDesk.isFolderName(environment.name) {
                 let folder = rollouts.folder(repository.name, environment.name)
+                let admin = EnvironmentRouter.client(folder: folder.url.appendingPathComponent("router"))
                 sources.append(
-                    EnvironmentMetricSource(
-                        environment: environment.name, services: deploy.services.map(\.name), folder: folder,
-                        admin: EnvironmentRouter.client(folder: folder.url.appendingPathComponent("router"))))
+                    EnvironmentMetricSource(environment: environment.name, services: deploy.services.map(\.name), folder: folder, admin: admin))
+                // Its hosts and containers; SSH hosts with the environment's key as it is at each cycle.
+                let rollouts = rollouts
+                let repositoryID = repository.id!
+                sources.append(
+                    EnvironmentHostsSource(environment: environment.name) {
+                        let variables = (try? await rollouts.variables(repositoryID: repositoryID, environment: environment.name)) ?? [:]
+                        let deployer = LocalDeployer.routed(
+                            config: deploy, environment: environment, repository: folder.url, folder: folder, admin: admin,
+                            executable: rollouts.executable, variables: variables, log: { _ in })
+                        return await deployer.hostReadings()
+                    })
             }
         }
         let rollouts = rollouts

@@ -4,15 +4,20 @@ import GaaraDeploy
 import GaaraStore
 import Hummingbird
 
-/// `/repos/REPO/metrics`: each service's error rate, p95 latency and request rate and the server
-/// machine's CPU and memory over the last hour (or `?range=24h`, `7d`), as SVG charts from the
-/// one-minute rollups, with each environment's deployments and rollbacks drawn as markers.
+/// `/repos/REPO/metrics`: each environment's delivery (DORA's four keys over 90 days, with
+/// deployments per day and the weekly change failure rate charted), then each service's error rate,
+/// latency, request rate and active users and the hosts' CPU and memory over the last hour (or
+/// `?range=24h`, `7d`), as SVG charts from the one-minute rollups, with each environment's
+/// deployments and rollbacks drawn as markers. Readable without JavaScript; with it, the charts
+/// are fetched again every 15 seconds and swapped in place.
 extension CIServer {
     /// What is charted: the metric, its title, and how its values read.
     static let charted: [(metric: String, title: String, format: @Sendable (Double) -> String)] = [
         ("error_rate", "error rate", { String(format: "%.2g%%", $0 * 100) }),
         ("latency_p95_ms", "p95 latency", { String(format: "%.0f ms", $0) }),
+        ("latency_p99_ms", "p99 latency", { String(format: "%.0f ms", $0) }),
         ("request_rate", "requests/s", { String(format: "%.3g", $0) }),
+        ("active_users", "active users", { String(format: "%.0f", $0) }),
         ("cpu", "CPU", { String(format: "%.0f%%", $0 * 100) }),
         ("memory", "memory", { String(format: "%.0f%%", $0 * 100) }),
     ]
@@ -35,6 +40,8 @@ extension CIServer {
             <h1>\(name) · Metrics</h1><p><a href="/repos/\(name)/alerts">Alerts</a> · <a href="/repos/\(name)/environments">Environments</a> · \
             last \(["1h", "24h", "7d"].map { $0 == range ? "<strong>\($0)</strong>" : "<a href=\"?range=\($0)\">\($0)</a>" }.joined(separator: " "))</p>
             """
+        html += try await doraSection(repository, now: now)
+        html += "<h2>Services and hosts</h2><div class=\"charts\">"
         let rollups = alerts.rollups(repository.name)
         let markers = try await deploymentMarkers(repository)
         var drawn = 0
@@ -55,15 +62,14 @@ extension CIServer {
             html +=
                 "<p class=\"empty\">No metrics yet: they are recorded every evaluation once the default branch has a <code>.gaara/deploy.yml</code> or <code>.gaara/alerts.yml</code>.</p>"
         }
-        return DashboardHTML.page(title: "Metrics · \(repository.name)", body: html)
+        html += "</div>"
+        return DashboardHTML.page(title: "Metrics · \(repository.name)", body: html, script: "Gaara.liveCharts(15000);")
     }
 
     /// Each environment's deployments, failures and rollbacks as chart markers.
     func deploymentMarkers(_ repository: RepositoryRecord) async throws -> [(environment: String?, marker: SVGChart.Marker)] {
-        var names = Set(try await store.rollouts(repositoryID: repository.id!, limit: 500).map(\.environment))
-        names.formUnion(try await store.environments(repositoryID: repository.id!).map(\.name))
         var markers: [(environment: String?, marker: SVGChart.Marker)] = []
-        for environment in names.sorted() where RolloutDesk.isFolderName(environment) {
+        for environment in try await environmentNames(repository) {
             for release in (try? rollouts.folder(repository.name, environment).history().releases) ?? [] {
                 if let time = release.deployedAt {
                     markers.append(

@@ -88,15 +88,15 @@ struct RuleEvaluatorTests {
         #expect(alerts[2].annotations["summary"] == "CPU at 90% on web-1")
     }
 
-    @Test func theDefaultsAreTheGuidesFiveWithLiveSummaries() throws {
+    @Test func theDefaultsAreTheGuidesFiveAndTheRollbackWithLiveSummaries() throws {
         let defaults = AlertRule.defaults
-        #expect(defaults.map(\.name) == ["DeploymentFailed", "SmokeTestsFailed", "HighErrorRate", "HighLatency", "HighCPU"])
+        #expect(defaults.map(\.name) == ["DeploymentFailed", "SmokeTestsFailed", "HighErrorRate", "HighLatency", "HighCPU", "RollbackInProgress"])
         #expect(
             defaults.map(\.condition.description) == [
-                "deployment_failed > 0", "smoke_failed > 0", "error_rate > 0.01", "latency_p95_ms > 500", "cpu > 0.8",
+                "deployment_failed > 0", "smoke_failed > 0", "error_rate > 0.01", "latency_p95_ms > 500", "cpu > 0.8", "rollback_in_progress > 0",
             ])
-        #expect(defaults.map(\.for) == [0, 0, 300, 300, 300])
-        #expect(defaults.map(\.severity) == [.critical, .critical, .critical, .warning, .warning])
+        #expect(defaults.map(\.for) == [0, 0, 300, 300, 300, 0])
+        #expect(defaults.map(\.severity) == [.critical, .critical, .critical, .warning, .warning, .info])
         for rule in defaults {
             for text in rule.annotations.values { _ = try AlertTemplate.parse(text) }
             #expect(rule.annotations["summary"] != nil && rule.annotations["description"] != nil, "\(rule.name)")

@@ -170,6 +170,16 @@ struct RouterTests {
             onCanary = now
         }
         #expect(onCanary.count == 1000)
+        // Active users: the same 1,000 cookies came back each round, so 1,000 distinct clients (the
+        // counter's linear-counting range: a standard deviation of about 11, bound at 5).
+        let metrics = try await GaaraBinary.run(
+            ["curl", "-s", "--unix-socket", String(setup.admin.dropFirst(5)), "http://router/services/web/metrics?window=60"],
+            executable: URL(fileURLWithPath: "/usr/bin/env"))
+        let window = try JSONSerialization.jsonObject(with: Data(metrics.stdout.utf8)) as? [String: Any]
+        let active = try #require(window?["active_clients"] as? Int, "\(metrics.stdout)")
+        #expect(abs(active - 1000) <= 60, "\(active) active clients")
+        let jarText = try String(contentsOfFile: jar, encoding: .utf8)
+        #expect(jarText.contains("gaara_bucket=") && jarText.contains("-"), "assigned cookies are BUCKET-CLIENT: \(jarText.prefix(80))")
     }
 
     @Test func theRouterAnswersWhatItCannotForward() async throws {

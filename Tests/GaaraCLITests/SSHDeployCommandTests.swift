@@ -174,6 +174,7 @@ struct SSHDeployCommandTests {
                         "host \(index) runs \(release) of \(digest), published on its addresses: \(running)")
                 }
             }
+            try await Self.checkHostMetrics(addresses, in: project, environment: environment)
             let history = try await GaaraBinary.run(["releases", "production", "--format", "json"], in: project.url)
             let artifacts = (try JSONSerialization.jsonObject(with: Data(history.stdout.utf8)) as? [[String: Any]])?.compactMap {
                 $0["artifact"] as? String
@@ -224,6 +225,53 @@ struct SSHDeployCommandTests {
     static func stopHosts(in folder: TemporaryDirectory) async {
         let stopped = try? await GaaraBinary.runShell("'\(Self.script)' stop '\(folder.url.path)'")
         #expect(stopped?.status == 0, "\(stopped?.stderr ?? "")")
+    }
+
+    /// `gaara alerts watch` reads each SSH host through its agent: the host's counters and, per
+    /// container, its cgroup's and network namespace's, as a user sees them on `/metrics`.
+    static func checkHostMetrics(_ addresses: [String], in project: TemporaryDirectory, environment: [String: String]) async throws {
+        let metricsPort = try RegistryFixture.freePort()
+        let watcher = Process()
+        watcher.executableURL = GaaraBinary.url
+        watcher.arguments = ["alerts", "watch", "production", "--interval", "1s", "--listen", "127.0.0.1:\(metricsPort)"]
+        watcher.currentDirectoryURL = project.url
+        watcher.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        watcher.standardOutput = FileHandle.nullDevice
+        watcher.standardError = FileHandle.nullDevice
+        try watcher.run()
+        defer {
+            // SIGKILL: a child of the test process inherits its blocked signals, SIGTERM among them.
+            kill(watcher.processIdentifier, SIGKILL)
+            watcher.waitUntilExit()
+        }
+        func value(_ lines: [Substring], _ prefix: String, _ parts: [String]) -> Double? {
+            lines.first { $0.hasPrefix(prefix + "{") && parts.allSatisfy($0.contains) }.flatMap { Double($0.split(separator: " ").last ?? "") }
+        }
+        var lines: [Substring] = []
+        // Rates need two cycles of every host (an SSH call each): up to a minute on a loaded machine.
+        for _ in 0..<120 {
+            let exposed = try await GaaraBinary.run(
+                ["curl", "-s", "http://127.0.0.1:\(metricsPort)/metrics"], executable: URL(fileURLWithPath: "/usr/bin/env"))
+            lines = exposed.stdout.split(separator: "\n")
+            let rated = addresses.allSatisfy { value(lines, "gaara_container_cpu", ["host=\"\($0)\"", "release=\"web-2\""]) != nil }
+            if rated { break }
+            try await Task.sleep(for: .milliseconds(500))
+        }
+        for address in addresses {
+            let host = "host=\"\(address)\""
+            #expect(value(lines, "gaara_host_up", [host]) == 1, "\(address) answered: \(lines.filter { $0.contains(address) })")
+            for metric in ["gaara_cpu", "gaara_memory", "gaara_disk"] {
+                let share = value(lines, metric, [host, "environment=\"production\""])
+                #expect(share.map { (0...1).contains($0) } == true, "\(metric) of \(address): \(String(describing: share))")
+            }
+            for release in ["web-1", "web-2"] {
+                let labels = [host, "release=\"\(release)\"", "service=\"web\"", "container=\"gaara-"]
+                let memory = value(lines, "gaara_container_memory_bytes", labels)
+                #expect(memory.map { $0 > 100_000 } == true, "\(release) on \(address) uses memory: \(String(describing: memory))")
+                let cpu = value(lines, "gaara_container_cpu", labels)
+                #expect(cpu.map { $0 >= 0 && $0 < 4 } == true, "\(release) on \(address): \(String(describing: cpu)) cores")
+            }
+        }
     }
 
     /// What runs on host `index`'s engine for `service`: `release image address:port` lines.

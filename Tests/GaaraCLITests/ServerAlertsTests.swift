@@ -88,6 +88,10 @@ struct ServerAlertsTests {
             #expect(seen["alert_states"] as? [String] == ["firing"], "\(seen)")
             #expect((seen["chart_titles"] as? [String] ?? []).contains { $0.hasPrefix("memory · ") }, "\(seen)")
             #expect(seen["phone_scroll_width"] as? Int ?? 999 <= 390, "the metrics page scrolls sideways on a phone: \(seen)")
+            #expect(
+                seen["refreshed"] as? Bool == true && seen["refreshed_in_place"] as? Bool == true
+                    && seen["charts_after_refresh"] as? Int == seen["charts"] as? Int && seen["delivery_heading"] as? Bool == true,
+                "the charts refresh in place: \(seen)")
             #expect((seen["console_errors"] as? [String] ?? []).isEmpty, "\(seen)")
             for name in ["alerts.png", "metrics.png", "metrics-phone.png"] {
                 let size =

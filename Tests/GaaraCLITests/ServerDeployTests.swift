@@ -235,6 +235,13 @@ struct ServerDeployTests {
         #expect((dora["change_failure_rate"] as? Double ?? 0) > 0 && dora["frequency"] as? String != nil, "\(dora)")
         let badWindow = try await server.request("GET", "/api/repos/app/environments/staging/dora?since=soon", token: approver)
         #expect(badWindow.status == 400 && String(decoding: badWindow.body, as: UTF8.self).contains("since must be a duration"))
+        // And on the Metrics page: the figures as text, deployments per day and the weekly change failure rate as charts.
+        let metricsPage = String(decoding: try await server.request("GET", "/repos/app/metrics", token: approver).body, as: UTF8.self)
+        let staging = metricsPage.components(separatedBy: "<section class=\"dora\" data-environment=\"staging\">").dropFirst().first ?? ""
+        #expect(
+            staging.contains("<dt>Change failure rate</dt><dd>\(Int(((dora["change_failure_rate"] as? Double ?? 0) * 100).rounded()))%</dd>")
+                && staging.contains("<title>deployments/day · staging") && staging.contains("<title>change failure rate/week · staging"),
+            "\(metricsPage.suffix(4000))")
         #expect(page.contains("<h3>Incidents</h3>") && page.contains("href=\"/repos/app/environments/staging/incidents/1\""), "\(page.suffix(3000))")
         let incident = String(
             decoding: try await server.request("GET", "/repos/app/environments/staging/incidents/1", token: approver).body, as: UTF8.self)

@@ -17,10 +17,14 @@ struct EnvironmentMetricSourceTests {
         // A canary at 10% errors on 100 requests beside 900 clean ones: 1% for the service.
         let window = MetricsWindow(
             service: "web", seconds: 10,
-            groups: [Self.group("web-1", requests: 900, errorRate: 0, p95: 40), Self.group("web-2", requests: 100, errorRate: 0.1, p95: 90)])
+            groups: [Self.group("web-1", requests: 900, errorRate: 0, p95: 40), Self.group("web-2", requests: 100, errorRate: 0.1, p95: 90)],
+            activeClients: 37)
         let samples = EnvironmentMetricSource.routerSamples(window, environment: "production", service: "web", window: 10)
         let byMetric = Dictionary(uniqueKeysWithValues: samples.map { ($0.metric, $0.value) })
-        #expect(byMetric == ["request_rate": 100, "error_rate": 0.01, "latency_p95_ms": 90], "\(byMetric)")
+        #expect(
+            byMetric == [
+                "request_rate": 100, "active_users": 37, "error_rate": 0.01, "latency_p50_ms": 45, "latency_p95_ms": 90, "latency_p99_ms": 180,
+            ], "\(byMetric)")
         #expect(samples.allSatisfy { $0.labels == ["environment": "production", "service": "web"] })
         // No traffic: a request rate of 0 and nothing else (silence is neither an error nor healthy).
         let idle = EnvironmentMetricSource.routerSamples(
@@ -42,11 +46,55 @@ struct EnvironmentMetricSourceTests {
         try folder.save(history)
         let source = EnvironmentMetricSource(environment: "staging", services: ["web", "api"], folder: folder, admin: nil)
         let failed = source.releaseSamples()
-        #expect(failed.map { "\($0.metric)=\($0.value) \($0.labels["release"] ?? "")" } == ["deployment_failed=1.0 web-2", "smoke_failed=1.0 web-2"])
+        #expect(
+            failed.map { "\($0.metric)=\($0.value) \($0.labels["release"] ?? "")" } == [
+                "deployment_failed=1.0 web-2", "smoke_failed=1.0 web-2", "rollback_in_progress=0.0 ",
+            ])
 
         let third = try history.begin(service: "web", artifact: "dir:c", directory: nil, commit: nil, creator: "ana", now: now)
         _ = history.succeeded("web", number: third.number, keep: 2, now: now, note: "live")
         try folder.save(history)
-        #expect(source.releaseSamples().map(\.value) == [0, 0], "the next good release clears it")
+        #expect(source.releaseSamples().map(\.value) == [0, 0, 0], "the next good release clears it")
+    }
+
+    @Test func aRolloutThatIsAbortingIsARollbackInProgressUntilItEnds() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("gaara-env-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let folder = EnvironmentFolder(root: root, environment: "staging")
+        var history = ReleaseHistory(environment: "staging")
+        let now = Date()
+        let first = try history.begin(service: "web", artifact: "dir:a", directory: nil, commit: nil, creator: "ana", now: now)
+        _ = history.succeeded("web", number: first.number, keep: 2, now: now, note: "live")
+        _ = try history.begin(service: "web", artifact: "dir:b", directory: nil, commit: nil, creator: "ana", now: now)
+        try folder.save(history)
+        let source = EnvironmentMetricSource(environment: "staging", services: ["web"], folder: folder, admin: nil)
+        func rollingBack() -> Double? { source.releaseSamples().first { $0.metric == "rollback_in_progress" }?.value }
+
+        // The canary's controller, as the runner persists it before each action.
+        var controller = RolloutController(steps: [.start(hosts: ["a"]), .route(weight: 5), .route(weight: 100)], hasOldRelease: true)
+        func persist() throws {
+            try FileManager.default.createDirectory(at: root.appendingPathComponent("staging"), withIntermediateDirectories: true)
+            try JSONEncoder().encode(controller).write(to: folder.rolloutFile("web"))
+        }
+        _ = controller.handle(.begin, now: now)
+        _ = controller.handle(.succeeded(1), now: now)
+        _ = controller.handle(.succeeded(2), now: now)
+        try persist()
+        #expect(rollingBack() == 0, "routing 5% to the canary is no rollback")
+        // The judge finds the canary broken: the controller starts undoing it.
+        var actions = controller.handle(.abort(reason: "canary error rate 9%"), now: now)
+        try persist()
+        #expect(rollingBack() == 1, "\(controller.state.phase)")
+        let labels = source.releaseSamples().first { $0.metric == "rollback_in_progress" }?.labels
+        #expect(labels == ["environment": "staging", "service": "web"], "the inhibition's equal labels, no release")
+        // Each undo action done, until the controller has ended the rollout.
+        var steps = 0
+        while case .aborting = controller.state.phase, steps < 10 {
+            guard case .perform(let id, _) = actions.first(where: { if case .perform = $0 { true } else { false } }) else { break }
+            actions = controller.handle(.succeeded(id), now: now)
+            steps += 1
+        }
+        try persist()
+        #expect(rollingBack() == 0, "the rollback ended: \(controller.state.phase)")
     }
 }

@@ -65,12 +65,13 @@ struct AlertConfigTests {
         #expect(config.smtp?.server == "smtp.example.com:587" && config.smtp?.password == "SMTP_PASSWORD" && config.smtp?.tls == "starttls")
         #expect(config.smtp?.from == "Gaara <alerts@example.com>" && config.smtp?.username == "alerts")
 
-        #expect(config.rules.map(\.name) == ["DeploymentFailed", "SmokeTestsFailed", "HighLatency", "HighCPU", "HighErrorRate", "SlowCheckout"])
-        let errors = config.rules[4]
+        #expect(
+            config.rules.map(\.name) == ["DeploymentFailed", "SmokeTestsFailed", "HighLatency", "HighCPU", "RollbackInProgress", "HighErrorRate", "SlowCheckout"])
+        let errors = config.rules[5]
         #expect(errors.condition.description == "error_rate > 0.01" && errors.for == 300 && errors.keepFiringFor == 60)
         #expect(errors.severity == .critical && errors.labels == ["team": "web"])
         #expect(errors.annotations == ["summary": "error rate {{ $value | percent }} on {{ $labels.service }}"])
-        let checkout = config.rules[5]
+        let checkout = config.rules[6]
         #expect(checkout.condition.description == "latency_p95_ms >= 750" && checkout.for == 600)
         #expect(checkout.severity == .warning && checkout.keepFiringFor == nil && checkout.labels.isEmpty, "defaults")
 
@@ -102,7 +103,8 @@ struct AlertConfigTests {
     @Test func anEmptyFileIsTheDefaultsAndDefaultsFalseDropsThem() throws {
         for text in ["", "# nothing yet\n"] {
             let config = try #require(Self.load(text).config)
-            #expect(config.rules.map(\.name) == ["DeploymentFailed", "SmokeTestsFailed", "HighErrorRate", "HighLatency", "HighCPU"])
+            #expect(
+                config.rules.map(\.name) == ["DeploymentFailed", "SmokeTestsFailed", "HighErrorRate", "HighLatency", "HighCPU", "RollbackInProgress"])
             #expect(config.route.receiver == "default" && config.receivers.isEmpty && config.inhibitRules.count == 1)
         }
         let bare = try #require(Self.load("defaults: false\nreceivers: [{name: team, slack: SLACK}]").config)

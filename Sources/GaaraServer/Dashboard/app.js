@@ -134,5 +134,22 @@ const Gaara = (() => {
       location.reload();
     }, ms);
   }
-  return { liveRun, liveList, refreshUnlessTyping, ansi };
+  // The metrics page's charts, fetched again and swapped in place (no reload: the scroll position
+  // stays); a failed fetch leaves the charts as they are until the next one.
+  async function refreshCharts() {
+    const response = await fetch(location.href, { credentials: 'same-origin', headers: { Accept: 'text/html' } });
+    if (!response.ok) return false;
+    const fresh = new DOMParser().parseFromString(await response.text(), 'text/html');
+    for (const selector of ['.dora-list', '.charts']) {
+      const now = document.querySelector(selector);
+      const next = fresh.querySelector(selector);
+      if (now && next) now.replaceWith(next);
+    }
+    document.body.dataset.chartsUpdated = String(parseInt(document.body.dataset.chartsUpdated || '0', 10) + 1);
+    return true;
+  }
+  function liveCharts(ms) {
+    setInterval(() => { refreshCharts().catch(() => {}); }, ms);
+  }
+  return { liveRun, liveList, refreshUnlessTyping, refreshCharts, liveCharts, ansi };
 })();

@@ -130,7 +130,7 @@ extension AlertConfigDecoder {
                     named = true
                 }
             case "slack": receiver.slack = secretName(field.value, "'slack'")
-            case "pagerduty": receiver.pagerDuty = secretName(field.value, "'pagerduty'")
+            case "pagerduty": decodePagerDuty(field.value, into: &receiver)
             case "email":
                 emailKeys.append(field.key)
                 receiver.email = decodeEmail(field.value)
@@ -172,6 +172,32 @@ extension AlertConfigDecoder {
             }
         }
         return valid ? AlertReceiver.EmailTarget(to: addresses.map(\.0)) : nil
+    }
+
+    /// `PD_ROUTING_KEY` (the secret's name), or `{routing-key: PD_ROUTING_KEY, url: https://...}`
+    /// for an Events API other than PagerDuty's own.
+    mutating func decodePagerDuty(_ node: YAMLNode, into receiver: inout AlertReceiver) {
+        guard let fields = node.pairs else {
+            receiver.pagerDuty = secretName(node, "'pagerduty'")
+            return
+        }
+        for field in fields {
+            guard let key = session.keyText(field, in: "'pagerduty'") else { continue }
+            switch key {
+            case "routing-key": receiver.pagerDuty = secretName(field.value, "'pagerduty.routing-key'")
+            case "url":
+                guard let url = session.string(field.value, "'pagerduty.url'") else { continue }
+                if url.hasPrefix("https://") || url.hasPrefix("http://") {
+                    receiver.pagerDutyURL = url
+                } else {
+                    session.error("the PagerDuty URL must start with https:// or http://, not '\(url)'", at: field.value.location)
+                }
+            default: session.unknownKey(field.key, allowed: ["routing-key", "url"], in: "'pagerduty'")
+            }
+        }
+        if receiver.pagerDuty == nil, !fields.contains(where: { $0.key.scalarText == "routing-key" }) {
+            session.error("'pagerduty' needs 'routing-key' (the name of the secret holding it)", at: node.location)
+        }
     }
 
     /// `https://...`, or `{url: https://..., secret: HOOK_SECRET}`.

@@ -40,6 +40,12 @@ def main():
         seen["chart_titles"] = [chart.get_attribute("aria-label") for chart in charts]
         seen["chart_lines"] = len(driver.find_elements(By.CSS_SELECTOR, "svg.chart polyline.series"))
         seen["chart_width"] = charts[0].size["width"] if charts else 0
+        # Live: the page fetches its charts again and swaps them in place (no reload).
+        driver.execute_script("window.notReloaded = true")
+        seen["refreshed"] = driver.execute_async_script("Gaara.refreshCharts().then(arguments[arguments.length - 1])")
+        seen["refreshed_in_place"] = driver.execute_script("return window.notReloaded === true && document.body.dataset.chartsUpdated === '1'")
+        seen["charts_after_refresh"] = len(driver.find_elements(By.CSS_SELECTOR, ".charts svg.chart"))
+        seen["delivery_heading"] = any(h.text.startswith("Delivery") for h in driver.find_elements(By.TAG_NAME, "h2"))
         seen["console_errors"] = [
             entry["message"] for entry in driver.get_log("browser") if entry.get("level") == "SEVERE"
         ] if hasattr(driver, "get_log") else []
@@ -51,7 +57,7 @@ def main():
     finally:
         driver.quit()
     print(json.dumps(seen))
-    if seen["alert_rows"] == 0 or seen["charts"] == 0 or seen["chart_lines"] == 0:
+    if seen["alert_rows"] == 0 or seen["charts"] == 0 or seen["chart_lines"] == 0 or not seen["refreshed_in_place"]:
         sys.exit(1)
 
 

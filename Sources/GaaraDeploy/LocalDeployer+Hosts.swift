@@ -1,0 +1,64 @@
+import Foundation
+import GaaraAlertCore
+
+extension LocalDeployer {
+    /// Each of the environment's hosts read now: `local` as this environment's containers on this
+    /// machine's engine (the machine's own counters are ``GaaraAlerts/HostMetricsSource``'s), an SSH
+    /// host through its agent (`gaara agent metrics`: the host's counters and the environment's
+    /// containers there); nil for a host that cannot be reached.
+    public func hostReadings() async -> [(host: String, reading: HostReading?)] {
+        var readings: [(host: String, reading: HostReading?)] = []
+        // Left in place (private to this user, in the environment's folder): a deploy running beside
+        // the watcher may be reading it, and writes the same file.
+        let keyFile = environment.hosts.allSatisfy { $0 == "local" } ? nil : try? writeKeyFile()
+        for host in environment.hosts {
+            if host == "local" {
+                readings.append((host, HostReading(time: Date().timeIntervalSince1970, containers: await containerTarget.readings())))
+                continue
+            }
+            guard let destination = SSHDestination(host), let binary = ProcessInfo.processInfo.environment["GAARA_AGENT_BINARY"] ?? supervisor?.first
+            else {
+                readings.append((host, nil))
+                continue
+            }
+            let target = SSHTarget(
+                destination: destination, session: sshSession(keyFile: keyFile ?? nil),
+                scope: LocalContainerTarget.scope(of: folder.targets.appendingPathComponent(host)), binary: binary)
+            readings.append((host, try? await target.hostReading()))
+        }
+        return readings
+    }
+}
+
+/// The hosts of one environment as alert samples, labelled with `environment` and `host`: `host_up`
+/// (1 when the host answered, 0 when it did not), each SSH host's `cpu`, `memory`, `disk` and
+/// network rates, and every container's `container_cpu`, `container_memory_bytes`,
+/// `container_memory` and network rates (with `container`, `service` and `release`). Rates are
+/// over the time since the previous cycle's reading of the same host.
+public actor EnvironmentHostsSource: MetricSource {
+    let environment: String
+    let read: @Sendable () async -> [(host: String, reading: HostReading?)]
+    private var previous: [String: HostReading] = [:]
+
+    /// A source for `environment` whose hosts are read by `read` (``LocalDeployer/hostReadings()``).
+    public init(environment: String, read: @escaping @Sendable () async -> [(host: String, reading: HostReading?)]) {
+        self.environment = environment
+        self.read = read
+    }
+
+    /// The samples now.
+    public func samples() async -> [MetricSample] {
+        var samples: [MetricSample] = []
+        for (host, reading) in await read() {
+            let labels = ["environment": environment, "host": host]
+            samples.append(MetricSample(metric: "host_up", labels: labels, value: reading == nil ? 0 : 1))
+            guard let reading else {
+                previous[host] = nil
+                continue
+            }
+            samples += reading.samples(since: previous[host], labels: labels)
+            previous[host] = reading
+        }
+        return samples
+    }
+}
