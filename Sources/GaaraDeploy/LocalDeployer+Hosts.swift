@@ -7,26 +7,31 @@ extension LocalDeployer {
     /// host through its agent (`gaara agent metrics`: the host's counters and the environment's
     /// containers there); nil for a host that cannot be reached.
     public func hostReadings() async -> [(host: String, reading: HostReading?)] {
-        var readings: [(host: String, reading: HostReading?)] = []
         // Left in place (private to this user, in the environment's folder): a deploy running beside
         // the watcher may be reading it, and writes the same file.
         let keyFile = environment.hosts.allSatisfy { $0 == "local" } ? nil : try? writeKeyFile()
-        for host in environment.hosts {
-            if host == "local" {
-                readings.append((host, HostReading(time: Date().timeIntervalSince1970, containers: await containerTarget.readings())))
-                continue
+        let binary = ProcessInfo.processInfo.environment["GAARA_AGENT_BINARY"] ?? supervisor?.first
+        // All hosts at once: one that does not answer costs the cycle its connect timeout, not one per host.
+        return await withTaskGroup(of: (Int, HostReading?).self) { group in
+            for (index, host) in environment.hosts.enumerated() {
+                if host == "local" {
+                    let containers = containerTarget
+                    group.addTask { (index, HostReading(time: Date().timeIntervalSince1970, containers: await containers.readings())) }
+                    continue
+                }
+                guard let destination = SSHDestination(host), let binary else {
+                    group.addTask { (index, nil) }
+                    continue
+                }
+                let target = SSHTarget(
+                    destination: destination, session: sshSession(keyFile: keyFile ?? nil),
+                    scope: LocalContainerTarget.scope(of: folder.targets.appendingPathComponent(host)), binary: binary)
+                group.addTask { (index, try? await target.hostReading()) }
             }
-            guard let destination = SSHDestination(host), let binary = ProcessInfo.processInfo.environment["GAARA_AGENT_BINARY"] ?? supervisor?.first
-            else {
-                readings.append((host, nil))
-                continue
-            }
-            let target = SSHTarget(
-                destination: destination, session: sshSession(keyFile: keyFile ?? nil),
-                scope: LocalContainerTarget.scope(of: folder.targets.appendingPathComponent(host)), binary: binary)
-            readings.append((host, try? await target.hostReading()))
+            var readings = [HostReading?](repeating: nil, count: environment.hosts.count)
+            for await (index, reading) in group { readings[index] = reading }
+            return Array(zip(environment.hosts, readings)).map { (host: $0.0, reading: $0.1) }
         }
-        return readings
     }
 }
 

@@ -54,6 +54,16 @@ actor AlertDesk {
     }
 
     /// The one-minute history of `repository`'s samples (for its Metrics page).
+    /// Every watched repository's latest samples and alerts for Prometheus, each series labelled
+    /// with its `repository`.
+    func exposition() async -> String {
+        var sources: [(labels: AlertLabels, samples: [MetricSample], alerts: [Alert])] = []
+        for (repository, entry) in watched.sorted(by: { $0.key < $1.key }) {
+            sources.append((["repository": repository], await entry.loop.samples, await entry.loop.alerts))
+        }
+        return PrometheusExposition.render(labelled: sources)
+    }
+
     nonisolated func rollups(_ repository: String) -> MetricRollups {
         MetricRollups(root: rollouts.root.appendingPathComponent(repository).appendingPathComponent("metrics"))
     }

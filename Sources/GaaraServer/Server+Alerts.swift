@@ -11,6 +11,13 @@ import Hummingbird
 extension CIServer {
     func registerAlertAPI(_ router: Router<BasicRequestContext>, _ registry: RouteRegistry) {
         route(
+            router, registry, .get, "/metrics", .role(.viewer),
+            "Every repository's latest samples and pending and firing alerts in Prometheus' text format (scrape with a viewer token)",
+            response: "text"
+        ) { [self] _, _, _ in
+            Reply.text(await alerts.exposition(), type: "text/plain; version=0.0.4; charset=utf-8")
+        }
+        route(
             router, registry, .get, "/api/repos/{repo}/alerts", .role(.viewer),
             "The repository's pending and firing alerts at the last evaluation, and whether each is muted", response: "[Alert]"
         ) { [self] _, context, _ in

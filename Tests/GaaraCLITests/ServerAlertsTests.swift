@@ -103,6 +103,20 @@ struct ServerAlertsTests {
             print("ServerAlertsTests: no Chromium/chromedriver/selenium here; the browser part is skipped")
         }
 
+        // GET /metrics for a team's Prometheus: a viewer token, every repository's series labelled with it.
+        #expect(try await server.request("GET", "/metrics").status == 401)
+        let exposed = String(decoding: try await server.request("GET", "/metrics", token: developer).body, as: UTF8.self)
+        #expect(exposed.contains("# TYPE gaara_memory gauge") && exposed.contains("repository=\"other\""), "\(exposed.prefix(2000))")
+        #expect(exposed.contains("ALERTS{alertname=\"MachineUp\",alertstate=\"firing\","), "\(exposed)")
+        let prometheus = try await PrometheusTestServer.start(in: directory.url, scraping: server.url, token: developer)
+        defer { prometheus.stop() }
+        var scraped: Double?
+        for _ in 0..<100 where scraped == nil {
+            try await Task.sleep(for: .milliseconds(200))
+            scraped = await prometheus.query("ALERTS{alertname=\"MachineUp\",alertstate=\"firing\",repository=\"app\"}")
+        }
+        #expect(scraped == 1, "a real Prometheus scraping the server with the token sees the firing alert")
+
         // Silences: approvers only, matchers checked, picked up at the next evaluation.
         let silence: [String: Any] = ["matchers": ["alertname=MachineUp"], "duration": "1h", "comment": "maintenance"]
         #expect(try await server.request("POST", "/api/repos/app/silences", token: developer, json: silence).status == 403)
