@@ -7,7 +7,8 @@ import GaaraRouterCore
 /// An environment's alert samples, labelled with `environment` and `service`: from its router's
 /// window (`error_rate`, `latency_p50_ms`, `latency_p95_ms`, `latency_p99_ms`, `request_rate` over
 /// every release of a service: what users see; `active_users`, its distinct sticky clients of the
-/// last 5 minutes) and from its release records (`deployment_failed` and `smoke_failed`, 1 while the
+/// last 5 minutes; the same per release as `release_error_rate`, `release_request_rate` and
+/// `release_latency_p50_ms`… with a `release` label) and from its release records (`deployment_failed` and `smoke_failed`, 1 while the
 /// service's latest release failed — cleared by the next good one; `rollback_in_progress`, 1 while
 /// a rollout sends the service's traffic back to its previous release).
 public struct EnvironmentMetricSource: MetricSource {
@@ -53,9 +54,20 @@ public struct EnvironmentMetricSource: MetricSource {
         let errors = metrics.groups.reduce(0.0) { $0 + $1.errorRate * Double($1.requests) }
         samples.append(MetricSample(metric: "error_rate", labels: labels, value: errors / Double(requests)))
         let answered = metrics.groups.filter { $0.requests > 0 }
-        for (metric, value) in [("latency_p50_ms", \MetricsWindow.Group.p50Ms), ("latency_p95_ms", \.p95Ms), ("latency_p99_ms", \.p99Ms)] {
+        let latencies = [("latency_p50_ms", \MetricsWindow.Group.p50Ms), ("latency_p95_ms", \.p95Ms), ("latency_p99_ms", \.p99Ms)]
+        for (metric, value) in latencies {
             if let slowest = answered.map({ $0[keyPath: value] }).max() {
                 samples.append(MetricSample(metric: metric, labels: labels, value: slowest))
+            }
+        }
+        // Each release that answered, on its own (`release_…`, so the service's rules do not fire
+        // twice): what tells the canary from the stable version on a chart or in Prometheus.
+        for group in answered {
+            let release = labels.merging(["release": group.group]) { $1 }
+            samples.append(MetricSample(metric: "release_request_rate", labels: release, value: Double(group.requests) / Double(window)))
+            samples.append(MetricSample(metric: "release_error_rate", labels: release, value: group.errorRate))
+            for (metric, value) in latencies {
+                samples.append(MetricSample(metric: "release_" + metric, labels: release, value: group[keyPath: value]))
             }
         }
         return samples

@@ -116,7 +116,10 @@ extension ProxyHandler {
         case .header(let name): return keyed(header(name))
         case .cookie(let name): return keyed(cookie(name))
         case .assigned(let name):
-            if let value = cookie(name), let bucket = Int(value.prefix { $0 != "-" }), (0..<TrafficSplit.buckets).contains(bucket) {
+            // (The bucket is read from the UTF-8 bytes: this runs for every request of a returning client.)
+            if let value = cookie(name), let bucket = Int(Substring(value.utf8.prefix { $0 != UInt8(ascii: "-") })),
+                (0..<TrafficSplit.buckets).contains(bucket)
+            {
                 return StickyPick(bucket: bucket, client: DistinctCounter.hash(value))
             }
             let value = "\(drawn)-\(String(random.next(), radix: 36))"
@@ -126,11 +129,26 @@ extension ProxyHandler {
     }
 
     /// The value of cookie `name` in these `Cookie` header values.
+    /// Scanned as bytes: every request of a returning sticky client reads it.
     static func cookie(_ name: String, in headers: some Sequence<String>) -> String? {
+        let wanted = Array(name.utf8)
+        func isSpace(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
         for header in headers {
-            for pair in header.split(separator: ";") {
-                let trimmed = pair.trimmingCharacters(in: .whitespaces)
-                if trimmed.hasPrefix(name + "=") { return String(trimmed.dropFirst(name.count + 1)) }
+            let bytes = Array(header.utf8)
+            var start = 0
+            while start < bytes.count {
+                var end = start
+                while end < bytes.count, bytes[end] != UInt8(ascii: ";") { end += 1 }
+                var first = start
+                while first < end, isSpace(bytes[first]) { first += 1 }
+                if end - first > wanted.count, bytes[first + wanted.count] == UInt8(ascii: "="),
+                    bytes[first..<(first + wanted.count)].elementsEqual(wanted)
+                {
+                    var last = end
+                    while last > first + wanted.count + 1, isSpace(bytes[last - 1]) { last -= 1 }
+                    return String(decoding: bytes[(first + wanted.count + 1)..<last], as: UTF8.self)
+                }
+                start = end + 1
             }
         }
         return nil

@@ -82,7 +82,10 @@ actor AlertDesk {
                 await loop.cycle(at: now)
                 try folder.save(await loop.snapshot(at: now))
                 let rollups = rollups(repository.name)
-                try rollups.record(await loop.samples, at: now)
+                // The service and host series: per-release and per-container ones come and go with
+                // every deploy (Prometheus and the alerts have them live; kept, they would grow the
+                // store by a dozen files a deploy).
+                try rollups.record(await loop.samples.filter { !$0.metric.hasPrefix("release_") && !$0.metric.hasPrefix("container_") }, at: now)
                 // Whole days go after the retention; once an hour is enough.
                 if Int(now) / 3600 != lastPrune[repository.name] {
                     lastPrune[repository.name] = Int(now) / 3600

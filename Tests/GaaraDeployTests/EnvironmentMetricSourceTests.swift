@@ -20,12 +20,21 @@ struct EnvironmentMetricSourceTests {
             groups: [Self.group("web-1", requests: 900, errorRate: 0, p95: 40), Self.group("web-2", requests: 100, errorRate: 0.1, p95: 90)],
             activeClients: 37)
         let samples = EnvironmentMetricSource.routerSamples(window, environment: "production", service: "web", window: 10)
-        let byMetric = Dictionary(uniqueKeysWithValues: samples.map { ($0.metric, $0.value) })
+        let service = samples.filter { !$0.metric.hasPrefix("release_") }
+        let byMetric = Dictionary(uniqueKeysWithValues: service.map { ($0.metric, $0.value) })
         #expect(
             byMetric == [
                 "request_rate": 100, "active_users": 37, "error_rate": 0.01, "latency_p50_ms": 45, "latency_p95_ms": 90, "latency_p99_ms": 180,
             ], "\(byMetric)")
-        #expect(samples.allSatisfy { $0.labels == ["environment": "production", "service": "web"] })
+        #expect(service.allSatisfy { $0.labels == ["environment": "production", "service": "web"] })
+        // Each release on its own: the canary's 10% and 90 ms beside the stable version's 0% and 40 ms.
+        let canary = samples.filter { $0.labels["release"] == "web-2" }
+        #expect(
+            Dictionary(uniqueKeysWithValues: canary.map { ($0.metric, $0.value) }) == [
+                "release_request_rate": 10, "release_error_rate": 0.1, "release_latency_p50_ms": 45, "release_latency_p95_ms": 90,
+                "release_latency_p99_ms": 180,
+            ], "\(canary)")
+        #expect(samples.first { $0.metric == "release_error_rate" && $0.labels["release"] == "web-1" }?.value == 0)
         // No traffic: a request rate of 0 and nothing else (silence is neither an error nor healthy).
         let idle = EnvironmentMetricSource.routerSamples(
             MetricsWindow(service: "web", seconds: 10, groups: [Self.group("web-1", requests: 0, errorRate: 0, p95: 0)]), environment: "production",
