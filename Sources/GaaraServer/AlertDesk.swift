@@ -53,7 +53,6 @@ actor AlertDesk {
         AlertStateFolder(root: rollouts.root.appendingPathComponent(repository))
     }
 
-    /// The one-minute history of `repository`'s samples (for its Metrics page).
     /// Every watched repository's latest samples and alerts for Prometheus, each series labelled
     /// with its `repository`.
     func exposition() async -> String {
@@ -64,6 +63,7 @@ actor AlertDesk {
         return PrometheusExposition.render(labelled: sources)
     }
 
+    /// The one-minute history of `repository`'s samples (for its Metrics page).
     nonisolated func rollups(_ repository: String) -> MetricRollups {
         MetricRollups(root: rollouts.root.appendingPathComponent(repository).appendingPathComponent("metrics"))
     }

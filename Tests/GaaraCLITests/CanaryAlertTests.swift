@@ -99,11 +99,7 @@ struct CanaryAlertTests {
             // Release 2 answers everything but /up with a 500: 10% of the service's requests fail.
             try project.write("site/fail_every", "1")
             let deploy = Task { try await GaaraBinary.run(["deploy", "staging"], in: project.url, environment: secrets) }
-            var firing = try Self.alerts(receiver, mail, "FIRING")
-            for _ in 0..<600 where firing.slack.isEmpty || firing.pagerDuty.isEmpty || firing.email.isEmpty {
-                try await Task.sleep(for: .milliseconds(100))
-                firing = try Self.alerts(receiver, mail, "FIRING")
-            }
+            let firing = try await Self.waitForEveryChannel(receiver, mail, "FIRING")
             #expect(firing.slack == ["[FIRING:1] HighErrorRate (environment=staging)"], "\(firing) \(Self.read(output))")
             #expect(firing.email == ["[gaara] [FIRING:1] HighErrorRate (environment=staging)"], "\(firing)")
             #expect(firing.pagerDuty.count == 1, "\(firing)")
@@ -143,11 +139,7 @@ struct CanaryAlertTests {
             #expect(mail.messages().contains { $0["subject"] as? String == "[gaara] staging: web-2 rolled back (incident 1)" })
 
             // Release 1 serves every request again: the window forgets the canary and the alert resolves.
-            var resolved = try Self.alerts(receiver, mail, "RESOLVED")
-            for _ in 0..<600 where resolved.slack.isEmpty || resolved.pagerDuty.isEmpty || resolved.email.isEmpty {
-                try await Task.sleep(for: .milliseconds(100))
-                resolved = try Self.alerts(receiver, mail, "RESOLVED")
-            }
+            let resolved = try await Self.waitForEveryChannel(receiver, mail, "RESOLVED")
             #expect(resolved.slack == ["[RESOLVED] HighErrorRate (environment=staging)"], "\(resolved) \(Self.read(output))")
             #expect(resolved.email == ["[gaara] [RESOLVED] HighErrorRate (environment=staging)"], "\(resolved)")
             let pages = try Self.pages(receiver, "HighErrorRate").map { "\($0.json["event_action"] ?? "") \($0.json["dedup_key"] ?? "")" }
@@ -185,6 +177,16 @@ struct CanaryAlertTests {
         var description: String { "slack \(slack), pagerduty \(pagerDuty), email \(email)" }
     }
 
+    /// Waits (up to a minute) until Slack, PagerDuty and email each got a `kind` notification of HighErrorRate.
+    static func waitForEveryChannel(_ receiver: HTTPTestReceiver, _ mail: SMTPTestServer, _ kind: String) async throws -> Sent {
+        var sent = try alerts(receiver, mail, kind)
+        for _ in 0..<600 where sent.slack.isEmpty || sent.pagerDuty.isEmpty || sent.email.isEmpty {
+            try await Task.sleep(for: .milliseconds(100))
+            sent = try alerts(receiver, mail, kind)
+        }
+        return sent
+    }
+
     static func alerts(_ receiver: HTTPTestReceiver, _ mail: SMTPTestServer, _ kind: String, alert: String = "HighErrorRate") throws -> Sent {
         let action = kind == "FIRING" ? "trigger" : "resolve"
         return Sent(
@@ -193,7 +195,9 @@ struct CanaryAlertTests {
             },
             pagerDuty: try pages(receiver, alert).filter { $0.json["event_action"] as? String == action }.map(\.body),
             email: Array(
-                Set(mail.messages().compactMap { $0["subject"] as? String }.filter { $0.hasPrefix("[gaara] [\(kind)") && $0.contains("] \(alert) (") })
+                Set(
+                    mail.messages().compactMap { $0["subject"] as? String }.filter { $0.hasPrefix("[gaara] [\(kind)") && $0.contains("] \(alert) (") }
+                )
             ).sorted())
     }
 

@@ -42,14 +42,20 @@ struct EnvironmentMetricSourceTests {
         #expect(idle.map(\.metric) == ["request_rate"])
     }
 
-    @Test func aFailedLatestReleaseIsADeploymentFailureUntilTheNextGoodOne() throws {
+    /// A staging folder whose history has web-1 live; removed by the caller.
+    static func stagingWithALiveRelease() throws -> (root: URL, folder: EnvironmentFolder, history: ReleaseHistory) {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("gaara-env-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: root) }
-        let folder = EnvironmentFolder(root: root, environment: "staging")
         var history = ReleaseHistory(environment: "staging")
+        let first = try history.begin(service: "web", artifact: "dir:a", directory: nil, commit: nil, creator: "ana", now: Date())
+        _ = history.succeeded("web", number: first.number, keep: 2, now: Date(), note: "live")
+        return (root, EnvironmentFolder(root: root, environment: "staging"), history)
+    }
+
+    @Test func aFailedLatestReleaseIsADeploymentFailureUntilTheNextGoodOne() throws {
+        let (root, folder, live) = try Self.stagingWithALiveRelease()
+        var history = live
+        defer { try? FileManager.default.removeItem(at: root) }
         let now = Date()
-        let first = try history.begin(service: "web", artifact: "dir:a", directory: nil, commit: nil, creator: "ana", now: now)
-        _ = history.succeeded("web", number: first.number, keep: 2, now: now, note: "live")
         let second = try history.begin(service: "web", artifact: "dir:b", directory: nil, commit: nil, creator: "ana", now: now)
         history.failed("web", number: second.number, reason: "smoke tests failed: exit status 1", now: now)
         try folder.save(history)
@@ -67,13 +73,10 @@ struct EnvironmentMetricSourceTests {
     }
 
     @Test func aRolloutThatIsAbortingIsARollbackInProgressUntilItEnds() throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("gaara-env-\(UUID().uuidString)")
+        let (root, folder, live) = try Self.stagingWithALiveRelease()
+        var history = live
         defer { try? FileManager.default.removeItem(at: root) }
-        let folder = EnvironmentFolder(root: root, environment: "staging")
-        var history = ReleaseHistory(environment: "staging")
         let now = Date()
-        let first = try history.begin(service: "web", artifact: "dir:a", directory: nil, commit: nil, creator: "ana", now: now)
-        _ = history.succeeded("web", number: first.number, keep: 2, now: now, note: "live")
         _ = try history.begin(service: "web", artifact: "dir:b", directory: nil, commit: nil, creator: "ana", now: now)
         try folder.save(history)
         let source = EnvironmentMetricSource(environment: "staging", services: ["web"], folder: folder, admin: nil)

@@ -66,7 +66,9 @@ struct AlertConfigTests {
         #expect(config.smtp?.from == "Gaara <alerts@example.com>" && config.smtp?.username == "alerts")
 
         #expect(
-            config.rules.map(\.name) == ["DeploymentFailed", "SmokeTestsFailed", "HighLatency", "HighCPU", "RollbackInProgress", "HighErrorRate", "SlowCheckout"])
+            config.rules.map(\.name) == [
+                "DeploymentFailed", "SmokeTestsFailed", "HighLatency", "HighCPU", "RollbackInProgress", "HighErrorRate", "SlowCheckout",
+            ])
         let errors = config.rules[5]
         #expect(errors.condition.description == "error_rate > 0.01" && errors.for == 300 && errors.keepFiringFor == 60)
         #expect(errors.severity == .critical && errors.labels == ["team": "web"])
