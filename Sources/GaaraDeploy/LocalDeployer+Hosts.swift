@@ -15,8 +15,9 @@ extension LocalDeployer {
         return await withTaskGroup(of: (Int, HostReading?).self) { group in
             for (index, host) in environment.hosts.enumerated() {
                 if host == "local" {
-                    let containers = containerTarget
-                    group.addTask { (index, HostReading(time: Date().timeIntervalSince1970, containers: await containers.readings())) }
+                    // Only image services run containers: without one, the engine is not asked.
+                    let containers = hasImageServices ? containerTarget : nil
+                    group.addTask { (index, HostReading(time: Date().timeIntervalSince1970, containers: await containers?.readings() ?? [])) }
                     continue
                 }
                 guard let destination = SSHDestination(host), let binary else {
@@ -35,6 +36,13 @@ extension LocalDeployer {
     }
 }
 
+extension LocalDeployer {
+    /// Whether any service is an image (runs as a container).
+    var hasImageServices: Bool {
+        config.services.contains { if case .image = $0.artifact { true } else { false } }
+    }
+}
+
 /// The hosts of one environment as alert samples, labelled with `environment` and `host`: `host_up`
 /// (1 when the host answered, 0 when it did not), each SSH host's `cpu`, `memory`, `disk` and
 /// network rates, and every container's `container_cpu`, `container_memory_bytes`,
@@ -43,16 +51,31 @@ extension LocalDeployer {
 public actor EnvironmentHostsSource: MetricSource {
     let environment: String
     let read: @Sendable () async -> [(host: String, reading: HostReading?)]
+    let minimumInterval: Double
     private var previous: [String: HostReading] = [:]
+    private var last: (time: Double, samples: [MetricSample])?
 
-    /// A source for `environment` whose hosts are read by `read` (``LocalDeployer/hostReadings()``).
-    public init(environment: String, read: @escaping @Sendable () async -> [(host: String, reading: HostReading?)]) {
+    /// A source for `environment` whose hosts are read by `read` (``LocalDeployer/hostReadings()``)
+    /// at most every `minimumInterval` seconds: reading a host costs an SSH call and its engine's
+    /// listing, so a watcher evaluating every second gets the latest reading in between.
+    public init(
+        environment: String, minimumInterval: Double = 5, read: @escaping @Sendable () async -> [(host: String, reading: HostReading?)]
+    ) {
         self.environment = environment
+        self.minimumInterval = minimumInterval
         self.read = read
     }
 
-    /// The samples now.
+    /// The samples now (the last reading's when it is younger than ``minimumInterval``).
     public func samples() async -> [MetricSample] {
+        let now = Date().timeIntervalSince1970
+        if let last, now - last.time < minimumInterval { return last.samples }
+        let samples = await readHosts()
+        last = (now, samples)
+        return samples
+    }
+
+    private func readHosts() async -> [MetricSample] {
         var samples: [MetricSample] = []
         for (host, reading) in await read() {
             let labels = ["environment": environment, "host": host]

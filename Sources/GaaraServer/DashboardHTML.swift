@@ -45,7 +45,7 @@ enum DashboardHTML {
         <!doctype html>
         <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
         <title>\(escape(title)) · Gaara</title><link rel="stylesheet" href="/static/app.css"></head>
-        <body><header><a class="brand" href="/">Gaara</a><nav><a href="/">Runs</a><a href="/repos">Repositories</a><a href="/approvals">Approvals</a><a href="/audit">Audit</a>\
+        <body><header><a class="brand" href="/">Gaara</a><nav><a href="/">Runs</a><a href="/repos">Repositories</a><a href="/approvals">Approvals</a><a href="/audit">Audit</a><a href="/deliveries">Deliveries</a>\
         <a href="/api/openapi.json">API</a><a href="/logout">Sign out</a></nav></header>
         <main>\(body)</main>
         \(script.map { "<script src=\"/static/app.js\"></script><script>\($0)</script>" } ?? "")

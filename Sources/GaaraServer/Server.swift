@@ -243,6 +243,7 @@ public final class CIServer: Sendable {
         registerDashboard(router)
         registerEnvironmentPages(router)
         registerMetricsPage(router)
+        registerDeliveriesPage(router)
         registry.add(
             RouteDescription(
                 method: .get, path: "/api/openapi.json", access: .anyone, summary: "This OpenAPI document", query: [], body: nil, response: "object",

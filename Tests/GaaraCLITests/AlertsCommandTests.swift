@@ -67,7 +67,7 @@ struct AlertsCommandTests {
             watcher.executableURL = GaaraBinary.url
             let metricsPort = try RegistryFixture.freePort()
             watcher.arguments = [
-                "alerts", "watch", "staging", "--interval", "1s", "--window", "5", "--external-url", "https://gaara.example", "--listen",
+                "alerts", "watch", "staging", "--interval", "1s", "--window", "30", "--external-url", "https://gaara.example", "--listen",
                 "127.0.0.1:\(metricsPort)",
             ]
             watcher.currentDirectoryURL = project.url
@@ -159,10 +159,11 @@ struct AlertsCommandTests {
         let email: [String: Any]
     }
 
-    /// Waits (up to a minute) until the webhook, Slack and email all got a notification whose webhook status is `status`.
+    /// Waits (up to two minutes: the 30-second window forgets a fixed release's errors only after
+    /// 30 s) until the webhook, Slack and email all got a notification whose webhook status is `status`.
     /// (`after`: webhook notifications already seen, so the wait is for a new one.)
     static func waitFor(_ receiver: HTTPTestReceiver, _ mail: SMTPTestServer, status: String, after seen: Int = 0) async throws -> Delivered? {
-        for _ in 0..<600 {
+        for _ in 0..<1200 {
             let requests = try receiver.requests()
             guard try notifications(receiver).count > seen else {
                 try await Task.sleep(for: .milliseconds(100))

@@ -87,7 +87,9 @@ struct CanaryAlertTests {
             _ = FileManager.default.createFile(atPath: output.path, contents: nil)
             let metricsPort = try RegistryFixture.freePort()
             watcher.executableURL = GaaraBinary.url
-            watcher.arguments = ["alerts", "watch", "staging", "--interval", "1s", "--window", "5", "--listen", "127.0.0.1:\(metricsPort)"]
+            // A 30-second window: on a loaded machine a few requests a second reach the canary, and a
+            // shorter window would see some seconds without one (the alert would flap).
+            watcher.arguments = ["alerts", "watch", "staging", "--interval", "1s", "--window", "30", "--listen", "127.0.0.1:\(metricsPort)"]
             watcher.currentDirectoryURL = project.url
             watcher.environment = ProcessInfo.processInfo.environment.merging(secrets) { $1 }
             watcher.standardOutput = try FileHandle(forWritingTo: output)
@@ -139,7 +141,8 @@ struct CanaryAlertTests {
             #expect(mail.messages().contains { $0["subject"] as? String == "[gaara] staging: web-2 rolled back (incident 1)" })
 
             // Release 1 serves every request again: the window forgets the canary and the alert resolves.
-            let resolved = try await Self.waitForEveryChannel(receiver, mail, "RESOLVED")
+            // (Up to two minutes: the window forgets the canary's answers 30 s after the rollback.)
+            let resolved = try await Self.waitForEveryChannel(receiver, mail, "RESOLVED", attempts: 1200)
             #expect(resolved.slack == ["[RESOLVED] HighErrorRate (environment=staging)"], "\(resolved) \(Self.read(output))")
             #expect(resolved.email == ["[gaara] [RESOLVED] HighErrorRate (environment=staging)"], "\(resolved)")
             let pages = try Self.pages(receiver, "HighErrorRate").map { "\($0.json["event_action"] ?? "") \($0.json["dedup_key"] ?? "")" }
@@ -153,7 +156,7 @@ struct CanaryAlertTests {
             let fired = try Self.alerts(receiver, mail, "FIRING")
             #expect(fired.slack.count == 1 && fired.pagerDuty.count == 1 && fired.email.count == 1, "\(fired)")
             // The guide's other default fired too: the rolled-back deployment is a failed one (until the next good release).
-            let failed = try Self.alerts(receiver, mail, "FIRING", alert: "DeploymentFailed")
+            let failed = try await Self.waitForEveryChannel(receiver, mail, "FIRING", alert: "DeploymentFailed")
             #expect(failed.slack.count == 1 && failed.pagerDuty.count == 1 && failed.email.count == 1, "\(failed)")
 
             outcome = .success(())
@@ -177,12 +180,14 @@ struct CanaryAlertTests {
         var description: String { "slack \(slack), pagerduty \(pagerDuty), email \(email)" }
     }
 
-    /// Waits (up to a minute) until Slack, PagerDuty and email each got a `kind` notification of HighErrorRate.
-    static func waitForEveryChannel(_ receiver: HTTPTestReceiver, _ mail: SMTPTestServer, _ kind: String) async throws -> Sent {
-        var sent = try alerts(receiver, mail, kind)
-        for _ in 0..<600 where sent.slack.isEmpty || sent.pagerDuty.isEmpty || sent.email.isEmpty {
+    /// Waits (`attempts` × 0.1 s) until Slack, PagerDuty and email each got a `kind` notification of `alert`.
+    static func waitForEveryChannel(
+        _ receiver: HTTPTestReceiver, _ mail: SMTPTestServer, _ kind: String, alert: String = "HighErrorRate", attempts: Int = 600
+    ) async throws -> Sent {
+        var sent = try alerts(receiver, mail, kind, alert: alert)
+        for _ in 0..<attempts where sent.slack.isEmpty || sent.pagerDuty.isEmpty || sent.email.isEmpty {
             try await Task.sleep(for: .milliseconds(100))
-            sent = try alerts(receiver, mail, kind)
+            sent = try alerts(receiver, mail, kind, alert: alert)
         }
         return sent
     }

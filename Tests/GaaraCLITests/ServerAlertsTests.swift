@@ -141,5 +141,13 @@ struct ServerAlertsTests {
         #expect(audit.stdout.contains("alerts.silence") && audit.stdout.contains("alerts.expire"), "\(audit.stdout)")
         let deliveries = try await server.json("/api/deliveries") as? [[String: Any]] ?? []
         #expect(deliveries.contains { $0["kind"] as? String == "alert-webhook" && $0["state"] as? String == "delivered" }, "\(deliveries)")
+        // And on the dashboard, for admins: the same log, the target's address without its path.
+        let log = String(decoding: try await server.request("GET", "/deliveries?state=delivered", token: server.adminToken).body, as: UTF8.self)
+        #expect(
+            log.contains("<tr class=\"delivery\" data-state=\"delivered\">") && log.contains("<td>alert-webhook</td>")
+                && log.contains("<code>POST http://127.0.0.1:\(receiver.port)/…</code>") && !log.contains("/hook<")
+                && log.contains("<strong>delivered</strong>"), "\(log.suffix(3000))")
+        #expect(try await server.request("GET", "/deliveries", token: developer).status == 403)
+        #expect(try await server.request("GET", "/deliveries?state=lost", token: server.adminToken).status == 400)
     }
 }
