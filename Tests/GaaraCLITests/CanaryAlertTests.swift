@@ -8,9 +8,8 @@ import Testing
 /// deploy's notifications carry the incident; the alert resolves after the rollback, on all three
 /// channels, PagerDuty's resolve carrying its trigger's dedup key. A real Prometheus scraping the
 /// watcher reads the same error rate the watcher computed.
-/// (A time limit: the test waits for notifications, and must fail rather than hang.)
-@Suite(.serialized, .timeLimit(.minutes(6)))
-struct CanaryAlertTests {
+/// (In AlertsCommandTests' suite: the two load the machine alike and run one after the other.)
+extension AlertsCommandTests {
     @Test func aCanaryAboveOnePercentErrorsAlertsEveryChannelOnceIsRolledBackAndTheAlertResolves() async throws {
         let project = try TemporaryDirectory()
         let port = try RegistryFixture.freePort()
@@ -81,9 +80,7 @@ struct CanaryAlertTests {
             let first = try await GaaraBinary.run(["deploy", "staging"], in: project.url, environment: secrets)
             try #require(first.status == 0, "\(first.stdout)\(first.stderr)")
             // Users: ~30 requests a second through the router, each a new client (so 10% reach the canary).
-            traffic.executableURL = URL(fileURLWithPath: "/bin/sh")
-            traffic.arguments = ["-c", "while true; do curl -s -o /dev/null --max-time 2 http://127.0.0.1:\(port)/notes; sleep 0.03; done"]
-            try traffic.run()
+            try Self.startUsers(traffic, port: port)
             _ = FileManager.default.createFile(atPath: output.path, contents: nil)
             let metricsPort = try RegistryFixture.freePort()
             watcher.executableURL = GaaraBinary.url
@@ -217,6 +214,4 @@ struct CanaryAlertTests {
         var seen = Set<String>()
         return try receiver.requests().filter { $0.path == path && seen.insert($0.body).inserted }
     }
-
-    static func read(_ url: URL) -> String { (try? String(contentsOf: url, encoding: .utf8)) ?? "" }
 }
