@@ -134,7 +134,10 @@ actor AlertDesk {
                 let repositoryID = repository.id!
                 sources.append(
                     EnvironmentHostsSource(environment: environment.name) {
-                        let variables = (try? await rollouts.variables(repositoryID: repositoryID, environment: environment.name)) ?? [:]
+                        // The secrets only matter for an SSH host's key: none are read for local hosts.
+                        let local = environment.hosts.allSatisfy { $0 == "local" }
+                        let variables =
+                            local ? [:] : (try? await rollouts.variables(repositoryID: repositoryID, environment: environment.name)) ?? [:]
                         let deployer = LocalDeployer.routed(
                             config: deploy, environment: environment, repository: folder.url, folder: folder, admin: admin,
                             executable: rollouts.executable, variables: variables, log: { _ in })
