@@ -74,6 +74,8 @@ public final class RecordingTraffic: TrafficControl {
 
     private let recorded = Mutex<[Change]>([])
     private let counted = Mutex<[String: TrafficCounts]>([:])
+    /// What each read of ``counts(service:)`` adds, with the reads so far (nil: the counts set last stay).
+    private let growth = Mutex<(perRead: [String: TrafficCounts], reads: Double)?>(nil)
     /// The error message a change to this weight fails with, if any.
     public let fail: @Sendable (Int) -> String?
 
@@ -88,8 +90,25 @@ public final class RecordingTraffic: TrafficControl {
     /// Sets what ``counts(service:)`` answers from now on.
     public func setCounts(_ counts: [String: TrafficCounts]) { counted.withLock { $0 = counts } }
 
-    /// The counts set last.
-    public func counts(service: String) async throws -> [String: TrafficCounts] { counted.withLock { $0 } }
+    /// Makes the counts grow by `perRead` at each read of ``counts(service:)``: traffic that moves
+    /// with the reader, not the wall clock, so a test's verdict does not hang on how often a loaded
+    /// machine lets a feeding task run.
+    public func grow(perRead: [String: TrafficCounts]) { growth.withLock { $0 = (perRead, 0) } }
+
+    /// The counts set last, or grown by one more read.
+    public func counts(service: String) async throws -> [String: TrafficCounts] {
+        let grown: [String: TrafficCounts]? = growth.withLock { state in
+            guard var current = state else { return nil }
+            current.reads += 1
+            state = current
+            return current.perRead.mapValues {
+                TrafficCounts(
+                    requests: $0.requests * current.reads, errors: $0.errors * current.reads, latency: $0.latency.map { $0 * current.reads })
+            }
+        }
+        if let grown { setCounts(grown) }
+        return counted.withLock { $0 }
+    }
 
     /// Records the change (or fails as scripted).
     public func route(service: String, stable: TrafficGroup?, candidate: TrafficGroup, weight: Int) async throws {

@@ -89,15 +89,11 @@ struct DeployCommandTests {
         #expect(rollback.stdout.contains("still running: a router switch") && rollback.stdout.contains("✓ web-1 is live in staging again"))
         #expect(await Self.get(port) == "release 1", "the old release's files, though site/ holds release 2 now")
 
-        // A release whose health check never passes gets no traffic; the error says why. The deadline
-        // is 10 s, not less: Python may take seconds to start listening on a loaded CI machine, and
-        // the error should carry its 404, not "connection refused".
+        // A release whose health check never passes gets no traffic; the error says why. The fixture's
+        // deadline of 20 s stays: Python took more than 10 s to start listening on a loaded CI machine,
+        // and the error should carry its 404, not "connection refused".
         try FileManager.default.removeItem(at: project.url.appendingPathComponent("site/up"))
         try project.write("site/index.html", "no /up here")
-        try project.write(
-            ".gaara/deploy.yml",
-            try String(contentsOf: project.url.appendingPathComponent(".gaara/deploy.yml"), encoding: .utf8).replacingOccurrences(
-                of: "deadline: 20s", with: "deadline: 10s"))
         let broken = try await GaaraBinary.run(["deploy", "staging"], in: project.url)
         #expect(broken.status == 1)
         #expect(broken.stderr.contains("web-3 was not deployed to staging") && broken.stderr.contains("did not become healthy"), "\(broken.stderr)")

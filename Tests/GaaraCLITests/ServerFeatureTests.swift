@@ -111,10 +111,15 @@ struct ServerFeatureTests {
 
     @Test func concurrencyGroupsKeepOneRunningAndOnePending() async throws {
         let directory = try TemporaryDirectory()
+        // Each dispatch says how long its job sleeps: the first sleeps until the test cancels it, so
+        // the order of events does not hang on how fast a loaded machine answers.
         func workflow(_ name: String, cancel: Bool) -> String {
             """
             name: \(name)
-            on: workflow_dispatch
+            on:
+              workflow_dispatch:
+                inputs:
+                  seconds: {type: string, default: "1"}
             concurrency:
               group: deploy-\(name)
               cancel-in-progress: \(cancel)
@@ -122,41 +127,45 @@ struct ServerFeatureTests {
               slow:
                 runs-on: ubuntu-latest
                 steps:
-                  - run: sleep 3
+                  - run: sleep ${{ inputs.seconds }}
             """
         }
         let (server, source) = try await Self.start(
             directory,
             [".github/workflows/queue.yml": workflow("queue", cancel: false), ".github/workflows/replace.yml": workflow("replace", cancel: true)])
         try await source.git("push -q origin main")
-        var ids: [Int] = []
-        for _ in 0..<3 {
+        func dispatch(_ workflow: String, seconds: Int) async throws -> Int {
             let (status, data) = try await server.request(
-                "POST", "/api/repos/app/dispatches", token: server.adminToken, json: ["workflow": "queue.yml"])
+                "POST", "/api/repos/app/dispatches", token: server.adminToken, json: ["workflow": workflow, "inputs": ["seconds": "\(seconds)"]])
             #expect(status == 201)
             let runs = (try JSONSerialization.jsonObject(with: data) as? [String: Any])?["runs"] as? [[String: Any]]
-            ids.append(runs?.first?["id"] as? Int ?? 0)
-            // The first must be running before the others come (on a loaded machine it can take
-            // longer than any fixed pause to start, and would then be replaced while pending).
-            if ids.count == 1 { _ = try await server.waitForRun(ids[0], until: "running", timeout: 60) }
-            try await Task.sleep(for: .milliseconds(300))
+            return runs?.first?["id"] as? Int ?? 0
         }
-        var conclusions: [String] = []
-        for id in ids { conclusions.append((try await server.waitForRun(id)["run"] as? [String: Any])?["conclusion"] as? String ?? "") }
-        // The first runs; the second waits and is replaced by the third, which then runs.
-        #expect(conclusions == ["success", "cancelled", "success"])
+        func conclusion(_ id: Int) async throws -> String {
+            (try await server.waitForRun(id)["run"] as? [String: Any])?["conclusion"] as? String ?? ""
+        }
+        func status(_ id: Int) async throws -> String { (try await server.run(id)["run"] as? [String: Any])?["status"] as? String ?? "" }
 
-        var replaced: [Int] = []
-        for _ in 0..<2 {
-            let (_, data) = try await server.request("POST", "/api/repos/app/dispatches", token: server.adminToken, json: ["workflow": "replace.yml"])
-            replaced.append(
-                ((try JSONSerialization.jsonObject(with: data) as? [String: Any])?["runs"] as? [[String: Any]])?.first?["id"] as? Int ?? 0)
-            try await Task.sleep(for: .milliseconds(800))
-        }
-        conclusions = []
-        for id in replaced { conclusions.append((try await server.waitForRun(id)["run"] as? [String: Any])?["conclusion"] as? String ?? "") }
-        // cancel-in-progress: the running one is cancelled for the newer one.
-        #expect(conclusions == ["cancelled", "success"])
+        // The first runs; the second waits behind it and is replaced by the third, which waits.
+        let first = try await dispatch("queue.yml", seconds: 600)
+        _ = try await server.waitForRun(first, until: "running", timeout: 60)
+        let second = try await dispatch("queue.yml", seconds: 1)
+        let third = try await dispatch("queue.yml", seconds: 1)
+        #expect(try await conclusion(second) == "cancelled", "a newer pending run replaces the one waiting in the group")
+        let (firstStatus, thirdStatus) = (try await status(first), try await status(third))
+        #expect(firstStatus == "running" && thirdStatus != "completed", "the first still runs; the third waits for it")
+        // The first ends (cancelled by hand here); then the third runs.
+        let (cancelled, _) = try await server.request("POST", "/api/runs/\(first)/cancel", token: server.adminToken)
+        #expect(cancelled == 202, "\(cancelled)")
+        #expect(try await conclusion(first) == "cancelled")
+        #expect(try await conclusion(third) == "success")
+
+        // cancel-in-progress: the running (or still pending) one is cancelled for the newer one.
+        let replaced = try await dispatch("replace.yml", seconds: 600)
+        _ = try await server.waitForRun(replaced, until: "running", timeout: 60)
+        let newer = try await dispatch("replace.yml", seconds: 1)
+        #expect(try await conclusion(replaced) == "cancelled")
+        #expect(try await conclusion(newer) == "success")
         await server.stop()
     }
 

@@ -11,19 +11,13 @@ import Testing
 struct AnalysisRunnerTests {
     static let steps: [RolloutStep] = [.start(hosts: ["a"]), .route(weight: 5), .analyze(seconds: 30), .route(weight: 100)]
 
-    /// Counts that grow every 20 ms: each tick adds `stable` and `canary` requests with these error counts.
-    static func feed(_ traffic: RecordingTraffic, canary: (Double, Double), stable: (Double, Double)) -> Task<Void, Never> {
-        Task {
-            var tick = 0.0
-            while !Task.isCancelled {
-                tick += 1
-                traffic.setCounts([
-                    "web-1": TrafficCounts(requests: stable.0 * tick, errors: stable.1 * tick),
-                    "web-2": TrafficCounts(requests: canary.0 * tick, errors: canary.1 * tick),
-                ])
-                try? await Task.sleep(for: .milliseconds(20))
-            }
-        }
+    /// Counts that grow at each read of the runner's: each read adds `stable` and `canary` requests
+    /// with these error counts (the verdict depends on the reads, not on how fast a loaded machine ticks).
+    static func feed(_ traffic: RecordingTraffic, canary: (Double, Double), stable: (Double, Double)) {
+        traffic.grow(perRead: [
+            "web-1": TrafficCounts(requests: stable.0, errors: stable.1),
+            "web-2": TrafficCounts(requests: canary.0, errors: canary.1),
+        ])
     }
 
     static func runner(_ traffic: RecordingTraffic, onFail: CanaryAnalysisSettings.OnFail = .rollback) -> RolloutRunner {
@@ -38,8 +32,7 @@ struct AnalysisRunnerTests {
 
     @Test func aCanaryWithTenPercentErrorsIsAbortedWithTheFigures() async throws {
         let traffic = RecordingTraffic()
-        let feed = Self.feed(traffic, canary: (10, 1), stable: (190, 0))
-        defer { feed.cancel() }
+        Self.feed(traffic, canary: (10, 1), stable: (190, 0))
         let runner = Self.runner(traffic)
         let outcome = try await runner.run()
         guard case .aborted(let reason) = outcome else {
@@ -57,8 +50,7 @@ struct AnalysisRunnerTests {
 
     @Test func aHealthyCanaryPassesEarly() async throws {
         let traffic = RecordingTraffic()
-        let feed = Self.feed(traffic, canary: (10, 0), stable: (190, 0))
-        defer { feed.cancel() }
+        Self.feed(traffic, canary: (10, 0), stable: (190, 0))
         let runner = Self.runner(traffic)
         let started = Date()
         #expect(try await runner.run() == .succeeded(warnings: []))
@@ -70,8 +62,7 @@ struct AnalysisRunnerTests {
 
     @Test func thePreRollbackHookRunsOnceBeforeTheTrafficMovesBackAndCannotBlockIt() async throws {
         let traffic = RecordingTraffic()
-        let feed = Self.feed(traffic, canary: (10, 1), stable: (190, 0))
-        defer { feed.cancel() }
+        Self.feed(traffic, canary: (10, 1), stable: (190, 0))
         let seen = Mutex<[(reason: String, weights: [Int], release: String)]>([])
         var settings = CanaryAnalysisSettings()
         settings.initialDelay = 0
@@ -98,8 +89,7 @@ struct AnalysisRunnerTests {
 
     @Test func onFailPauseHoldsTheRolloutForAPerson() async throws {
         let traffic = RecordingTraffic()
-        let feed = Self.feed(traffic, canary: (10, 1), stable: (190, 0))
-        defer { feed.cancel() }
+        Self.feed(traffic, canary: (10, 1), stable: (190, 0))
         let runner = Self.runner(traffic, onFail: .pause)
         let run = Task { try await runner.run() }
         while await runner.state.phase != .paused { try await Task.sleep(for: .milliseconds(10)) }
@@ -136,8 +126,7 @@ struct AnalysisRunnerTests {
 
     @Test func aBakeWithErrorsAboveTheLimitSendsTheTrafficBack() async throws {
         let traffic = RecordingTraffic()
-        let feed = Self.feed(traffic, canary: (200, 30), stable: (0, 0))
-        defer { feed.cancel() }
+        Self.feed(traffic, canary: (200, 30), stable: (0, 0))
         let runner = RolloutRunner(
             service: "web", candidate: RolloutRunnerTests.candidate, stable: RolloutRunnerTests.stable,
             steps: [.start(hosts: ["a"]), .route(weight: 100), .bake(seconds: 30)], targets: ["a": RecordingTarget()], traffic: traffic,

@@ -41,8 +41,7 @@ struct MetricAnalysisRunnerTests {
 
     @Test func aFailingCommandMetricRollsTheCanaryBackAndSaysWhy() async throws {
         let traffic = RecordingTraffic()
-        let feed = AnalysisRunnerTests.feed(traffic, canary: (10, 0), stable: (190, 0))
-        defer { feed.cancel() }
+        AnalysisRunnerTests.feed(traffic, canary: (10, 0), stable: (190, 0))
         let measurer = RecordingMetricMeasurer(answers: ["e2e": [.success(["result": .string("checkout broken"), "exit_code": .number(1)])]])
         let metric = AnalysisMetric(name: "e2e", provider: .command("scripts/e2e.sh", timeout: 5), successCondition: "exit_code == 0")
         let runner = Self.runner(traffic, metrics: [metric], measurer: measurer)
@@ -62,8 +61,7 @@ struct MetricAnalysisRunnerTests {
 
     @Test func theStepWaitsForItsCountedMetricsEvenWhenTheJudgeHasPassed() async throws {
         let traffic = RecordingTraffic()
-        let feed = AnalysisRunnerTests.feed(traffic, canary: (10, 0), stable: (190, 0))
-        defer { feed.cancel() }
+        AnalysisRunnerTests.feed(traffic, canary: (10, 0), stable: (190, 0))
         let measurer = RecordingMetricMeasurer(answers: ["checkout": [Self.ok(.object([("ok", .bool(true))]))]])
         let metric = AnalysisMetric(
             name: "checkout", provider: .http(.init(url: "$GAARA_RELEASE_URL/checkout")), interval: 0.05, count: 4, successCondition: "result.ok")
@@ -77,8 +75,7 @@ struct MetricAnalysisRunnerTests {
 
     @Test func noDataIsInconclusiveAndHoldsTheRolloutForAPerson() async throws {
         let traffic = RecordingTraffic()
-        let feed = AnalysisRunnerTests.feed(traffic, canary: (10, 0), stable: (190, 0))
-        defer { feed.cancel() }
+        AnalysisRunnerTests.feed(traffic, canary: (10, 0), stable: (190, 0))
         let measurer = RecordingMetricMeasurer(answers: ["p99": [.failure(.noData("the query returned no series"))]])
         let metric = AnalysisMetric(
             name: "p99", provider: .prometheus(address: "http://p", query: "q", timeout: 1), failureCondition: "result[0] > 1")
@@ -102,8 +99,7 @@ struct MetricAnalysisRunnerTests {
 
     @Test func errorsBeyondTheConsecutiveLimitRollBack() async throws {
         let traffic = RecordingTraffic()
-        let feed = AnalysisRunnerTests.feed(traffic, canary: (10, 0), stable: (190, 0))
-        defer { feed.cancel() }
+        AnalysisRunnerTests.feed(traffic, canary: (10, 0), stable: (190, 0))
         let measurer = RecordingMetricMeasurer(answers: ["api": [.failure(.failed("GET http://x answered 502"))]])
         let metric = AnalysisMetric(name: "api", provider: .http(.init(url: "http://x")), interval: 0.01, count: 3, consecutiveErrorLimit: 2)
         let reason = try #require(Self.reason(try await Self.runner(traffic, metrics: [metric], measurer: measurer).run()))
@@ -113,8 +109,7 @@ struct MetricAnalysisRunnerTests {
 
     @Test func aRouterMetricReadsBothReleasesWindows() async throws {
         let traffic = RecordingTraffic()
-        let feed = AnalysisRunnerTests.feed(traffic, canary: (10, 1), stable: (190, 0))
-        defer { feed.cancel() }
+        AnalysisRunnerTests.feed(traffic, canary: (10, 1), stable: (190, 0))
         // The judge is off: only the metric can stop this canary.
         let metric = AnalysisMetric(
             name: "errors", interval: 0.1, count: 5, successCondition: "result.canary.error_rate < 0.05 && result.difference.error_rate < 0.05")
@@ -126,8 +121,7 @@ struct MetricAnalysisRunnerTests {
 
     @Test func aDryRunMetricIsRecordedButDecidesNothing() async throws {
         let traffic = RecordingTraffic()
-        let feed = AnalysisRunnerTests.feed(traffic, canary: (10, 0), stable: (190, 0))
-        defer { feed.cancel() }
+        AnalysisRunnerTests.feed(traffic, canary: (10, 0), stable: (190, 0))
         let measurer = RecordingMetricMeasurer(answers: ["new-check": [Self.ok(.number(9))]])
         let metric = AnalysisMetric(name: "new-check", provider: .command("x", timeout: 1), failureCondition: "result > 1", dryRun: true)
         let runner = Self.runner(traffic, metrics: [metric], measurer: measurer)
@@ -138,8 +132,7 @@ struct MetricAnalysisRunnerTests {
 
     @Test func aMetricFailingDuringTheBakeSendsTheTrafficBack() async throws {
         let traffic = RecordingTraffic()
-        let feed = AnalysisRunnerTests.feed(traffic, canary: (200, 0), stable: (0, 0))
-        defer { feed.cancel() }
+        AnalysisRunnerTests.feed(traffic, canary: (200, 0), stable: (0, 0))
         let measurer = RecordingMetricMeasurer(answers: ["queue": [Self.ok(.number(3)), Self.ok(.number(3)), Self.ok(.number(900))]])
         let metric = AnalysisMetric(name: "queue", provider: .command("x", timeout: 1), interval: 0.02, failureCondition: "result > 100")
         let runner = Self.runner(

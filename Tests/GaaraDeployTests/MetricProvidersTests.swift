@@ -59,9 +59,11 @@ struct MetricProvidersTests {
             return
         }
         #expect(reason.contains("metric 'error-ratio' (prometheus) failed: 1 of"), "\(reason)")
-        // Every 10th answer of the canary fails: the ratio Prometheus computes is about 0.1.
+        // Every 10th answer of the canary fails: the ratio Prometheus computes is about 0.1. On a loaded
+        // machine a 5 s window may hold only a dozen canary answers, whose exact ratio can then be
+        // 2 in 10: the bounds allow that, not a ratio far from the truth (0.5 or 1).
         let measured = reason.components(separatedBy: "is true (result [").last.flatMap { Double($0.prefix { $0 != "]" }) }
-        #expect(measured.map { (0.06...0.15).contains($0) } == true, "\(reason)")
+        #expect(measured.map { (0.05...0.25).contains($0) } == true, "\(reason)")
         #expect(result.seconds < 150, "decided by the metric, not the 300 s step: \(result.seconds) s")
         #expect(result.running == ["web-1"], "the canary is stopped: \(result.running)")
     }

@@ -33,13 +33,14 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         // A real helper on PATH, speaking the protocol: the registry on standard input, JSON out.
         let helper = folder.appendingPathComponent("docker-credential-gaaratest")
-        try """
-        #!/bin/sh
-        read registry
-        [ "$1" = get ] && [ "$registry" = registry.example.com ] || { echo "credentials not found in native keychain"; exit 1; }
-        echo '{"ServerURL":"registry.example.com","Username":"deployer","Secret":"s3cret"}'
-        """.write(to: helper, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: helper.path)
+        try await Self.writeExecutable(
+            helper,
+            """
+            #!/bin/sh
+            read registry
+            [ "$1" = get ] && [ "$registry" = registry.example.com ] || { echo "credentials not found in native keychain"; exit 1; }
+            echo '{"ServerURL":"registry.example.com","Username":"deployer","Secret":"s3cret"}'
+            """)
         let environment = ["DOCKER_CONFIG": folder.path, "PATH": folder.path + ":/usr/bin:/bin"]
         let login = try await RegistryCredentials.login(for: "registry.example.com/web:2", environment: environment)
         #expect(login == RegistryCredentials.Login(registry: "registry.example.com", auth: Data("deployer:s3cret".utf8).base64EncodedString()))
@@ -55,6 +56,25 @@ import Testing
         await #expect(throws: DeployTargetError.self) {
             try await RegistryCredentials.login(for: "127.0.0.1:5000/web", environment: ["DOCKER_CONFIG": broken.path])
         }
+    }
+
+    /// Writes `text` to an executable file from a child shell, not from this process: a file this
+    /// process holds open for writing is inherited by whatever another test forks at that moment,
+    /// and running it then fails with "Text file busy" (ETXTBSY).
+    static func writeExecutable(_ file: URL, _ text: String) async throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "printf '%s\\n' \"$1\" > \"$2\" && chmod 755 \"$2\"", "sh", text, file.path]
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            process.terminationHandler = { _ in continuation.resume() }
+            do {
+                try process.run()
+            } catch {
+                process.terminationHandler = nil
+                continuation.resume(throwing: error)
+            }
+        }
+        try #require(process.terminationStatus == 0, "writing \(file.path)")
     }
 
     /// A Docker config folder holding `config`.
