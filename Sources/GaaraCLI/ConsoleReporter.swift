@@ -18,6 +18,9 @@ final class ConsoleReporter: RunObserver {
         var colors: [String: String] = [:]
         var prefixes: [String: [UInt8]] = [:]
         var summary = RunSummary()
+        /// Each job's running steps' names, by number: while there are several (background
+        /// steps), each line carries its step's name, so that concurrent output stays readable.
+        var running: [String: [Int: String]] = [:]
     }
 
     private let state = Mutex(State())
@@ -42,9 +45,9 @@ final class ConsoleReporter: RunObserver {
         color ? "\u{1B}[\(code)m\(text)\(reset)" : text
     }
 
-    func output(_ job: JobLabel, lines: UnsafeRawBufferPointer) {
+    func output(_ job: JobLabel, step: Int, lines: UnsafeRawBufferPointer) {
         state.withLock { state in
-            let head = linePrefix(job, in: &state)
+            let head = linePrefix(job, step: step, in: &state)
             OutputLines.forEach(in: lines) { line in
                 state.buffer.append(contentsOf: head)
                 state.buffer.append(contentsOf: line)
@@ -55,18 +58,27 @@ final class ConsoleReporter: RunObserver {
         }
     }
 
-    /// The bytes put before each plain line of `job`, made once per job.
-    private func linePrefix(_ job: JobLabel, in state: inout State) -> [UInt8] {
+    /// `‹step name› ` for a line of a step that runs beside others of its job, else nothing.
+    private func stepTag(_ job: JobLabel, step: Int, in state: State) -> String {
+        guard let running = state.running[job.name], running.count > 1, let name = running[step] else { return "" }
+        return paint("‹\(name)›", "2") + " "
+    }
+
+    /// The bytes put before each plain line of `job`'s step `step`, made once per job (with the
+    /// step's name while it runs beside others).
+    private func linePrefix(_ job: JobLabel, step: Int, in state: inout State) -> [UInt8] {
+        let tag = stepTag(job, step: step, in: state)
+        if !tag.isEmpty { return Array((prefix(job, in: &state) + "  " + tag).utf8) }
         if let cached = state.prefixes[job.name] { return cached }
         let bytes = Array((prefix(job, in: &state) + "  ").utf8)
         state.prefixes[job.name] = bytes
         return bytes
     }
 
-    func output(_ job: JobLabel, line: UnsafeRawBufferPointer, kind: OutputKind) {
+    func output(_ job: JobLabel, step: Int, line: UnsafeRawBufferPointer, kind: OutputKind) {
         state.withLock { state in
             if kind == .plain {
-                state.buffer.append(contentsOf: linePrefix(job, in: &state))
+                state.buffer.append(contentsOf: linePrefix(job, step: step, in: &state))
                 state.buffer.append(contentsOf: line)
                 state.buffer.append(0x0A)
                 if interactive || state.buffer.count > 64 * 1024 {
@@ -78,17 +90,18 @@ final class ConsoleReporter: RunObserver {
                 return
             }
             let head = prefix(job, in: &state)
+            let tag = stepTag(job, step: step, in: state)
             switch kind {
             case .plain:
                 break
             case .groupStart:
-                state.buffer.append(contentsOf: (head + paint("▸ ", "1")).utf8)
+                state.buffer.append(contentsOf: (head + tag + paint("▸ ", "1")).utf8)
                 state.buffer.append(contentsOf: line)
             case .groupEnd:
                 return
             case .runner:
                 state.buffer.append(contentsOf: head.utf8)
-                state.buffer.append(contentsOf: "  ".utf8)
+                state.buffer.append(contentsOf: ("  " + tag).utf8)
                 if color { state.buffer.append(contentsOf: "\u{1B}[2m".utf8) }
                 state.buffer.append(contentsOf: line)
                 if color { state.buffer.append(contentsOf: reset.utf8) }
@@ -126,9 +139,11 @@ final class ConsoleReporter: RunObserver {
                 text = prefix(job, in: &state) + paint("⏸ \(reason)", "33") + "\n"
             case .jobStarted(let job):
                 text = prefix(job, in: &state) + paint("● job started", "1") + "\n"
-            case .stepStarted(let job, _, let name):
+            case .stepStarted(let job, let number, let name):
+                state.running[job.name, default: [:]][number] = name
                 text = prefix(job, in: &state) + paint("▶ \(name)", "1") + "\n"
             case .stepFinished(let job, let result):
+                state.running[job.name]?.removeValue(forKey: result.number)
                 guard result.outcome != .skipped else { break }
                 let mark: String
                 switch result.conclusion {
@@ -201,9 +216,9 @@ final class JSONEventReporter: RunObserver {
     private let lock = Mutex(())
     private let start = Date()
 
-    func output(_ job: JobLabel, line: UnsafeRawBufferPointer, kind: OutputKind) {}
+    func output(_ job: JobLabel, step: Int, line: UnsafeRawBufferPointer, kind: OutputKind) {}
 
-    func output(_ job: JobLabel, lines: UnsafeRawBufferPointer) {}
+    func output(_ job: JobLabel, step: Int, lines: UnsafeRawBufferPointer) {}
 
     func handle(_ event: RunEvent) {
         var line = JSONEventLine(time: (Date().timeIntervalSince(start) * 1000).rounded() / 1000)
@@ -298,12 +313,12 @@ struct WorkflowScope: RunObserver {
         reporter.handle(event, workflow: workflow)
     }
 
-    func output(_ job: JobLabel, line: UnsafeRawBufferPointer, kind: OutputKind) {
-        reporter.output(job, line: line, kind: kind)
+    func output(_ job: JobLabel, step: Int, line: UnsafeRawBufferPointer, kind: OutputKind) {
+        reporter.output(job, step: step, line: line, kind: kind)
     }
 
-    func output(_ job: JobLabel, lines: UnsafeRawBufferPointer) {
-        reporter.output(job, lines: lines)
+    func output(_ job: JobLabel, step: Int, lines: UnsafeRawBufferPointer) {
+        reporter.output(job, step: step, lines: lines)
     }
 }
 
@@ -315,11 +330,11 @@ struct FanOutObserver: RunObserver {
         for observer in observers { observer.handle(event) }
     }
 
-    func output(_ job: JobLabel, line: UnsafeRawBufferPointer, kind: OutputKind) {
-        for observer in observers { observer.output(job, line: line, kind: kind) }
+    func output(_ job: JobLabel, step: Int, line: UnsafeRawBufferPointer, kind: OutputKind) {
+        for observer in observers { observer.output(job, step: step, line: line, kind: kind) }
     }
 
-    func output(_ job: JobLabel, lines: UnsafeRawBufferPointer) {
-        for observer in observers { observer.output(job, lines: lines) }
+    func output(_ job: JobLabel, step: Int, lines: UnsafeRawBufferPointer) {
+        for observer in observers { observer.output(job, step: step, lines: lines) }
     }
 }

@@ -245,7 +245,7 @@ struct RunOptions {
             }
         }
         let usesCheckout = selected.contains {
-            $0.jobs.contains { $0.steps.contains { $0.uses?.name?.lowercased() == "actions/checkout" } || $0.call != nil }
+            $0.jobs.contains { $0.steps.flatMap(\.expanded).contains { $0.uses?.name?.lowercased() == "actions/checkout" } || $0.call != nil }
         }
         let snapshot = usesCheckout ? await repository.snapshotCommit(scratch: runDirectory) : nil
 

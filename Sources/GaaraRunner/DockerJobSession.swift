@@ -106,7 +106,7 @@ final class DockerJobSession: @unchecked Sendable {
     private func note(_ text: String) {
         let label = self.label
         let observer = settings.observer
-        Array(text.utf8).withUnsafeBytes { observer.output(label, line: $0, kind: .runner) }
+        Array(text.utf8).withUnsafeBytes { observer.output(label, step: 0, line: $0, kind: .runner) }
     }
 
     private func startAll(job: Job, context: EvaluationContext) async throws {

@@ -74,17 +74,18 @@ final class HostBackend: StepBackend {
         let output = io.output
         let controller = io.controller
         let generation = io.generation
+        let step = io.step
         let termination: ChildProcess.Termination
         do {
             termination = try await ChildProcess.run(
-                command, timeout: io.timeout, onStart: { controller.setProcess($0, startedAt: generation) },
+                command, timeout: io.timeout, onStart: { controller.setProcess($0, startedAt: generation, step: step) },
                 onOutput: { chunk in output.consume(chunk) })
         } catch {
-            controller.setProcess(nil)
+            controller.setProcess(nil, step: step)
             if error.reason == "no such file or program", let missingProgram { throw RunnerError(missingProgram) }
             throw RunnerError("\(error)")
         }
-        controller.setProcess(nil)
+        controller.setProcess(nil, step: step)
         return StepExit(status: termination.status, timedOut: termination.timedOut, wasTerminated: termination.wasTerminated)
     }
 }

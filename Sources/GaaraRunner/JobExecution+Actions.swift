@@ -151,6 +151,8 @@ extension JobExecution {
         scope.inputs = .strings(inputs)
         scope.actionPath = directory.path
         scope.depth = outer.depth + 1
+        scope.ownFiles = outer.ownFiles
+        scope.localStatus = outer.localStatus
         scope.inheritedEnvironment = outer.inheritedEnvironment.merging(
             try evaluateStepEnvironment(invocation.step, scope: outer, files: invocation.files)
         ) { $1 }

@@ -13,8 +13,8 @@ extension JobExecution {
         let directory = try workingDirectory(step, context: invocation.lazyContext)
         // One script file per job, rewritten for each step (its steps run one at a time): a new
         // file per step made the file system allocate (and free) an inode each time, which cost
-        // more than the rest of a short step.
-        let scriptPath = paths.temp.path + "/_step_script.\(shell.fileExtension)"
+        // more than the rest of a short step. A background step has its own.
+        let scriptPath = paths.temp.path + "/_step_script" + (invocation.ownFiles ? "_\(invocation.number)" : "") + ".\(shell.fileExtension)"
         try FastFile.overwrite(scriptPath, script)
         var arguments = shell.arguments.map { $0.replacingOccurrences(of: "{0}", with: scriptPath) }
         let executable = arguments.removeFirst()
@@ -28,8 +28,23 @@ extension JobExecution {
     /// a timeout past the job's deadline fails (and cancels) the job, a stop after a cancel is a
     /// cancellation, any other non-zero status a failure.
     func runProcess(_ command: StepCommand, invocation: StepInvocation) async throws -> StepTermination {
-        let io = StepIO(output: invocation.output, timeout: invocation.timeout, controller: controller, generation: invocation.generation)
-        let exit = try await backend.run(command, io: io)
+        var io = StepIO(output: invocation.output, timeout: invocation.timeout, controller: controller, generation: invocation.generation)
+        io.step = invocation.number
+        let exit: StepExit
+        if let baton {
+            // While the process runs, the job's other steps (background ones, or the job's loop)
+            // may go on: the baton is handed over for the wait.
+            baton.release()
+            do {
+                exit = try await backend.run(command, io: io)
+            } catch {
+                await baton.acquire()
+                throw error
+            }
+            await baton.acquire()
+        } else {
+            exit = try await backend.run(command, io: io)
+        }
         if exit.timedOut {
             if let deadline, Date() >= deadline.addingTimeInterval(-0.01) {
                 timedOut = true
@@ -41,6 +56,9 @@ extension JobExecution {
         }
         if exit.wasTerminated, controller.isCancelled {
             return StepTermination(outcome: .cancelled, error: "the step was cancelled")
+        }
+        if exit.wasTerminated, invocation.number > 0, controller.isStepCancelled(invocation.number) {
+            return StepTermination(outcome: .cancelled, error: "the step was stopped by a 'cancel' step")
         }
         if exit.status.isSuccess { return StepTermination(outcome: .success) }
         return StepTermination(outcome: .failure, error: "process completed with \(exit.status)")

@@ -7,6 +7,36 @@ import GaaraWorkflow
 extension JobExecution {
     /// Runs one step (of the job or of a composite action) and records it in `scope`.
     func runStep(_ step: Step, scope: inout StepScope) async -> StepResult {
+        switch beginStep(step, scope: scope) {
+        case .skipped(let result):
+            record(result, in: &scope)
+            observer.handle(.stepFinished(label, result))
+            return result
+        case .runs(let begun):
+            return await executeStep(begun, scope: &scope)
+        }
+    }
+
+    /// A step whose turn has come and whose condition let it run.
+    struct BegunStep: Sendable {
+        let step: Step
+        let number: Int
+        let id: String
+        let name: String
+        /// The controller's cancel generation when the step's turn came.
+        let generation: Int
+        /// Why the condition could not be evaluated (the step then fails).
+        let conditionError: String?
+    }
+
+    /// How a step's turn begins: skipped by its condition, or run.
+    enum StepStart {
+        case skipped(StepResult)
+        case runs(BegunStep)
+    }
+
+    /// The start of a step's turn, in the job's order: its number and id, its name, its condition.
+    func beginStep(_ step: Step, scope: StepScope) -> StepStart {
         stepCounter += 1
         let number = stepCounter
         let id = step.id ?? generatedID(step, scope: scope)
@@ -15,12 +45,10 @@ extension JobExecution {
             status = timedOut ? .failure : .cancelled
         }
         // The context before the step's own env: for its name and condition, when they need one.
-        let scopeBefore = scope
         let preContext = LazyContext { [unowned self] in
-            expressionContext(files: nil, env: environment(for: step, scope: scopeBefore, files: nil, stepEnv: [:]), scope: scopeBefore)
+            expressionContext(files: nil, env: environment(for: step, scope: scope, files: nil, stepEnv: [:]), scope: scope)
         }
         let name = step.name.flatMap { try? preContext.string($0.template) } ?? step.displayName
-        let start = Date()
 
         // The condition decides whether the step runs at all.
         var runs: Bool
@@ -29,53 +57,63 @@ extension JobExecution {
             if let condition = step.condition {
                 runs = try runner.evaluate(condition, in: preContext.value)
             } else {
-                runs = status == .success
+                runs = (scope.localStatus ?? status) == .success
             }
         } catch {
             runs = false
             conditionError = "the condition '\(step.condition?.raw ?? "")' failed: \(error)"
         }
         if !runs && conditionError == nil {
-            let result = StepResult(
-                number: number, id: id, name: name, outcome: .skipped, conclusion: .skipped, duration: 0, outputs: [:], error: nil)
-            record(result, in: &scope)
-            observer.handle(.stepFinished(label, result))
-            return result
+            return .skipped(
+                StepResult(number: number, id: id, name: name, outcome: .skipped, conclusion: .skipped, duration: 0, outputs: [:], error: nil))
         }
+        return .runs(BegunStep(step: step, number: number, id: id, name: name, generation: generation, conditionError: conditionError))
+    }
 
-        observer.handle(.stepStarted(label, number: number, name: name))
+    /// Runs a begun step: its log, its process or action, its file commands. A foreground step's
+    /// end is applied at once (job status, env, `steps` context); a background step's (`deferred`)
+    /// is kept for the wait that takes it in. `announced`: its start was reported already.
+    func executeStep(_ begun: BegunStep, scope: inout StepScope, deferred: BackgroundStep? = nil, announced: Bool = false) async -> StepResult {
+        let (step, number, id, name) = (begun.step, begun.number, begun.id, begun.name)
+        if !announced { observer.handle(.stepStarted(label, number: number, name: name)) }
+        let start = Date()
         // A string, not URL.appendingPathComponent (which asks the file system whether it is a folder).
         let logPath = paths.logDirectory.path + "/\(number)_\(Self.slug(name).prefix(60)).log"
         let log: LogWriter
         do {
             log = try LogWriter(path: logPath, enabled: configuration.writesStepLogs)
         } catch {
-            return finishStep(
-                number: number, id: id, name: name, start: start, outcome: .failure, outputs: [:], error: "cannot write \(logPath)", step: step,
-                scope: &scope)
+            return endStep(
+                begun, start: start, outcome: .failure, effects: nil, error: "cannot write \(logPath)", scope: &scope, deferred: deferred)
         }
-        let output = StepOutputProcessor(job: label, masker: masker, log: log, observer: observer, debug: configuration.debug)
-        if let conditionError {
+        let output = StepOutputProcessor(job: label, step: number, masker: masker, log: log, observer: observer, debug: configuration.debug)
+        if let conditionError = begun.conditionError {
             output.note("Error: \(conditionError)")
             output.finish()
-            return finishStep(
-                number: number, id: id, name: name, start: start, outcome: .failure, outputs: [:], error: conditionError, step: step, scope: &scope)
+            return endStep(begun, start: start, outcome: .failure, effects: nil, error: conditionError, scope: &scope, deferred: deferred)
+        }
+        if deferred != nil, controller.isStepCancelled(number) {
+            output.note("Cancelled by a 'cancel' step before it started")
+            output.finish()
+            return endStep(begun, start: start, outcome: .cancelled, effects: nil, error: "the step was cancelled", scope: &scope, deferred: deferred)
         }
 
         var outcome = JobResult.success
-        var outputs: [String: String] = [:]
+        var effects: FileCommandEffects?
+        var termination: StepTermination?
         var failure: String?
         do {
-            let files = try makeFileCommandFiles(number: number)
+            let files = try makeFileCommandFiles(number: number, own: scope.ownFiles)
             let stepEnv = try evaluateStepEnvironment(step, scope: scope, files: files)
             let env = environment(for: step, scope: scope, files: files, stepEnv: stepEnv)
             let scopeNow = scope
             let context = LazyContext { [unowned self] in expressionContext(files: files, env: env, scope: scopeNow) }
             let timeout = try stepTimeout(step, context: context)
-            let execution = StepInvocation(
+            var execution = StepInvocation(
                 step: step, id: id, name: name, files: files, environment: env, lazyContext: context, timeout: timeout, output: output,
-                generation: generation)
-            let termination: StepTermination
+                generation: begun.generation)
+            execution.number = number
+            execution.ownFiles = scope.ownFiles
             if step.run != nil {
                 termination = try await runScript(execution)
             } else {
@@ -85,19 +123,49 @@ extension JobExecution {
                 termination = try await runAction(execution, scope: &scope)
                 backend.runnerDidWrite()
             }
-            outcome = termination.outcome
-            failure = termination.error
-            outputs = try applyFileCommands(files, output: output)
-            for (name, value) in output.legacyOutputs { outputs[name] = value }
-            for (name, value) in termination.outputs { outputs[name] = value }
+            outcome = termination!.outcome
+            failure = termination!.error
+            effects = try readFileCommands(files)
         } catch {
             outcome = .failure
             failure = "\(error)"
         }
+        if var found = effects {
+            for (name, value) in output.legacyOutputs { found.outputs[name] = value }
+            for (name, value) in termination?.outputs ?? [:] { found.outputs[name] = value }
+            effects = found
+        }
         if let failure { output.note("Error: \(failure)") }
         output.finish()
-        return finishStep(
-            number: number, id: id, name: name, start: start, outcome: outcome, outputs: outputs, error: failure, step: step, scope: &scope)
+        return endStep(begun, start: start, outcome: outcome, effects: effects, error: failure, scope: &scope, deferred: deferred)
+    }
+
+    /// Ends a step: a foreground one's file commands and end apply now; a background one's end is
+    /// reported (its log and duration are done) and kept, with its file commands, for its wait.
+    func endStep(
+        _ begun: BegunStep, start: Date, outcome: JobResult, effects: FileCommandEffects?, error: String?, scope: inout StepScope,
+        deferred: BackgroundStep?
+    ) -> StepResult {
+        guard let deferred else {
+            if let effects { apply(effects) }
+            return finishStep(
+                number: begun.number, id: begun.id, name: begun.name, start: start, outcome: outcome, outputs: effects?.outputs ?? [:], error: error,
+                step: begun.step, scope: &scope)
+        }
+        let result = StepResult(
+            number: begun.number, id: begun.id, name: begun.name, outcome: outcome,
+            conclusion: conclusion(of: begun.step, outcome: outcome, scope: scope), duration: Date().timeIntervalSince(start),
+            outputs: effects?.outputs ?? [:], error: error)
+        deferred.ending = BackgroundStep.Ending(result: result, effects: effects)
+        observer.handle(.stepFinished(label, result))
+        return result
+    }
+
+    /// The step's conclusion: a failure is a success when its `continue-on-error` says so.
+    func conclusion(of step: Step, outcome: JobResult, scope: StepScope) -> JobResult {
+        guard outcome == .failure, let continueOnError = step.continueOnError else { return outcome }
+        let context = expressionContext(files: nil, env: environment(for: step, scope: scope, files: nil, stepEnv: [:]), scope: scope)
+        return (try? runner.resolve(continueOnError, in: context)) == true ? .success : outcome
     }
 
     /// Applies `continue-on-error`, updates the job status and the `steps` context, reports the end.
@@ -105,15 +173,16 @@ extension JobExecution {
         number: Int, id: String, name: String, start: Date, outcome: JobResult, outputs: [String: String], error: String?, step: Step,
         scope: inout StepScope
     ) -> StepResult {
-        var conclusion = outcome
-        if outcome == .failure, let continueOnError = step.continueOnError {
-            let context = expressionContext(files: nil, env: environment(for: step, scope: scope, files: nil, stepEnv: [:]), scope: scope)
-            if (try? runner.resolve(continueOnError, in: context)) == true { conclusion = .success }
+        let concluded = conclusion(of: step, outcome: outcome, scope: scope)
+        if let local = scope.localStatus {
+            if concluded == .failure, local == .success { scope.localStatus = .failure }
+            if outcome == .cancelled, local == .success { scope.localStatus = .cancelled }
+        } else {
+            if concluded == .failure, status == .success { status = .failure }
+            if outcome == .cancelled, status == .success { status = .cancelled }
         }
-        if conclusion == .failure, status == .success { status = .failure }
-        if outcome == .cancelled, status == .success { status = .cancelled }
         let result = StepResult(
-            number: number, id: id, name: name, outcome: outcome, conclusion: conclusion, duration: Date().timeIntervalSince(start), outputs: outputs,
+            number: number, id: id, name: name, outcome: outcome, conclusion: concluded, duration: Date().timeIntervalSince(start), outputs: outputs,
             error: error)
         record(result, in: &scope)
         observer.handle(.stepFinished(label, result))
@@ -128,15 +197,23 @@ extension JobExecution {
         scope.steps.append((result.id, entry))
     }
 
-    /// GitHub's generated ids: `__run`, `__run_2`, `__actions_checkout`.
+    /// GitHub's generated ids: `__run`, `__run_2`, `__actions_checkout`, `__wait`, `__parallel`.
+    /// Background steps not yet taken in by a wait hold theirs already.
     func generatedID(_ step: Step, scope: StepScope) -> String {
         var base = "__run"
         if let uses = step.uses {
             base = "__" + String(uses.raw.split(separator: "@").first ?? "").map { $0.isLetter || $0.isNumber ? String($0) : "_" }.joined()
         }
+        switch step.control {
+        case .wait: base = "__wait"
+        case .waitAll: base = "__wait-all"
+        case .cancel: base = "__cancel"
+        case .parallel: base = "__parallel"
+        case nil: break
+        }
         var candidate = base
         var counter = 2
-        while scope.steps.contains(where: { $0.0 == candidate }) {
+        while scope.steps.contains(where: { $0.0 == candidate }) || backgroundSteps.contains(where: { !$0.collected && $0.id == candidate }) {
             candidate = "\(base)_\(counter)"
             counter += 1
         }
@@ -221,9 +298,10 @@ extension JobExecution {
 
     /// The runner's file-command files. A job keeps one set and empties it after each step (plain
     /// `open`, no atomic rename or fsync: creating five files per step costs more than the step).
-    func makeFileCommandFiles(number: Int) throws -> JobFiles {
-        if let files = fileCommandFiles { return files }
-        let directory = paths.temp.path + "/_runner_file_commands"
+    /// A background step (`own`) gets a set of its own: it runs beside the job's other steps.
+    func makeFileCommandFiles(number: Int, own: Bool = false) throws -> JobFiles {
+        if !own, let files = fileCommandFiles { return files }
+        let directory = paths.temp.path + "/_runner_file_commands" + (own ? "/step_\(number)" : "")
         try FastFile.makeDirectories(directory)
         var files = JobFiles(workspace: paths.workspace.path, eventPath: paths.eventPath)
         files.envFile = directory + "/set_env"
@@ -235,12 +313,13 @@ extension JobExecution {
             try FastFile.create(path)
         }
         backend.runnerDidWrite()
-        fileCommandFiles = files
+        if !own { fileCommandFiles = files }
         return files
     }
 
-    /// Reads what the step wrote to its command files: outputs, env, path and summary.
-    func applyFileCommands(_ files: JobFiles, output: StepOutputProcessor) throws -> [String: String] {
+    /// Reads what the step wrote to its command files (outputs, env, path, summary) and empties
+    /// them; the job changes nothing until ``apply(_:)``.
+    func readFileCommands(_ files: JobFiles) throws -> FileCommandEffects {
         // A file the step did not write does not exist (they are removed after each step): only
         // the ones read are removed again.
         var written: [String] = [files.stateFile]
@@ -249,22 +328,36 @@ extension JobExecution {
             written.append(path)
             return text
         }
-        var outputs: [String: String] = [:]
+        var effects = FileCommandEffects()
         do {
-            for (name, value) in try FileCommands.parseKeyValues(read(files.outputFile)) { outputs[name] = value }
+            for (name, value) in try FileCommands.parseKeyValues(read(files.outputFile)) { effects.outputs[name] = value }
         } catch {
             throw RunnerError("GITHUB_OUTPUT: \(error)")
         }
         do {
-            for (name, value) in try FileCommands.parseKeyValues(read(files.envFile)) { jobEnv.add(name, value) }
+            effects.environment = try FileCommands.parseKeyValues(read(files.envFile))
         } catch {
             throw RunnerError("GITHUB_ENV: \(error)")
         }
-        for directory in FileCommands.parsePath(read(files.pathFile)).reversed() { jobEnv.prependPath(directory) }
+        effects.path = FileCommands.parsePath(read(files.pathFile))
         let stepSummary = read(files.summaryFile)
-        if !stepSummary.isEmpty { summary += masker.mask(stepSummary) + (stepSummary.hasSuffix("\n") ? "" : "\n") }
+        if !stepSummary.isEmpty { effects.summary = masker.mask(stepSummary) + (stepSummary.hasSuffix("\n") ? "" : "\n") }
         for path in written { FastFile.remove(path) }
-        return outputs
+        return effects
+    }
+
+    /// Applies a step's env, path and summary to the job.
+    func apply(_ effects: FileCommandEffects) {
+        for (name, value) in effects.environment { jobEnv.add(name, value) }
+        for directory in effects.path.reversed() { jobEnv.prependPath(directory) }
+        summary += effects.summary
+    }
+
+    /// Reads and applies the step's file commands; returns its outputs.
+    func applyFileCommands(_ files: JobFiles, output: StepOutputProcessor) throws -> [String: String] {
+        let effects = try readFileCommands(files)
+        apply(effects)
+        return effects.outputs
     }
 
     /// Runs the registered post steps, newest first.
@@ -284,7 +377,7 @@ extension JobExecution {
             observer.handle(.stepStarted(label, number: number, name: post.name))
             let (outcome, failure): (JobResult, String?)
             do {
-                let output = try makeOutput(logName: "\(number)_\(post.logName).log")
+                let output = try makeOutput(logName: "\(number)_\(post.logName).log", step: number)
                 defer { output.finish() }
                 let termination = try await post.body(PostStepContext(number: number, output: output, tools: tools))
                 (outcome, failure) = (termination.outcome, termination.error)
@@ -313,6 +406,11 @@ struct StepInvocation {
     let output: StepOutputProcessor
     /// The controller's cancel generation when the step started.
     var generation = Int.max
+    /// The step's number in its job (0: not a numbered step).
+    var number = 0
+    /// Whether the step has its own script and file-command files (a background step, and the
+    /// steps of a composite action that runs in the background).
+    var ownFiles = false
 
     /// The step's expression context.
     var context: EvaluationContext { lazyContext.value }
@@ -373,6 +471,18 @@ final class LazyContext {
     func string(_ template: Template) throws(ExpressionEvaluationError) -> String {
         template.hasExpressions ? try template.evaluateString(in: value) : template.literalText
     }
+}
+
+/// What a step wrote to its file commands.
+struct FileCommandEffects {
+    /// `GITHUB_OUTPUT`.
+    var outputs: [String: String] = [:]
+    /// `GITHUB_ENV`, in order.
+    var environment: [(String, String)] = []
+    /// `GITHUB_PATH`, in order.
+    var path: [String] = []
+    /// `GITHUB_STEP_SUMMARY`, masked.
+    var summary = ""
 }
 
 /// How a step's execution ended.

@@ -8,9 +8,11 @@ import GaaraWorkflow
 /// its processes to the job's ``StepBackend``, reads its file commands and keeps the job's status.
 ///
 /// A class because a job is one long sequence of steps that all update the same state (status,
-/// environment, post steps, step counter). That state is touched only from the job's own task, one
-/// step at a time, which is why it may be `@unchecked Sendable`; what other parts need goes to
-/// them as values (``JobPaths``, ``JobEnvironment``, ``ActionTools``, ``StepCommand``).
+/// environment, post steps, step counter). That state is touched by one task at a time, which is
+/// why it may be `@unchecked Sendable`: the job's own task, or, in a job with background steps,
+/// whichever task holds the job's ``baton`` (the job's loop or a background step's task; the
+/// holder hands it on only while it waits for a process or for background steps). What other
+/// parts need goes to them as values (``JobPaths``, ``JobEnvironment``, ``ActionTools``, ``StepCommand``).
 final class JobExecution: @unchecked Sendable {
     let runner: WorkflowRunner
     let job: Job
@@ -56,6 +58,15 @@ final class JobExecution: @unchecked Sendable {
     let variablesContext: ExpressionValue
     /// The evaluated `environment.url`, set when the job ends.
     var environmentURL: String?
+    /// The right to touch the job's state, in a job with background steps (nil: its steps run one
+    /// after the other on the job's task, with nothing to hand over).
+    let baton: AsyncSemaphore?
+    /// GitHub's limit of background steps running at once in a job (more wait for a slot).
+    let backgroundSlots = AsyncSemaphore(limit: JobExecution.backgroundLimit)
+    /// At most this many background steps run at once (GitHub's documented limit).
+    static let backgroundLimit = 10
+    /// The background steps started so far, in order.
+    var backgroundSteps: [BackgroundStep] = []
 
     init(
         runner: WorkflowRunner, job: Job, label: JobLabel, matrix: ExpressionObject?, strategy: ExpressionValue, needs: ExpressionValue,
@@ -79,6 +90,7 @@ final class JobExecution: @unchecked Sendable {
             secretsContext = runner.secrets
         }
         variablesContext = .strings(runner.configuration.variables.merging(environment?.variables ?? [:]) { $1 })
+        baton = job.steps.contains { $0.background || $0.control != nil } ? AsyncSemaphore(limit: 1) : nil
     }
 
     /// What the built-in actions get from the job.
@@ -113,7 +125,7 @@ final class JobExecution: @unchecked Sendable {
         } catch {
             setupError = "\(error)"
         }
-        var steps: [StepResult] = []
+        await baton?.acquire()
         if let setupError {
             status = .failure
             if let processor = try? makeOutput(logName: "0_set-up-job.log") {
@@ -123,11 +135,14 @@ final class JobExecution: @unchecked Sendable {
         } else {
             var scope = StepScope()
             for step in job.steps {
-                steps.append(await runStep(step, scope: &scope))
+                await runJobStep(step, scope: &scope)
             }
+            // GitHub's implicit wait-all: no background step outlives the job's steps.
+            await collectRemainingBackgroundSteps(scope: &scope)
             await runPostSteps(scope: &scope)
             jobOutputsScope = scope
         }
+        baton?.release()
         let cleaned = cleanups.compactMap { $0() }
         if !cleaned.isEmpty, let output = try? makeOutput(logName: "\(stepCounter + 1)_complete-job.log", debug: false) {
             for line in cleaned { output.note(line) }
@@ -168,7 +183,7 @@ final class JobExecution: @unchecked Sendable {
             guard let value = try? output.value.template.evaluateString(in: context) else { continue }
             if !masker.isEmpty, masker.mask(value) != value {
                 let line = "Warning: the output '\(output.name)' holds a secret and is not passed on"
-                Array(line.utf8).withUnsafeBytes { observer.output(label, line: $0, kind: .runner) }
+                Array(line.utf8).withUnsafeBytes { observer.output(label, step: 0, line: $0, kind: .runner) }
                 continue
             }
             outputs[output.name] = value
@@ -215,7 +230,7 @@ final class JobExecution: @unchecked Sendable {
             "steps": .object(scope?.steps ?? []),
         ]
         if let scope, scope.inputs == nil { contexts["inputs"] = runner.inputs }
-        return EvaluationContext(contexts: contexts, status: status, fileHasher: WorkspaceHasher(root: paths.workspace.path))
+        return EvaluationContext(contexts: contexts, status: scope?.localStatus ?? status, fileHasher: WorkspaceHasher(root: paths.workspace.path))
     }
 
     func jobContextValue() -> ExpressionValue {
@@ -225,14 +240,14 @@ final class JobExecution: @unchecked Sendable {
     }
 
     /// A step's output processor, writing the log `logName` in the job's log folder.
-    func makeOutput(logName: String, debug: Bool? = nil) throws -> StepOutputProcessor {
+    func makeOutput(logName: String, step: Int = 0, debug: Bool? = nil) throws -> StepOutputProcessor {
         let log = try LogWriter(path: paths.logDirectory.appendingPathComponent(logName).path, enabled: configuration.writesStepLogs)
-        return StepOutputProcessor(job: label, masker: masker, log: log, observer: observer, debug: debug ?? configuration.debug)
+        return StepOutputProcessor(job: label, step: step, masker: masker, log: log, observer: observer, debug: debug ?? configuration.debug)
     }
 }
 
 /// The state of a sequence of steps: the job's steps, or a composite action's.
-struct StepScope {
+struct StepScope: Sendable {
     /// `steps` context entries in order.
     var steps: [(String, ExpressionValue)] = []
     /// The `inputs` context of a composite action (nil: the workflow's).
@@ -243,6 +258,12 @@ struct StepScope {
     var inheritedEnvironment: [String: String] = [:]
     /// Prefix for generated step ids.
     var depth = 0
+    /// Whether the steps have their own script and file-command files: a background step, and
+    /// the steps of a composite action it runs, run beside the job's other steps.
+    var ownFiles = false
+    /// The status the steps' conditions and status functions see when it is not the job's: in a
+    /// background step (a composite action's steps there fail it, not the job, until its wait).
+    var localStatus: JobStatus?
 }
 
 /// A step registered to run at the end of the job. Its body gets only what a post step needs (its

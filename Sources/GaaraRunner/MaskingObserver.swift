@@ -18,12 +18,12 @@ struct MaskingObserver: RunObserver {
         base.handle(masker.isEmpty ? event : event.masked(by: masker))
     }
 
-    func output(_ job: JobLabel, line: UnsafeRawBufferPointer, kind: OutputKind) {
-        base.output(job, line: line, kind: kind)
+    func output(_ job: JobLabel, step: Int, line: UnsafeRawBufferPointer, kind: OutputKind) {
+        base.output(job, step: step, line: line, kind: kind)
     }
 
-    func output(_ job: JobLabel, lines: UnsafeRawBufferPointer) {
-        base.output(job, lines: lines)
+    func output(_ job: JobLabel, step: Int, lines: UnsafeRawBufferPointer) {
+        base.output(job, step: step, lines: lines)
     }
 }
 

@@ -74,22 +74,24 @@ public enum RunEvent: Sendable {
 public protocol RunObserver: Sendable {
     /// A run event.
     func handle(_ event: RunEvent)
-    /// One line of a step's output, already masked. `kind` tells plain output from runner notes.
-    func output(_ job: JobLabel, line: UnsafeRawBufferPointer, kind: OutputKind)
+    /// One line of a step's output, already masked. `kind` tells plain output from runner notes;
+    /// `step` is the step's number in its job (0: the job's own lines, outside any step), which
+    /// tells apart the lines of steps that run at the same time (background steps).
+    func output(_ job: JobLabel, step: Int, line: UnsafeRawBufferPointer, kind: OutputKind)
     /// A block of plain, masked output lines, each ending with `\n`: what the step printed since
-    /// the last call. The default hands each line to ``output(_:line:kind:)``; an observer that
+    /// the last call. The default hands each line to ``output(_:step:line:kind:)``; an observer that
     /// only stores the bytes can take the block whole.
-    func output(_ job: JobLabel, lines: UnsafeRawBufferPointer)
+    func output(_ job: JobLabel, step: Int, lines: UnsafeRawBufferPointer)
 }
 
 extension RunObserver {
-    /// Calls ``output(_:line:kind:)`` for each line of the block.
-    public func output(_ job: JobLabel, lines: UnsafeRawBufferPointer) {
-        OutputLines.forEach(in: lines) { output(job, line: $0, kind: .plain) }
+    /// Calls ``output(_:step:line:kind:)`` for each line of the block.
+    public func output(_ job: JobLabel, step: Int, lines: UnsafeRawBufferPointer) {
+        OutputLines.forEach(in: lines) { output(job, step: step, line: $0, kind: .plain) }
     }
 }
 
-/// Blocks of output lines as ``RunObserver/output(_:lines:)`` receives them.
+/// Blocks of output lines as ``RunObserver/output(_:step:lines:)`` receives them.
 public enum OutputLines {
     /// Calls `body` with each line of `block` (without its `\n`).
     public static func forEach(in block: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) -> Void) {

@@ -114,6 +114,8 @@ struct StepIO: Sendable {
     let controller: InstanceController
     /// The controller's cancel generation when the step started.
     let generation: Int
+    /// The step's number in its job: concurrent (background) steps register their processes apart.
+    var step = 0
 }
 
 /// How a step process ended.

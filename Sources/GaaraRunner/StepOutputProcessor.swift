@@ -6,6 +6,8 @@ import Synchronization
 /// each line to the step log and to the observer. Fed from one reader thread at a time.
 final class StepOutputProcessor: @unchecked Sendable {
     private let job: JobLabel
+    /// The step's number in its job (0: the job's own lines): observers keep concurrent steps apart.
+    let step: Int
     private let masker: SecretMasker
     private let log: LogWriter
     private let observer: any RunObserver
@@ -27,8 +29,9 @@ final class StepOutputProcessor: @unchecked Sendable {
     /// Annotations seen, in order.
     private(set) var annotations: [Annotation] = []
 
-    init(job: JobLabel, masker: SecretMasker, log: LogWriter, observer: any RunObserver, debug: Bool) {
+    init(job: JobLabel, step: Int = 0, masker: SecretMasker, log: LogWriter, observer: any RunObserver, debug: Bool) {
         self.job = job
+        self.step = step
         self.masker = masker
         self.log = log
         self.observer = observer
@@ -97,7 +100,7 @@ final class StepOutputProcessor: @unchecked Sendable {
             let masked = secrets.mask(line, into: &maskBuffer)
             (masked ? maskBuffer : Array(line)).withUnsafeBytes { bytes in
                 log.write(bytes)
-                observer.output(job, line: bytes, kind: .plain)
+                observer.output(job, step: step, line: bytes, kind: .plain)
             }
             return
         }
@@ -127,7 +130,7 @@ final class StepOutputProcessor: @unchecked Sendable {
         guard !lines.isEmpty else { return }
         lines.withUnsafeBytes { bytes in
             log.write(bytes)
-            observer.output(job, lines: bytes)
+            observer.output(job, step: step, lines: bytes)
         }
         lines.removeAll(keepingCapacity: true)
     }
@@ -186,7 +189,7 @@ final class StepOutputProcessor: @unchecked Sendable {
         bytes.withUnsafeBytes { raw in
             log.write(raw)
             log.newline()
-            observer.output(job, line: raw, kind: kind)
+            observer.output(job, step: step, line: raw, kind: kind)
         }
     }
 }

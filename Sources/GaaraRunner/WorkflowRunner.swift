@@ -240,7 +240,7 @@ public final class WorkflowRunner: Sendable {
     func reportJobError(_ label: String, _ message: String) {
         let job = JobLabel(id: label, index: 0, name: label)
         let masked = masker.mask(message)
-        Array(("Error: " + masked).utf8).withUnsafeBytes { observer.output(job, line: $0, kind: .runner) }
+        Array(("Error: " + masked).utf8).withUnsafeBytes { observer.output(job, step: 0, line: $0, kind: .runner) }
         observer.handle(.annotation(job, Annotation(WorkflowCommand(name: "error", properties: [:], message: masked))!))
         let directory = configuration.runDirectory.appendingPathComponent("logs/\(JobExecution.slug(label))")
         try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

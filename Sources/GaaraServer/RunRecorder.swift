@@ -11,8 +11,8 @@ import Synchronization
 /// (then readers are woken); events go, in order, through one task that writes them to the store.
 final class RunRecorder: RunObserver {
     private struct JobLog {
-        var file: StepLogFile?
-        var step = 0
+        /// The running steps' logs, by step number (several while background steps run).
+        var files: [Int: StepLogFile] = [:]
         var jobLevel: StepLogFile?
     }
 
@@ -61,7 +61,7 @@ final class RunRecorder: RunObserver {
 
     /// Writes every buffered line and wakes the readers when there was any.
     private func flushAll() {
-        let files = open.withLock { state in state.values.flatMap { [$0.file, $0.jobLevel].compactMap { $0 } } }
+        let files = open.withLock { state in state.values.flatMap { Array($0.files.values) + [$0.jobLevel].compactMap { $0 } } }
         var wrote = false
         for file in files where file.flush() { wrote = true }
         if wrote { notifier.notify(runID, logOnly: true) }
@@ -72,7 +72,7 @@ final class RunRecorder: RunObserver {
         flusher.cancel()
         events.finish()
         let (pending, _) = open.withLock { state -> ([StepLogFile], Void) in
-            let files = state.values.flatMap { [$0.file, $0.jobLevel].compactMap { $0 } }
+            let files = state.values.flatMap { Array($0.files.values) + [$0.jobLevel].compactMap { $0 } }
             state = [:]
             return (files, ())
         }
@@ -96,32 +96,27 @@ final class RunRecorder: RunObserver {
             let file = try? StepLogFile(path: path(label, step: number))
             let previous = open.withLock { state -> StepLogFile? in
                 var log = state[label] ?? JobLog()
-                let previous = log.file
-                log.file = file
-                log.step = number
+                let previous = log.files[number]
+                log.files[number] = file
                 state[label] = log
                 return previous
             }
             if let previous { close(previous) }
         case .stepFinished(let label, let result):
             let finished = open.withLock { state -> StepLogFile? in
-                guard var log = state[label], log.step == result.number else { return nil }
-                let file = log.file
-                log.file = nil
-                state[label] = log
-                return file
+                state[label]?.files.removeValue(forKey: result.number)
             }
             if let finished { close(finished) }
         case .jobFinished(let label, _, _, _):
             let log = open.withLock { $0.removeValue(forKey: label) }
-            for file in [log?.file, log?.jobLevel].compactMap({ $0 }) { close(file) }
+            for file in (log.map { Array($0.files.values) } ?? []) + [log?.jobLevel].compactMap({ $0 }) { close(file) }
         default: break
         }
         events.yield(event)
     }
 
-    func output(_ job: JobLabel, line: UnsafeRawBufferPointer, kind: OutputKind) {
-        guard let file = logFile(job) else { return }
+    func output(_ job: JobLabel, step: Int, line: UnsafeRawBufferPointer, kind: OutputKind) {
+        guard let file = logFile(job, step: step) else { return }
         let flushed: Bool
         switch kind {
         case .plain: flushed = file.append(line: line)
@@ -132,16 +127,16 @@ final class RunRecorder: RunObserver {
         if flushed { notifier.notify(runID, logOnly: true) }
     }
 
-    func output(_ job: JobLabel, lines: UnsafeRawBufferPointer) {
-        guard let file = logFile(job) else { return }
+    func output(_ job: JobLabel, step: Int, lines: UnsafeRawBufferPointer) {
+        guard let file = logFile(job, step: step) else { return }
         if file.append(lines: lines) { notifier.notify(runID, logOnly: true) }
     }
 
-    /// The log the job's output goes to now: its running step's, or the job's own (step 0).
-    private func logFile(_ job: JobLabel) -> StepLogFile? {
+    /// The log a line of the job goes to: its step's while the step runs, else the job's own (step 0).
+    private func logFile(_ job: JobLabel, step: Int) -> StepLogFile? {
         open.withLock { state -> StepLogFile? in
             var log = state[job] ?? JobLog()
-            if let file = log.file { return file }
+            if let file = log.files[step] { return file }
             if log.jobLevel == nil {
                 try? FileManager.default.createDirectory(
                     at: logs.jobDirectory(runID: runID, key: job.id, index: job.index), withIntermediateDirectories: true)

@@ -10,7 +10,8 @@ import Testing
 /// - `outputs`: job id → outputs; `steps`: job name → step id → `outcome/conclusion`;
 /// - `log_contains` / `log_excludes`: text that must (not) appear in the step logs or output;
 /// - `stderr_contains`; `annotations`: messages of annotations; `order`: pairs [a, b] meaning job
-///   a finished before job b started.
+///   a finished before job b started; `steps_overlap`: [job, a, b] meaning step b (by name)
+///   started before step a finished.
 struct RunFixture: CustomStringConvertible, Sendable {
     let name: String
     var description: String { name }
@@ -153,6 +154,17 @@ func runFixtureEndsAsExpected(_ fixture: RunFixture) async throws {
             continue
         }
         #expect(aEnd <= bStart || bEnd <= aStart, "\(fixture.name): \(pair[0]) and \(pair[1]) ran at the same time")
+    }
+    for triple in expected["steps_overlap"] as? [[String]] ?? [] {
+        // [job, a, b]: step b started before step a finished (they ran at the same time).
+        func time(_ event: String, _ name: String) -> Double? {
+            record.events.first { $0["event"] as? String == event && $0["job"] as? String == triple[0] && $0["name"] as? String == name }?["time"]
+                as? Double
+        }
+        let finished = time("step_finished", triple[1])
+        let started = time("step_started", triple[2])
+        #expect(
+            finished != nil && started != nil && started! < finished!, "\(fixture.name): step \(triple[2]) must start while \(triple[1]) runs")
     }
     for pair in expected["overlap"] as? [[String]] ?? [] {
         // b started before a finished: they ran at the same time.

@@ -67,7 +67,7 @@ final class CollectingObserver: RunObserver {
         state.withLock { $0.events.append(event) }
     }
 
-    func output(_ job: JobLabel, line: UnsafeRawBufferPointer, kind: OutputKind) {
+    func output(_ job: JobLabel, step: Int, line: UnsafeRawBufferPointer, kind: OutputKind) {
         let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .newlines)
         state.withLock { $0.lines.append(text) }
     }

@@ -22,6 +22,11 @@ public struct Step: Sendable {
     public var continueOnError: Dynamic<Bool>?
     /// `timeout-minutes:`.
     public var timeoutMinutes: Dynamic<Double>?
+    /// `background: true`: the step starts and the job goes on to the next one (GitHub, 2026-06-25).
+    public var background = false
+    /// What the step does when it is a control step (`wait`, `wait-all`, `cancel`) or a `parallel`
+    /// group rather than a `run` or `uses` step.
+    public var control: StepControl?
     /// Where the step starts.
     public var location: SourceLocation
 
@@ -32,9 +37,24 @@ public struct Step: Sendable {
         env = ValueMap()
     }
 
-    /// A display name: `name`, else `Run <first line>` or `Run <action>`.
+    /// This step and, for a `parallel` group, the steps of the group: every step that runs
+    /// something (for checks that look at each `uses`).
+    public var expanded: [Step] {
+        if case .parallel(let members) = control { return members }
+        return [self]
+    }
+
+    /// A display name: `name`, else `Run <first line>` or `Run <action>`, or for a control step
+    /// the name GitHub gives it (`Wait`, `Wait for all`, `Cancel`, `Parallel group`).
     public var displayName: String {
         if let name { return name.raw }
+        switch control {
+        case .wait: return "Wait"
+        case .waitAll: return "Wait for all"
+        case .cancel: return "Cancel"
+        case .parallel: return "Parallel group"
+        case nil: break
+        }
         if let run {
             let first = run.raw.split(separator: "\n", omittingEmptySubsequences: true).first.map(String.init) ?? ""
             return "Run " + first
@@ -42,6 +62,19 @@ public struct Step: Sendable {
         if let uses { return "Run " + uses.raw }
         return "step"
     }
+}
+
+/// A step that runs nothing itself but coordinates background steps (GitHub's background steps,
+/// GA 2026-06-25): it waits for them, stops one, or runs a group of steps at once.
+public enum StepControl: Sendable {
+    /// `wait: id` or `wait: [ids]`: blocks until those background steps have finished.
+    case wait([String])
+    /// `wait-all:`: blocks until every background step started so far has finished.
+    case waitAll
+    /// `cancel: id`: stops that background step (SIGINT, SIGTERM, then SIGKILL) and waits for it.
+    case cancel(String)
+    /// `parallel: [steps]`: runs the steps as background steps, then waits for all of them.
+    case parallel([Step])
 }
 
 /// What a step's `uses:` points at.

@@ -46,7 +46,7 @@ struct WorkflowChecks {
 
     static func checkActions(_ workflow: Workflow, into diagnostics: inout [Diagnostic]) {
         for job in workflow.jobs {
-            for step in job.steps {
+            for step in job.steps.flatMap(\.expanded) {
                 guard let uses = step.uses, let name = uses.name else { continue }
                 if !builtinActions.contains(name.lowercased()) {
                     diagnostics.append(
