@@ -112,7 +112,8 @@ extension JobExecution {
         stepCounter += 1
         let number = stepCounter
         let id = step.id ?? generatedID(step, scope: scope)
-        let name = step.name.flatMap { try? $0.template.evaluateString(in: expressionContext(files: nil, env: jobEnv.base, scope: scope)) }
+        let name =
+            step.name.flatMap { try? $0.template.evaluateString(in: expressionContext(files: nil, env: jobEnv.base, scope: scope)) }
             ?? step.displayName
         observer.handle(.stepStarted(label, number: number, name: name))
         let start = Date()
@@ -121,7 +122,8 @@ extension JobExecution {
             output = try makeOutput(logName: "\(number)_\(Self.slug(name).prefix(60)).log", step: number)
         } catch {
             _ = finishStep(
-                number: number, id: id, name: name, start: start, outcome: .failure, outputs: [:], error: "cannot write its log: \(error)", step: step,
+                number: number, id: id, name: name, start: start, outcome: .failure, outputs: [:], error: "cannot write its log: \(error)",
+                step: step,
                 scope: &scope)
             return
         }

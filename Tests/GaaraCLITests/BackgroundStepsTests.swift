@@ -24,7 +24,8 @@ import Testing
                   - run: sleep 2
         """.write(to: repo.appendingPathComponent(".github/workflows/ci.yml"), atomically: true, encoding: .utf8)
         let setup = try await GaaraBinary.runShell(
-            "set -e; cd '\(repo.path)'; git init -q -b main; git -c user.name=T -c user.email=t@e add -A; git -c user.name=T -c user.email=t@e commit -qm t")
+            "set -e; cd '\(repo.path)'; git init -q -b main; git -c user.name=T -c user.email=t@e add -A; git -c user.name=T -c user.email=t@e commit -qm t"
+        )
         try #require(setup.status == 0)
         let run = try await GaaraBinary.run(["run", "--json"], in: repo)
         #expect(run.status == 0, "\(run.stdout)\(run.stderr)")

@@ -44,7 +44,10 @@ import Testing
         #expect(steps.count == 9)
         #expect(steps[0].background && steps[0].run != nil && steps[0].control == nil)
         #expect(steps[1].background && steps[1].uses != nil)
-        guard case .wait(let both)? = steps[2].control else { Issue.record("\(steps[2])"); return }
+        guard case .wait(let both)? = steps[2].control else {
+            Issue.record("\(steps[2])")
+            return
+        }
         #expect(both == ["server", "build-frontend"] && steps[2].id == "both" && steps[2].continueOnError != nil)
         guard case .wait(let one)? = steps[3].control, case .waitAll? = steps[4].control, case .waitAll? = steps[5].control,
             case .cancel(let target)? = steps[6].control, case .parallel(let group)? = steps[7].control

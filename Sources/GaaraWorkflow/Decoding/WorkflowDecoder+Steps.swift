@@ -63,7 +63,9 @@ extension WorkflowDecoder {
         guard let value = node[key] else { return }
         for target in value.items ?? [value] {
             guard let id = target.scalarText, !id.isEmpty else { continue }
-            if id.hasPrefix("__") {
+            if id.contains("${{") {
+                session.error("'\(key)' takes step ids as written: expressions are not allowed here", at: target.location)
+            } else if id.hasPrefix("__") {
                 session.error("'\(key)' cannot name '\(id)': step ids starting with '__' are reserved", at: target.location)
             } else if let own = step.id, own.lowercased() == id.lowercased() {
                 session.error("step '\(own)' cannot \(key == "wait" ? "wait for" : "cancel") itself", at: target.location)
