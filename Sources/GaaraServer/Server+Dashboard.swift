@@ -124,6 +124,8 @@ extension CIServer {
         html += select("status", ["queued", "running", "completed", "success", "failure", "cancelled", "interrupted"], filter.status)
         html += select("event", ["push", "pull_request", "workflow_dispatch", "schedule"], filter.event)
         html += "<button>Filter</button></form>"
+        // The list below the filters is swapped in place when runs change (`Gaara.liveList`).
+        html += "<div class=\"run-list\">"
         html +=
             "<table class=\"runs\"><thead><tr><th>Status</th><th>Run</th><th>Repository</th><th>Event</th><th>Ref</th><th>Commit</th><th>Actor</th><th>Started</th><th>Duration</th></tr></thead><tbody>"
         for summary in runs {
@@ -148,7 +150,7 @@ extension CIServer {
         if filter.page > 1 { html += "<a rel=\"prev\" href=\"\(DashboardHTML.escape(base))page=\(filter.page - 1)\">← Newer</a>" }
         html += "<span>Page \(filter.page) of \(pages) · \(total) runs</span>"
         if filter.page < pages { html += "<a rel=\"next\" href=\"\(DashboardHTML.escape(base))page=\(filter.page + 1)\">Older →</a>" }
-        html += "</nav>"
+        html += "</nav></div>"
         return DashboardHTML.page(title: "Runs", body: html, script: "Gaara.liveList();")
     }
 

@@ -29,6 +29,51 @@ extension CIServer {
         }
     }
 
+    /// `GET /api/events/runs`: server-sent events for the runs list. A `runs` event (its data the
+    /// change counter) comes first and then whenever a run is queued or any run's state changes,
+    /// at most about three times a second; a comment keeps the connection alive every 15 s. The
+    /// stream ends after `timeout` seconds (1–3600, default 900): a browser's EventSource connects
+    /// again by itself, and no connection outlives a proxy's idea of a long one.
+    func registerRunsEvents(_ router: Router<BasicRequestContext>, _ registry: RouteRegistry) {
+        route(
+            router, registry, .get, "/api/events/runs", .role(.viewer), "Live changes of the runs list (server-sent events)", query: ["timeout"],
+            response: "event-stream"
+        ) { [self] request, _, caller in
+            var lifetime = 900.0
+            if let text = request.uri.queryParameters.get("timeout") {
+                guard let seconds = Double(text), (1...3600).contains(seconds) else {
+                    throw HTTPError(.badRequest, message: "'timeout' must be a number of seconds from 1 to 3600, found '\(text)'")
+                }
+                lifetime = seconds
+            }
+            let end = Date().addingTimeInterval(lifetime)
+            let tokenID = caller.tokenID
+            let body = ResponseBody { [self] writer in
+                let handle = streams.open(runID: RunNotifier.anyRun, tokenID: tokenID)
+                defer { streams.close(handle) }
+                var sent: UInt64?
+                while !Task.isCancelled, !handle.isRevoked, Date() < end {
+                    let version = notifier.version(RunNotifier.anyRun)
+                    if version != sent {
+                        sent = version
+                        try await writer.write(ByteBuffer(string: "event: runs\ndata: {\"version\":\(version)}\n\n"))
+                        // Changes close together go out as one: a push queues runs and starts them at once.
+                        try await Task.sleep(for: .milliseconds(300))
+                        continue
+                    }
+                    await notifier.wait(RunNotifier.anyRun, after: version, timeout: min(15, max(0.05, end.timeIntervalSinceNow)))
+                    if notifier.version(RunNotifier.anyRun) == version, Date() < end {
+                        try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
+                    }
+                }
+                try await writer.finish(nil)
+            }
+            return Response(
+                status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache", HTTPField.Name("X-Accel-Buffering")!: "no"],
+                body: body)
+        }
+    }
+
     /// Sends the run's events until it is over, the client goes, or `handle`'s token is revoked.
     private func stream(_ runID: Int64, withLogs: Bool, handle: LiveStreams.Stream, into writer: inout any ResponseBodyWriter) async throws {
         var shared: (feed: LogFeed, id: Int)?

@@ -240,6 +240,7 @@ public final class CIServer: Sendable {
         registerAlertAPI(router, registry)
         registerWebhooks(router, registry)
         registerEvents(router, registry)
+        registerRunsEvents(router, registry)
         registerDashboard(router)
         registerEnvironmentPages(router)
         registerMetricsPage(router)
@@ -311,6 +312,7 @@ public final class CIServer: Sendable {
             if let repository = try? await store.repository(id: run.repositoryID) {
                 events.publish(LifecycleEvent(.runQueued(RunExecutor.reference(run, repository: repository, serverURL: url))))
             }
+            notifier.notify(run.id!)
             await queue.start(run.id!)
         }
     }

@@ -140,15 +140,23 @@ public final class RunNotifier: Sendable {
         state.withLock { $0[runID]?.stateVersion ?? 0 }
     }
 
-    /// Tells the run's readers that something changed: its state, or (`logOnly`) its logs.
+    /// The key of every run together (run ids start at 1): its version moves whenever any run's
+    /// state changes or a run is queued, for the live runs list.
+    public static let anyRun: Int64 = 0
+
+    /// Tells the run's readers that something changed: its state, or (`logOnly`) its logs. A
+    /// state change also wakes the readers of ``anyRun``.
     public func notify(_ runID: Int64, logOnly: Bool = false) {
         let ready = state.withLock { state -> [CheckedContinuation<Void, Never>] in
-            var entry = state[runID] ?? Entry()
-            entry.version &+= 1
-            if !logOnly { entry.stateVersion &+= 1 }
-            let waiters = entry.waiters.map(\.1)
-            entry.waiters = []
-            state[runID] = entry
+            var waiters: [CheckedContinuation<Void, Never>] = []
+            for key in logOnly || runID == Self.anyRun ? [runID] : [runID, Self.anyRun] {
+                var entry = state[key] ?? Entry()
+                entry.version &+= 1
+                if !logOnly { entry.stateVersion &+= 1 }
+                waiters += entry.waiters.map(\.1)
+                entry.waiters = []
+                state[key] = entry
+            }
             return waiters
         }
         for waiter in ready { waiter.resume() }

@@ -180,8 +180,15 @@ struct SSHDeployCommandTests {
                 $0["artifact"] as? String
             }
             #expect(artifacts == digests.reversed(), "\(history.stdout)")
-            // The login reached the hosts for the pull only.
-            let leftovers = try FileManager.default.contentsOfDirectory(atPath: "/tmp").filter { $0.hasPrefix("gaara-pull-") }
+            // The login reached the hosts for the pull only. The hosts share this machine's /tmp, where
+            // another test's pull may hold its login at this moment: a folder that goes within 30 s
+            // was a pull in progress; one that stays is a leak.
+            var leftovers = try FileManager.default.contentsOfDirectory(atPath: "/tmp").filter { $0.hasPrefix("gaara-pull-") }
+            let deadline = Date().addingTimeInterval(30)
+            while !leftovers.isEmpty, Date() < deadline {
+                try await Task.sleep(for: .milliseconds(500))
+                leftovers = leftovers.filter { FileManager.default.fileExists(atPath: "/tmp/" + $0) }
+            }
             #expect(leftovers.isEmpty, "\(leftovers)")
 
             let rollback = try await GaaraBinary.run(["rollback", "production"], in: project.url, environment: environment)

@@ -1,3 +1,4 @@
+import Foundation
 import GaaraWorkflow
 import Testing
 
@@ -61,6 +62,28 @@ import Testing
         #expect(!steps[8].background)
         #expect(steps[3].displayName == "Wait" && steps[4].displayName == "Wait for all" && steps[6].displayName == "Cancel")
         #expect(steps[7].displayName == "Parallel group" && steps[2].displayName == "Both")
+    }
+
+    /// Public workflows that use the keys (vuejs/core's, under Fixtures/public): they validate with
+    /// no error (their remote actions are warnings: not built into Gaara), and their groups decode with their steps and the ids later steps read.
+    @Test func publicWorkflowsWithParallelGroupsValidate() throws {
+        let folder = Bundle.module.resourceURL!.appendingPathComponent("Fixtures/public")
+        var groups: [String: [[String]]] = [:]
+        for name in ["vuejs-core-test.yml", "vuejs-core-size-report.yml"] {
+            let text = try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
+            let result = WorkflowLoader.load(text: text, path: name)
+            #expect(!result.hasErrors, "\(name): \(result.diagnostics.map(\.description))")
+            #expect(result.diagnostics.allSatisfy { $0.message.contains("is not built into Gaara") }, "\(result.diagnostics)")
+            for job in result.workflow?.jobs ?? [] {
+                for step in job.steps {
+                    guard case .parallel(let members) = step.control else { continue }
+                    groups[name, default: []].append(members.map { $0.id ?? $0.name?.raw ?? "" })
+                }
+            }
+        }
+        #expect(
+            groups["vuejs-core-test.yml"] == [["Run compiler unit tests", "Run ssr unit tests"], ["Run eslint", "Run prettier"]], "\(groups)")
+        #expect(groups["vuejs-core-size-report.yml"] == [["pr-number", "pr-base"]], "\(groups)")
     }
 
     @Test func aCompositeActionCannotDeclareBackgroundSteps() {

@@ -122,8 +122,45 @@ const Gaara = (() => {
     });
     source.addEventListener('end', () => { source.close(); document.body.dataset.runStatus = 'completed'; setTimeout(() => location.reload(), 300); });
   }
+  // The runs list follows the server's changes (a run queued, started, finished) without a
+  // reload: each `runs` event fetches the page again (at most once a second) and swaps the list in
+  // place, so the filters and the scroll position stay. Without EventSource it reloads while runs run.
   function liveList() {
-    if (document.querySelector('.runs .badge.running, .runs .badge.queued')) setTimeout(() => location.reload(), 3000);
+    const list = document.querySelector('.run-list');
+    if (!list) return;
+    if (!window.EventSource) {
+      if (list.querySelector('.badge.running, .badge.queued')) setTimeout(() => location.reload(), 3000);
+      return;
+    }
+    let busy = false;
+    let again = false;
+    async function refresh() {
+      if (busy) { again = true; return; }
+      busy = true;
+      try {
+        const response = await fetch(location.href, { credentials: 'same-origin', headers: { Accept: 'text/html' } });
+        if (response.ok) {
+          const next = new DOMParser().parseFromString(await response.text(), 'text/html').querySelector('.run-list');
+          const now = document.querySelector('.run-list');
+          if (next && now) {
+            now.replaceWith(next);
+            document.body.dataset.runsUpdated = String(parseInt(document.body.dataset.runsUpdated || '0', 10) + 1);
+          }
+        }
+      } catch (error) {
+        // The next event tries again.
+      }
+      setTimeout(() => { busy = false; if (again) { again = false; refresh(); } }, 1000);
+    }
+    const source = new EventSource('/api/events/runs');
+    let first = true;
+    source.addEventListener('runs', () => {
+      // The first event only says the stream is open: the page is fresh already. The server ends
+      // a stream now and then and EventSource connects again; what changed meanwhile comes then.
+      if (first) { first = false; document.body.dataset.runsLive = '1'; return; }
+      refresh();
+    });
+    source.addEventListener('open', () => { if (!first) refresh(); });
   }
   // A running rollout's page reloads to show its progress, but never under a person writing the
   // comment that goes with their decision.
