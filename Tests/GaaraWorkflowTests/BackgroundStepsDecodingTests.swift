@@ -65,7 +65,7 @@ import Testing
     }
 
     /// Public workflows that use the keys (vuejs/core's, under Fixtures/public): they validate with
-    /// no error (their remote actions are warnings: not built into Gaara), and their groups decode with their steps and the ids later steps read.
+    /// no error (warnings only: remote actions not built into Gaara, a Windows runner), and their groups decode with their steps and the ids later steps read.
     @Test func publicWorkflowsWithParallelGroupsValidate() throws {
         let folder = Bundle.module.resourceURL!.appendingPathComponent("Fixtures/public")
         var groups: [String: [[String]]] = [:]
@@ -73,7 +73,7 @@ import Testing
             let text = try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
             let result = WorkflowLoader.load(text: text, path: name)
             #expect(!result.hasErrors, "\(name): \(result.diagnostics.map(\.description))")
-            #expect(result.diagnostics.allSatisfy { $0.message.contains("is not built into Gaara") }, "\(result.diagnostics)")
+            #expect(result.diagnostics.allSatisfy { $0.severity == .warning }, "\(result.diagnostics)")
             for job in result.workflow?.jobs ?? [] {
                 for step in job.steps {
                     guard case .parallel(let members) = step.control else { continue }
