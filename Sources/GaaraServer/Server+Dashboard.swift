@@ -108,6 +108,20 @@ extension CIServer {
 
     // MARK: Pages
 
+    /// What an empty runs list says: with a filter, that nothing matches; without one, how a run
+    /// starts (a push to a repository's push URL, or adding a repository first).
+    func emptyRunsList(filtered: Bool) async throws -> String {
+        if filtered { return "<p class=\"empty\">No runs match.</p>" }
+        let repositories = try await store.repositories()
+        guard !repositories.isEmpty else {
+            return
+                "<p class=\"empty\">No runs yet. Add a repository with <code>gaara repo add NAME</code>, then push to it: the push starts its workflows.</p>"
+        }
+        let targets = repositories.prefix(5).map { "<li><code>git push \(DashboardHTML.escape(git.path(of: $0.name).path)) main</code></li>" }
+        return
+            "<p class=\"empty\">No runs yet. A push starts the workflows whose filters accept it:</p><ul class=\"push-urls\">\(targets.joined())</ul>"
+    }
+
     func runsPage(_ request: Request) async throws -> String {
         let filter = try runFilter(request)
         let (runs, total) = try await store.runs(filter)
@@ -141,7 +155,7 @@ extension CIServer {
                 """
         }
         html += "</tbody></table>"
-        if runs.isEmpty { html += "<p class=\"empty\">No runs match.</p>" }
+        if runs.isEmpty { html += try await emptyRunsList(filtered: request.uri.queryParameters.contains { !$0.value.isEmpty }) }
         let pages = max(1, (total + filter.perPage - 1) / filter.perPage)
         var query = request.uri.queryParameters.filter { $0.key != "page" }.map { "\($0.key)=\(DashboardHTML.query(String($0.value)))" }
         query.sort()

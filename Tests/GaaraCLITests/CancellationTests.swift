@@ -123,7 +123,9 @@ func isAlive(_ pid: Int32) -> Bool {
     let before = Set(try await GaaraBinary.runShell(list).stdout.split(separator: "\n"))
     let result = try await interruptRun(workflow: workflow, ready: ".gaara/runs/1/work/boxed/ready", timeout: 60)
     #expect(result.status == 130, "\(result.output)")
-    #expect(result.seconds < 15)
+    // It exits by itself, before the 30 s after which the test would kill it: removing a container
+    // and a network took the engine 20 s on a loaded CI machine.
+    #expect(result.seconds < 29, "took \(result.seconds) s to exit")
     let after = Set(try await GaaraBinary.runShell(list).stdout.split(separator: "\n"))
     #expect(after.subtracting(before).isEmpty, "left behind: \(after.subtracting(before))")
 }

@@ -2,7 +2,8 @@ import Foundation
 import Testing
 
 /// The runs list follows the server live (issue #20, point 6): a push's run appears and finishes in
-/// the list in headless Chromium without a reload, over `GET /api/events/runs`.
+/// the list in headless Chromium without a reload, over `GET /api/events/runs`; at 390 px it does
+/// not scroll sideways, and every status badge's text has a contrast of at least 4.5:1.
 @Suite struct ServerLiveListTests {
     static let script = Bundle.module.resourceURL!.appendingPathComponent("Fixtures/browser/runs_live_check.py")
 
@@ -60,10 +61,16 @@ import Testing
             #expect(watched.status == 0, "\(watched.stdout)\(watched.stderr)")
             let seen = (try? JSONSerialization.jsonObject(with: Data(watched.stdout.utf8)) as? [String: Any]) ?? [:]
             print("runs list in Chromium: \(seen)")
-            #expect(seen["rows_at_load"] as? Int == 0 && (seen["empty_text"] as? String ?? "").contains("No runs"), "\(seen)")
+            // The empty list says how a run starts: the repository's push URL.
+            #expect(seen["rows_at_load"] as? Int == 0 && (seen["empty_text"] as? String ?? "").contains("No runs yet"), "\(seen)")
+            #expect((seen["push_urls"] as? String ?? "").contains("git push \(server.data.path)/repos/app.git main"), "\(seen)")
             #expect(seen["final_status"] as? String == "success" && seen["rows_after"] as? Int == 1, "\(seen)")
             #expect(seen["marker"] as? String == "kept", "the page reloaded: \(seen)")
             #expect(seen["phone_scroll_width"] as? Int ?? 999 <= 390, "the runs list scrolls sideways on a phone: \(seen)")
+            // WCAG 1.4.3: text contrast of at least 4.5:1 for every status badge and coloured annotation.
+            let contrast = seen["contrast"] as? [String: Double] ?? [:]
+            #expect(contrast.count >= 20, "\(contrast)")
+            for (what, ratio) in contrast.sorted(by: { $0.key < $1.key }) { #expect(ratio >= 4.5, "\(what): \(ratio):1") }
             #expect(seen["updates"] as? Int ?? 0 >= 1 && (seen["console_errors"] as? [String])?.isEmpty == true, "\(seen)")
         }
     }

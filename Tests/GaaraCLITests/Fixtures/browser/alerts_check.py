@@ -9,19 +9,14 @@ import json
 import sys
 import time
 
-from selenium import webdriver
-from selenium.webdriver.chrome.options import Options
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+
+from browser_support import chromium, console_errors
 
 
 def main():
     url, token, repository, out = sys.argv[1:5]
-    options = Options()
-    options.binary_location = "/usr/bin/chromium"
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1400,1000"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver = chromium()
     seen = {}
     try:
         driver.get(f"{url}/login?token={token}&next=/repos/{repository}/alerts")
@@ -46,9 +41,7 @@ def main():
         seen["refreshed_in_place"] = driver.execute_script("return window.notReloaded === true && document.body.dataset.chartsUpdated === '1'")
         seen["charts_after_refresh"] = len(driver.find_elements(By.CSS_SELECTOR, ".charts svg.chart"))
         seen["delivery_heading"] = any(h.text.startswith("Delivery") for h in driver.find_elements(By.TAG_NAME, "h2"))
-        seen["console_errors"] = [
-            entry["message"] for entry in driver.get_log("browser") if entry.get("level") == "SEVERE"
-        ] if hasattr(driver, "get_log") else []
+        seen["console_errors"] = console_errors(driver)
         driver.save_screenshot(f"{out}/metrics.png")
         driver.set_window_size(390, 844)
         time.sleep(0.3)

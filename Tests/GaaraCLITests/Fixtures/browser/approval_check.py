@@ -10,38 +10,14 @@ import json
 import sys
 import time
 
-from selenium import webdriver
-from selenium.webdriver.chrome.options import Options
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 
-
-def fail(reason, seen):
-    seen["error"] = reason
-    print(json.dumps(seen))
-    sys.exit(1)
-
-
-def wait(driver, condition, timeout, what, seen):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        try:
-            value = condition(driver)
-            if value:
-                return value
-        except Exception:  # the page may be reloading
-            pass
-        time.sleep(0.1)
-    fail("timed out waiting for " + what, seen)
+from browser_support import chromium, fail, wait
 
 
 def main():
     url, reviewer, admin, run_id, repository, out = sys.argv[1:7]
-    options = Options()
-    options.binary_location = "/usr/bin/chromium"
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1400,1000"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver = chromium()
     seen = {}
     try:
         driver.get(f"{url}/login?token={reviewer}&next=/runs/{run_id}")

@@ -9,38 +9,14 @@ import json
 import sys
 import time
 
-from selenium import webdriver
-from selenium.webdriver.chrome.options import Options
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 
-
-def fail(reason, seen):
-    seen["error"] = reason
-    print(json.dumps(seen))
-    sys.exit(1)
-
-
-def wait(driver, condition, timeout, what, seen):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        try:
-            value = condition(driver)
-            if value:
-                return value
-        except Exception:  # the page may be reloading
-            pass
-        time.sleep(0.1)
-    fail("timed out waiting for " + what, seen)
+from browser_support import chromium, fail, wait
 
 
 def main():
     url, token, run_id, repository, out = sys.argv[1:6]
-    options = Options()
-    options.binary_location = "/usr/bin/chromium"
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1400,1000"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver = chromium()
     seen = {}
     try:
         # Signing in with the token lands on the live run page.
@@ -82,9 +58,7 @@ def main():
         seen["workflows"] = len(driver.find_elements(By.CSS_SELECTOR, "section.workflow"))
         seen["dispatch_forms"] = len(driver.find_elements(By.CSS_SELECTOR, "form.dispatch"))
         driver.save_screenshot(f"{out}/repository.png")
-        seen["console_errors"] = [
-            entry["message"] for entry in driver.get_log("browser") if entry.get("level") == "SEVERE"
-        ] if hasattr(driver, "get_log") else []
+        seen["console_errors"] = console_errors(driver)
     finally:
         driver.quit()
     print(json.dumps(seen))
