@@ -11,7 +11,7 @@ import time
 
 from selenium.webdriver.common.by import By
 
-from browser_support import chromium, fail, wait
+from browser_support import chromium, console_errors, wait
 
 
 def main():
